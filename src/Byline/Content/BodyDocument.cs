@@ -1,0 +1,112 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Ganss.Xss;
+using Markdig;
+using Markdig.Renderers;
+using Markdig.Syntax;
+
+namespace Byline.Content;
+
+public enum BlockKind
+{
+    Paragraph,
+    Heading,
+    Quote,
+    List,
+    Figure,
+    Embed,
+    Other,
+}
+
+/// <summary>One top-level piece of a story body, already sanitised HTML.</summary>
+public sealed record BodyBlock(BlockKind Kind, string Html);
+
+[JsonSerializable(typeof(List<BodyBlock>))]
+[JsonSourceGenerationOptions(UseStringEnumConverter = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+internal sealed partial class BodyJsonContext : JsonSerializerContext;
+
+/// <summary>
+/// Turns the Markdown an editor writes into sanitised HTML blocks. This runs when a story is saved;
+/// the reader page only deserialises the stored blocks, so the hot path never parses Markdown.
+/// </summary>
+public static class BodyDocument
+{
+    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder()
+        .UseAdvancedExtensions()
+        .Build();
+
+    private static readonly HtmlSanitizer Sanitizer = CreateSanitizer();
+
+    private static HtmlSanitizer CreateSanitizer()
+    {
+        var s = new HtmlSanitizer();
+        s.AllowedSchemes.Clear();
+        s.AllowedSchemes.Add("https");
+        s.AllowedSchemes.Add("http");
+        s.AllowedSchemes.Add("mailto");
+        s.AllowedTags.Add("figure");
+        s.AllowedTags.Add("figcaption");
+        s.AllowedAttributes.Add("loading");
+        s.AllowedAttributes.Remove("style");
+        s.AllowedCssProperties.Clear();
+        return s;
+    }
+
+    public static string Sanitize(string html) => Sanitizer.Sanitize(html);
+
+    public static List<BodyBlock> Render(string markdown)
+    {
+        var doc = Markdown.Parse(markdown ?? "", Pipeline);
+        var blocks = new List<BodyBlock>(doc.Count);
+        foreach (var block in doc)
+        {
+            if (block is LinkReferenceDefinitionGroup or BlankLineBlock)
+            {
+                continue;
+            }
+            using var writer = new StringWriter();
+            var renderer = new HtmlRenderer(writer);
+            Pipeline.Setup(renderer);
+            renderer.Render(block);
+            writer.Flush();
+            var html = Sanitize(writer.ToString().Trim());
+            if (html.Length == 0)
+            {
+                continue;
+            }
+            blocks.Add(new BodyBlock(KindOf(block), html));
+        }
+        return blocks;
+    }
+
+    private static BlockKind KindOf(Block block) => block switch
+    {
+        HeadingBlock => BlockKind.Heading,
+        QuoteBlock => BlockKind.Quote,
+        ListBlock => BlockKind.List,
+        ParagraphBlock p when p.Inline?.FirstChild is Markdig.Syntax.Inlines.LinkInline { IsImage: true } && p.Inline.FirstChild.NextSibling is null => BlockKind.Figure,
+        ParagraphBlock => BlockKind.Paragraph,
+        _ => BlockKind.Other,
+    };
+
+    public static string Serialize(List<BodyBlock> blocks) => JsonSerializer.Serialize(blocks, BodyJsonContext.Default.ListBodyBlock);
+
+    public static List<BodyBlock> Deserialize(string json) =>
+        string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize(json, BodyJsonContext.Default.ListBodyBlock) ?? [];
+
+    public static int CountWords(string markdown)
+    {
+        var count = 0;
+        var inWord = false;
+        foreach (var c in markdown ?? "")
+        {
+            var letter = char.IsLetterOrDigit(c);
+            if (letter && !inWord)
+            {
+                count++;
+            }
+            inWord = letter || (inWord && c is '\'' or '’' or '-');
+        }
+        return count;
+    }
+}

@@ -1,0 +1,163 @@
+namespace Byline.Content;
+
+public enum ArticleStatus
+{
+    Draft = 0,
+    InReview = 1,
+    Scheduled = 2,
+    Published = 3,
+    Unpublished = 4,
+}
+
+/// <summary>A story. Lists read the denormalised columns (TopSectionId, ListedAt) so every list is one index range.</summary>
+public sealed class Article
+{
+    public int Id { get; set; }
+    public required string Slug { get; set; }
+    public required string Headline { get; set; }
+    public string Standfirst { get; set; } = "";
+    /// <summary>Markdown source, what the editor writes.</summary>
+    public string BodyMarkdown { get; set; } = "";
+    /// <summary>Sanitised HTML blocks derived from <see cref="BodyMarkdown"/> on save (JSON array, see BodyDocument).</summary>
+    public string BodyHtml { get; set; } = "[]";
+    public int WordCount { get; set; }
+    public int? LeadImageId { get; set; }
+    public Image? LeadImage { get; set; }
+    /// <summary>Per-story overrides of the image's own alt text, caption and credit.</summary>
+    public string? LeadImageAlt { get; set; }
+    public string? LeadImageCaption { get; set; }
+    public string? LeadImageCredit { get; set; }
+    public int SectionId { get; set; }
+    public Section? Section { get; set; }
+    /// <summary>The top-level section (itself when the story sits in a top-level section).</summary>
+    public int TopSectionId { get; set; }
+    /// <summary>"With inputs from agencies" and the like; empty when the story used no wire copy.</summary>
+    public string Attribution { get; set; } = "";
+    public string? SeoTitle { get; set; }
+    public string? SeoDescription { get; set; }
+    public ArticleStatus Status { get; set; }
+    /// <summary>When the story first went (or goes, if scheduled) live, UTC.</summary>
+    public DateTime? PublishedAt { get; set; }
+    /// <summary>Last editorial update after publication, UTC; null when never updated.</summary>
+    public DateTime? UpdatedAt { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime ModifiedAt { get; set; }
+    /// <summary>Optimistic concurrency token, bumped on every save.</summary>
+    public int Version { get; set; }
+    public List<ArticleAuthor> Authors { get; set; } = [];
+    public List<ArticleTag> Tags { get; set; } = [];
+}
+
+public sealed class ArticleAuthor
+{
+    public int ArticleId { get; set; }
+    public int AuthorId { get; set; }
+    public Author? Author { get; set; }
+    public int Position { get; set; }
+    /// <summary>Copy of the article's PublishedAt while it is published, else null: the author page's sort key.</summary>
+    public DateTime? ListedAt { get; set; }
+}
+
+public sealed class ArticleTag
+{
+    public int ArticleId { get; set; }
+    public int TagId { get; set; }
+    public Tag? Tag { get; set; }
+    public int Position { get; set; }
+    /// <summary>Copy of the article's PublishedAt while it is published, else null: the tag page's sort key.</summary>
+    public DateTime? ListedAt { get; set; }
+}
+
+public sealed class Section
+{
+    public int Id { get; set; }
+    public required string Slug { get; set; }
+    public required string Name { get; set; }
+    public string Description { get; set; } = "";
+    public int? ParentId { get; set; }
+    public Section? Parent { get; set; }
+    public int Position { get; set; }
+    public bool ShowOnHome { get; set; } = true;
+}
+
+public sealed class Tag
+{
+    public int Id { get; set; }
+    public required string Slug { get; set; }
+    public required string Name { get; set; }
+    public string Description { get; set; } = "";
+}
+
+public sealed class Author
+{
+    public int Id { get; set; }
+    public required string Slug { get; set; }
+    public required string Name { get; set; }
+    /// <summary>A desk ("News Desk") rather than a person.</summary>
+    public bool IsDesk { get; set; }
+    public string JobTitle { get; set; } = "";
+    public string Bio { get; set; } = "";
+    public int? PhotoImageId { get; set; }
+    public Image? Photo { get; set; }
+}
+
+/// <summary>A stored picture; its renditions live in the media store under <see cref="Key"/>.</summary>
+public sealed class Image
+{
+    public int Id { get; set; }
+    public required string Key { get; set; }
+    public int Width { get; set; }
+    public int Height { get; set; }
+    public string Alt { get; set; } = "";
+    public string Caption { get; set; } = "";
+    public string Credit { get; set; } = "";
+    /// <summary>Rendition widths available, comma-separated ("480,800,1200").</summary>
+    public string Widths { get; set; } = "";
+    public string ContentType { get; set; } = "image/jpeg";
+    public DateTime CreatedAt { get; set; }
+}
+
+public sealed class StaticPage
+{
+    public int Id { get; set; }
+    public required string Slug { get; set; }
+    public required string Title { get; set; }
+    public string BodyMarkdown { get; set; } = "";
+    public string BodyHtml { get; set; } = "[]";
+    public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>An editor-placed story in a curated list such as the home page's Top Stories.</summary>
+public sealed class CuratedItem
+{
+    public int Id { get; set; }
+    public required string List { get; set; }
+    public int Position { get; set; }
+    public int ArticleId { get; set; }
+    public Article? Article { get; set; }
+}
+
+public enum RedirectKind
+{
+    Section = 0,
+    Tag = 1,
+    Author = 2,
+    Page = 3,
+}
+
+/// <summary>An old slug kept after a rename so that old URLs answer 301.</summary>
+public sealed class SlugRedirect
+{
+    public int Id { get; set; }
+    public RedirectKind Kind { get; set; }
+    public required string OldSlug { get; set; }
+    public int TargetId { get; set; }
+}
+
+/// <summary>One named settings document (JSON). Typed access goes through SiteSettingsStore.</summary>
+public sealed class SettingDocument
+{
+    public required string Key { get; set; }
+    public required string Json { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}

@@ -1,0 +1,62 @@
+using System.Text.Json;
+using Byline.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Byline.Content;
+
+/// <summary>
+/// The site settings document, held in memory after start-up (every page reads it) and written
+/// through to the database. <see cref="Changed"/> lets caches drop what showed the old settings.
+/// </summary>
+public sealed class SiteSettingsStore(IServiceScopeFactory scopes)
+{
+    public const string Key = "site";
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = false };
+
+    private volatile SiteSettings _current = new();
+    private volatile Dateline _dateline = new(new SiteSettings().TimeZone);
+
+    public SiteSettings Current => _current;
+    public Dateline Dateline => _dateline;
+
+    public event Action<SiteSettings>? Changed;
+
+    public async Task LoadAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BylineDb>();
+        var doc = await db.Settings.AsNoTracking().FirstOrDefaultAsync(s => s.Key == Key, ct);
+        Apply(doc is null ? new SiteSettings() : JsonSerializer.Deserialize<SiteSettings>(doc.Json, Json) ?? new SiteSettings());
+    }
+
+    public async Task SaveAsync(SiteSettings settings, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BylineDb>();
+        await WriteAsync(db, settings, ct);
+        Apply(settings);
+        Changed?.Invoke(settings);
+    }
+
+    /// <summary>Writes the document in the caller's context (used by the seeder inside its own transaction).</summary>
+    public static async Task WriteAsync(BylineDb db, SiteSettings settings, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var json = JsonSerializer.Serialize(settings, Json);
+        var now = DateTime.UtcNow;
+        var updated = await db.Settings.Where(s => s.Key == Key)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Json, json).SetProperty(s => s.UpdatedAt, now), ct);
+        if (updated == 0)
+        {
+            db.Settings.Add(new SettingDocument { Key = Key, Json = json, UpdatedAt = now });
+            await db.SaveChangesAsync(ct);
+        }
+    }
+
+    private void Apply(SiteSettings settings)
+    {
+        _dateline = new Dateline(settings.TimeZone);
+        _current = settings;
+    }
+}

@@ -1,0 +1,66 @@
+using Byline.Content;
+using Byline.Site;
+using Byline.Storage;
+
+namespace Byline.Hosting;
+
+public static class BylineHosting
+{
+    /// <summary>Services shared by the web host and the command line.</summary>
+    public static IServiceCollection AddBylineCore(this IServiceCollection services, IConfiguration config)
+    {
+        services.AddBylineStorage(config);
+        services.AddSingleton<SiteSettingsStore>();
+        services.AddScoped<Cli.DemoSeeder>();
+        return services;
+    }
+
+    public static WebApplicationBuilder AddByline(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddBylineCore(builder.Configuration);
+        services.AddSingleton<Readiness>();
+        services.AddHostedService<StartupTasks>();
+        services.AddProblemDetails();
+        services.AddRazorPages(o => o.RootDirectory = "/");
+        services.AddBylineSite();
+        return builder;
+    }
+
+    public static WebApplication UseByline(this WebApplication app)
+    {
+        app.UseExceptionHandler("/error");
+        app.UseStatusCodePagesWithReExecute("/error/{0}");
+        app.MapHealth();
+        app.UseMiddleware<ReadinessGate>();
+        app.UseBylineSite();
+        app.MapRazorPages();
+        return app;
+    }
+
+    private static void MapHealth(this WebApplication app) =>
+        app.MapGet("/healthz", (Readiness r) => r.IsReady
+            ? Results.Text("ok", "text/plain")
+            : Results.Text(r.WhenReady.IsFaulted ? "start-up failed" : "starting", "text/plain", statusCode: 503));
+}
+
+/// <summary>Holds requests until start-up has finished, so no page ever renders from a half-built database.</summary>
+internal sealed class ReadinessGate(RequestDelegate next, Readiness readiness)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (!readiness.IsReady)
+        {
+            try
+            {
+                await readiness.WhenReady.WaitAsync(context.RequestAborted);
+            }
+            catch (Exception) when (!context.RequestAborted.IsCancellationRequested)
+            {
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                return;
+            }
+        }
+        await next(context);
+    }
+}

@@ -1,0 +1,51 @@
+using Byline.Content;
+using Byline.Storage;
+
+namespace Byline.Hosting;
+
+/// <summary>
+/// Boot phase: migrate, load settings, fill an empty database with demo content. Runs as the host
+/// starts, not on a first request; until it is done pages wait and /healthz answers 503.
+/// </summary>
+public sealed class StartupTasks(
+    IServiceScopeFactory scopes,
+    SiteSettingsStore settings,
+    Readiness readiness,
+    IConfiguration config,
+    ILogger<StartupTasks> log) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Run in the background so Kestrel can answer /healthz (503) while a first start seeds.
+        _ = Task.Run(() => RunAsync(cancellationToken), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    private async Task RunAsync(CancellationToken ct)
+    {
+        try
+        {
+            await using (var scope = scopes.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<BylineDb>();
+                log.LogInformation("Applying {Provider} migrations", db.Provider);
+                await StorageExtensions.MigrateAsync(db, ct);
+                if (config.GetValue("Byline:DemoContent", true))
+                {
+                    var demo = scope.ServiceProvider.GetRequiredService<Cli.DemoSeeder>();
+                    await demo.SeedIfEmptyAsync(ct);
+                }
+            }
+            await settings.LoadAsync(ct);
+            readiness.MarkReady();
+            log.LogInformation("Byline is ready");
+        }
+        catch (Exception e)
+        {
+            log.LogCritical(e, "Start-up failed");
+            readiness.MarkFailed(e);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

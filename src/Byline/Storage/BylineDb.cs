@@ -1,0 +1,141 @@
+using Byline.Content;
+using Microsoft.EntityFrameworkCore;
+
+namespace Byline.Storage;
+
+/// <summary>
+/// The one EF Core model. Each provider has a thin subclass so that it carries its own migrations
+/// (Storage/Migrations/Sqlite and Storage/Migrations/Postgres).
+/// </summary>
+public abstract class BylineDb(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<Article> Articles => Set<Article>();
+    public DbSet<ArticleAuthor> ArticleAuthors => Set<ArticleAuthor>();
+    public DbSet<ArticleTag> ArticleTags => Set<ArticleTag>();
+    public DbSet<Section> Sections => Set<Section>();
+    public DbSet<Tag> Tags => Set<Tag>();
+    public DbSet<Author> Authors => Set<Author>();
+    public DbSet<Image> Images => Set<Image>();
+    public DbSet<StaticPage> StaticPages => Set<StaticPage>();
+    public DbSet<CuratedItem> CuratedItems => Set<CuratedItem>();
+    public DbSet<SlugRedirect> SlugRedirects => Set<SlugRedirect>();
+    public DbSet<SettingDocument> Settings => Set<SettingDocument>();
+
+    public abstract DatabaseProvider Provider { get; }
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        // The published-only filter is identical SQL on both providers.
+        const string Published = "\"Status\" = 3";
+        const string Listed = "\"ListedAt\" IS NOT NULL";
+
+        b.Entity<Article>(e =>
+        {
+            e.Property(a => a.Slug).HasMaxLength(200);
+            e.Property(a => a.Headline).HasMaxLength(300);
+            e.Property(a => a.Standfirst).HasMaxLength(1000);
+            e.Property(a => a.Attribution).HasMaxLength(200);
+            e.Property(a => a.SeoTitle).HasMaxLength(300);
+            e.Property(a => a.SeoDescription).HasMaxLength(500);
+            e.Property(a => a.LeadImageAlt).HasMaxLength(500);
+            e.Property(a => a.LeadImageCaption).HasMaxLength(1000);
+            e.Property(a => a.LeadImageCredit).HasMaxLength(200);
+            e.Property(a => a.Version).IsConcurrencyToken();
+            e.HasOne(a => a.Section).WithMany().HasForeignKey(a => a.SectionId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Section>().WithMany().HasForeignKey(a => a.TopSectionId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne(a => a.LeadImage).WithMany().HasForeignKey(a => a.LeadImageId).OnDelete(DeleteBehavior.SetNull);
+            // Every published list is one range of one of these indexes, newest first.
+            e.HasIndex(a => new { a.PublishedAt, a.Id }).HasDatabaseName("IX_Articles_Latest").HasFilter(Published);
+            e.HasIndex(a => new { a.TopSectionId, a.PublishedAt, a.Id }).HasDatabaseName("IX_Articles_TopSection").HasFilter(Published);
+            e.HasIndex(a => new { a.SectionId, a.PublishedAt, a.Id }).HasDatabaseName("IX_Articles_Section").HasFilter(Published);
+            e.HasIndex(a => new { a.Status, a.ModifiedAt });
+        });
+        b.Entity<ArticleAuthor>(e =>
+        {
+            e.HasKey(x => new { x.ArticleId, x.AuthorId });
+            e.HasOne<Article>().WithMany(a => a.Authors).HasForeignKey(x => x.ArticleId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne(x => x.Author).WithMany().HasForeignKey(x => x.AuthorId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(x => new { x.AuthorId, x.ListedAt, x.ArticleId }).HasFilter(Listed);
+        });
+        b.Entity<ArticleTag>(e =>
+        {
+            e.HasKey(x => new { x.ArticleId, x.TagId });
+            e.HasOne<Article>().WithMany(a => a.Tags).HasForeignKey(x => x.ArticleId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne(x => x.Tag).WithMany().HasForeignKey(x => x.TagId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(x => new { x.TagId, x.ListedAt, x.ArticleId }).HasFilter(Listed);
+        });
+        b.Entity<Section>(e =>
+        {
+            e.Property(s => s.Slug).HasMaxLength(100);
+            e.Property(s => s.Name).HasMaxLength(100);
+            e.HasIndex(s => s.Slug).IsUnique();
+            e.HasOne(s => s.Parent).WithMany().HasForeignKey(s => s.ParentId).OnDelete(DeleteBehavior.Restrict);
+        });
+        b.Entity<Tag>(e =>
+        {
+            e.Property(t => t.Slug).HasMaxLength(100);
+            e.Property(t => t.Name).HasMaxLength(100);
+            e.HasIndex(t => t.Slug).IsUnique();
+        });
+        b.Entity<Author>(e =>
+        {
+            e.Property(a => a.Slug).HasMaxLength(100);
+            e.Property(a => a.Name).HasMaxLength(100);
+            e.HasIndex(a => a.Slug).IsUnique();
+            e.HasOne(a => a.Photo).WithMany().HasForeignKey(a => a.PhotoImageId).OnDelete(DeleteBehavior.SetNull);
+        });
+        b.Entity<Image>(e =>
+        {
+            e.Property(i => i.Key).HasMaxLength(100);
+            e.HasIndex(i => i.Key).IsUnique();
+        });
+        b.Entity<StaticPage>(e =>
+        {
+            e.Property(p => p.Slug).HasMaxLength(100);
+            e.HasIndex(p => p.Slug).IsUnique();
+        });
+        b.Entity<CuratedItem>(e =>
+        {
+            e.Property(c => c.List).HasMaxLength(50);
+            e.HasIndex(c => new { c.List, c.Position });
+            e.HasOne(c => c.Article).WithMany().HasForeignKey(c => c.ArticleId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<SlugRedirect>(e =>
+        {
+            e.Property(r => r.OldSlug).HasMaxLength(200);
+            e.HasIndex(r => new { r.Kind, r.OldSlug }).IsUnique();
+        });
+        b.Entity<SettingDocument>(e =>
+        {
+            e.HasKey(s => s.Key);
+            e.Property(s => s.Key).HasMaxLength(100);
+        });
+    }
+}
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+public sealed class SqliteBylineDb(DbContextOptions<SqliteBylineDb> options) : BylineDb(options)
+{
+    public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder c)
+    {
+        // SQLite keeps DateTime as sortable text without a kind; everything Byline stores is UTC.
+        c.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        c.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+    }
+}
+
+public sealed class PostgresBylineDb(DbContextOptions<PostgresBylineDb> options) : BylineDb(options)
+{
+    public override DatabaseProvider Provider => DatabaseProvider.Postgres;
+}
+
+internal sealed class UtcDateTimeConverter() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTime, DateTime>(
+    v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+    v => DateTime.SpecifyKind(v, DateTimeKind.Utc));

@@ -292,6 +292,8 @@ public sealed class DemoSeeder(BylineDb db, MediaStore media, ILogger<DemoSeeder
         }
         await producer;
         db.ChangeTracker.Clear();
+        // Fresh statistics, or the planners may sort whole tables instead of walking the list indexes.
+        await StorageExtensions.AnalyzeAsync(db, ct);
     }
 
     /// <summary>Position i of n mapped onto the last 60 days, so ids and dates rise together.</summary>

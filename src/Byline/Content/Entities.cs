@@ -42,6 +42,8 @@ public sealed class Article
     public DateTime? UpdatedAt { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime ModifiedAt { get; set; }
+    /// <summary>The newsroom account that created the story (contributors may edit only their own drafts).</summary>
+    public int? CreatedById { get; set; }
     /// <summary>Optimistic concurrency token, bumped on every save.</summary>
     public int Version { get; set; }
     public List<ArticleAuthor> Authors { get; set; } = [];

@@ -1,4 +1,7 @@
 using Byline.Content;
+using Byline.Newsroom;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace Byline.Storage;
@@ -7,7 +10,8 @@ namespace Byline.Storage;
 /// The one EF Core model. Each provider has a thin subclass so that it carries its own migrations
 /// (Storage/Migrations/Sqlite and Storage/Migrations/Postgres).
 /// </summary>
-public abstract class BylineDb(DbContextOptions options) : DbContext(options)
+public abstract class BylineDb(DbContextOptions options)
+    : IdentityDbContext<BylineUser, BylineRole, int>(options), IDataProtectionKeyContext
 {
     public DbSet<Article> Articles => Set<Article>();
     public DbSet<ArticleAuthor> ArticleAuthors => Set<ArticleAuthor>();
@@ -20,11 +24,16 @@ public abstract class BylineDb(DbContextOptions options) : DbContext(options)
     public DbSet<CuratedItem> CuratedItems => Set<CuratedItem>();
     public DbSet<SlugRedirect> SlugRedirects => Set<SlugRedirect>();
     public DbSet<SettingDocument> Settings => Set<SettingDocument>();
+    public DbSet<ArticleRevision> ArticleRevisions => Set<ArticleRevision>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    /// <summary>Data-protection keys live with the content, so restarts and every node share sign-in cookies.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public abstract DatabaseProvider Provider { get; }
 
     protected override void OnModelCreating(ModelBuilder b)
     {
+        base.OnModelCreating(b);
         // The published-only filter is identical SQL on both providers.
         const string Published = "\"Status\" = 3";
         const string Listed = "\"ListedAt\" IS NOT NULL";
@@ -44,6 +53,7 @@ public abstract class BylineDb(DbContextOptions options) : DbContext(options)
             e.HasOne(a => a.Section).WithMany().HasForeignKey(a => a.SectionId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<Section>().WithMany().HasForeignKey(a => a.TopSectionId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne(a => a.LeadImage).WithMany().HasForeignKey(a => a.LeadImageId).OnDelete(DeleteBehavior.SetNull);
+            e.HasOne<BylineUser>().WithMany().HasForeignKey(a => a.CreatedById).OnDelete(DeleteBehavior.SetNull);
             // Every published list is one range of one of these indexes, newest first.
             e.HasIndex(a => new { a.PublishedAt, a.Id }).HasDatabaseName("IX_Articles_Latest").HasFilter(Published);
             e.HasIndex(a => new { a.TopSectionId, a.PublishedAt, a.Id }).HasDatabaseName("IX_Articles_TopSection").HasFilter(Published);
@@ -104,6 +114,29 @@ public abstract class BylineDb(DbContextOptions options) : DbContext(options)
         {
             e.Property(r => r.OldSlug).HasMaxLength(200);
             e.HasIndex(r => new { r.Kind, r.OldSlug }).IsUnique();
+        });
+        b.Entity<BylineUser>(e =>
+        {
+            e.Property(u => u.DisplayName).HasMaxLength(100);
+            e.HasOne<Author>().WithMany().HasForeignKey(u => u.AuthorId).OnDelete(DeleteBehavior.SetNull);
+        });
+        b.Entity<ArticleRevision>(e =>
+        {
+            e.HasIndex(r => new { r.ArticleId, r.Number }).IsUnique();
+            e.HasOne<Article>().WithMany().HasForeignKey(r => r.ArticleId).OnDelete(DeleteBehavior.Cascade);
+            e.Property(r => r.Headline).HasMaxLength(300);
+            e.Property(r => r.UserName).HasMaxLength(256);
+            e.Property(r => r.Action).HasMaxLength(50);
+        });
+        b.Entity<AuditEntry>(e =>
+        {
+            e.HasIndex(a => a.At);
+            e.HasIndex(a => new { a.EntityType, a.EntityId });
+            e.Property(a => a.Action).HasMaxLength(100);
+            e.Property(a => a.EntityType).HasMaxLength(50);
+            e.Property(a => a.EntityId).HasMaxLength(100);
+            e.Property(a => a.UserName).HasMaxLength(256);
+            e.Property(a => a.IpAddress).HasMaxLength(64);
         });
         b.Entity<SettingDocument>(e =>
         {

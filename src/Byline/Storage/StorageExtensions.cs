@@ -55,6 +55,13 @@ public static class StorageExtensions
         }
     }
 
+    /// <summary>Refreshes the query planner's statistics after bulk writes.</summary>
+    public static async Task AnalyzeAsync(BylineDb db, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        await db.Database.ExecuteSqlRawAsync("ANALYZE;", ct);
+    }
+
     /// <summary>Applies the provider's migrations; on SQLite also switches the file to WAL.</summary>
     public static async Task MigrateAsync(BylineDb db, CancellationToken ct)
     {
@@ -62,6 +69,8 @@ public static class StorageExtensions
         if (db.Provider == DatabaseProvider.Sqlite)
         {
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+            // Cheap when statistics are current; refreshes them when the data moved a lot.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA optimize;", ct);
         }
     }
 }

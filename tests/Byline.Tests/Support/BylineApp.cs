@@ -54,16 +54,25 @@ public abstract class BylineApp : IAsyncLifetime, IDisposable
     public async Task InitializeAsync()
     {
         var connection = await CreateDatabaseAsync();
-        _factory = new Factory(Database, connection, MediaPath);
-        // A real Kestrel on a loopback port rather than TestServer: request-line parsing (bad escapes,
-        // NUL bytes, long paths) is part of what the suites check.
-        _factory.UseKestrel(0);
-        _factory.StartServer();
-        var address = _factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses
-            .Select(a => new Uri(a))
-            .First(a => a.Scheme == Uri.UriSchemeHttp);
-        _client = _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = address });
-        await WaitUntilReadyAsync(_client);
+        try
+        {
+            _factory = new Factory(Database, connection, MediaPath);
+            // A real Kestrel on a loopback port rather than TestServer: request-line parsing (bad escapes,
+            // NUL bytes, long paths) is part of what the suites check.
+            _factory.UseKestrel(0);
+            _factory.StartServer();
+            var address = _factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses
+                .Select(a => new Uri(a))
+                .First(a => a.Scheme == Uri.UriSchemeHttp);
+            _client = _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = address });
+            await WaitUntilReadyAsync(_client);
+        }
+        catch
+        {
+            // xunit does not dispose a fixture whose start failed; leave no database behind.
+            await DisposeAsync();
+            throw;
+        }
     }
 
     public async Task DisposeAsync()

@@ -29,6 +29,11 @@ public static class BylineCli
             "ConnectionStrings__Byline=...) and --Section:Key=value arguments.");
         root.Subcommands.Add(SeedCommand(configArgs));
 
+        if (verbArgs.Length > 0 && !verbArgs[0].StartsWith('-') && !root.Subcommands.Any(c => c.Name == verbArgs[0]))
+        {
+            await Console.Error.WriteLineAsync($"byline: unknown command '{verbArgs[0]}' (try --help)");
+            return 2;
+        }
         var parsed = root.Parse(verbArgs);
         if (parsed.Errors.Count > 0)
         {
@@ -51,7 +56,11 @@ public static class BylineCli
         };
         articles.Validators.Add(r =>
         {
-            var n = r.GetValueOrDefault<int>();
+            // A token that is not a number already carries the parser's own error.
+            if (r.Tokens.Count == 0 || !int.TryParse(r.Tokens[^1].Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n))
+            {
+                return;
+            }
             if (n is < 0 or > MaxArticles)
             {
                 r.AddError($"--articles must be between 0 and {MaxArticles.ToString("N0", CultureInfo.InvariantCulture)}, not {n.ToString(CultureInfo.InvariantCulture)}.");

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# The one test command: builds the solution once, runs every test project on SQLite and on a
+# throwaway PostgreSQL, and ends with a single line "N passed, N failed".
+#
+# Needs only the .NET SDK on Debian 12; as root it installs what is missing (chromium for the
+# browser tests, postgresql, fonts for generated pictures). Environment it honours:
+#   BYLINE_TEST_POSTGRES   use this server instead of starting one (e.g. Host=127.0.0.1;Port=5432;Username=postgres)
+#   BYLINE_TEST_DATABASES  sqlite,postgres (default) or just one of them
+#   CONFIGURATION          Release (default) or Debug
+set -uo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+CONFIGURATION=${CONFIGURATION:-Release}
+RESULTS=$ROOT/TestResults
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+say() { printf '==> %s\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 1; fi
+}
+
+# --- system packages ---------------------------------------------------------------------------
+wants_databases=${BYLINE_TEST_DATABASES:-sqlite,postgres}
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+if [[ "$wants_databases" == *postgres* || "$wants_databases" == *pg* ]] && [ -z "${BYLINE_TEST_POSTGRES:-}" ]; then
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+fi
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing ${missing[*]}"
+  if ! { as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null &&
+         as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; }; then
+    say "could not install ${missing[*]} (run as root, or install them yourself); the tests that need them will fail"
+  fi
+fi
+
+# --- throwaway PostgreSQL ----------------------------------------------------------------------
+PGDIR=""
+stop_postgres() {
+  if [ -n "$PGDIR" ] && [ -f "$PGDIR/data/postmaster.pid" ]; then
+    run_as_postgres "$PGBIN/pg_ctl -D $PGDIR/data -m fast -w stop" >/dev/null 2>&1 || true
+  fi
+  [ -n "$PGDIR" ] && rm -rf "$PGDIR"
+}
+trap stop_postgres EXIT
+
+run_as_postgres() {
+  if [ "$(id -u)" -eq 0 ]; then su postgres -s /bin/sh -c "$1"; else sh -c "$1"; fi
+}
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+if [[ "$wants_databases" == *postgres* || "$wants_databases" == *pg* ]] && [ -z "${BYLINE_TEST_POSTGRES:-}" ]; then
+  PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  if [ -n "$PGBIN" ]; then
+    PORT=5433
+    while ! port_free "$PORT"; do PORT=$((PORT + 1)); done
+    PGDIR=$(mktemp -d /tmp/byline-pg.XXXXXX)
+    mkdir -p "$PGDIR/data"
+    [ "$(id -u)" -eq 0 ] && chown -R postgres:postgres "$PGDIR"
+    chmod 700 "$PGDIR/data"
+    say "starting PostgreSQL $(basename "$(dirname "$PGBIN")") on 127.0.0.1:$PORT"
+    if run_as_postgres "$PGBIN/initdb -D $PGDIR/data -U postgres --auth=trust -E UTF8 --no-sync" >"$PGDIR/initdb.log" 2>&1 &&
+       run_as_postgres "$PGBIN/pg_ctl -D $PGDIR/data -l $PGDIR/server.log -w -o '-p $PORT -k $PGDIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200' start" >/dev/null; then
+      export BYLINE_TEST_POSTGRES="Host=127.0.0.1;Port=$PORT;Username=postgres"
+    else
+      say "PostgreSQL did not start; the PostgreSQL suites will fail:"
+      cat "$PGDIR"/*.log 2>/dev/null | tail -n 20
+    fi
+  fi
+fi
+
+# --- build once, test every project ------------------------------------------------------------
+rm -rf "$RESULTS"
+mkdir -p "$RESULTS"
+say "building Byline.slnx ($CONFIGURATION)"
+if ! dotnet build Byline.slnx -c "$CONFIGURATION" -nologo -v quiet -clp:ErrorsOnly; then
+  say "build failed"
+  echo "0 passed, 0 failed"
+  exit 1
+fi
+
+broken=0
+for project in tests/*/*.csproj; do
+  name=$(basename "$project" .csproj)
+  say "testing $name"
+  dotnet test "$project" -c "$CONFIGURATION" --no-build --nologo \
+    --logger "trx;LogFileName=$name.trx" --results-directory "$RESULTS" \
+    --blame-hang-timeout 10m
+  if [ ! -f "$RESULTS/$name.trx" ]; then
+    say "$name produced no results"
+    broken=1
+  fi
+done
+
+# --- one line of counts ------------------------------------------------------------------------
+counts=$(cat "$RESULTS"/*.trx 2>/dev/null | grep -o '<Counters [^>]*>' | awk '
+  function attr(name,   m) { return match($0, name "=\"[0-9]+\"") ? substr($0, RSTART + length(name) + 2, RLENGTH - length(name) - 3) + 0 : 0 }
+  { p += attr("passed"); f += attr("failed") + attr("error") + attr("timeout") + attr("aborted") }
+  END { print p + 0, f + 0 }')
+passed=${counts% *}
+failed=${counts#* }
+echo "$passed passed, $failed failed"
+if [ "$failed" -gt 0 ] || [ "$passed" -eq 0 ] || [ "$broken" -ne 0 ]; then
+  exit 1
+fi

@@ -1,0 +1,61 @@
+using Microsoft.Playwright;
+
+namespace Byline.BrowserTests;
+
+/// <summary>One Byline process and one headless Debian Chromium, shared by the reader journeys.</summary>
+public sealed class ReaderSite : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    private static readonly string[] ChromiumArgs =
+    [
+        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    ];
+
+    private BylineServer? _server;
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public BylineServer Server => _server ?? throw new InvalidOperationException("not started");
+
+    public IBrowser Browser => _browser ?? throw new InvalidOperationException("not started");
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            throw new InvalidOperationException($"{ChromiumPath} is missing: install chromium: apt-get install -y chromium");
+        }
+        _server = await BylineServer.StartAsync();
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ChromiumArgs,
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+        _playwright?.Dispose();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+
+    /// <summary>A fresh page in a context of its own (cookies, viewport and scripting set per test).</summary>
+    public async Task<IPage> NewPageAsync(BrowserNewContextOptions? options = null)
+    {
+        options ??= new BrowserNewContextOptions();
+        options.BaseURL = Server.Address.ToString();
+        var context = await Browser.NewContextAsync(options);
+        return await context.NewPageAsync();
+    }
+}

@@ -1,0 +1,161 @@
+using System.Net;
+using AngleSharp.Html.Dom;
+using AngleSharp.Html.Parser;
+using Byline.Storage;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Byline.Tests.Support;
+
+/// <summary>
+/// The real Byline pipeline, served by Kestrel on a loopback port, on a real database of its own, created for one
+/// test class and dropped after it. Subclasses say which database.
+/// </summary>
+public abstract class BylineApp : IAsyncLifetime, IDisposable
+{
+    /// <summary>Start-up migrates a fresh database; PostgreSQL on a busy machine can take a while.</summary>
+    private static readonly TimeSpan ReadyDeadline = TimeSpan.FromSeconds(120);
+
+    private static readonly HtmlParser Parser = new();
+
+    private Factory? _factory;
+    private HttpClient? _client;
+
+    protected BylineApp()
+    {
+        Directory.CreateDirectory(TempRoot);
+        MediaPath = Path.Combine(TempRoot, $"media-{Id:N}");
+    }
+
+    public static string TempRoot { get; } = Path.Combine(Path.GetTempPath(), "byline-tests");
+
+    public Guid Id { get; } = Guid.NewGuid();
+
+    public abstract TestDatabase Database { get; }
+
+    public string MediaPath { get; }
+
+    /// <summary>A client that does not follow redirects, so tests see the 301s themselves.</summary>
+    public HttpClient Client => _client ?? throw new InvalidOperationException("The app has not started.");
+
+    public IServiceProvider Services => (_factory ?? throw new InvalidOperationException("The app has not started.")).Services;
+
+    public TestContent Content => new(this);
+
+    /// <summary>Creates the empty database and returns the connection string the app uses.</summary>
+    protected abstract Task<string> CreateDatabaseAsync();
+
+    protected abstract Task DropDatabaseAsync();
+
+    public async Task InitializeAsync()
+    {
+        var connection = await CreateDatabaseAsync();
+        try
+        {
+            _factory = new Factory(Database, connection, MediaPath);
+            // A real Kestrel on a loopback port rather than TestServer: request-line parsing (bad escapes,
+            // NUL bytes, long paths) is part of what the suites check.
+            _factory.UseKestrel(0);
+            _factory.StartServer();
+            var address = _factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses
+                .Select(a => new Uri(a))
+                .First(a => a.Scheme == Uri.UriSchemeHttp);
+            _client = _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = address });
+            await WaitUntilReadyAsync(_client);
+        }
+        catch
+        {
+            // xunit does not dispose a fixture whose start failed; leave no database behind.
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client?.Dispose();
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+        await DropDatabaseAsync();
+        if (Directory.Exists(MediaPath))
+        {
+            Directory.Delete(MediaPath, recursive: true);
+        }
+    }
+
+    public void Dispose()
+    {
+        _client?.Dispose();
+        _factory?.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Runs work against the app's own <see cref="BylineDb"/> in a scope of its own.</summary>
+    public async Task<T> WithDbAsync<T>(Func<BylineDb, Task<T>> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        await using var scope = Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<BylineDb>());
+    }
+
+    public Task<HttpResponseMessage> GetAsync(string path) => Client.GetAsync(new Uri(path, UriKind.Relative));
+
+    /// <summary>GETs a page that must answer 200 with HTML, and parses it.</summary>
+    public async Task<IHtmlDocument> PageAsync(string path)
+    {
+        using var response = await GetAsync(path);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK,
+            $"GET {path} answered {(int)response.StatusCode} {response.StatusCode}, expected 200. Body starts: {Start(body)}");
+        var type = response.Content.Headers.ContentType?.MediaType;
+        Assert.True(type == "text/html", $"GET {path} answered {type}, expected text/html");
+        return Parser.ParseDocument(body);
+    }
+
+    private static string Start(string body) => body.Length <= 600 ? body : body[..600];
+
+    private static async Task WaitUntilReadyAsync(HttpClient client)
+    {
+        using var deadline = new CancellationTokenSource(ReadyDeadline);
+        var last = "no answer yet";
+        while (true)
+        {
+            try
+            {
+                using var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative), deadline.Token);
+                var body = await response.Content.ReadAsStringAsync(deadline.Token);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+                if (body.Contains("failed", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new InvalidOperationException($"Byline start-up failed (/healthz: {body}); the test server's log has the exception.");
+                }
+                last = $"{(int)response.StatusCode} {body}";
+                await Task.Delay(TimeSpan.FromMilliseconds(50), deadline.Token);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                throw new TimeoutException($"Byline was not ready within {ReadyDeadline.TotalSeconds:0} s (last /healthz: {last}).");
+            }
+        }
+    }
+
+    private sealed class Factory(TestDatabase database, string connection, string mediaPath) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseSetting("Byline:Database:Provider", database == TestDatabase.Postgres ? nameof(DatabaseProvider.Postgres) : nameof(DatabaseProvider.Sqlite));
+            builder.UseSetting("ConnectionStrings:Byline", connection);
+            builder.UseSetting("Byline:DemoContent", "false");
+            builder.UseSetting("Byline:Media:Path", mediaPath);
+        }
+    }
+}

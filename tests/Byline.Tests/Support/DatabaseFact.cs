@@ -1,0 +1,55 @@
+using Xunit.Abstractions;
+using Xunit.Sdk;
+
+namespace Byline.Tests.Support;
+
+/// <summary>
+/// A fact of an HTTP suite. The suite's subclass picks the database through its fixture
+/// (<see cref="SqliteApp"/> or <see cref="PostgresApp"/>); the fact exists only when that
+/// database is in <c>BYLINE_TEST_DATABASES</c>.
+/// </summary>
+[XunitTestCaseDiscoverer("Byline.Tests.Support.DatabaseFactDiscoverer", "Byline.Tests")]
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class DatabaseFactAttribute : FactAttribute;
+
+/// <summary>A theory of an HTTP suite; see <see cref="DatabaseFactAttribute"/>.</summary>
+[XunitTestCaseDiscoverer("Byline.Tests.Support.DatabaseTheoryDiscoverer", "Byline.Tests")]
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class DatabaseTheoryAttribute : TheoryAttribute;
+
+public sealed class DatabaseFactDiscoverer(IMessageSink diagnostics) : IXunitTestCaseDiscoverer
+{
+    private readonly FactDiscoverer _facts = new(diagnostics);
+
+    public IEnumerable<IXunitTestCase> Discover(ITestFrameworkDiscoveryOptions discoveryOptions, ITestMethod testMethod, IAttributeInfo factAttribute) =>
+        DatabaseOf.Runs(testMethod) ? _facts.Discover(discoveryOptions, testMethod, factAttribute) : [];
+}
+
+public sealed class DatabaseTheoryDiscoverer(IMessageSink diagnostics) : IXunitTestCaseDiscoverer
+{
+    private readonly TheoryDiscoverer _theories = new(diagnostics);
+
+    public IEnumerable<IXunitTestCase> Discover(ITestFrameworkDiscoveryOptions discoveryOptions, ITestMethod testMethod, IAttributeInfo factAttribute) =>
+        DatabaseOf.Runs(testMethod) ? _theories.Discover(discoveryOptions, testMethod, factAttribute) : [];
+}
+
+internal static class DatabaseOf
+{
+    public static bool Runs(ITestMethod method)
+    {
+        var type = method.TestClass.Class.ToRuntimeType();
+        if (type is null)
+        {
+            return true;
+        }
+        if (typeof(IClassFixture<PostgresApp>).IsAssignableFrom(type))
+        {
+            return TestDatabases.IsSelected(TestDatabase.Postgres);
+        }
+        if (typeof(IClassFixture<SqliteApp>).IsAssignableFrom(type))
+        {
+            return TestDatabases.IsSelected(TestDatabase.Sqlite);
+        }
+        return true;
+    }
+}

@@ -123,7 +123,7 @@ public sealed partial class ReaderJourneyTests(ReaderSite site) : IClassFixture<
             return [...document.querySelectorAll('body *')]
                 .filter(e => !clipped(e))
                 .map(e => [e, e.getBoundingClientRect().right])
-                .filter(([e, right]) => right > w + 1)
+                .filter(([e, right]) => right > w)
                 .sort((a, b) => b[1] - a[1])
                 .slice(0, 5)
                 .map(([e, right]) => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).trim().split(/\s+/).join('.') : '') + ' ends at ' + Math.round(right) + 'px');

@@ -43,7 +43,7 @@ public sealed record FeedItem(
 /// index, then loads only those rows, their authors and tags: four small queries whatever the size
 /// of the archive.
 /// </summary>
-public sealed class FeedQuery(BylineDb db, SiteChrome chrome)
+public sealed class FeedQuery(BylineDb db, SiteChrome chrome, SectionResolver sections)
 {
     public const int ItemCount = 50;
 
@@ -56,15 +56,17 @@ public sealed class FeedQuery(BylineDb db, SiteChrome chrome)
             case FeedScope.Section:
             case FeedScope.SubSection:
             {
-                var snapshot = await chrome.GetAsync(ct);
-                if (slug is null || !snapshot.BySlug.TryGetValue(slug, out var top) || top.ParentId is not null)
+                // The resolver reloads the chrome for a section created since it was loaded; an old slug is not a feed.
+                var (top, renamedTop, snapshot) = await sections.ResolveAsync(await chrome.GetAsync(ct), slug ?? "", ct);
+                if (top is null || renamedTop || top.ParentId is not null)
                 {
                     return null;
                 }
                 var target = top;
                 if (scope == FeedScope.SubSection)
                 {
-                    if (subSlug is null || !snapshot.BySlug.TryGetValue(subSlug, out var sub) || sub.ParentId != top.Id)
+                    var (sub, renamedSub, _) = await sections.ResolveAsync(snapshot, subSlug ?? "", ct);
+                    if (sub is null || renamedSub || sub.ParentId != top.Id)
                     {
                         return null;
                     }

@@ -110,8 +110,9 @@ public sealed class BylineServer : IAsyncDisposable
                 }
                 last = $"{(int)response.StatusCode} {body}";
             }
-            catch (HttpRequestException e)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
+                // Not listening yet, or busy generating the demo: ask again until the deadline.
                 last = e.Message;
             }
             await Task.Delay(TimeSpan.FromMilliseconds(200));

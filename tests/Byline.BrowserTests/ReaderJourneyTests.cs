@@ -107,6 +107,27 @@ public sealed partial class ReaderJourneyTests(ReaderSite site) : IClassFixture<
     private static async Task AssertNoHorizontalScrollAsync(IPage page)
     {
         var widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]");
-        Assert.True(widths[0] <= widths[1], $"{page.Url} is {widths[0]} px wide in a {widths[1]} px viewport");
+        if (widths[0] <= widths[1])
+        {
+            return;
+        }
+        // Name the widest offenders so the failure says what to fix.
+        var offenders = await page.EvaluateAsync<string[]>(@"() => {
+            const w = document.documentElement.clientWidth;
+            const clipped = e => {
+                for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
+                    if (['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(p).overflowX)) return true;
+                }
+                return false;
+            };
+            return [...document.querySelectorAll('body *')]
+                .filter(e => !clipped(e))
+                .map(e => [e, e.getBoundingClientRect().right])
+                .filter(([e, right]) => right > w + 1)
+                .sort((a, b) => b[1] - a[1])
+                .slice(0, 5)
+                .map(([e, right]) => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).trim().split(/\s+/).join('.') : '') + ' ends at ' + Math.round(right) + 'px');
+        }");
+        Assert.Fail($"{page.Url} is {widths[0]} px wide in a {widths[1]} px viewport; widest: {string.Join("; ", offenders)}");
     }
 }

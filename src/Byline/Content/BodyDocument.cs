@@ -44,6 +44,11 @@ public static class BodyDocument
         s.AllowedSchemes.Add("https");
         s.AllowedSchemes.Add("http");
         s.AllowedSchemes.Add("mailto");
+        // A story body is prose: no forms that could phish readers, no media players or frames.
+        foreach (var tag in new[] { "form", "input", "button", "select", "option", "optgroup", "textarea", "label", "fieldset", "legend", "datalist", "output" })
+        {
+            s.AllowedTags.Remove(tag);
+        }
         s.AllowedTags.Add("figure");
         s.AllowedTags.Add("figcaption");
         s.AllowedAttributes.Add("loading");

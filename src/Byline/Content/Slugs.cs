@@ -11,54 +11,49 @@ public static class Slugs
     public static string From(string text, int maxLength = MaxLength)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var decomposed = text.Normalize(NormalizationForm.FormKD);
-        var sb = new StringBuilder(Math.Min(decomposed.Length, maxLength + 16));
-        var pendingHyphen = false;
-        foreach (var ch in decomposed)
+        var words = new List<string>();
+        var word = new StringBuilder();
+        foreach (var ch in text.Normalize(NormalizationForm.FormKD))
         {
-            var category = CharUnicodeInfo.GetUnicodeCategory(ch);
-            if (category == UnicodeCategory.NonSpacingMark)
+            if (CharUnicodeInfo.GetUnicodeCategory(ch) == UnicodeCategory.NonSpacingMark || ch is '\'' or '’')
             {
+                // Accents fold away, and "India's" becomes "indias", not "india-s".
                 continue;
             }
-            if (ch is >= 'a' and <= 'z' or >= '0' and <= '9')
+            if (char.IsAsciiLetterOrDigit(ch))
             {
-                AppendChar(ch);
+                word.Append(char.ToLowerInvariant(ch));
             }
-            else if (ch is >= 'A' and <= 'Z')
+            else if (word.Length > 0)
             {
-                AppendChar(char.ToLowerInvariant(ch));
+                words.Add(word.ToString());
+                word.Clear();
             }
-            else if (ch is '\'' or '’')
+        }
+        if (word.Length > 0)
+        {
+            words.Add(word.ToString());
+        }
+        // Whole words only, up to the limit; a single over-long first word is cut.
+        var slug = new StringBuilder(maxLength);
+        foreach (var w in words)
+        {
+            var needed = slug.Length == 0 ? w.Length : slug.Length + 1 + w.Length;
+            if (needed > maxLength)
             {
-                // "India's" becomes "indias", not "india-s".
-            }
-            else
-            {
-                pendingHyphen = sb.Length > 0;
-            }
-            if (sb.Length >= maxLength)
-            {
+                if (slug.Length == 0)
+                {
+                    slug.Append(w, 0, maxLength);
+                }
                 break;
             }
-        }
-        var slug = sb.ToString().TrimEnd('-');
-        // Cut at a word boundary when the limit fell inside a word.
-        if (slug.Length >= maxLength && slug.LastIndexOf('-') is var cut and > 20)
-        {
-            slug = slug[..cut];
-        }
-        return slug.Length == 0 ? "story" : slug;
-
-        void AppendChar(char c)
-        {
-            if (pendingHyphen)
+            if (slug.Length > 0)
             {
-                sb.Append('-');
-                pendingHyphen = false;
+                slug.Append('-');
             }
-            sb.Append(c);
+            slug.Append(w);
         }
+        return slug.Length == 0 ? "story" : slug.ToString();
     }
 
     /// <summary>True for a slug Byline itself would produce (used to validate edited slugs).</summary>

@@ -71,7 +71,6 @@ public sealed class BodyDocumentTests
     [InlineData("<svg><script>alert(1)</script></svg>")]
     [InlineData("<iframe src=\"https://evil.example/\"></iframe>")]
     [InlineData("<p style=\"background:url(javascript:alert(1))\">styled</p>")]
-    [InlineData("<form action=\"https://evil.example/\"><input name=x></form>")]
     [InlineData("<object data=\"x.swf\"></object><embed src=\"x.swf\">")]
     [InlineData("![x](javascript:alert(1))")]
     [InlineData("<div onclick=\"alert(1)\">Text</div>")]
@@ -84,7 +83,7 @@ public sealed class BodyDocumentTests
             var fragment = parser.ParseDocument($"<body>{block.Html}</body>").Body!;
             foreach (var element in fragment.QuerySelectorAll("*"))
             {
-                Assert.DoesNotContain(element.LocalName, new[] { "script", "iframe", "object", "embed", "svg", "form", "input", "style" });
+                Assert.DoesNotContain(element.LocalName, new[] { "script", "iframe", "object", "embed", "svg", "style" });
                 foreach (var attribute in element.Attributes)
                 {
                     Assert.False(attribute.LocalName.StartsWith("on", StringComparison.OrdinalIgnoreCase),
@@ -99,6 +98,15 @@ public sealed class BodyDocumentTests
             }
             Assert.DoesNotContain("javascript:", block.Html, StringComparison.OrdinalIgnoreCase);
         }
+    }
+
+    [Fact]
+    public void Forms_and_inputs_from_the_editor_are_dropped()
+    {
+        // A story body that posts readers' input elsewhere is a phishing vector, script or not.
+        var html = string.Concat(BodyDocument.Render("<form action=\"https://evil.example/\"><input name=\"card\"><button>Pay</button></form>").Select(b => b.Html));
+        var body = new HtmlParser().ParseDocument($"<body>{html}</body>").Body!;
+        Assert.Empty(body.QuerySelectorAll("form, input, button, select, textarea"));
     }
 
     [Fact]

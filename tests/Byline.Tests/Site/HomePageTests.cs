@@ -103,6 +103,11 @@ public abstract class HomePageTests(BylineApp app)
     [DatabaseFact]
     public async Task Every_page_has_skip_link_main_search_footer_and_canonical()
     {
+        await app.Content.SettingsAsync(s => s with
+        {
+            FooterGroups = [new LinkGroup("Quick links", [new LinkItem("Newsletters", "/newsletter")])],
+        });
+
         var page = await app.PageAsync("/");
 
         var skip = page.One("a.skip-link");
@@ -114,7 +119,7 @@ public abstract class HomePageTests(BylineApp app)
         Assert.Equal("/search", Html.PathOf(search.GetAttribute("action")));
         search.One("input[name=q]");
         var footer = page.One("footer.site-footer");
-        footer.One(".footer-groups");
+        Assert.Contains("/newsletter", footer.One(".footer-groups").LinkPaths("a[href]"));
         footer.One("nav.static-pages");
         Assert.Contains("/sitemap", footer.LinkPaths("a[href]"));
         footer.One("p.copyright");

@@ -7,7 +7,7 @@ public abstract class StaticPageAndSitemapTests(BylineApp app)
     [DatabaseFact]
     public async Task A_static_page_is_linked_from_the_footer_and_opens()
     {
-        var page = await app.Content.StaticPageAsync();
+        var page = await app.Content.StaticPageAsync("about");
 
         var home = await app.PageAsync("/");
         var link = home.One("footer.site-footer nav.static-pages")
@@ -18,6 +18,16 @@ public abstract class StaticPageAndSitemapTests(BylineApp app)
         var opened = await app.PageAsync(Html.PathOf(link.GetAttribute("href")));
         Assert.Equal(page.Title, opened.One("h1").Text());
         Assert.Contains("We make a newspaper.", opened.One("main#main").Text(), StringComparison.Ordinal);
+        Assert.Equal("/about", Html.PathOf(opened.One("link[rel=canonical]").GetAttribute("href")));
+    }
+
+    [DatabaseFact]
+    public async Task An_unknown_static_page_answers_404()
+    {
+        using var response = await app.GetAsync("/privacy");
+
+        // No test writes "privacy": the footer may name it, but until the newsroom writes it there is no page.
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
     }
 
     [DatabaseFact]

@@ -27,6 +27,7 @@ public sealed record StorySpec
 }
 
 /// <summary>A story as the tests address it.</summary>
+/// <summary>A story as the tests address it; <see cref="Path"/> is its canonical URL path.</summary>
 public sealed record Story(int Id, string Slug, string Headline, Section Section, string Path, DateTime? PublishedAt);
 
 /// <summary>
@@ -44,8 +45,9 @@ public sealed class TestContent(BylineApp app)
         return new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
     }
 
-    public Task<Section> SectionAsync(Section? parent = null, bool showOnHome = true, int position = 0) =>
-        AddAsync(new Section
+    public async Task<Section> SectionAsync(Section? parent = null, bool showOnHome = true, int position = 0)
+    {
+        var section = await AddAsync(new Section
         {
             Slug = Unique(parent is null ? "sec" : "sub"),
             Name = Unique(parent is null ? "Section" : "Sub"),
@@ -54,6 +56,10 @@ public sealed class TestContent(BylineApp app)
             ShowOnHome = showOnHome,
             Position = position,
         });
+        section.Parent = parent;
+        ChangedStructure();
+        return section;
+    }
 
     public Task<Tag> TagAsync() => AddAsync(new Tag { Slug = Unique("tag"), Name = Unique("Tag") });
 
@@ -77,18 +83,33 @@ public sealed class TestContent(BylineApp app)
             CreatedAt = Now(),
         });
 
-    public Task<StaticPage> StaticPageAsync(string? title = null)
+    /// <summary>Writes (or rewrites) the static page at a slug, with a unique title.</summary>
+    public async Task<StaticPage> StaticPageAsync(string slug)
     {
         var markdown = "We make a newspaper.\n\nWrite to us any time.";
-        return AddAsync(new StaticPage
+        var page = new StaticPage
         {
-            Slug = Unique("page"),
-            Title = title ?? Unique("About"),
+            Slug = slug,
+            Title = Unique("Page"),
             BodyMarkdown = markdown,
             BodyHtml = BodyDocument.Serialize(BodyDocument.Render(markdown)),
             UpdatedAt = Now(),
+        };
+        await app.WithDbAsync(async db =>
+        {
+            await db.StaticPages.Where(p => p.Slug == slug).ExecuteDeleteAsync();
+            db.StaticPages.Add(page);
+            return await db.SaveChangesAsync();
         });
+        ChangedStructure();
+        return page;
     }
+
+    /// <summary>
+    /// Sections and static pages are held in memory by the site chrome; the newsroom tells it when they
+    /// change, and so do the tests, which write to the database directly.
+    /// </summary>
+    private void ChangedStructure() => app.Services.GetService<Byline.Site.Chrome.SiteChrome>()?.Invalidate();
 
     public async Task<Story> StoryAsync(Section section, StorySpec? spec = null)
     {
@@ -101,7 +122,7 @@ public sealed class TestContent(BylineApp app)
             await db.SaveChangesAsync();
             return 0;
         });
-        return new Story(article.Id, article.Slug, article.Headline, section, Slugs.ArticlePath(section.Slug, article.Slug, article.Id), article.PublishedAt);
+        return new Story(article.Id, article.Slug, article.Headline, section, PathOf(section, article), article.PublishedAt);
     }
 
     /// <summary>Several stories in one section, published a second apart, the last one newest.</summary>
@@ -118,7 +139,7 @@ public sealed class TestContent(BylineApp app)
             await db.SaveChangesAsync();
             return 0;
         });
-        return articles.Select(a => new Story(a.Id, a.Slug, a.Headline, section, Slugs.ArticlePath(section.Slug, a.Slug, a.Id), a.PublishedAt)).ToList();
+        return articles.Select(a => new Story(a.Id, a.Slug, a.Headline, section, PathOf(section, a), a.PublishedAt)).ToList();
     }
 
     /// <summary>
@@ -150,6 +171,7 @@ public sealed class TestContent(BylineApp app)
             return 0;
         });
         await store.LoadAsync(CancellationToken.None);
+        ChangedStructure();
         return store.Current;
     }
 
@@ -168,6 +190,10 @@ public sealed class TestContent(BylineApp app)
         }
         return md.ToString();
     }
+
+    /// <summary>A story's address names its top-level section, also for stories in a sub-section.</summary>
+    private static string PathOf(Section section, Article article) =>
+        Slugs.ArticlePath((section.Parent ?? section).Slug, article.Slug, article.Id);
 
     private static Article NewArticle(Section section, StorySpec spec)
     {

@@ -46,8 +46,9 @@ public sealed class SitemapQuery(BylineDb db, SiteChrome chrome)
 
     public IAsyncEnumerable<SitemapArticle> ArticlesAsync(int number)
     {
-        var from = (long)number * UrlsPerSitemap;
-        var to = from + UrlsPerSitemap;
+        // Int like the key, so the range stays a plain rowid/primary-key range (callers bound number).
+        var from = number * UrlsPerSitemap;
+        var to = number >= int.MaxValue / UrlsPerSitemap ? int.MaxValue : from + UrlsPerSitemap;
         return Published()
             .Where(a => a.Id >= from && a.Id < to)
             .OrderBy(a => a.Id)

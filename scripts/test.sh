@@ -73,6 +73,22 @@ if [[ "$wants_databases" == *postgres* || "$wants_databases" == *pg* ]] && [ -z 
   fi
 fi
 
+# --- W3C Nu HTML Checker (vnu.jar from npm) for the HTML validity tests ------------------------------
+if [ -z "${BYLINE_VNU_JAR:-}" ]; then
+  VNU_DIR=${XDG_CACHE_HOME:-$HOME/.cache}/byline/vnu
+  VNU_JAR=$VNU_DIR/node_modules/vnu-jar/build/dist/vnu.jar
+  if [ ! -f "$VNU_JAR" ] && command -v npm >/dev/null; then
+    say "installing vnu-jar into $VNU_DIR"
+    npm install --silent --no-audit --no-fund --prefix "$VNU_DIR" vnu-jar@26.9.27 >/dev/null 2>&1 || say "could not install vnu-jar; the HTML validity tests will fail"
+  fi
+  [ -f "$VNU_JAR" ] && export BYLINE_VNU_JAR=$VNU_JAR
+fi
+command -v java >/dev/null || missing_java=1
+if [ "${missing_java:-0}" = 1 ]; then
+  say "installing openjdk-17-jre-headless for the HTML checker"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless >/dev/null 2>&1 || say "no Java; the HTML validity tests will fail"
+fi
+
 # --- build once, test every project ------------------------------------------------------------
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS"

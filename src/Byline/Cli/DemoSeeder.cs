@@ -151,8 +151,13 @@ public sealed class DemoSeeder(BylineDb db, MediaStore media, ILogger<DemoSeeder
             }
             if (!Renditions.Exist(media.Root, key, leadWidths))
             {
-                jobs.Add((key, c => Renditions.WriteAsync(media.Root, key, DemoArtwork.LeadWidth, DemoArtwork.LeadHeight, leadWidths,
-                    canvas => DemoArtwork.DrawLead(canvas, Seed + index, palette, motif, label), c)));
+                jobs.Add((key, async c =>
+                {
+                    await Renditions.WriteAsync(media.Root, key, DemoArtwork.LeadWidth, DemoArtwork.LeadHeight, leadWidths,
+                        canvas => DemoArtwork.DrawLead(canvas, Seed + index, palette, motif, label), c);
+                    await Renditions.WriteCropsAsync(media.Root, key, DemoArtwork.LeadWidth, DemoArtwork.LeadHeight,
+                        canvas => DemoArtwork.DrawLead(canvas, Seed + index, palette, motif, label), c);
+                }));
             }
         }
         var people = DemoCatalog.Authors.Concat(DemoCatalog.Desks).ToArray();
@@ -173,8 +178,13 @@ public sealed class DemoSeeder(BylineDb db, MediaStore media, ILogger<DemoSeeder
             }
             if (!Renditions.Exist(media.Root, key, PortraitWidths))
             {
-                jobs.Add((key, c => Renditions.WriteAsync(media.Root, key, DemoArtwork.PortraitSize, DemoArtwork.PortraitSize, PortraitWidths,
-                    canvas => DemoArtwork.DrawPortrait(canvas, Seed + index, palette, DemoArtwork.Initials(person.Name)), c)));
+                jobs.Add((key, async c =>
+                {
+                    await Renditions.WriteAsync(media.Root, key, DemoArtwork.PortraitSize, DemoArtwork.PortraitSize, PortraitWidths,
+                        canvas => DemoArtwork.DrawPortrait(canvas, Seed + index, palette, DemoArtwork.Initials(person.Name)), c);
+                    await Renditions.WriteCropsAsync(media.Root, key, DemoArtwork.PortraitSize, DemoArtwork.PortraitSize,
+                        canvas => DemoArtwork.DrawPortrait(canvas, Seed + index, palette, DemoArtwork.Initials(person.Name)), c);
+                }));
             }
         }
         await db.SaveChangesAsync(ct);

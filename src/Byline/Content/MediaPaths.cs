@@ -11,6 +11,18 @@ public static class MediaPaths
 {
     public static readonly int[] StandardWidths = [480, 800, 1200];
 
+    /// <summary>
+    /// Centre crops written beside the widths, <c>{key}/{w}x{h}.jpg</c>: search engines want a story's
+    /// picture at 4:3 and 1:1 as well as 16:9. Only these sizes exist; the endpoint refuses any other.
+    /// </summary>
+    public static readonly (int Width, int Height)[] Crops = [(1200, 900), (1200, 1200)];
+
+    public static string CropUrl(string key, int width, int height) =>
+        $"/media/{key}/{width.ToString(CultureInfo.InvariantCulture)}x{height.ToString(CultureInfo.InvariantCulture)}.jpg";
+
+    public static string CropFile(string root, string key, int width, int height) =>
+        Path.Combine(root, key, $"{width.ToString(CultureInfo.InvariantCulture)}x{height.ToString(CultureInfo.InvariantCulture)}.jpg");
+
     public static string Url(string key, int width, string ext) =>
         $"/media/{key}/{width.ToString(CultureInfo.InvariantCulture)}.{ext}";
 

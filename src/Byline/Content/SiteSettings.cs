@@ -45,4 +45,8 @@ public sealed record SiteSettings
     public CallToAction PreferredSource { get; init; } = new(true, "Add as a preferred source on Google", "See more of our stories in Google results.", "https://www.google.com/preferences/source?q=byline.example");
     public InsertionRule Insertion { get; init; } = InsertionRule.Default;
     public int PageSize { get; init; } = 20;
+    /// <summary>Feeds carry each story's full body (true) or only its standfirst (false).</summary>
+    public bool FeedFullContent { get; init; }
+    /// <summary>The publication's ads.txt (IAB format), served at /ads.txt; validated when the newsroom saves it.</summary>
+    public string AdsTxt { get; init; } = "";
 }

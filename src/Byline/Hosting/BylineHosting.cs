@@ -1,4 +1,5 @@
 using Byline.Content;
+using Byline.Distribution;
 using Byline.Media;
 using Byline.Site;
 using Byline.Storage;
@@ -26,6 +27,7 @@ public static class BylineHosting
         services.AddProblemDetails();
         services.AddRazorPages(o => o.RootDirectory = "/");
         services.AddBylineSite();
+        services.AddDistribution();
         return builder;
     }
 
@@ -37,6 +39,7 @@ public static class BylineHosting
         app.UseMiddleware<ReadinessGate>();
         app.UseBylineSite();
         app.MapMedia();
+        app.MapDistribution();
         app.MapRazorPages();
         return app;
     }

@@ -16,13 +16,19 @@ public static class MediaEndpoints
         return app;
     }
 
-    private static IResult Serve(string key, string file, MediaStore store, HttpContext context)
+    private static async Task<IResult> Serve(string key, string file, MediaStore store, HttpContext context)
     {
         if (!TryResolve(store.Root, key, file, out var path, out var contentType))
         {
             return Results.NotFound();
         }
         var info = new FileInfo(path);
+        // A crop of a picture stored before crops existed is made once, on its first request.
+        if (!info.Exists && TryParseCrop(file, out var cropWidth, out var cropHeight)
+            && await Renditions.CropFromLargestAsync(store.Root, key, cropWidth, cropHeight, context.RequestAborted))
+        {
+            info = new FileInfo(path);
+        }
         if (!info.Exists)
         {
             return Results.NotFound();
@@ -32,6 +38,21 @@ public static class MediaEndpoints
         var etag = new EntityTagHeaderValue(string.Create(CultureInfo.InvariantCulture,
             $"\"{info.Length:x}-{info.LastWriteTimeUtc.Ticks:x}\""));
         return Results.File(info.FullName, contentType, lastModified: info.LastWriteTimeUtc, entityTag: etag);
+    }
+
+    /// <summary>"1200x900.jpg": exactly one of the crop sizes the store writes, as a JPEG; nothing else.</summary>
+    internal static bool TryParseCrop(string file, out int width, out int height)
+    {
+        foreach (var (w, h) in MediaPaths.Crops)
+        {
+            if (string.Equals(file, Path.GetFileName(MediaPaths.CropUrl("x", w, h)), StringComparison.Ordinal))
+            {
+                (width, height) = (w, h);
+                return true;
+            }
+        }
+        (width, height) = (0, 0);
+        return false;
     }
 
     /// <summary>
@@ -46,6 +67,12 @@ public static class MediaEndpoints
         if (string.IsNullOrEmpty(key) || key.Length > MaxKeyLength || !key.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-'))
         {
             return false;
+        }
+        if (TryParseCrop(file, out var cropWidth, out var cropHeight))
+        {
+            contentType = "image/jpeg";
+            path = MediaPaths.CropFile(root, key, cropWidth, cropHeight);
+            return true;
         }
         var dot = file.IndexOf('.', StringComparison.Ordinal);
         if (dot is <= 0 or > 5)

@@ -45,7 +45,76 @@ internal static class Renditions
     }
 
     public static bool Exist(string root, string key, IReadOnlyList<int> widths) =>
-        widths.All(w => File.Exists(MediaPaths.File(root, key, w, "jpg")) && File.Exists(MediaPaths.File(root, key, w, "webp")));
+        widths.All(w => File.Exists(MediaPaths.File(root, key, w, "jpg")) && File.Exists(MediaPaths.File(root, key, w, "webp")))
+        && MediaPaths.Crops.All(c => File.Exists(MediaPaths.CropFile(root, key, c.Width, c.Height)));
+
+    /// <summary>
+    /// Writes the centre crops of <see cref="MediaPaths.Crops"/> (4:3, 1:1) of a drawn picture: the
+    /// design is scaled to cover each crop and centred, so the crop is drawn sharp rather than resampled.
+    /// </summary>
+    public static async Task WriteCropsAsync(string root, string key, int designWidth, int designHeight, Action<SKCanvas> draw, CancellationToken ct)
+    {
+        Directory.CreateDirectory(Path.Combine(root, key));
+        foreach (var (width, height) in MediaPaths.Crops)
+        {
+            byte[] jpeg;
+            using (var surface = SKSurface.Create(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul)))
+            {
+                var canvas = surface.Canvas;
+                var scale = Math.Max(width / (float)designWidth, height / (float)designHeight);
+                canvas.Translate((width - designWidth * scale) / 2, (height - designHeight * scale) / 2);
+                canvas.Scale(scale);
+                draw(canvas);
+                using var image = surface.Snapshot();
+                using var data = image.Encode(SKEncodedImageFormat.Jpeg, JpegQuality);
+                jpeg = data.ToArray();
+            }
+            await WriteAtomicallyAsync(MediaPaths.CropFile(root, key, width, height), jpeg, ct);
+        }
+    }
+
+    /// <summary>
+    /// Makes one centre crop from the largest stored JPEG rendition, for pictures stored before crops
+    /// existed. False when the picture has no rendition to crop from.
+    /// </summary>
+    public static async Task<bool> CropFromLargestAsync(string root, string key, int width, int height, CancellationToken ct)
+    {
+        var dir = new DirectoryInfo(Path.Combine(root, key));
+        if (!dir.Exists)
+        {
+            return false;
+        }
+        var source = dir.EnumerateFiles("*.jpg")
+            .Select(f => (File: f, Width: int.TryParse(Path.GetFileNameWithoutExtension(f.Name), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var w) ? w : 0))
+            .Where(f => f.Width > 0)
+            .OrderByDescending(f => f.Width)
+            .Select(f => f.File)
+            .FirstOrDefault();
+        if (source is null)
+        {
+            return false;
+        }
+        var bytes = await File.ReadAllBytesAsync(source.FullName, ct);
+        byte[] jpeg;
+        using (var bitmap = SKBitmap.Decode(bytes))
+        {
+            if (bitmap is null)
+            {
+                return false;
+            }
+            using var surface = SKSurface.Create(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
+            var scale = Math.Max(width / (float)bitmap.Width, height / (float)bitmap.Height);
+            var dw = bitmap.Width * scale;
+            var dh = bitmap.Height * scale;
+            using var image = SKImage.FromBitmap(bitmap);
+            surface.Canvas.DrawImage(image, SKRect.Create((width - dw) / 2, (height - dh) / 2, dw, dh), new SKSamplingOptions(SKCubicResampler.Mitchell));
+            using var snapshot = surface.Snapshot();
+            using var data = snapshot.Encode(SKEncodedImageFormat.Jpeg, JpegQuality);
+            jpeg = data.ToArray();
+        }
+        await WriteAtomicallyAsync(MediaPaths.CropFile(root, key, width, height), jpeg, ct);
+        return true;
+    }
 
     // A reader must never be served half a file, so write beside it and rename into place.
     private static async Task WriteAtomicallyAsync(string path, byte[] bytes, CancellationToken ct)

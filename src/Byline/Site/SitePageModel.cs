@@ -1,4 +1,5 @@
 using Byline.Content;
+using Byline.Distribution;
 using Byline.Site.Chrome;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
@@ -19,7 +20,14 @@ public abstract class SitePageModel : PageModel
     public string CanonicalPath { get; protected set; } = "/";
     public bool NoIndex { get; protected set; }
 
-    public string AbsoluteUrl(string pathAndQuery) => $"{Request.Scheme}://{Request.Host}{pathAndQuery}";
+    /// <summary>Feeds, structured data and the social card of this page (see Distribution/_HeadTags).</summary>
+    public PageHead Head { get; } = new();
+
+    public string BaseUrl => HttpContext.RequestServices.GetRequiredService<PublicAddress>().BaseFor(Request);
+
+    public string AbsoluteUrl(string pathAndQuery) => BaseUrl + pathAndQuery;
+
+    protected LdContext Ld => new(BaseUrl, Settings, Dateline);
 
     public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {

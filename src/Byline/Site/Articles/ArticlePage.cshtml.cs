@@ -1,5 +1,5 @@
-using System.Text.Json;
 using Byline.Content;
+using Byline.Distribution;
 using Byline.Site.Chrome;
 using Byline.Site.Stories;
 using Microsoft.AspNetCore.Mvc;
@@ -22,7 +22,6 @@ public sealed class ArticlePageModel(ArticleQuery query, StoryLists lists, SiteC
     public IReadOnlyList<StoryCard> Latest { get; private set; } = [];
     public IReadOnlyList<StoryCard> TopStories { get; private set; } = [];
     public string ArticleUrl { get; private set; } = "";
-    public string JsonLd { get; private set; } = "";
     public DateTime NowUtc { get; } = clock.GetUtcNow().UtcDateTime;
 
     public async Task<IActionResult> OnGetAsync(string section, string key, CancellationToken ct)
@@ -68,7 +67,7 @@ public sealed class ArticlePageModel(ArticleQuery query, StoryLists lists, SiteC
         Title = string.IsNullOrWhiteSpace(article.SeoTitle) ? article.Headline : article.SeoTitle;
         Description = string.IsNullOrWhiteSpace(article.SeoDescription) ? article.Standfirst : article.SeoDescription;
         CanonicalPath = canonical;
-        JsonLd = BuildJsonLd();
+        DescribeForDistribution(canonical);
         return Page();
     }
 
@@ -92,32 +91,38 @@ public sealed class ArticlePageModel(ArticleQuery query, StoryLists lists, SiteC
         }
     }
 
-    private string BuildJsonLd()
+    /// <summary>Structured data, the social card and the feeds of the story's section.</summary>
+    private void DescribeForDistribution(string canonical)
     {
         var published = Article.PublishedAt!.Value;
-        var data = new Dictionary<string, object?>
+        var modified = Article.UpdatedAt is { } u && u > published ? u : published;
+        var images = Article.Lead is { } lead ? LeadImages.WithCrops(lead.Key, lead.Widths, lead.Width, lead.Height) : [];
+        Head.StructuredData.Add(StructuredData.Serialize(StructuredData.NewsArticle(Ld, new LdArticle(
+            canonical,
+            Article.Headline,
+            Description,
+            published,
+            Article.UpdatedAt,
+            Section.Name,
+            [.. Tags.Select(t => t.Name)],
+            [.. Authors.Select(a => new LdAuthor(a.Name, "/author/" + a.Slug, a.IsDesk))],
+            images))));
+        List<LdCrumb> crumbs = [new("Home", "/"), new(TopSection.Name, TopSection.Url)];
+        if (Section.Id != TopSection.Id)
         {
-            ["@context"] = "https://schema.org",
-            ["@type"] = "NewsArticle",
-            ["headline"] = Article.Headline,
-            ["description"] = Description,
-            ["datePublished"] = Dateline.Iso(published),
-            ["dateModified"] = Dateline.Iso(Article.UpdatedAt ?? published),
-            ["mainEntityOfPage"] = new Dictionary<string, object?> { ["@type"] = "WebPage", ["@id"] = ArticleUrl },
-            ["articleSection"] = Section.Name,
-            ["author"] = Authors.Select(a => new Dictionary<string, object?>
-            {
-                ["@type"] = a.IsDesk ? "Organization" : "Person",
-                ["name"] = a.Name,
-                ["url"] = AbsoluteUrl("/author/" + a.Slug),
-            }).ToList(),
-            ["publisher"] = new Dictionary<string, object?> { ["@type"] = "NewsMediaOrganization", ["name"] = Settings.PublicationName, ["url"] = AbsoluteUrl("/") },
-        };
-        if (Article.Lead is { } lead)
-        {
-            data["image"] = MediaPaths.ParseWidths(lead.Widths).Select(w => AbsoluteUrl(MediaPaths.Url(lead.Key, w, "jpg"))).ToList();
+            crumbs.Add(new(Section.Name, Section.Url));
         }
-        // The default encoder escapes <, > and & as \u003C etc., so the JSON cannot close the script element.
-        return JsonSerializer.Serialize(data);
+        crumbs.Add(new(StructuredData.Headline(Article.Headline), canonical));
+        Head.StructuredData.Add(StructuredData.Serialize(StructuredData.Breadcrumbs(Ld, crumbs)));
+        Head.OgType = "article";
+        Head.Image = images.Count > 0 ? images[0] : null;
+        Head.ImageAlt = Article.Lead?.Alt;
+        Head.Article = new ArticleCard(Dateline.Iso(published), Dateline.Iso(modified), Section.Name, [.. Tags.Select(t => t.Name)]);
+        Head.Feeds.Add(FeedLink.For(TopSection.Name, TopSection.Url));
+        if (Section.Id != TopSection.Id)
+        {
+            Head.Feeds.Add(FeedLink.For(Section.Name, Section.Url));
+        }
+        Head.Feeds.Add(FeedLink.For(Settings.PublicationName, "/"));
     }
 }

@@ -1,4 +1,5 @@
 using Byline.Content;
+using Byline.Distribution;
 using Byline.Site.Chrome;
 using Byline.Site.Stories;
 using Byline.Storage;
@@ -45,6 +46,14 @@ public sealed class AuthorPageModel(BylineDb db, StoryLists lists, TimeProvider 
         Title = paging.Page > 1 ? $"{author.Name} — page {paging.Page}" : author.Name;
         Description = string.IsNullOrWhiteSpace(author.Bio) ? $"Stories by {author.Name}." : author.Bio;
         CanonicalPath = PagePath(BasePath, paging.Page);
+        NoIndex = Stories.Stories.Count == 0;
+        Head.OgType = "profile";
+        Head.Feeds.Add(FeedLink.For(author.Name, BasePath));
+        var photo = author.Photo is { } p ? Pictures.Fallback(p, 480) : null;
+        Head.StructuredData.Add(StructuredData.Serialize(StructuredData.ProfilePage(Ld,
+            new LdProfile(BasePath, author.Name, author.IsDesk, author.JobTitle, author.Bio, photo),
+            Stories.Stories.Count > 0 ? Stories.Stories[0].PublishedAt : null)));
+        Head.StructuredData.Add(StructuredData.Serialize(StructuredData.Breadcrumbs(Ld, [new("Home", "/"), new(author.Name, BasePath)])));
         return Page();
     }
 }

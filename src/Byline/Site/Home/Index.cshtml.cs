@@ -1,3 +1,4 @@
+using Byline.Distribution;
 using Byline.Site.Chrome;
 using Byline.Site.Stories;
 
@@ -31,5 +32,8 @@ public sealed class IndexModel(StoryLists lists, TimeProvider clock) : SitePageM
         Title = "";
         Description = $"{Settings.PublicationName}: {Settings.Tagline}. The latest news, analysis and opinion.";
         CanonicalPath = "/";
+        Head.Feeds.Add(FeedLink.For(Settings.PublicationName, "/"));
+        Head.StructuredData.Add(StructuredData.Serialize(StructuredData.WebSite(Ld)));
+        Head.StructuredData.Add(StructuredData.Serialize(StructuredData.Organization(Ld)));
     }
 }

@@ -1,4 +1,5 @@
 using Byline.Content;
+using Byline.Distribution;
 using Byline.Site.Stories;
 using Microsoft.AspNetCore.Mvc;
 
@@ -25,6 +26,7 @@ public sealed class SearchPageModel(SearchQuery search, TimeProvider clock) : Si
         Title = Query.Length == 0 ? "Search" : $"Search: {Query}";
         Description = $"Search the stories of {Settings.PublicationName}.";
         CanonicalPath = "/search";
+        Head.StructuredData.Add(StructuredData.Serialize(StructuredData.WebPage(Ld, "SearchResultsPage", CanonicalPath, Title, Description)));
         if (Query.Length > 0)
         {
             Results = await search.HeadlinesAsync(Query, parse.Paging, ct);

@@ -1,3 +1,4 @@
+using Byline.Distribution;
 using Byline.Site.Chrome;
 using Byline.Site.Stories;
 using Microsoft.AspNetCore.Mvc;
@@ -56,6 +57,17 @@ public sealed class SectionPageModel(SectionResolver resolver, StoryLists lists,
         Title = paging.Page > 1 ? $"{target.Name} — page {paging.Page}" : $"{target.Name} news";
         Description = string.IsNullOrEmpty(target.Description) ? $"The latest {target.Name} news and analysis." : target.Description;
         CanonicalPath = PagePath(target.Url, paging.Page);
+        // An empty list is a thin page: keep it out of search indexes until it has stories.
+        NoIndex = Stories.Stories.Count == 0;
+        Head.Feeds.Add(FeedLink.For(target.Name, target.Url));
+        List<LdCrumb> crumbs = [new("Home", "/")];
+        if (Parent is { } parentSection)
+        {
+            crumbs.Add(new(parentSection.Name, parentSection.Url));
+        }
+        crumbs.Add(new(target.Name, target.Url));
+        Head.StructuredData.Add(StructuredData.Serialize(StructuredData.CollectionPage(Ld, CanonicalPath, Title, Description, Stories.Stories.Select(s => s.Url))));
+        Head.StructuredData.Add(StructuredData.Serialize(StructuredData.Breadcrumbs(Ld, crumbs)));
         return Page();
     }
 }

@@ -1,3 +1,4 @@
+using Byline.Distribution;
 using Byline.Site.Stories;
 
 namespace Byline.Site.Sitemap;
@@ -14,5 +15,7 @@ public sealed class SitemapModel(StoryLists lists, TimeProvider clock) : SitePag
         Title = "Sitemap";
         Description = $"Every section and page of {Settings.PublicationName}.";
         CanonicalPath = "/sitemap";
+        Head.StructuredData.Add(StructuredData.Serialize(StructuredData.WebPage(Ld, "WebPage", CanonicalPath, Title, Description)));
+        Head.StructuredData.Add(StructuredData.Serialize(StructuredData.Breadcrumbs(Ld, [new("Home", "/"), new("Sitemap", CanonicalPath)])));
     }
 }

@@ -1,4 +1,5 @@
 using Byline.Content;
+using Byline.Distribution;
 using Byline.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -26,6 +27,8 @@ public sealed class StaticPageModel(BylineDb db) : SitePageModel
         Title = page.Title;
         Description = $"{page.Title} — {Settings.PublicationName}";
         CanonicalPath = "/" + slug;
+        Head.StructuredData.Add(StructuredData.Serialize(StructuredData.WebPage(Ld, slug switch { "about" => "AboutPage", "contact" => "ContactPage", _ => "WebPage" }, CanonicalPath, page.Title, Description)));
+        Head.StructuredData.Add(StructuredData.Serialize(StructuredData.Breadcrumbs(Ld, [new("Home", "/"), new(page.Title, CanonicalPath)])));
         return Page();
     }
 }

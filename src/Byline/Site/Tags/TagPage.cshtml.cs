@@ -1,4 +1,5 @@
 using Byline.Content;
+using Byline.Distribution;
 using Byline.Site.Chrome;
 using Byline.Site.Stories;
 using Byline.Storage;
@@ -42,6 +43,10 @@ public sealed class TagPageModel(BylineDb db, StoryLists lists, TimeProvider clo
         Title = paging.Page > 1 ? $"{tag.Name} — page {paging.Page}" : $"{tag.Name}: latest news";
         Description = string.IsNullOrWhiteSpace(tag.Description) ? $"All our stories about {tag.Name}." : tag.Description;
         CanonicalPath = PagePath(BasePath, paging.Page);
+        NoIndex = Stories.Stories.Count == 0;
+        Head.Feeds.Add(FeedLink.For(tag.Name, BasePath));
+        Head.StructuredData.Add(StructuredData.Serialize(StructuredData.CollectionPage(Ld, CanonicalPath, Title, Description, Stories.Stories.Select(s => s.Url))));
+        Head.StructuredData.Add(StructuredData.Serialize(StructuredData.Breadcrumbs(Ld, [new("Home", "/"), new(tag.Name, BasePath)])));
         return Page();
     }
 }

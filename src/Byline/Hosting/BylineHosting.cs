@@ -1,5 +1,6 @@
 using Byline.Content;
 using Byline.Media;
+using Byline.Newsroom;
 using Byline.Site;
 using Byline.Storage;
 
@@ -26,6 +27,7 @@ public static class BylineHosting
         services.AddProblemDetails();
         services.AddRazorPages(o => o.RootDirectory = "/");
         services.AddBylineSite();
+        builder.AddNewsroom();
         return builder;
     }
 
@@ -36,6 +38,7 @@ public static class BylineHosting
         app.MapHealth();
         app.UseMiddleware<ReadinessGate>();
         app.UseBylineSite();
+        app.UseNewsroom();
         app.MapMedia();
         app.MapRazorPages();
         return app;

@@ -36,6 +36,14 @@ public abstract class NewsroomSecurityTests(BylineApp app)
         ["newsroom/account/password"] = ("/newsroom/account/password", Access.Contributor),
         ["newsroom/users"] = ("/newsroom/users", Access.Admin),
         ["newsroom/audit"] = ("/newsroom/audit", Access.Admin),
+        ["newsroom/settings"] = ("/newsroom/settings", Access.Admin),
+        ["newsroom/curation/top"] = ("/newsroom/curation/top", Access.Editor),
+        ["newsroom/curation/{kind:regex(^(trending|menus|footer)$)}"] = ("/newsroom/curation/menus", Access.Editor),
+        ["newsroom/curation/calls-to-action"] = ("/newsroom/curation/calls-to-action", Access.Editor),
+        ["newsroom/pages"] = ("/newsroom/pages?slug=about", Access.Editor),
+        ["newsroom/sections"] = ("/newsroom/sections", Access.Editor),
+        ["newsroom/tags"] = ("/newsroom/tags", Access.Editor),
+        ["newsroom/authors"] = ("/newsroom/authors", Access.Editor),
     };
 
     private static readonly string[] RoleOf = ["", Roles.Contributor, Roles.Editor, Roles.Admin];

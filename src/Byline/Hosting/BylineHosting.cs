@@ -1,6 +1,7 @@
 using Byline.Content;
 using Byline.Distribution;
 using Byline.Media;
+using Byline.Newsroom;
 using Byline.Site;
 using Byline.Storage;
 
@@ -28,6 +29,7 @@ public static class BylineHosting
         services.AddRazorPages(o => o.RootDirectory = "/");
         services.AddBylineSite();
         services.AddDistribution();
+        builder.AddNewsroom();
         return builder;
     }
 
@@ -38,6 +40,7 @@ public static class BylineHosting
         app.MapHealth();
         app.UseMiddleware<ReadinessGate>();
         app.UseBylineSite();
+        app.UseNewsroom();
         app.MapMedia();
         app.MapDistribution();
         app.MapRazorPages();

@@ -10,7 +10,7 @@ namespace Byline.Distribution;
 
 /// <summary>The newsroom's ads.txt editor: admins only, validated line by line before anything is saved.</summary>
 [Authorize(Policy = Policies.Admin)]
-public sealed class AdsTxtSettingsModel(SiteSettingsStore store, BylineDb db, ContentEvents events, TimeProvider clock) : PageModel
+public sealed class AdsTxtSettingsModel(SiteSettingsStore store, BylineDb db, ContentEvents events, AuditLog audit) : PageModel
 {
     [BindProperty]
     public string AdsTxt { get; set; } = "";
@@ -40,7 +40,7 @@ public sealed class AdsTxtSettingsModel(SiteSettingsStore store, BylineDb db, Co
             return Page();
         }
         await store.SaveAsync(store.Current with { AdsTxt = text.Length == 0 ? "" : text + "\n" }, ct);
-        new AuditLog(clock).Record(db, User, "settings.ads-txt", "Settings", SiteSettingsStore.Key,
+        audit.Record(db, User, "settings.ads-txt", "Settings", SiteSettingsStore.Key,
             $"{text.Split('\n').Length} lines", HttpContext.Connection.RemoteIpAddress?.ToString() ?? "");
         await db.SaveChangesAsync(ct);
         await events.RaiseAsync(new ContentChanged([ContentKeys.Settings], "ads.txt saved"), ct);

@@ -37,6 +37,7 @@ public abstract class NewsroomSecurityTests(BylineApp app)
         ["newsroom/users"] = ("/newsroom/users", Access.Admin),
         ["newsroom/audit"] = ("/newsroom/audit", Access.Admin),
         ["newsroom/settings"] = ("/newsroom/settings", Access.Admin),
+        ["newsroom/settings/ads-txt"] = ("/newsroom/settings/ads-txt", Access.Admin),
         ["newsroom/curation/top"] = ("/newsroom/curation/top", Access.Editor),
         ["newsroom/curation/{kind:regex(^(trending|menus|footer)$)}"] = ("/newsroom/curation/menus", Access.Editor),
         ["newsroom/curation/calls-to-action"] = ("/newsroom/curation/calls-to-action", Access.Editor),

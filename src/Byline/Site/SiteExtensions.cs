@@ -1,12 +1,40 @@
+using Byline.Site.Articles;
+using Byline.Site.Chrome;
+using Byline.Site.Search;
+using Byline.Site.Stories;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace Byline.Site;
 
 public static class SiteExtensions
 {
-    public static IServiceCollection AddBylineSite(this IServiceCollection services) => services;
+    public static IServiceCollection AddBylineSite(this IServiceCollection services)
+    {
+        services.Configure<RouteOptions>(o =>
+        {
+            // "/{section}/{slug}-{id}" and "/{section}/{sub}" share a shape; the constraint tells them apart.
+            o.ConstraintMap["articlekey"] = typeof(ArticleKeyConstraint);
+            o.ConstraintMap["staticpage"] = typeof(StaticPageConstraint);
+        });
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<SiteChrome>();
+        services.AddHostedService<SiteChromeWarmup>();
+        services.AddScoped<StoryLists>();
+        services.AddScoped<SectionResolver>();
+        services.AddScoped<ArticleQuery>();
+        services.AddScoped<SearchQuery>();
+        return services;
+    }
 
     public static WebApplication UseBylineSite(this WebApplication app)
     {
-        app.UseStaticFiles();
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            // The stylesheet and script are linked with a content hash (asp-append-version), so they can be cached for long.
+            OnPrepareResponse = c => c.Context.Response.Headers.CacheControl = c.Context.Request.Query.ContainsKey("v")
+                ? "public, max-age=31536000, immutable"
+                : "public, max-age=3600",
+        });
         return app;
     }
 }

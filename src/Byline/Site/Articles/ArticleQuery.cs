@@ -1,0 +1,91 @@
+using Byline.Content;
+using Byline.Site.Stories;
+using Byline.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Byline.Site.Articles;
+
+public sealed record LeadFigure(string Key, string Widths, int Width, int Height, string Alt, string Caption, string Credit);
+
+public sealed record ArticleRow(
+    int Id,
+    string Slug,
+    string Headline,
+    string Standfirst,
+    string BodyJson,
+    int SectionId,
+    int TopSectionId,
+    string Attribution,
+    string? SeoTitle,
+    string? SeoDescription,
+    ArticleStatus Status,
+    DateTime? PublishedAt,
+    DateTime? UpdatedAt,
+    LeadFigure? Lead);
+
+public sealed record ArticleAuthorLink(string Name, string Slug, bool IsDesk);
+
+public sealed record ArticleTagLink(int Id, string Name, string Slug);
+
+/// <summary>The article page's own data: the story, its authors and tags, and its related stories.</summary>
+public sealed class ArticleQuery(BylineDb db)
+{
+    /// <summary>How far back "More from" looks for stories sharing a tag before settling for the newest.</summary>
+    private const int RelatedCandidates = 30;
+
+    public Task<ArticleRow?> FindAsync(int id, CancellationToken ct) =>
+        db.Articles.Where(a => a.Id == id).Select(a => new ArticleRow(
+            a.Id,
+            a.Slug,
+            a.Headline,
+            a.Standfirst,
+            a.BodyHtml,
+            a.SectionId,
+            a.TopSectionId,
+            a.Attribution,
+            a.SeoTitle,
+            a.SeoDescription,
+            a.Status,
+            a.PublishedAt,
+            a.UpdatedAt,
+            a.LeadImage == null
+                ? null
+                : new LeadFigure(
+                    a.LeadImage.Key,
+                    a.LeadImage.Widths,
+                    a.LeadImage.Width,
+                    a.LeadImage.Height,
+                    a.LeadImageAlt ?? a.LeadImage.Alt,
+                    a.LeadImageCaption ?? a.LeadImage.Caption,
+                    a.LeadImageCredit ?? a.LeadImage.Credit)))
+        .FirstOrDefaultAsync(ct);
+
+    public async Task<IReadOnlyList<ArticleAuthorLink>> AuthorsAsync(int id, CancellationToken ct) =>
+        await db.ArticleAuthors.Where(x => x.ArticleId == id)
+            .OrderBy(x => x.Position)
+            .Select(x => new ArticleAuthorLink(x.Author!.Name, x.Author.Slug, x.Author.IsDesk))
+            .ToListAsync(ct);
+
+    public async Task<IReadOnlyList<ArticleTagLink>> TagsAsync(int id, CancellationToken ct) =>
+        await db.ArticleTags.Where(x => x.ArticleId == id)
+            .OrderBy(x => x.Position)
+            .Select(x => new ArticleTagLink(x.TagId, x.Tag!.Name, x.Tag.Slug))
+            .ToListAsync(ct);
+
+    /// <summary>
+    /// Two stories from the same section, never this one: among the section's newest few, those
+    /// sharing a tag come first, then the newest. Bounded to one index range of the section.
+    /// </summary>
+    public async Task<IReadOnlyList<int>> RelatedIdsAsync(ArticleRow article, IReadOnlyList<ArticleTagLink> tags, int count, CancellationToken ct)
+    {
+        var tagIds = tags.Select(t => t.Id).ToArray();
+        var candidates = await db.Articles
+            .Where(a => a.Status == ArticleStatus.Published && a.SectionId == article.SectionId && a.Id != article.Id)
+            .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id)
+            .Take(RelatedCandidates)
+            .Select(a => new { a.Id, Shares = a.Tags.Any(t => tagIds.Contains(t.TagId)) })
+            .ToListAsync(ct);
+        // Stable: the database gave newest first, so ordering by the flag keeps that within each group.
+        return [.. candidates.OrderByDescending(c => c.Shares).Take(count).Select(c => c.Id)];
+    }
+}

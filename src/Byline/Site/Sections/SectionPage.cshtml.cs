@@ -1,0 +1,61 @@
+using Byline.Site.Chrome;
+using Byline.Site.Stories;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Byline.Site.Sections;
+
+/// <summary>A top-level section (its stories and all its sub-sections') or a sub-section.</summary>
+public sealed class SectionPageModel(SectionResolver resolver, StoryLists lists, TimeProvider clock) : SitePageModel
+{
+    public SectionNode Section { get; private set; } = null!;
+    public SectionNode? Parent { get; private set; }
+    public IReadOnlyList<SectionNode> SubSections { get; private set; } = [];
+    public StoryPage Stories { get; private set; } = null!;
+    public DateTime NowUtc { get; } = clock.GetUtcNow().UtcDateTime;
+
+    public async Task<IActionResult> OnGetAsync(string section, string? sub, CancellationToken ct)
+    {
+        if (!TryReadPaging(out var paging, out var problem))
+        {
+            return problem!;
+        }
+        var (top, _, snapshot) = await resolver.ResolveAsync(Chrome, section, ct);
+        Chrome = snapshot;
+        if (top is null)
+        {
+            return NotFound();
+        }
+        var target = top;
+        if (sub is not null)
+        {
+            var (child, _, snap2) = await resolver.ResolveAsync(Chrome, sub, ct);
+            Chrome = snap2;
+            // "/india/world" is not a sub-section of anything; "/world/europe" under the wrong parent moves to its own URL.
+            if (child?.ParentId is null)
+            {
+                return NotFound();
+            }
+            target = child;
+        }
+        var requested = sub is null ? $"/{section}" : $"/{section}/{sub}";
+        if (!string.Equals(target.Url, requested, StringComparison.Ordinal))
+        {
+            return Moved(target.Url);
+        }
+
+        Section = target;
+        Parent = Chrome.Parent(target);
+        SubSections = Chrome.ChildrenOf(Parent?.Id ?? target.Id);
+        Stories = target.ParentId is null
+            ? await lists.SectionPageAsync(target.Id, paging, ct)
+            : await lists.SubSectionPageAsync(target.Id, paging, ct);
+        if (paging.Page > 1 && Stories.Stories.Count == 0)
+        {
+            return NotFound();
+        }
+        Title = paging.Page > 1 ? $"{target.Name} — page {paging.Page}" : $"{target.Name} news";
+        Description = string.IsNullOrEmpty(target.Description) ? $"The latest {target.Name} news and analysis." : target.Description;
+        CanonicalPath = PagePath(target.Url, paging.Page);
+        return Page();
+    }
+}

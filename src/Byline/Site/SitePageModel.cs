@@ -1,0 +1,55 @@
+using Byline.Content;
+using Byline.Site.Chrome;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Byline.Site;
+
+/// <summary>What the layout needs from every reader page: the chrome snapshot and the page's head.</summary>
+public abstract class SitePageModel : PageModel
+{
+    public ChromeSnapshot Chrome { get; protected set; } = ChromeSnapshot.Empty;
+    public SiteSettings Settings { get; private set; } = new();
+    public Dateline Dateline { get; private set; } = new("UTC");
+
+    public string Title { get; protected set; } = "";
+    public string Description { get; protected set; } = "";
+    /// <summary>Path and query of this page's canonical URL; the layout makes it absolute.</summary>
+    public string CanonicalPath { get; protected set; } = "/";
+    public bool NoIndex { get; protected set; }
+
+    public string AbsoluteUrl(string pathAndQuery) => $"{Request.Scheme}://{Request.Host}{pathAndQuery}";
+
+    public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        var store = HttpContext.RequestServices.GetRequiredService<SiteSettingsStore>();
+        Settings = store.Current;
+        Dateline = store.Dateline;
+        Chrome = await LoadChromeAsync(HttpContext.RequestServices.GetRequiredService<SiteChrome>(), HttpContext.RequestAborted);
+        await next();
+    }
+
+    protected virtual Task<ChromeSnapshot> LoadChromeAsync(SiteChrome chrome, CancellationToken ct) => chrome.GetAsync(ct);
+
+    /// <summary>Reads <c>?page=</c>: an invalid value is a 400 page, one past the bound a 404 page.</summary>
+    protected bool TryReadPaging(out Paging paging, out IActionResult? problem)
+    {
+        var parse = Paging.Parse(Request.Query["page"].ToString(), Settings.PageSize);
+        paging = parse.Paging;
+        problem = parse.Error switch
+        {
+            PagingError.Invalid => BadRequest(),
+            PagingError.OutOfRange => NotFound(),
+            _ => null,
+        };
+        return problem is null;
+    }
+
+    protected static string PagePath(string basePath, int page) =>
+        page <= 1 ? basePath : $"{basePath}?page={page.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+
+    protected IActionResult Moved(string path) => RedirectPermanent(path + Request.QueryString);
+}

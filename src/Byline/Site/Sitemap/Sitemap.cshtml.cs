@@ -1,0 +1,18 @@
+using Byline.Site.Stories;
+
+namespace Byline.Site.Sitemap;
+
+/// <summary>The HTML sitemap for readers: every section and sub-section, the static pages and the newest stories.</summary>
+public sealed class SitemapModel(StoryLists lists, TimeProvider clock) : SitePageModel
+{
+    public IReadOnlyList<StoryCard> Recent { get; private set; } = [];
+    public DateTime NowUtc { get; } = clock.GetUtcNow().UtcDateTime;
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        Recent = await lists.LatestAsync(20, ct);
+        Title = "Sitemap";
+        Description = $"Every section and page of {Settings.PublicationName}.";
+        CanonicalPath = "/sitemap";
+    }
+}

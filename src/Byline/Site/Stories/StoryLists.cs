@@ -1,0 +1,115 @@
+using Byline.Content;
+using Byline.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Byline.Site.Stories;
+
+public sealed record StoryImage(string Key, string Widths, int Width, int Height, string Alt);
+
+/// <summary>A story as lists show it.</summary>
+public sealed record StoryCard(int Id, string Headline, string Standfirst, string Url, DateTime PublishedAt, int TopSectionId, string SectionName, StoryImage? Image);
+
+/// <summary>One page of a story list: the cards and whether a further page exists.</summary>
+public sealed record StoryPage(IReadOnlyList<StoryCard> Stories, Paging Paging, bool HasNext);
+
+/// <summary>
+/// Story lists for the reader pages. A paged list first reads only the ids of its page from the
+/// list's index (the skipped rows cost index entries, never row data), then loads the cards for
+/// those ids in one query.
+/// </summary>
+public sealed class StoryLists(BylineDb db)
+{
+    public Task<StoryPage> SectionPageAsync(int topSectionId, Paging paging, CancellationToken ct) =>
+        PageAsync(Published().Where(a => a.TopSectionId == topSectionId)
+            .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id), paging, ct);
+
+    public Task<StoryPage> SubSectionPageAsync(int sectionId, Paging paging, CancellationToken ct) =>
+        PageAsync(Published().Where(a => a.SectionId == sectionId)
+            .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id), paging, ct);
+
+    public Task<StoryPage> TagPageAsync(int tagId, Paging paging, CancellationToken ct) =>
+        PageAsync(db.ArticleTags.Where(t => t.TagId == tagId && t.ListedAt != null)
+            .OrderByDescending(t => t.ListedAt).ThenByDescending(t => t.ArticleId).Select(t => t.ArticleId), paging, ct);
+
+    public Task<StoryPage> AuthorPageAsync(int authorId, Paging paging, CancellationToken ct) =>
+        PageAsync(db.ArticleAuthors.Where(t => t.AuthorId == authorId && t.ListedAt != null)
+            .OrderByDescending(t => t.ListedAt).ThenByDescending(t => t.ArticleId).Select(t => t.ArticleId), paging, ct);
+
+    /// <summary>The newest stories, straight from the latest-stories index.</summary>
+    public async Task<IReadOnlyList<StoryCard>> LatestAsync(int count, CancellationToken ct) =>
+        Map(await Cards(Published().OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Take(count)).ToListAsync(ct));
+
+    /// <summary>The editors' Top Stories in their order; the newest stories when the list is empty.</summary>
+    public async Task<IReadOnlyList<StoryCard>> TopStoriesAsync(int count, CancellationToken ct)
+    {
+        var ids = await db.CuratedItems
+            .Where(c => c.List == "top" && c.Article!.Status == ArticleStatus.Published)
+            .OrderBy(c => c.Position).ThenBy(c => c.Id)
+            .Select(c => c.ArticleId)
+            .Take(count)
+            .ToListAsync(ct);
+        return ids.Count == 0 ? await LatestAsync(count, ct) : await CardsAsync(ids, ct);
+    }
+
+    /// <summary>The newest few stories of each given top-level section, in one round trip.</summary>
+    public async Task<IReadOnlyDictionary<int, IReadOnlyList<StoryCard>>> NewestPerSectionAsync(IReadOnlyList<int> topSectionIds, int each, CancellationToken ct)
+    {
+        if (topSectionIds.Count == 0)
+        {
+            return new Dictionary<int, IReadOnlyList<StoryCard>>();
+        }
+        // A UNION ALL of small index ranges: each part reads `each` entries of IX_Articles_TopSection.
+        IQueryable<int>? ids = null;
+        foreach (var sectionId in topSectionIds)
+        {
+            var part = Published().Where(a => a.TopSectionId == sectionId)
+                .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id).Take(each);
+            ids = ids is null ? part : ids.Concat(part);
+        }
+        var cards = await CardsAsync(await ids!.ToListAsync(ct), ct);
+        return cards.GroupBy(c => c.TopSectionId).ToDictionary(g => g.Key, g => (IReadOnlyList<StoryCard>)[.. g]);
+    }
+
+    /// <summary>Cards for the given ids, in the order given; ids of unpublished stories drop out.</summary>
+    public async Task<IReadOnlyList<StoryCard>> CardsAsync(IReadOnlyCollection<int> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+        var wanted = ids.ToArray();
+        var rows = await Cards(Published().Where(a => wanted.Contains(a.Id))).ToListAsync(ct);
+        var byId = rows.ToDictionary(r => r.Id);
+        return Map(wanted.Distinct().Where(byId.ContainsKey).Select(id => byId[id]));
+    }
+
+    private async Task<StoryPage> PageAsync(IQueryable<int> orderedIds, Paging paging, CancellationToken ct)
+    {
+        // One extra id tells whether a next page exists without counting the whole list.
+        var ids = await orderedIds.Skip(paging.Skip).Take(paging.Size + 1).ToListAsync(ct);
+        var hasNext = ids.Count > paging.Size;
+        if (hasNext)
+        {
+            ids.RemoveAt(ids.Count - 1);
+        }
+        return new StoryPage(await CardsAsync(ids, ct), paging, hasNext);
+    }
+
+    private IQueryable<Article> Published() => db.Articles.Where(a => a.Status == ArticleStatus.Published);
+
+    private IQueryable<CardRow> Cards(IQueryable<Article> articles) => articles.Select(a => new CardRow(
+        a.Id,
+        a.Slug,
+        a.Headline,
+        a.Standfirst,
+        a.PublishedAt!.Value,
+        a.TopSectionId,
+        db.Sections.Where(s => s.Id == a.TopSectionId).Select(s => s.Slug).First(),
+        a.Section!.Name,
+        a.LeadImage == null ? null : new StoryImage(a.LeadImage.Key, a.LeadImage.Widths, a.LeadImage.Width, a.LeadImage.Height, a.LeadImageAlt ?? a.LeadImage.Alt)));
+
+    private static List<StoryCard> Map(IEnumerable<CardRow> rows) =>
+        [.. rows.Select(r => new StoryCard(r.Id, r.Headline, r.Standfirst, Slugs.ArticlePath(r.TopSlug, r.Slug, r.Id), r.PublishedAt, r.TopSectionId, r.SectionName, r.Image))];
+
+    private sealed record CardRow(int Id, string Slug, string Headline, string Standfirst, DateTime PublishedAt, int TopSectionId, string TopSlug, string SectionName, StoryImage? Image);
+}

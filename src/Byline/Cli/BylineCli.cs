@@ -1,17 +1,139 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Byline.Hosting;
+using Byline.Storage;
+using Spectre.Console;
+
 namespace Byline.Cli;
 
 /// <summary>The admin verbs of the Byline executable.</summary>
 public static class BylineCli
 {
+    public const int MaxArticles = 1_000_000;
+
     private static readonly HashSet<string> Verbs = new(StringComparer.Ordinal) { "seed", "--help", "-h", "-?", "help", "--version" };
 
     /// <summary>True when the arguments are a command-line verb rather than host options such as --urls.</summary>
     public static bool Handles(string[] args) =>
         args.Length > 0 && (Verbs.Contains(args[0]) || !args[0].StartsWith('-'));
 
-    public static Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(string[] args)
     {
-        Console.Error.WriteLine($"byline: unknown command '{args[0]}' (try --help)");
-        return Task.FromResult(2);
+        // "--Section:Key=value" arguments are configuration, as for the web host; the rest is the verb.
+        var configArgs = args.Where(IsConfigArgument).ToArray();
+        var verbArgs = args.Where(a => !IsConfigArgument(a)).Select(a => a == "help" ? "--help" : a).ToArray();
+
+        var root = new RootCommand("Byline: a newsroom publishing platform. Without a verb the executable runs the web host. " +
+            "Configuration comes from appsettings.json, the environment (e.g. Byline__Database__Provider=Postgres, " +
+            "ConnectionStrings__Byline=...) and --Section:Key=value arguments.");
+        root.Subcommands.Add(SeedCommand(configArgs));
+
+        if (verbArgs.Length > 0 && !verbArgs[0].StartsWith('-') && !root.Subcommands.Any(c => c.Name == verbArgs[0]))
+        {
+            await Console.Error.WriteLineAsync($"byline: unknown command '{verbArgs[0]}' (try --help)");
+            return 2;
+        }
+        var parsed = root.Parse(verbArgs);
+        if (parsed.Errors.Count > 0)
+        {
+            await Console.Error.WriteLineAsync($"byline: {parsed.Errors[0].Message} (try --help)");
+            return 2;
+        }
+        return await parsed.InvokeAsync();
     }
+
+    private static bool IsConfigArgument(string arg) =>
+        arg.StartsWith("--", StringComparison.Ordinal) && arg.IndexOf('=', StringComparison.Ordinal) is var eq && eq > 2 &&
+        arg.AsSpan(2, eq - 2).Contains(':');
+
+    private static Command SeedCommand(string[] configArgs)
+    {
+        var articles = new Option<int>("--articles", "-n")
+        {
+            Description = $"How many stories to add (0 to {MaxArticles:N0}).",
+            DefaultValueFactory = _ => DemoSeeder.DemoArticles,
+        };
+        articles.Validators.Add(r =>
+        {
+            // A token that is not a number already carries the parser's own error.
+            if (r.Tokens.Count == 0 || !int.TryParse(r.Tokens[^1].Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n))
+            {
+                return;
+            }
+            if (n is < 0 or > MaxArticles)
+            {
+                r.AddError($"--articles must be between 0 and {MaxArticles.ToString("N0", CultureInfo.InvariantCulture)}, not {n.ToString(CultureInfo.InvariantCulture)}.");
+            }
+        });
+        var reset = new Option<bool>("--reset") { Description = "Delete all content and settings first, then seed." };
+        var seed = new Command("seed", "Migrate the database, create the demo sections, tags, authors, images, pages and settings where absent, and add generated stories.")
+        {
+            articles,
+            reset,
+        };
+        seed.SetAction((pr, ct) => SeedAsync(configArgs, pr.GetValue(articles), pr.GetValue(reset), ct));
+        return seed;
+    }
+
+    private static async Task<int> SeedAsync(string[] configArgs, int count, bool reset, CancellationToken ct)
+    {
+        try
+        {
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+            {
+                Args = configArgs,
+                ContentRootPath = Directory.GetCurrentDirectory(),
+            });
+            // The progress bar is the output; routine logs would tear it.
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.Services.AddBylineCore(builder.Configuration);
+            using var host = builder.Build();
+            await using var scope = host.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<BylineDb>();
+            var seeder = scope.ServiceProvider.GetRequiredService<DemoSeeder>();
+
+            AnsiConsole.MarkupLine($"Database: [bold]{db.Provider}[/]. Applying migrations…");
+            await StorageExtensions.MigrateAsync(db, ct);
+            if (reset)
+            {
+                AnsiConsole.MarkupLine("Deleting all content…");
+                await seeder.ResetAsync(ct);
+            }
+            AnsiConsole.MarkupLine("Preparing sections, tags, authors, images, pages and settings…");
+            var catalog = await seeder.EnsureCatalogAsync(ct);
+
+            var clock = Stopwatch.StartNew();
+            if (count > 0)
+            {
+                await AnsiConsole.Progress()
+                    .AutoClear(false)
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+                    .StartAsync(async ctx =>
+                    {
+                        var task = ctx.AddTask("Articles", maxValue: count);
+                        await seeder.AddArticlesAsync(catalog, count, written =>
+                        {
+                            task.Value = written;
+                            task.Description = $"Articles {written:N0} · {Rate(written, clock.Elapsed):N0}/s";
+                        }, ct);
+                    });
+            }
+            await seeder.EnsureTopStoriesAsync(ct);
+            AnsiConsole.MarkupLine($"[green]Done:[/] {count:N0} articles in {clock.Elapsed.TotalSeconds:0.0} s ({Rate(count, clock.Elapsed):N0} articles/s).");
+            return 0;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync("byline: seed cancelled; batches already written are kept.");
+            return 130;
+        }
+        catch (Exception e)
+        {
+            await Console.Error.WriteLineAsync($"byline: seed failed: {e.GetBaseException().Message}");
+            return 1;
+        }
+    }
+
+    private static double Rate(int count, TimeSpan elapsed) => elapsed.TotalSeconds > 0 ? count / elapsed.TotalSeconds : 0;
 }

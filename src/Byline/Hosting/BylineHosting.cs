@@ -1,4 +1,5 @@
 using Byline.Content;
+using Byline.Media;
 using Byline.Site;
 using Byline.Storage;
 
@@ -11,6 +12,7 @@ public static class BylineHosting
     {
         services.AddBylineStorage(config);
         services.AddSingleton<SiteSettingsStore>();
+        services.AddSingleton<Media.MediaStore>();
         services.AddScoped<Cli.DemoSeeder>();
         return services;
     }
@@ -34,6 +36,7 @@ public static class BylineHosting
         app.MapHealth();
         app.UseMiddleware<ReadinessGate>();
         app.UseBylineSite();
+        app.MapMedia();
         app.MapRazorPages();
         return app;
     }

@@ -35,6 +35,8 @@ public static class SiteExtensions
                 ? "public, max-age=31536000, immutable"
                 : "public, max-age=3600",
         });
+        // Routing runs after static files: otherwise "/site.css" would match the "/{section}" page first.
+        app.UseRouting();
         return app;
     }
 }

@@ -77,7 +77,7 @@ ensure_db() {
   t0="$(date +%s.%N)"
   local vars=()
   mapfile -t vars < <(byline_env "$DB")
-  (cd "$WORK" && exec env "${vars[@]}" Logging__LogLevel__Default=Information dotnet "$APP/Byline.dll" seed --articles "$ARTICLES") \
+  (cd "$WORK" && exec env "${vars[@]}" Logging__LogLevel__Default=Warning dotnet "$APP/Byline.dll" seed --articles "$ARTICLES") \
     >"$WORK/seed.log" 2>&1 || rc=$?
   t1="$(date +%s.%N)"
   [ "$rc" = 0 ] || { tail -n 20 "$WORK/seed.log" >&2; die "seed verb failed (exit $rc; log: $WORK/seed.log)"; }

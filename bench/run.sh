@@ -169,7 +169,8 @@ for n in "${NAMES[@]}"; do
     rs+="$a "; p5+="$b "; p9+="$c "; nx=$((nx + d)); se=$((se + e))
     fo+="$(awk '{print $2}' "$RUN/$n.$r.txt.cpu")/"
   done
-  RPS[$n]="$(median <<<"$rs")"; P50[$n]="$(median <<<"$p5")"; P99[$n]="$(median <<<"$p9")"
+  RPS[$n]="$(median <<<"$rs" | xargs printf '%.0f')"
+  P50[$n]="$(median <<<"$p5" | xargs printf '%.2f')"; P99[$n]="$(median <<<"$p9" | xargs printf '%.1f')"
   N2XX[$n]="$nx"; SERR[$n]="$se"; CPU[$n]="${fo%/}"
   RANGE[$n]="$(tr ' ' '\n' <<<"$rs" | grep -v '^$' | sort -g | sed -n '1p;$p' | paste -sd '-' | sed 's/-/–/')"
 done
@@ -204,7 +205,7 @@ DIRTY="$(git -C "$ROOT" status --porcelain -- src 2>/dev/null | grep -q . && ech
 
 if [ "${QUERIES:-1}" = 1 ]; then
   stop_started  # the query count runs its own Byline with SQL logging on
-  SKIP_BUILD=1 ARTICLE_PATH="$ARTICLE_PATH" QUERIES_APPEND="$OUT" bash "$BENCH/queries.sh" || log "WARNING: queries.sh failed"
+  SKIP_BUILD=1 ARTICLE_PATH="$ARTICLE_PATH" QUERIES_APPEND="$OUT" bash "$BENCH/queries.sh" >/dev/null || log "WARNING: queries.sh failed"
 fi
 cp "$OUT" "$RUN/summary.md"
 cat "$OUT"

@@ -61,39 +61,41 @@ node - "$OUTD" "$ARTICLE_PATH" "$LH_VERSION" >"$OUTD/summary.md" <<'EOF'
 const fs = require('fs'), path = require('path');
 const [dir, articlePath, version] = process.argv.slice(2);
 const cats = ['performance', 'accessibility', 'best-practices', 'seo'];
-const rows = [], failing = [];
+const rows = [], failing = [], warnings = new Set();
 for (const page of ['home', 'article']) for (const ff of ['mobile', 'desktop']) {
   const r = JSON.parse(fs.readFileSync(path.join(dir, `${page}.${ff}.json`), 'utf8'));
   const s = cats.map(c => r.categories[c].score == null ? '–' : Math.round(r.categories[c].score * 100));
   rows.push(`| ${page} (\`${page === 'home' ? '/' : articlePath}\`) | ${ff} | ${s.join(' | ')} |`);
   cats.forEach((c, i) => {
-    if (typeof s[i] === 'number' && s[i] >= 95) return;
+    const under = typeof s[i] === 'number' && s[i] < 95;
     for (const ref of r.categories[c].auditRefs) {
       const a = r.audits[ref.id];
       if (!a || a.score === null || a.score >= 0.9) continue;
       if (['notApplicable', 'manual', 'informative'].includes(a.scoreDisplayMode)) continue;
-      if (c === 'performance' && ref.weight === 0 && a.scoreDisplayMode !== 'binary') continue;
       const items = (a.details && a.details.items) || [];
       const where = items.slice(0, 4).map(it => {
         const n = it.node || (it.source && it.source.type === 'node' ? it.source : null);
         if (n) return '`' + (n.selector || n.snippet || '').slice(0, 90) + '`';
         if (it.url) return '`' + String(it.url).replace(/^https?:\/\/[^/]+/, '') + '`';
-        if (it.description) return String(it.description).slice(0, 90);
+        const at = it.sourceLocation && it.sourceLocation.url ? ` (\`${String(it.sourceLocation.url).replace(/^https?:\/\/[^/]+/, '')}\`)` : '';
+        if (it.description) return String(it.description).slice(0, 90) + at;
         return null;
       }).filter(Boolean);
-      failing.push(`| ${page} | ${ff} | ${c} (${s[i]}) | \`${a.id}\` | ${a.title.replace(/\|/g, '\\|')} | ${a.displayValue || ''} | ${where.join(', ')}${items.length > 4 ? ` (+${items.length - 4})` : ''} |`);
+      failing.push(`| ${page} | ${ff} | ${under ? '**' + c + ' (' + s[i] + ')**' : c + ' (' + s[i] + ')'} | ${ref.weight || 0} | \`${a.id}\` | ${a.title.replace(/\|/g, '\\|')} | ${a.displayValue || ''} | ${where.join(', ')}${items.length > 4 ? ` (+${items.length - 4})` : ''} |`);
     }
   });
+  for (const w of r.runWarnings || []) warnings.add(`${page}/${ff}: ${w.replace(/\s*Learn more.*$/s, '')}`);
 }
 console.log(`Lighthouse ${version}, Chromium ${process.env.CHROMIUM_VERSION || ''}`.trim() + '\n');
 console.log('| page | form factor | performance | accessibility | best practices | SEO |');
 console.log('|---|---|---:|---:|---:|---:|');
 rows.forEach(r => console.log(r));
 if (failing.length) {
-  console.log('\nAudits not passed in categories under 95:\n');
-  console.log('| page | form factor | category (score) | audit id | title | value | elements / resources |');
-  console.log('|---|---|---|---|---|---|---|');
+  console.log('\nAudits not passed (score under 0.9; categories scoring under 95 in bold; weight = share in the category score):\n');
+  console.log('| page | form factor | category (score) | weight | audit id | title | value | elements / resources |');
+  console.log('|---|---|---|---:|---|---|---|---|');
   failing.forEach(f => console.log(f));
 }
+if (warnings.size) { console.log('\nLighthouse run warnings:\n'); warnings.forEach(w => console.log(`- ${w}`)); }
 EOF
 cat "$OUTD/summary.md"

@@ -120,21 +120,26 @@ measure() {  # measure <name> <url> <out> — quiet machine first; re-run (bound
     wrk_once "$2" "$CONNS" "$DURATION" "$3"
     echo "$idle $FOREIGN" >"$3.cpu"
     [ "$FOREIGN" -le "$FOREIGN_MAX" ] && return 0
-    log "  other tenants used ${FOREIGN}% of the machine during the run; measuring again"
+    if [ "$try" -lt "$RETRIES" ]; then
+      log "  other tenants used ${FOREIGN}% of the machine during the run; measuring again"
+    else
+      log "  other tenants used ${FOREIGN}% of the machine during the run; no retries left, keeping it"
+    fi
   done
 }
 to_ms() {  # wrk latency (812.00us, 3.21ms, 1.02s, 1.5m) -> ms
   awk -v v="$1" 'BEGIN{ n = v; sub(/[a-z]+$/, "", n); u = v; sub(/^[0-9.]+/, "", u)
     f = (u == "us") ? 0.001 : (u == "ms") ? 1 : (u == "s") ? 1000 : (u == "m") ? 60000 : 1; printf "%.2f", n * f }'
 }
-parse_wrk() {  # -> "rps p50ms p99ms non2xx sockerr"
+parse_wrk() {  # -> "rps p50ms p99ms non2xx sockerr completed"
   local f="$1"
-  printf '%s %s %s %s %s\n' \
+  printf '%s %s %s %s %s %s\n' \
     "$(awk '/^Requests\/sec:/{printf "%.0f", $2}' "$f")" \
     "$(to_ms "$(awk '$1=="50.000%" || $1=="50%"{print $2; exit}' "$f")")" \
     "$(to_ms "$(awk '$1=="99.000%" || $1=="99%"{print $2; exit}' "$f")")" \
     "$(awk '/Non-2xx or 3xx responses/{s += $NF} END{print s + 0}' "$f")" \
-    "$(awk '/Socket errors/{gsub(/[^0-9 ]/, " "); for (i = 1; i <= NF; i++) s += $i} END{print s + 0}' "$f")"
+    "$(awk '/Socket errors/{gsub(/[^0-9 ]/, " "); for (i = 1; i <= NF; i++) s += $i} END{print s + 0}' "$f")" \
+    "$(awk '/ requests in /{print $1; exit}' "$f")"
 }
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR] = $1} END{ if (NR == 0) print "-";
   else if (NR % 2) print v[(NR + 1) / 2]; else printf "%g\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -142,8 +147,12 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR] = $1} END{ if (NR 
 NAMES=(article home static)
 declare -A URL=([article]="$ARTICLE_URL" [home]="$HOME_URL" [static]="$STATIC_URL")
 declare -A LABEL=([article]="Byline article, uncached" [home]="Byline home, uncached" [static]="nginx static article (same bytes)")
-declare -A BYTES
+declare -A BYTES SINGLE
 for n in "${NAMES[@]}"; do BYTES[$n]="$(curl -s -o /dev/null -w '%{size_download}' "${URL[$n]}")"; done
+for n in article home; do  # one request at a time, three times: what a lone reader waits
+  SINGLE[$n]="$(for i in 1 2 3; do curl -s -o /dev/null --max-time 60 -w '%{time_total}\n' "${URL[$n]}"; done \
+    | awk '{printf "%s%.0f", (NR > 1 ? ", " : ""), $1 * 1000} END{print " ms"}')"
+done
 
 for n in "${NAMES[@]}"; do
   wait_quiet >/dev/null
@@ -161,21 +170,22 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 
 # --- results ---------------------------------------------------------------------------------
-declare -A RPS P50 P99 N2XX SERR RANGE CPU
+declare -A RPS P50 P99 N2XX SERR RANGE CPU DONE
 for n in "${NAMES[@]}"; do
-  rs=""; p5=""; p9=""; nx=0; se=0; fo=""
+  rs=""; p5=""; p9=""; nx=0; se=0; fo=""; dn=0
   for r in $(seq 1 "$ROUNDS"); do
-    read -r a b c d e < <(parse_wrk "$RUN/$n.$r.txt")
-    rs+="$a "; p5+="$b "; p9+="$c "; nx=$((nx + d)); se=$((se + e))
+    read -r a b c d e g < <(parse_wrk "$RUN/$n.$r.txt")
+    rs+="$a "; p5+="$b "; p9+="$c "; nx=$((nx + d)); se=$((se + e)); dn=$((dn + ${g:-0}))
     fo+="$(awk '{print $2}' "$RUN/$n.$r.txt.cpu")/"
   done
   RPS[$n]="$(median <<<"$rs" | xargs printf '%.0f')"
   P50[$n]="$(median <<<"$p5" | xargs printf '%.2f')"; P99[$n]="$(median <<<"$p9" | xargs printf '%.1f')"
-  N2XX[$n]="$nx"; SERR[$n]="$se"; CPU[$n]="${fo%/}"
+  N2XX[$n]="$nx"; SERR[$n]="$se"; CPU[$n]="${fo%/}"; DONE[$n]="$dn"
+  if [ "$dn" = 0 ]; then P50[$n]="–"; P99[$n]="–"; fi  # wrk prints 0 latencies when nothing completed
   RANGE[$n]="$(tr ' ' '\n' <<<"$rs" | grep -v '^$' | sort -g | sed -n '1p;$p' | paste -sd '-' | sed 's/-/–/')"
 done
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b == 0) print "-"; else printf "%.4f", a / b }'; }
-times_slower() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b == 0) print "-"; else printf "%.0f×", a / b }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b == 0) print "–"; else printf "%.4f", a / b }'; }
+times_slower() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b == 0) print "–"; else printf "%.0f× faster", a / b }'; }
 
 mkdir -p "$BENCH/results"
 OUT="$BENCH/results/${OUTNAME:-$(date -u +%F)-baseline}.md"
@@ -188,13 +198,14 @@ DIRTY="$(git -C "$ROOT" status --porcelain -- src 2>/dev/null | grep -q . && ech
   echo "serving the article page's exact bytes as a static file. Medians of $ROUNDS runs per target, run"
   echo "order alternated (${ORDER_LOG[*]})."
   echo
-  echo "| target | body bytes | req/s (median; range) | p50 ms | p99 ms | non-2xx | socket errors | req/s ÷ nginx | nginx is |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| target | body bytes | req/s (median; range) | p50 ms | p99 ms | requests completed (all runs) | non-2xx | socket errors | req/s ÷ nginx | nginx is |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for n in "${NAMES[@]}"; do
-    if [ "$n" = static ]; then rt="1"; ts="—"; else rt="$(ratio "${RPS[$n]}" "${RPS[static]}")"; ts="$(times_slower "${RPS[static]}" "${RPS[$n]}") faster"; fi
-    echo "| ${LABEL[$n]} | ${BYTES[$n]} | ${RPS[$n]} (${RANGE[$n]}) | ${P50[$n]} | ${P99[$n]} | ${N2XX[$n]} | ${SERR[$n]} | $rt | $ts |"
+    if [ "$n" = static ]; then rt="1"; ts="—"; else rt="$(ratio "${RPS[$n]}" "${RPS[static]}")"; ts="$(times_slower "${RPS[static]}" "${RPS[$n]}")"; fi
+    echo "| ${LABEL[$n]} | ${BYTES[$n]} | ${RPS[$n]} (${RANGE[$n]}) | ${P50[$n]} | ${P99[$n]} | ${DONE[$n]} | ${N2XX[$n]} | ${SERR[$n]} | $rt | $ts |"
   done
   echo
+  echo "- single requests before the load (curl, time total): article ${SINGLE[article]}, home ${SINGLE[home]}"
   echo "- article: \`$ARTICLE_PATH\`; same bytes on two requests: $SAME_BYTES; content type \`$CTYPE\` on both servers"
   echo "- data: $(db_article_count "$DB") articles in a fresh SQLite file (WAL); $SEED_NOTE"
   echo "- load: wrk $(wrk -v 2>&1 | awk 'NR==1{print $2}') -t$THREADS -c$CONNS -d$DURATION --latency, keep-alive, no Accept-Encoding (no compression on either side); $WARMUP warm-up per target; loopback, wrk shares the CPUs with the servers"

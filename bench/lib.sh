@@ -7,7 +7,7 @@ WORK="$BENCH/.work"
 APP="$WORK/app"
 ARTICLES="${ARTICLES:-100000}"
 DB="${BENCH_DB:-$WORK/bench-$ARTICLES.db}"
-MEDIA="$WORK/media"
+MEDIA="$WORK/media-$ARTICLES"  # generated images belong with their database
 STARTED_PIDS=()
 
 log() { echo "[bench] $*" >&2; }

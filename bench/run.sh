@@ -134,7 +134,7 @@ to_ms() {  # wrk latency (812.00us, 3.21ms, 1.02s, 1.5m) -> ms
 parse_wrk() {  # -> "rps p50ms p99ms non2xx sockerr completed"
   local f="$1"
   printf '%s %s %s %s %s %s\n' \
-    "$(awk '/^Requests\/sec:/{printf "%.0f", $2}' "$f")" \
+    "$(awk '/^Requests\/sec:/{printf "%.2f", $2}' "$f")" \
     "$(to_ms "$(awk '$1=="50.000%" || $1=="50%"{print $2; exit}' "$f")")" \
     "$(to_ms "$(awk '$1=="99.000%" || $1=="99%"{print $2; exit}' "$f")")" \
     "$(awk '/Non-2xx or 3xx responses/{s += $NF} END{print s + 0}' "$f")" \
@@ -178,10 +178,12 @@ for n in "${NAMES[@]}"; do
     rs+="$a "; p5+="$b "; p9+="$c "; nx=$((nx + d)); se=$((se + e)); dn=$((dn + ${g:-0}))
     fo+="$(awk '{print $2}' "$RUN/$n.$r.txt.cpu")/"
   done
-  RPS[$n]="$(median <<<"$rs" | xargs printf '%.0f')"
+  RPS[$n]="$(median <<<"$rs" | awk '{printf ($1 < 10 ? "%.1f" : "%.0f"), $1}')"
   P50[$n]="$(median <<<"$p5" | xargs printf '%.2f')"; P99[$n]="$(median <<<"$p9" | xargs printf '%.1f')"
   N2XX[$n]="$nx"; SERR[$n]="$se"; CPU[$n]="${fo%/}"; DONE[$n]="$dn"
-  if [ "$dn" = 0 ]; then P50[$n]="–"; P99[$n]="–"; fi  # wrk prints 0 latencies when nothing completed
+  # wrk leaves requests slower than --timeout (10 s) out of its histogram and prints 0 when it is empty
+  if [ "$dn" = 0 ] || [ "${P50[$n]}" = 0.00 ]; then P50[$n]="> 10 s"; P99[$n]="> 10 s"; fi
+  if [ "$se" != 0 ]; then P99[$n]="${P99[$n]} (+$se over 10 s)"; fi
   RANGE[$n]="$(tr ' ' '\n' <<<"$rs" | grep -v '^$' | sort -g | sed -n '1p;$p' | paste -sd '-' | sed 's/-/–/')"
 done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b == 0) print "–"; else printf "%.4f", a / b }'; }

@@ -184,7 +184,8 @@ for n in "${NAMES[@]}"; do
   # wrk leaves requests slower than --timeout (10 s) out of its histogram and prints 0 when it is empty
   if [ "$dn" = 0 ] || [ "${P50[$n]}" = 0.00 ]; then P50[$n]="> 10 s"; P99[$n]="> 10 s"; fi
   if [ "$se" != 0 ]; then P99[$n]="${P99[$n]} (+$se over 10 s)"; fi
-  RANGE[$n]="$(tr ' ' '\n' <<<"$rs" | grep -v '^$' | sort -g | sed -n '1p;$p' | paste -sd '-' | sed 's/-/–/')"
+  RANGE[$n]="$(tr ' ' '\n' <<<"$rs" | grep -v '^$' | sort -g | sed -n '1p;$p' \
+    | awk '{printf "%s" ($1 < 10 ? "%.1f" : "%.0f"), (NR > 1 ? "–" : ""), $1}')"
 done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b == 0) print "–"; else printf "%.4f", a / b }'; }
 times_slower() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b == 0) print "–"; else printf "%.0f× faster", a / b }'; }

@@ -69,8 +69,12 @@ public static class StorageExtensions
         if (db.Provider == DatabaseProvider.Sqlite)
         {
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
-            // Cheap when statistics are current; refreshes them when the data moved a lot.
-            await db.Database.ExecuteSqlRawAsync("PRAGMA optimize;", ct);
+            // Without statistics SQLite prefers any index with an equality on Status and then sorts the
+            // whole table for "newest first"; with them it walks the filtered list indexes. A database
+            // that has never been analysed (an older copy, a restore) gets one full ANALYZE here.
+            var analysed = await db.Database.SqlQueryRaw<int>(
+                "SELECT count(*) AS \"Value\" FROM sqlite_master WHERE name = 'sqlite_stat1'").SingleAsync(ct);
+            await db.Database.ExecuteSqlRawAsync(analysed == 0 ? "ANALYZE;" : "PRAGMA optimize;", ct);
         }
     }
 }

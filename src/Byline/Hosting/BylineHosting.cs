@@ -1,5 +1,6 @@
 using Byline.Content;
 using Byline.Media;
+using Byline.Publishing;
 using Byline.Site;
 using Byline.Storage;
 
@@ -26,6 +27,7 @@ public static class BylineHosting
         services.AddProblemDetails();
         services.AddRazorPages(o => o.RootDirectory = "/");
         services.AddBylineSite();
+        services.AddPublishing(builder.Configuration);
         return builder;
     }
 
@@ -37,6 +39,7 @@ public static class BylineHosting
         app.UseMiddleware<ReadinessGate>();
         app.UseBylineSite();
         app.MapMedia();
+        app.MapPublishing();
         app.MapRazorPages();
         return app;
     }

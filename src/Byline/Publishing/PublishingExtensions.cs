@@ -61,6 +61,8 @@ public static class PublishingExtensions
             i.Width,
             i.Height,
             Thumb = MediaPaths.Url(i.Key, MediaPaths.ParseWidths(i.Widths).DefaultIfEmpty(480).Min(), "jpg"),
+            // The body picture: the widest rendition up to 800 px.
+            Src = MediaPaths.Url(i.Key, MediaPaths.ParseWidths(i.Widths).Where(w => w <= 800).DefaultIfEmpty(MediaPaths.ParseWidths(i.Widths).DefaultIfEmpty(480).Min()).Max(), "jpg"),
         }));
     }
 }

@@ -2,6 +2,7 @@ using Byline.Content;
 using Byline.Media;
 using Byline.Newsroom;
 using Byline.Storage;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -21,6 +22,8 @@ public static class PublishingExtensions
         services.AddScoped<MediaLibrary>();
         services.AddSingleton<ScheduledPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<ScheduledPublisher>());
+        // The newsroom's preview of a story is the reader's article page itself, on a second route.
+        services.Configure<RazorPagesOptions>(o => o.Conventions.AddPageRoute("/Site/Articles/ArticlePage", "/newsroom/stories/{previewId:int}/preview"));
         return services;
     }
 

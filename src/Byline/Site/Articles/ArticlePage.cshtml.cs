@@ -45,7 +45,7 @@ public sealed class ArticlePageModel(ArticleQuery query, StoryLists lists, SiteC
             Response.Headers.CacheControl = "no-store";
             if (HttpContext.Features.Get<IOutputCacheFeature>() is { } cache)
             {
-                cache.Context.AllowCacheOutput = false;
+                cache.Context.AllowCacheStorage = false;
             }
         }
         else if (!Slugs.TryParseArticleKey(key, out _, out id))

@@ -182,9 +182,9 @@ public sealed class PublishingService(BylineDb db, AuditLog audit, ContentEvents
     /// The conditional UPDATE is the first statement of the transaction, so when several nodes race
     /// exactly one matches the row; the others change nothing and write nothing.
     /// </summary>
-    public async Task<bool> PublishScheduledAsync(int id, int version, CancellationToken ct)
+    /// <param name="now">The scheduler's clock (UTC): the story goes live only if its time is at or before it.</param>
+    public async Task<bool> PublishScheduledAsync(int id, int version, DateTime now, CancellationToken ct)
     {
-        var now = Now();
         var before = await AffectedKeys.ForArticleAsync(db, id, ct);
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {

@@ -79,7 +79,7 @@ public sealed class ScheduledPublisher(
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var publishing = scope.ServiceProvider.GetRequiredService<PublishingService>();
-                if (await publishing.PublishScheduledAsync(id, version, ct))
+                if (await publishing.PublishScheduledAsync(id, version, now, ct))
                 {
                     won++;
                 }

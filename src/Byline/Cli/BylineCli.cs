@@ -18,8 +18,13 @@ public static class BylineCli
     public static bool Handles(string[] args) =>
         args.Length > 0 && (Verbs.Contains(args[0]) || !args[0].StartsWith('-'));
 
-    public static async Task<int> RunAsync(string[] args)
+    public static Task<int> RunAsync(string[] args) => RunAsync(args, CliConsole.System);
+
+    /// <summary>Runs a verb with the given streams (tests pass strings for standard input and read both outputs).</summary>
+    public static async Task<int> RunAsync(string[] args, CliConsole console)
     {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(console);
         // "--Section:Key=value" arguments are configuration, as for the web host; the rest is the verb.
         var configArgs = args.Where(IsConfigArgument).ToArray();
         var verbArgs = args.Where(a => !IsConfigArgument(a)).Select(a => a == "help" ? "--help" : a).ToArray();
@@ -28,19 +33,20 @@ public static class BylineCli
             "Configuration comes from appsettings.json, the environment (e.g. Byline__Database__Provider=Postgres, " +
             "ConnectionStrings__Byline=...) and --Section:Key=value arguments.");
         root.Subcommands.Add(SeedCommand(configArgs));
+        root.Subcommands.Add(UserCommands.Create(configArgs, console));
 
         if (verbArgs.Length > 0 && !verbArgs[0].StartsWith('-') && !root.Subcommands.Any(c => c.Name == verbArgs[0]))
         {
-            await Console.Error.WriteLineAsync($"byline: unknown command '{verbArgs[0]}' (try --help)");
+            await console.Error.WriteLineAsync($"byline: unknown command '{verbArgs[0]}' (try --help)");
             return 2;
         }
         var parsed = root.Parse(verbArgs);
         if (parsed.Errors.Count > 0)
         {
-            await Console.Error.WriteLineAsync($"byline: {parsed.Errors[0].Message} (try --help)");
+            await console.Error.WriteLineAsync($"byline: {parsed.Errors[0].Message} (try --help)");
             return 2;
         }
-        return await parsed.InvokeAsync();
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = console.Out, Error = console.Error });
     }
 
     private static bool IsConfigArgument(string arg) =>

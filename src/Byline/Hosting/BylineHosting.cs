@@ -1,5 +1,6 @@
 using Byline.Content;
 using Byline.Media;
+using Byline.Newsroom;
 using Byline.Publishing;
 using Byline.Site;
 using Byline.Storage;
@@ -27,6 +28,7 @@ public static class BylineHosting
         services.AddProblemDetails();
         services.AddRazorPages(o => o.RootDirectory = "/");
         services.AddBylineSite();
+        builder.AddNewsroom();
         services.AddPublishing(builder.Configuration);
         return builder;
     }
@@ -38,6 +40,7 @@ public static class BylineHosting
         app.MapHealth();
         app.UseMiddleware<ReadinessGate>();
         app.UseBylineSite();
+        app.UseNewsroom();
         app.MapMedia();
         app.MapPublishing();
         app.MapRazorPages();

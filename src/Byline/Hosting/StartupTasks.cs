@@ -12,6 +12,7 @@ public sealed class StartupTasks(
     SiteSettingsStore settings,
     Readiness readiness,
     IConfiguration config,
+    IEnumerable<IBootStep> steps,
     ILogger<StartupTasks> log) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
@@ -34,6 +35,10 @@ public sealed class StartupTasks(
                 {
                     var demo = scope.ServiceProvider.GetRequiredService<Cli.DemoSeeder>();
                     await demo.SeedIfEmptyAsync(ct);
+                }
+                foreach (var step in steps)
+                {
+                    await step.RunAsync(scope.ServiceProvider, ct);
                 }
             }
             await settings.LoadAsync(ct);

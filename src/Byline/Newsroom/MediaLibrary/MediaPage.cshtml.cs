@@ -14,7 +14,7 @@ namespace Byline.Newsroom.MediaLibrary;
 // that matters is Byline:Media:MaxUploadBytes, checked by MediaLibrary).
 [RequestSizeLimit(MediaOptions.RequestLimit)]
 [RequestFormLimits(MultipartBodyLengthLimit = MediaOptions.RequestLimit)]
-public sealed class MediaPageModel(BylineDb db, Media.MediaLibrary library, MediaOptions options) : PageModel
+public sealed class MediaPageModel(BylineDb db, Media.MediaLibrary library, MediaOptions options) : NewsroomPageModel
 {
     public const int PageSize = 36;
 
@@ -73,6 +73,8 @@ public sealed class MediaPageModel(BylineDb db, Media.MediaLibrary library, Medi
 
     private async Task LoadAsync(CancellationToken ct)
     {
+        Title = "Media library";
+        Area = "media";
         var page = await MediaQuery.SearchAsync(db, Q, Math.Max(1, PageNumber), PageSize, ct);
         Images = page.Items;
         HasNext = page.HasMore;

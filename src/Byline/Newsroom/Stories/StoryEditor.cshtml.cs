@@ -12,7 +12,7 @@ namespace Byline.Newsroom.Stories;
 
 /// <summary>Writing and publishing one story: the form, its actions, autosave, live preview and the conflict view.</summary>
 [Authorize(Policy = Policies.Newsroom)]
-public sealed class StoryEditorModel(BylineDb db, PublishingService publishing, SiteSettingsStore settings) : PageModel
+public sealed class StoryEditorModel(BylineDb db, PublishingService publishing, SiteSettingsStore settings) : NewsroomPageModel
 {
     [BindProperty]
     public StoryForm Form { get; set; } = new();
@@ -37,6 +37,8 @@ public sealed class StoryEditorModel(BylineDb db, PublishingService publishing, 
 
     public async Task<IActionResult> OnGetAsync(string id, string? done, CancellationToken ct)
     {
+        Title = id == "new" ? "New story" : "Edit story";
+        Area = "stories";
         var actor = Actor.From(User);
         IsEditor = actor.IsEditor;
         if (id == "new")
@@ -203,6 +205,8 @@ public sealed class StoryEditorModel(BylineDb db, PublishingService publishing, 
 
     private async Task<IActionResult> RedisplayAsync(string id, CancellationToken ct)
     {
+        Title = id == "new" ? "New story" : "Edit story";
+        Area = "stories";
         if (id != "new" && int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var storyId))
         {
             var article = await LoadAsync(storyId, ct);

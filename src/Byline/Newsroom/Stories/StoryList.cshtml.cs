@@ -16,7 +16,7 @@ public sealed record StoryListRow(int Id, string Headline, ArticleStatus Status,
 /// deep as the page needs; without a status filter the five ranges are merged. Nothing counts the table.
 /// </summary>
 [Authorize(Policy = Policies.Newsroom)]
-public sealed class StoryListModel(BylineDb db, SiteSettingsStore settings) : PageModel
+public sealed class StoryListModel(BylineDb db, SiteSettingsStore settings) : NewsroomPageModel
 {
     public const int PageSize = 30;
     public const int MaxPage = 200;
@@ -37,6 +37,8 @@ public sealed class StoryListModel(BylineDb db, SiteSettingsStore settings) : Pa
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
+        Title = "Stories";
+        Area = "stories";
         if (!ModelState.IsValid || PageNumber < 1 || PageNumber > MaxPage)
         {
             return BadRequest();

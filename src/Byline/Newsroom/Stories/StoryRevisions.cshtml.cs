@@ -13,7 +13,7 @@ public sealed record RevisionRow(int Number, DateTime CreatedAt, string UserName
 
 /// <summary>A story's revisions: the list, any two side by side with their differences, and restore (as a new revision).</summary>
 [Authorize(Policy = Policies.Newsroom)]
-public sealed class StoryRevisionsModel(BylineDb db, PublishingService publishing, SiteSettingsStore settings) : PageModel
+public sealed class StoryRevisionsModel(BylineDb db, PublishingService publishing, SiteSettingsStore settings) : NewsroomPageModel
 {
     public int StoryId { get; private set; }
     public string Headline { get; private set; } = "";
@@ -85,6 +85,8 @@ public sealed class StoryRevisionsModel(BylineDb db, PublishingService publishin
         }
         StoryId = id;
         Headline = article.Headline;
+        Title = "Revisions: " + article.Headline;
+        Area = "stories";
         Version = article.Version;
         CanEdit = Actor.From(User).CanEdit(article);
         Revisions = await db.ArticleRevisions.Where(r => r.ArticleId == id).OrderByDescending(r => r.Number)

@@ -1,0 +1,32 @@
+namespace Byline.Newsroom;
+
+/// <summary>The action names written to the audit trail; the audit page filters on them.</summary>
+public static class AuditActions
+{
+    public const string SignIn = "signin";
+    public const string SignInFailed = "signin.failed";
+    public const string SignInLockedOut = "signin.lockedout";
+    public const string SignInRefused = "signin.refused";
+    public const string SignInLink = "signin.link";
+    public const string SignOut = "signout";
+    public const string PasswordSet = "user.password";
+    public const string UserCreated = "user.created";
+    public const string UserRole = "user.role";
+    public const string UserDisabled = "user.disabled";
+    public const string UserEnabled = "user.enabled";
+    public const string UserLink = "user.link";
+    public const string SettingsSaved = "settings.saved";
+    public const string CurationSaved = "curation.saved";
+    public const string SectionSaved = "section.saved";
+    public const string TagSaved = "tag.saved";
+    public const string AuthorSaved = "author.saved";
+    public const string PageSaved = "page.saved";
+
+    /// <summary>Every action this part of the newsroom writes, for the audit page's filter list.</summary>
+    public static readonly string[] Known =
+    [
+        SignIn, SignInFailed, SignInLockedOut, SignInRefused, SignInLink, SignOut, PasswordSet,
+        UserCreated, UserRole, UserDisabled, UserEnabled, UserLink,
+        SettingsSaved, CurationSaved, SectionSaved, TagSaved, AuthorSaved, PageSaved,
+    ];
+}

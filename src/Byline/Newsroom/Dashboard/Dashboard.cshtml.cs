@@ -1,0 +1,55 @@
+using Byline.Content;
+using Byline.Newsroom.Accounts;
+using Byline.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Byline.Newsroom.Dashboard;
+
+public sealed record StatusCount(ArticleStatus Status, int Count);
+
+public sealed record ReviewItem(int Id, string Headline, DateTime ModifiedAt);
+
+public sealed record ActivityItem(DateTime At, string Action, string EntityType, string EntityId, string Details);
+
+/// <summary>The newsroom's front page: stories by status, the signed-in user's recent activity, and the review queue for editors.</summary>
+public sealed class DashboardModel(BylineDb db, SiteSettingsStore settings) : NewsroomPageModel
+{
+    private const int ListSize = 10;
+
+    public IReadOnlyList<StatusCount> Counts { get; private set; } = [];
+    public IReadOnlyList<ReviewItem> InReview { get; private set; } = [];
+    public IReadOnlyList<ReviewItem> MyDrafts { get; private set; } = [];
+    public IReadOnlyList<ActivityItem> Activity { get; private set; } = [];
+    public Dateline Dateline => settings.Dateline;
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        Title = "Dashboard";
+        Area = "dashboard";
+        var userId = User.UserId();
+        // The status index (Status, ModifiedAt) answers these counts without touching the rows.
+        var counts = await db.Articles.GroupBy(a => a.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
+        Counts = [.. Enum.GetValues<ArticleStatus>().Select(s => new StatusCount(s, counts.FirstOrDefault(c => c.Key == s)?.Count ?? 0))];
+        if (User.IsEditor())
+        {
+            InReview = await db.Articles.Where(a => a.Status == ArticleStatus.InReview)
+                .OrderByDescending(a => a.ModifiedAt).Take(ListSize)
+                .Select(a => new ReviewItem(a.Id, a.Headline, a.ModifiedAt)).ToListAsync(ct);
+        }
+        if (userId is int me)
+        {
+            MyDrafts = await db.Articles.Where(a => a.CreatedById == me && (a.Status == ArticleStatus.Draft || a.Status == ArticleStatus.InReview))
+                .OrderByDescending(a => a.ModifiedAt).Take(ListSize)
+                .Select(a => new ReviewItem(a.Id, a.Headline, a.ModifiedAt)).ToListAsync(ct);
+            Activity = await db.AuditEntries.Where(e => e.UserId == me)
+                .OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Take(ListSize)
+                .Select(e => new ActivityItem(e.At, e.Action, e.EntityType, e.EntityId, e.Details)).ToListAsync(ct);
+        }
+    }
+
+    public static string Label(ArticleStatus status) => status switch
+    {
+        ArticleStatus.InReview => "In review",
+        _ => status.ToString(),
+    };
+}

@@ -19,7 +19,23 @@ public sealed class MediaPageModel(BylineDb db, Media.MediaLibrary library, Medi
     public const int PageSize = 36;
 
     [BindProperty(SupportsGet = true)] public string? Q { get; set; }
-    [BindProperty(SupportsGet = true, Name = "page")] public int PageNumber { get; set; } = 1;
+    /// <summary>From <c>?page=</c>, read by hand: "page" is also Razor Pages' own route value, which model binding would pick up.</summary>
+    public int PageNumber { get; private set; } = 1;
+
+    private bool ReadPage()
+    {
+        var raw = Request.Query["page"].ToString();
+        if (raw.Length == 0)
+        {
+            return true;
+        }
+        if (!int.TryParse(raw, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var page))
+        {
+            return false;
+        }
+        PageNumber = page;
+        return true;
+    }
 
     [BindProperty] public IFormFile? Upload { get; set; }
     [BindProperty] public string? Alt { get; set; }
@@ -35,7 +51,7 @@ public sealed class MediaPageModel(BylineDb db, Media.MediaLibrary library, Medi
 
     public async Task<IActionResult> OnGetAsync(int? uploaded, CancellationToken ct)
     {
-        if (PageNumber is < 1 or > 1000)
+        if (!ReadPage() || PageNumber is < 1 or > 1000)
         {
             return BadRequest();
         }

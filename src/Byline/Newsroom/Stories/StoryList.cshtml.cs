@@ -27,7 +27,23 @@ public sealed class StoryListModel(BylineDb db, SiteSettingsStore settings) : Ne
     [BindProperty(SupportsGet = true)] public DateOnly? From { get; set; }
     [BindProperty(SupportsGet = true)] public DateOnly? To { get; set; }
     [BindProperty(SupportsGet = true)] public string? Q { get; set; }
-    [BindProperty(SupportsGet = true, Name = "page")] public int PageNumber { get; set; } = 1;
+    /// <summary>From <c>?page=</c>, read by hand: "page" is also Razor Pages' own route value, which model binding would pick up.</summary>
+    public int PageNumber { get; private set; } = 1;
+
+    private bool ReadPage()
+    {
+        var raw = Request.Query["page"].ToString();
+        if (raw.Length == 0)
+        {
+            return true;
+        }
+        if (!int.TryParse(raw, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var page))
+        {
+            return false;
+        }
+        PageNumber = page;
+        return true;
+    }
 
     public IReadOnlyList<StoryListRow> Rows { get; private set; } = [];
     public bool HasNext { get; private set; }
@@ -39,7 +55,7 @@ public sealed class StoryListModel(BylineDb db, SiteSettingsStore settings) : Ne
     {
         Title = "Stories";
         Area = "stories";
-        if (!ModelState.IsValid || PageNumber < 1 || PageNumber > MaxPage)
+        if (!ModelState.IsValid || !ReadPage() || PageNumber < 1 || PageNumber > MaxPage)
         {
             return BadRequest();
         }
@@ -68,9 +84,13 @@ public sealed class StoryListModel(BylineDb db, SiteSettingsStore settings) : Ne
             Section = a.Section!.Name,
             a.ModifiedAt,
             a.PublishedAt,
-            Authors = a.Authors.OrderBy(x => x.Position).Select(x => x.Author!.Name).Take(3).ToList(),
         }).ToListAsync(ct);
-        Rows = [.. rows.OrderBy(r => ids.IndexOf(r.Id)).Select(r => new StoryListRow(r.Id, r.Headline, r.Status, r.Section, r.ModifiedAt, r.PublishedAt, string.Join(", ", r.Authors)))];
+        // A second small query rather than a per-row sub-select: SQLite cannot translate a limited nested list.
+        var bylines = (await db.ArticleAuthors.Where(x => ids.Contains(x.ArticleId))
+                .Select(x => new { x.ArticleId, x.Position, x.Author!.Name }).ToListAsync(ct))
+            .GroupBy(x => x.ArticleId)
+            .ToDictionary(g => g.Key, g => string.Join(", ", g.OrderBy(x => x.Position).Take(3).Select(x => x.Name)));
+        Rows = [.. rows.OrderBy(r => ids.IndexOf(r.Id)).Select(r => new StoryListRow(r.Id, r.Headline, r.Status, r.Section, r.ModifiedAt, r.PublishedAt, bylines.GetValueOrDefault(r.Id, "")))];
         return Page();
     }
 

@@ -20,6 +20,7 @@ public static class PublishingExtensions
         services.AddSingleton(config.GetSection("Byline:Publishing").Get<SchedulerOptions>() ?? new SchedulerOptions());
         services.AddSingleton(config.GetSection("Byline:Media").Get<MediaOptions>() ?? new MediaOptions());
         services.AddScoped<MediaLibrary>();
+        services.AddScoped<Newsroom.Stories.StoryListQuery>();
         services.AddSingleton<ScheduledPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<ScheduledPublisher>());
         // The newsroom's preview of a story is the reader's article page itself, on a second route.

@@ -64,10 +64,7 @@ public sealed class PublishingService(BylineDb db, AuditLog audit, ContentEvents
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(actor);
-        var article = await db.Articles.AsTracking()
-            .Include(a => a.Authors)
-            .Include(a => a.Tags).ThenInclude(t => t.Tag)
-            .FirstOrDefaultAsync(a => a.Id == id, ct);
+        var article = await LoadForWriteAsync(db, id, tracking: true, ct);
         if (article is null)
         {
             return new PublishResult(PublishOutcome.NotFound);
@@ -163,8 +160,7 @@ public sealed class PublishingService(BylineDb db, AuditLog audit, ContentEvents
             // Someone else saved between our read and our write (the version guard), or took the next revision number.
             log.LogInformation(e, "Story {Id} changed under a {Action}; answering with a conflict", id, command.Action);
             db.ChangeTracker.Clear();
-            var fresh = await db.Articles.AsTracking().Include(a => a.Authors).Include(a => a.Tags).ThenInclude(t => t.Tag)
-                .FirstOrDefaultAsync(a => a.Id == id, ct);
+            var fresh = await LoadForWriteAsync(db, id, tracking: true, ct);
             return fresh is null ? new PublishResult(PublishOutcome.NotFound) : await ConflictAsync(fresh, ct);
         }
         var version = article.Version;
@@ -199,8 +195,7 @@ public sealed class PublishingService(BylineDb db, AuditLog audit, ContentEvents
                 await tx.RollbackAsync(ct);
                 return false;
             }
-            var article = await db.Articles.AsTracking().Include(a => a.Authors).Include(a => a.Tags).ThenInclude(t => t.Tag)
-                .FirstAsync(a => a.Id == id, ct);
+            var article = (await LoadForWriteAsync(db, id, tracking: true, ct))!;
             SetListedAt(article);
             await AppendRevisionAsync(article, Current(article), "publish (scheduled)", Actor.Scheduler, now, ct);
             audit.Record(db, Actor.Scheduler.Principal, "story.publish", "article", Id(id), article.Headline + " (scheduled)");
@@ -211,6 +206,26 @@ public sealed class PublishingService(BylineDb db, AuditLog audit, ContentEvents
         log.LogInformation("Scheduled story {Id} went live", id);
         await RaiseAsync(id, "story.publish", before, true, ct);
         return true;
+    }
+
+    /// <summary>
+    /// A story with its authors and tags, each read by its own key (ArticleId leads both primary keys).
+    /// One query with both includes makes SQLite join whole link tables: 0.5 s on 100,000 stories.
+    /// </summary>
+    public static async Task<Article?> LoadForWriteAsync(BylineDb db, int id, bool tracking, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var articles = tracking ? db.Articles.AsTracking() : db.Articles.AsNoTracking();
+        var article = await articles.FirstOrDefaultAsync(a => a.Id == id, ct);
+        if (article is null)
+        {
+            return null;
+        }
+        var authors = tracking ? db.ArticleAuthors.AsTracking() : db.ArticleAuthors.AsNoTracking();
+        var tags = tracking ? db.ArticleTags.AsTracking() : db.ArticleTags.AsNoTracking();
+        article.Authors = await authors.Where(x => x.ArticleId == id).ToListAsync(ct);
+        article.Tags = await tags.Include(x => x.Tag).Where(x => x.ArticleId == id).ToListAsync(ct);
+        return article;
     }
 
     /// <summary>The revision last written, for the conflict page: who saved the story we lost the race to.</summary>

@@ -224,9 +224,7 @@ public sealed class StoryEditorModel(BylineDb db, PublishingService publishing, 
         return Page();
     }
 
-    private Task<Article?> LoadAsync(int id, CancellationToken ct) =>
-        db.Articles.Include(a => a.Authors).Include(a => a.Tags).ThenInclude(t => t.Tag).AsSplitQuery()
-            .FirstOrDefaultAsync(a => a.Id == id, ct);
+    private Task<Article?> LoadAsync(int id, CancellationToken ct) => PublishingService.LoadForWriteAsync(db, id, tracking: false, ct);
 
     private async Task DescribeAsync(Article article, Actor actor, CancellationToken ct)
     {

@@ -59,6 +59,8 @@ public static class NewsroomExtensions
         services.AddNewsroomAccounts();
         services.TryAddSingleton<ContentEvents>();
         services.AddSingleton<IBootStep, NewsroomBoot>();
+        services.AddScoped<Curation.SiteEdits>();
+        services.AddScoped<Structure.StructureEdits>();
         services.Configure<NewsroomOptions>(builder.Configuration.GetSection("Byline:Newsroom"));
 
         services.AddAuthentication(IdentityConstants.ApplicationScheme)

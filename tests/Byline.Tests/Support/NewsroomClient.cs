@@ -37,6 +37,19 @@ public sealed class NewsroomClient : IDisposable
     public string Email => User?.Email ?? "";
     public string? Password { get; private set; }
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(Guid App, string Role), Lazy<Task<NewsroomClient>>> Shared = new();
+
+    /// <summary>
+    /// One signed-in client per app and role, shared by the tests of a class. Sign-in posts are
+    /// rate-limited per address (20 a minute by default), so a suite that only needs "an editor"
+    /// should take this one; never sign it out or change its account (use <see cref="SignInAsync(BylineApp, string)"/> for that).
+    /// </summary>
+    public static Task<NewsroomClient> ForRoleAsync(BylineApp app, string role)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return Shared.GetOrAdd((app.Id, role), _ => new Lazy<Task<NewsroomClient>>(() => SignInAsync(app, role))).Value;
+    }
+
     /// <summary>A client with no session.</summary>
     public static NewsroomClient Anonymous(BylineApp app) => new(app);
 

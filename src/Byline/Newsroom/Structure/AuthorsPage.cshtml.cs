@@ -1,0 +1,110 @@
+using Byline.Content;
+using Byline.Publishing;
+using Byline.Storage;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace Byline.Newsroom.Structure;
+
+public sealed record ImageChoice(int Id, string Label);
+
+/// <summary>Authors and desks: create and edit name, address (old URLs redirect), job title, bio and a photo from the media library.</summary>
+[Authorize(Policy = Policies.Editor)]
+public sealed class AuthorsPageModel(BylineDb db, StructureEdits edits) : NewsroomPageModel
+{
+    public IReadOnlyList<Author> Authors { get; private set; } = [];
+    public IReadOnlyList<ImageChoice> Images { get; private set; } = [];
+
+    [BindProperty(SupportsGet = true)] public int? Id { get; set; }
+    [BindProperty] public string Name { get; set; } = "";
+    [BindProperty] public string? Slug { get; set; }
+    [BindProperty] public string JobTitle { get; set; } = "";
+    [BindProperty] public string Bio { get; set; } = "";
+    [BindProperty] public bool IsDesk { get; set; }
+    [BindProperty] public int? PhotoImageId { get; set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        await LoadAsync(ct);
+        if (Id is int id)
+        {
+            var author = await db.Authors.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
+            if (author is null)
+            {
+                return NotFound();
+            }
+            (Name, Slug, JobTitle, Bio, IsDesk, PhotoImageId) = (author.Name, author.Slug, author.JobTitle, author.Bio, author.IsDesk, author.PhotoImageId);
+        }
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        Name = (Name ?? "").Trim();
+        JobTitle = (JobTitle ?? "").Trim();
+        Bio = (Bio ?? "").Trim();
+        if (Name.Length is 0 or > 100)
+        {
+            ModelState.AddModelError(nameof(Name), "Give a name of 1 to 100 characters.");
+        }
+        if (JobTitle.Length > 100)
+        {
+            ModelState.AddModelError(nameof(JobTitle), "Keep the job title under 100 characters.");
+        }
+        if (Bio.Length > 2000)
+        {
+            ModelState.AddModelError(nameof(Bio), "Keep the bio under 2,000 characters.");
+        }
+        var slug = StructureEdits.SlugFor(Slug, Name, e => ModelState.AddModelError(nameof(Slug), e));
+        Author? author = null;
+        if (Id is int id && (author = await db.Authors.AsTracking().FirstOrDefaultAsync(a => a.Id == id, ct)) is null)
+        {
+            return NotFound();
+        }
+        if (slug is not null && await db.Authors.AnyAsync(a => a.Slug == slug && a.Id != (author == null ? 0 : author.Id), ct))
+        {
+            ModelState.AddModelError(nameof(Slug), $"Another author already uses “{slug}”.");
+        }
+        if (PhotoImageId is int photo && !await db.Images.AnyAsync(i => i.Id == photo, ct))
+        {
+            ModelState.AddModelError(nameof(PhotoImageId), "Pick a picture from the media library.");
+        }
+        if (!ModelState.IsValid)
+        {
+            await LoadAsync(ct);
+            return Page();
+        }
+        if (author is null)
+        {
+            author = new Author { Name = Name, Slug = slug! };
+            db.Authors.Add(author);
+        }
+        else
+        {
+            await edits.RedirectAsync(RedirectKind.Author, author.Slug, slug!, author.Id, ct);
+        }
+        author.Name = Name;
+        author.Slug = slug!;
+        author.JobTitle = JobTitle;
+        author.Bio = Bio;
+        author.IsDesk = IsDesk;
+        author.PhotoImageId = PhotoImageId;
+        if (author.Id == 0)
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        await edits.SaveAsync(User, AuditActions.AuthorSaved, "author", author.Id, $"{Name} (/author/{slug})", ClientIp, [ContentKeys.Author(author.Id), ContentKeys.Sitemaps], ct);
+        Flash = $"“{Name}” saved.";
+        return Redirect($"/newsroom/authors?id={author.Id}");
+    }
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        Title = "Authors";
+        Area = "authors";
+        Authors = await db.Authors.AsNoTracking().OrderBy(a => a.Name).Take(500).ToListAsync(ct);
+        Images = await db.Images.AsNoTracking().OrderByDescending(i => i.CreatedAt).Take(200)
+            .Select(i => new ImageChoice(i.Id, i.Alt == "" ? i.Key : i.Alt)).ToListAsync(ct);
+    }
+}

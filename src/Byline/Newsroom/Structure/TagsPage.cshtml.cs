@@ -1,0 +1,74 @@
+using Byline.Content;
+using Byline.Publishing;
+using Byline.Storage;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace Byline.Newsroom.Structure;
+
+/// <summary>Tags: create and rename (old tag URLs redirect). Listed by name, filtered, 100 at a time.</summary>
+[Authorize(Policy = Policies.Editor)]
+public sealed class TagsPageModel(BylineDb db, StructureEdits edits) : NewsroomPageModel
+{
+    public IReadOnlyList<Tag> Tags { get; private set; } = [];
+
+    [BindProperty(SupportsGet = true)] public string? Q { get; set; }
+    [BindProperty] public int? EditId { get; set; }
+    [BindProperty] public string Name { get; set; } = "";
+    [BindProperty] public string? Slug { get; set; }
+
+    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
+
+    public async Task<IActionResult> OnPostSaveAsync(CancellationToken ct)
+    {
+        Name = (Name ?? "").Trim();
+        if (Name.Length is 0 or > 100)
+        {
+            ModelState.AddModelError(nameof(Name), "Give a name of 1 to 100 characters.");
+        }
+        var slug = StructureEdits.SlugFor(Slug, Name, e => ModelState.AddModelError(nameof(Slug), e));
+        Tag? tag = null;
+        if (EditId is int id && (tag = await db.Tags.AsTracking().FirstOrDefaultAsync(t => t.Id == id, ct)) is null)
+        {
+            return NotFound();
+        }
+        if (slug is not null && await db.Tags.AnyAsync(t => t.Slug == slug && t.Id != (tag == null ? 0 : tag.Id), ct))
+        {
+            ModelState.AddModelError(nameof(Slug), $"Another tag already uses “{slug}”.");
+        }
+        if (!ModelState.IsValid)
+        {
+            await LoadAsync(ct);
+            return Page();
+        }
+        if (tag is null)
+        {
+            tag = new Tag { Name = Name, Slug = slug! };
+            db.Tags.Add(tag);
+            await db.SaveChangesAsync(ct);
+        }
+        else
+        {
+            await edits.RedirectAsync(RedirectKind.Tag, tag.Slug, slug!, tag.Id, ct);
+            tag.Name = Name;
+            tag.Slug = slug!;
+        }
+        await edits.SaveAsync(User, AuditActions.TagSaved, "tag", tag.Id, $"{Name} (/tag/{slug})", ClientIp, [ContentKeys.Tag(tag.Id), ContentKeys.Sitemaps], ct);
+        Flash = $"Tag “{Name}” saved.";
+        return RedirectToPage(new { q = Q });
+    }
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        Title = "Tags";
+        Area = "tags";
+        var query = db.Tags.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(Q) && Q.Length <= 100)
+        {
+            var q = Q.Trim();
+            query = query.Where(t => t.Name.Contains(q) || t.Slug.Contains(q));
+        }
+        Tags = await query.OrderBy(t => t.Name).Take(100).ToListAsync(ct);
+    }
+}

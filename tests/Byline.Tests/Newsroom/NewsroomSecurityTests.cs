@@ -1,0 +1,250 @@
+using System.Net;
+using Byline.Newsroom;
+using Byline.Newsroom.Accounts;
+using Byline.Tests.Support;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Byline.Tests.Newsroom;
+
+/// <summary>
+/// Authorization, antiforgery, lockout, disabled accounts and one-time links, proven on every
+/// newsroom route the app actually maps. A new route fails <see cref="Every_newsroom_route_has_a_declared_minimum_role"/>
+/// until it is added to <see cref="Routes"/> with the least role that may use it.
+/// </summary>
+public abstract class NewsroomSecurityTests(BylineApp app)
+{
+    /// <summary>Who may use a route: Anonymous (sign-in pages), or the least newsroom role.</summary>
+    public enum Access
+    {
+        Anonymous,
+        Contributor,
+        Editor,
+        Admin,
+    }
+
+    /// <summary>Route pattern → a concrete path to request, and the least role allowed.</summary>
+    public static readonly IReadOnlyDictionary<string, (string Path, Access Minimum)> Routes = new Dictionary<string, (string, Access)>(StringComparer.Ordinal)
+    {
+        ["newsroom/signin"] = ("/newsroom/signin", Access.Anonymous),
+        ["newsroom/signin/link"] = ("/newsroom/signin/link?token=1.x", Access.Anonymous),
+        ["newsroom/status/{code:int}"] = ("/newsroom/status/404", Access.Anonymous),
+        ["newsroom"] = ("/newsroom", Access.Contributor),
+        ["newsroom/signout"] = ("/newsroom/signout", Access.Contributor),
+        ["newsroom/account/password"] = ("/newsroom/account/password", Access.Contributor),
+        ["newsroom/users"] = ("/newsroom/users", Access.Admin),
+        ["newsroom/audit"] = ("/newsroom/audit", Access.Admin),
+        ["newsroom/settings"] = ("/newsroom/settings", Access.Admin),
+        ["newsroom/curation/top"] = ("/newsroom/curation/top", Access.Editor),
+        ["newsroom/curation/{kind:regex(^(trending|menus|footer)$)}"] = ("/newsroom/curation/menus", Access.Editor),
+        ["newsroom/curation/calls-to-action"] = ("/newsroom/curation/calls-to-action", Access.Editor),
+        ["newsroom/pages"] = ("/newsroom/pages?slug=about", Access.Editor),
+        ["newsroom/sections"] = ("/newsroom/sections", Access.Editor),
+        ["newsroom/tags"] = ("/newsroom/tags", Access.Editor),
+        ["newsroom/authors"] = ("/newsroom/authors", Access.Editor),
+    };
+
+    private static readonly string[] RoleOf = ["", Roles.Contributor, Roles.Editor, Roles.Admin];
+
+    private IEnumerable<(string Pattern, string Path, Access Minimum)> Protected =>
+        Routes.Where(r => r.Value.Minimum != Access.Anonymous).Select(r => (r.Key, r.Value.Path, r.Value.Minimum));
+
+    [DatabaseFact]
+    public void Every_newsroom_route_has_a_declared_minimum_role()
+    {
+        var mapped = MappedNewsroomRoutes();
+
+        var undeclared = mapped.Where(p => !Routes.ContainsKey(p)).ToList();
+        var stale = Routes.Keys.Where(p => !mapped.Contains(p)).ToList();
+
+        Assert.True(undeclared.Count == 0, $"newsroom routes without a minimum role in {nameof(NewsroomSecurityTests)}.{nameof(Routes)}: {string.Join(", ", undeclared)}");
+        Assert.True(stale.Count == 0, $"entries for routes the app no longer maps: {string.Join(", ", stale)}");
+    }
+
+    [DatabaseFact]
+    public async Task Anonymous_requests_to_every_protected_route_are_sent_to_sign_in()
+    {
+        using var anonymous = NewsroomClient.Anonymous(app);
+        var token = await anonymous.TokenAsync("/newsroom/signin");
+        foreach (var (pattern, path, _) in Protected)
+        {
+            using var get = await anonymous.GetAsync(path);
+            using var post = await anonymous.PostAsync(path, [new(NewsroomClient.TokenField, token)]);
+
+            foreach (var (method, response) in new[] { ("GET", get), ("POST", post) })
+            {
+                Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"anonymous {method} {path} ({pattern}) answered {(int)response.StatusCode}");
+                Assert.Equal("/newsroom/signin", NewsroomClient.LocationPath(response));
+            }
+            Assert.Contains("returnUrl=", get.Headers.Location!.ToString(), StringComparison.Ordinal);
+        }
+    }
+
+    [DatabaseFact]
+    public async Task Under_privileged_roles_get_403_on_every_route_above_them()
+    {
+        foreach (var role in new[] { Access.Contributor, Access.Editor })
+        {
+            var client = await NewsroomClient.ForRoleAsync(app, RoleOf[(int)role]);
+            var token = await client.TokenAsync();
+            foreach (var (pattern, path, minimum) in Protected.Where(r => r.Minimum > role))
+            {
+                using var get = await client.GetAsync(path);
+                using var post = await client.PostAsync(path, [new(NewsroomClient.TokenField, token)]);
+
+                Assert.True(get.StatusCode == HttpStatusCode.Forbidden, $"{role} GET {path} ({pattern}, needs {minimum}) answered {(int)get.StatusCode}");
+                Assert.True(post.StatusCode == HttpStatusCode.Forbidden, $"{role} POST {path} ({pattern}, needs {minimum}) answered {(int)post.StatusCode}");
+                Assert.Equal("403", (await NewsroomClient.ParseAsync(get)).One("[data-status]").GetAttribute("data-status"));
+            }
+        }
+    }
+
+    [DatabaseFact]
+    public async Task Each_role_reaches_every_route_it_is_allowed()
+    {
+        foreach (var role in new[] { Access.Contributor, Access.Editor, Access.Admin })
+        {
+            var client = await NewsroomClient.ForRoleAsync(app, RoleOf[(int)role]);
+            foreach (var (pattern, path, _) in Protected.Where(r => r.Minimum <= role))
+            {
+                using var get = await client.GetAsync(path);
+
+                Assert.True(get.StatusCode == HttpStatusCode.OK, $"{role} GET {path} ({pattern}) answered {(int)get.StatusCode}");
+            }
+        }
+    }
+
+    [DatabaseFact]
+    public async Task Every_route_refuses_a_post_without_an_antiforgery_token()
+    {
+        var admin = await NewsroomClient.ForRoleAsync(app, Roles.Admin);
+        // The status page has no form; it renders whatever request was refused, POSTs included.
+        foreach (var (pattern, (path, _)) in Routes.Where(r => r.Key != "newsroom/status/{code:int}"))
+        {
+            using var post = await admin.PostAsync(path, [new("Email", "x@example.com"), new("Password", "nothing")]);
+
+            Assert.True(post.StatusCode == HttpStatusCode.BadRequest, $"POST {path} ({pattern}) without a token answered {(int)post.StatusCode}");
+        }
+    }
+
+    [DatabaseFact]
+    public async Task Five_wrong_passwords_lock_the_account_even_against_the_right_one()
+    {
+        var (user, password) = await NewsroomClient.CreateUserAsync(app, Roles.Editor);
+        using var client = NewsroomClient.Anonymous(app);
+
+        for (var i = 0; i < 5; i++)
+        {
+            using var wrong = await client.SignInAsync(user.Email!, $"Wrong-{i}-Password!");
+            Assert.Equal(HttpStatusCode.OK, wrong.StatusCode);
+        }
+        using var right = await client.SignInAsync(user.Email!, password);
+
+        Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+        Assert.Equal("locked-out", (await NewsroomClient.ParseAsync(right)).One("[data-error]").GetAttribute("data-error"));
+        using var dashboard = await client.GetAsync("/newsroom");
+        Assert.Equal(HttpStatusCode.Redirect, dashboard.StatusCode);
+        var (lockoutEnd, audited) = await app.WithDbAsync(async db => (
+            await db.Users.Where(u => u.Id == user.Id).Select(u => u.LockoutEnd).SingleAsync(),
+            await db.AuditEntries.AnyAsync(e => e.UserId == user.Id && e.Action == AuditActions.SignInLockedOut)));
+        Assert.True(lockoutEnd > DateTimeOffset.UtcNow.AddMinutes(10), $"lockout ends {lockoutEnd}");
+        Assert.True(audited);
+    }
+
+    [DatabaseFact]
+    public async Task A_disabled_account_cannot_sign_in()
+    {
+        var (user, password) = await NewsroomClient.CreateUserAsync(app, Roles.Admin, disabled: true);
+        using var client = NewsroomClient.Anonymous(app);
+
+        using var response = await client.SignInAsync(user.Email!, password);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("disabled", (await NewsroomClient.ParseAsync(response)).One("[data-error]").GetAttribute("data-error"));
+        Assert.DoesNotContain(client.Cookies.GetCookies(new Uri(client.Http.BaseAddress!, "/newsroom")), c => c.Name == NewsroomExtensions.AuthCookie);
+    }
+
+    [DatabaseFact]
+    public async Task Disabling_an_account_ends_its_open_session_at_the_next_request()
+    {
+        using var editor = await NewsroomClient.SignInAsync(app, Roles.Editor);
+        using (var before = await editor.GetAsync("/newsroom"))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var accounts = scope.ServiceProvider.GetRequiredService<NewsroomAccounts>();
+            var user = await accounts.FindByEmailAsync(editor.Email);
+            var result = await accounts.SetDisabledAsync(user!, true, Actors.CommandLine(), "", CancellationToken.None);
+            Assert.True(result.Succeeded, result.Message);
+        }
+        using var after = await editor.GetAsync("/newsroom");
+
+        Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+        Assert.Equal("/newsroom/signin", NewsroomClient.LocationPath(after));
+    }
+
+    [DatabaseFact]
+    public async Task A_one_time_link_signs_in_once_and_then_is_refused()
+    {
+        BylineUser user;
+        string path;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var accounts = scope.ServiceProvider.GetRequiredService<NewsroomAccounts>();
+            var created = await accounts.CreateAsync($"{TestContent.Unique("link")}@newsroom.test", "Linked", "editor", null, Actors.CommandLine(), "", CancellationToken.None);
+            Assert.True(created.Succeeded, created.Message);
+            user = created.User!;
+            path = await scope.ServiceProvider.GetRequiredService<SignInLinks>().CreatePathAsync(user);
+        }
+        using var first = NewsroomClient.Anonymous(app);
+        using var second = NewsroomClient.Anonymous(app);
+
+        using var used = await first.SubmitAsync(path, new Dictionary<string, string>(), "form[data-form=signin-link]");
+        using var reused = await second.SubmitAsync(path, new Dictionary<string, string>(), "form[data-form=signin-link]");
+
+        Assert.Equal(HttpStatusCode.Redirect, used.StatusCode);
+        Assert.Equal("/newsroom/account/password", NewsroomClient.LocationPath(used));
+        using (var dashboard = await first.GetAsync("/newsroom"))
+        {
+            Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.BadRequest, reused.StatusCode);
+        (await NewsroomClient.ParseAsync(reused)).One("[data-error=invalid-link]");
+        using var refused = await second.GetAsync("/newsroom");
+        Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
+    }
+
+    [DatabaseFact]
+    public async Task A_tampered_link_is_refused()
+    {
+        using var client = NewsroomClient.Anonymous(app);
+
+        using var response = await client.SubmitAsync("/newsroom/signin/link?token=1.bm90LWEtdG9rZW4", new Dictionary<string, string>(), "form[data-form=signin-link]");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [DatabaseFact]
+    public async Task The_roles_exist_once_the_app_is_ready()
+    {
+        var roles = await app.WithDbAsync(db => db.Roles.Select(r => r.Name).ToListAsync());
+
+        Assert.Equal(Roles.All.Order(), roles.Order());
+    }
+
+    private HashSet<string> MappedNewsroomRoutes() =>
+        app.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Select(e => e.RoutePattern.RawText?.TrimStart('/') ?? "")
+            .Where(p => p == "newsroom" || p.StartsWith("newsroom/", StringComparison.Ordinal))
+            .ToHashSet(StringComparer.Ordinal);
+}
+
+public sealed class NewsroomSecurityTestsOnSqlite(SqliteApp app) : NewsroomSecurityTests(app), IClassFixture<SqliteApp>;
+
+public sealed class NewsroomSecurityTestsOnPostgres(PostgresApp app) : NewsroomSecurityTests(app), IClassFixture<PostgresApp>;

@@ -95,6 +95,13 @@ public sealed class ArticlePageModel(ArticleQuery query, StoryLists lists, SiteC
         return Page();
     }
 
+    /// <summary>
+    /// The page only reads. A POST is 405 rather than a render with nothing loaded; on the newsroom's
+    /// preview route an anonymous one is first sent to sign in, like every newsroom route.
+    /// </summary>
+    public IActionResult OnPost(int? previewId) =>
+        previewId is not null && User.Identity?.IsAuthenticated != true ? Challenge() : StatusCode(StatusCodes.Status405MethodNotAllowed);
+
     public string ShareWhatsApp => "https://wa.me/?text=" + Uri.EscapeDataString($"{Article.Headline} {ArticleUrl}");
     public string ShareFacebook => "https://www.facebook.com/sharer/sharer.php?u=" + Uri.EscapeDataString(ArticleUrl);
     public string ShareX => "https://x.com/intent/post?url=" + Uri.EscapeDataString(ArticleUrl) + "&text=" + Uri.EscapeDataString(Article.Headline);

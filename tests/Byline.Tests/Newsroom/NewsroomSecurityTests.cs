@@ -97,7 +97,8 @@ public abstract class NewsroomSecurityTests(BylineApp app)
             using var get = await anonymous.GetAsync(path);
             using var post = await anonymous.PostAsync(path, [new(NewsroomClient.TokenField, token)]);
 
-            foreach (var (method, response) in new[] { ("GET", get), ("POST", post) })
+            // A GET-only look-up answers a POST with 405 before anyone is asked to sign in: it changes nothing either way.
+            foreach (var (method, response) in GetOnly.Contains(pattern) ? new[] { ("GET", get) } : new[] { ("GET", get), ("POST", post) })
             {
                 Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"anonymous {method} {path} ({pattern}) answered {(int)response.StatusCode}");
                 Assert.Equal("/newsroom/signin", NewsroomClient.LocationPath(response));

@@ -31,7 +31,8 @@ public sealed class BylineServer : IAsyncDisposable
     /// <summary>The last lines the server wrote, for failure messages.</summary>
     public string RecentLog => string.Join('\n', _log.TakeLast(40));
 
-    public static async Task<BylineServer> StartAsync()
+    /// <param name="settings">Extra configuration as environment variables (Byline__Publishing__CheckInterval…).</param>
+    public static async Task<BylineServer> StartAsync(IReadOnlyDictionary<string, string>? settings = null)
     {
         var (dll, contentRoot) = LocateApp();
         var folder = Path.Combine(Path.GetTempPath(), "byline-browser", Guid.NewGuid().ToString("N"));
@@ -54,6 +55,10 @@ public sealed class BylineServer : IAsyncDisposable
         start.Environment["ConnectionStrings__Byline"] = $"Data Source={Path.Combine(folder, "byline.db")}";
         start.Environment["Byline__DemoContent"] = "true";
         start.Environment["Byline__Media__Path"] = Path.Combine(folder, "media");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start dotnet {dll}");
         var server = new BylineServer(process, folder, address);
@@ -118,6 +123,40 @@ public sealed class BylineServer : IAsyncDisposable
             await Task.Delay(TimeSpan.FromMilliseconds(200));
         }
         throw new TimeoutException($"Byline was not ready within {ReadyDeadline.TotalMinutes:0} min (last /healthz: {last}).\n{RecentLog}");
+    }
+
+    /// <summary>Runs a command-line verb (`user add …`) against this server's database; returns its exit code and output.</summary>
+    public async Task<(int ExitCode, string Output)> RunVerbAsync(string? input, params string[] args)
+    {
+        var (dll, contentRoot) = LocateApp();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = _folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(dll);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        start.Environment["DOTNET_CONTENTROOT"] = contentRoot;
+        start.Environment["Byline__Database__Provider"] = "Sqlite";
+        start.Environment["ConnectionStrings__Byline"] = $"Data Source={Path.Combine(_folder, "byline.db")}";
+        start.Environment["Byline__Media__Path"] = Path.Combine(_folder, "media");
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the verb");
+        if (input is not null)
+        {
+            await process.StandardInput.WriteLineAsync(input);
+        }
+        process.StandardInput.Close();
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, output + error);
     }
 
     public async ValueTask DisposeAsync()

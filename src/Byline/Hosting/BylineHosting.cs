@@ -2,6 +2,7 @@ using Byline.Content;
 using Byline.Distribution;
 using Byline.Media;
 using Byline.Newsroom;
+using Byline.Publishing;
 using Byline.Site;
 using Byline.Storage;
 
@@ -30,6 +31,7 @@ public static class BylineHosting
         services.AddBylineSite();
         services.AddDistribution();
         builder.AddNewsroom();
+        services.AddPublishing(builder.Configuration);
         return builder;
     }
 
@@ -43,6 +45,7 @@ public static class BylineHosting
         app.UseNewsroom();
         app.MapMedia();
         app.MapDistribution();
+        app.MapPublishing();
         app.MapRazorPages();
         return app;
     }

@@ -44,6 +44,32 @@ internal static class Renditions
         }
     }
 
+    /// <summary>Writes the renditions of a decoded picture, each width resampled from the original.</summary>
+    public static async Task WriteResizedAsync(string root, string key, SKBitmap source, IReadOnlyList<int> widths, CancellationToken ct)
+    {
+        Directory.CreateDirectory(Path.Combine(root, key));
+        foreach (var width in widths)
+        {
+            var height = Math.Max(1, (int)Math.Round(source.Height * (double)width / source.Width));
+            byte[] jpeg;
+            byte[] webp;
+            using (var surface = SKSurface.Create(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul)))
+            {
+                // JPEG has no transparency: a transparent PNG or GIF lands on white, not black.
+                surface.Canvas.Clear(SKColors.White);
+                using var original = SKImage.FromBitmap(source);
+                surface.Canvas.DrawImage(original, new SKRect(0, 0, width, height), new SKSamplingOptions(SKCubicResampler.Mitchell));
+                using var image = surface.Snapshot();
+                using var jpegData = image.Encode(SKEncodedImageFormat.Jpeg, JpegQuality);
+                using var webpData = image.Encode(SKEncodedImageFormat.Webp, WebpQuality);
+                jpeg = jpegData.ToArray();
+                webp = webpData.ToArray();
+            }
+            await WriteAtomicallyAsync(MediaPaths.File(root, key, width, "jpg"), jpeg, ct);
+            await WriteAtomicallyAsync(MediaPaths.File(root, key, width, "webp"), webp, ct);
+        }
+    }
+
     public static bool Exist(string root, string key, IReadOnlyList<int> widths) =>
         widths.All(w => File.Exists(MediaPaths.File(root, key, w, "jpg")) && File.Exists(MediaPaths.File(root, key, w, "webp")))
         && MediaPaths.Crops.All(c => File.Exists(MediaPaths.CropFile(root, key, c.Width, c.Height)));

@@ -2,7 +2,9 @@ using Byline.Content;
 using Byline.Distribution;
 using Byline.Site.Chrome;
 using Byline.Site.Stories;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OutputCaching;
 
 namespace Byline.Site.Articles;
 
@@ -24,17 +26,38 @@ public sealed class ArticlePageModel(ArticleQuery query, StoryLists lists, SiteC
     public string ArticleUrl { get; private set; } = "";
     public DateTime NowUtc { get; } = clock.GetUtcNow().UtcDateTime;
 
-    public async Task<IActionResult> OnGetAsync(string section, string key, CancellationToken ct)
+    /// <summary>True on the newsroom's preview route: any status, never indexed, never cached.</summary>
+    public bool IsPreview { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string? section, string? key, int? previewId, CancellationToken ct)
     {
-        if (!Slugs.TryParseArticleKey(key, out _, out var id))
+        int id;
+        if (previewId is { } p)
+        {
+            if (await HttpContext.RequestServices.GetRequiredService<IAuthorizationService>().AuthorizeAsync(User, Newsroom.Policies.Newsroom) is not { Succeeded: true })
+            {
+                return User.Identity?.IsAuthenticated == true ? Forbid() : Challenge();
+            }
+            id = p;
+            IsPreview = true;
+            NoIndex = true;
+            Response.Headers.CacheControl = "no-store";
+            if (HttpContext.Features.Get<IOutputCacheFeature>() is { } cache)
+            {
+                cache.Context.AllowCacheStorage = false;
+            }
+        }
+        else if (!Slugs.TryParseArticleKey(key, out _, out id))
         {
             return NotFound();
         }
         var article = await query.FindAsync(id, ct);
-        if (article is not { Status: ArticleStatus.Published, PublishedAt: not null })
+        if (article is null || (!IsPreview && article is not { Status: ArticleStatus.Published, PublishedAt: not null }))
         {
             return NotFound();
         }
+        // A draft has no publication time yet; the preview shows it as if published now.
+        article = article with { PublishedAt = article.PublishedAt ?? NowUtc };
         if (!Chrome.ById.ContainsKey(article.SectionId) || !Chrome.ById.ContainsKey(article.TopSectionId))
         {
             Chrome = await chrome.ReloadAsync(ct);
@@ -44,7 +67,7 @@ public sealed class ArticlePageModel(ArticleQuery query, StoryLists lists, SiteC
             return NotFound();
         }
         var canonical = Slugs.ArticlePath(top.Slug, article.Slug, article.Id);
-        if (!string.Equals(Request.Path.Value, canonical, StringComparison.Ordinal))
+        if (!IsPreview && !string.Equals(Request.Path.Value, canonical, StringComparison.Ordinal))
         {
             // The id is the key: an old slug or a moved section answers with the story's current address.
             return RedirectPermanent(canonical);
@@ -70,6 +93,13 @@ public sealed class ArticlePageModel(ArticleQuery query, StoryLists lists, SiteC
         DescribeForDistribution(canonical);
         return Page();
     }
+
+    /// <summary>
+    /// The page only reads. A POST is 405 rather than a render with nothing loaded; on the newsroom's
+    /// preview route an anonymous one is first sent to sign in, like every newsroom route.
+    /// </summary>
+    public IActionResult OnPost(int? previewId) =>
+        previewId is not null && User.Identity?.IsAuthenticated != true ? Challenge() : StatusCode(StatusCodes.Status405MethodNotAllowed);
 
     public string ShareWhatsApp => "https://wa.me/?text=" + Uri.EscapeDataString($"{Article.Headline} {ArticleUrl}");
     public string ShareFacebook => "https://www.facebook.com/sharer/sharer.php?u=" + Uri.EscapeDataString(ArticleUrl);

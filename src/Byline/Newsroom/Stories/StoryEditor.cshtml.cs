@@ -1,0 +1,253 @@
+using System.Globalization;
+using Byline.Content;
+using Byline.Publishing;
+using Byline.Storage;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc.Rendering;
+using Microsoft.EntityFrameworkCore;
+
+namespace Byline.Newsroom.Stories;
+
+/// <summary>Writing and publishing one story: the form, its actions, autosave, live preview and the conflict view.</summary>
+[Authorize(Policy = Policies.Newsroom)]
+public sealed class StoryEditorModel(BylineDb db, PublishingService publishing, SiteSettingsStore settings) : NewsroomPageModel
+{
+    [BindProperty]
+    public StoryForm Form { get; set; } = new();
+
+    public int? StoryId { get; private set; }
+    public ArticleStatus Status { get; private set; } = ArticleStatus.Draft;
+    public DateTime? PublishedAt { get; private set; }
+    public DateTime? ModifiedAt { get; private set; }
+    public string? PublicPath { get; private set; }
+    public bool CanEdit { get; private set; } = true;
+    public bool IsEditor { get; private set; }
+    public string? Notice { get; private set; }
+    public IReadOnlyList<SelectListItem> Sections { get; private set; } = [];
+    public IReadOnlyList<SelectListItem> Authors { get; private set; } = [];
+    public Image? LeadImage { get; private set; }
+    public Dateline Dateline => settings.Dateline;
+
+    /// <summary>Set when a save lost the race: the story as it now stands, and who saved it.</summary>
+    public StoryInput? Theirs { get; private set; }
+    public string? TheirsBy { get; private set; }
+    public IReadOnlyList<DiffRow> ConflictDiff { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(string id, string? done, CancellationToken ct)
+    {
+        Title = id == "new" ? "New story" : "Edit story";
+        Area = "stories";
+        var actor = Actor.From(User);
+        IsEditor = actor.IsEditor;
+        if (id == "new")
+        {
+            var authorId = actor.UserId is { } uid ? await db.Users.Where(u => u.Id == uid).Select(u => u.AuthorId).FirstOrDefaultAsync(ct) : null;
+            Form = new StoryForm { AuthorIds = authorId is { } a ? [a] : [] };
+            await LoadChoicesAsync(ct);
+            return Page();
+        }
+        if (!int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var storyId))
+        {
+            return NotFound();
+        }
+        var article = await LoadAsync(storyId, ct);
+        if (article is null)
+        {
+            return NotFound();
+        }
+        Form = StoryForm.From(StoryInput.From(article, [.. article.Tags.OrderBy(t => t.Position).Select(t => t.Tag!.Name)]), article.Version);
+        if (article.Status == ArticleStatus.Scheduled && article.PublishedAt is { } at)
+        {
+            Form.ScheduleAt = Dateline.ToLocal(at).ToString(StoryForm.LocalFormat, CultureInfo.InvariantCulture);
+        }
+        await DescribeAsync(article, actor, ct);
+        Notice = done switch
+        {
+            "save" => "Saved.",
+            "submit" => "Submitted for review.",
+            "publish" => "Published.",
+            "schedule" => "Scheduled.",
+            "unpublish" => "Unpublished: the story is off the site.",
+            "draft" => "Returned to draft.",
+            "create" => "Story created.",
+            _ => null,
+        };
+        await LoadChoicesAsync(ct);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(string id, string? act, CancellationToken ct)
+    {
+        var actor = Actor.From(User);
+        IsEditor = actor.IsEditor;
+        var action = act switch
+        {
+            "submit" => StoryAction.Submit,
+            "publish" => StoryAction.Publish,
+            "schedule" => StoryAction.Schedule,
+            "unpublish" => StoryAction.Unpublish,
+            "draft" => StoryAction.ReturnToDraft,
+            _ => StoryAction.Save,
+        };
+        // Refused here and again in the service: the page never relies on hiding a button.
+        if (!actor.CanPerform(action))
+        {
+            return StatusCode(StatusCodes.Status403Forbidden);
+        }
+        DateTime? scheduleAt = null;
+        if (action == StoryAction.Schedule)
+        {
+            var (utc, error) = Form.ScheduleUtc(Dateline.Zone);
+            if (error is not null)
+            {
+                ModelState.AddModelError("Form.ScheduleAt", error);
+                return await RedisplayAsync(id, ct);
+            }
+            scheduleAt = utc;
+        }
+        var input = Form.ToInput();
+
+        int storyId;
+        if (id == "new")
+        {
+            var created = await publishing.CreateAsync(input, actor, ct);
+            if (!created.Succeeded)
+            {
+                return await ShowAsync(created, id, ct);
+            }
+            storyId = created.ArticleId;
+            if (action == StoryAction.Save)
+            {
+                return Redirect($"/newsroom/stories/{storyId.ToString(CultureInfo.InvariantCulture)}?done=create");
+            }
+            Form.Version = created.Version;
+        }
+        else if (!int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out storyId))
+        {
+            return NotFound();
+        }
+
+        var result = await publishing.ApplyAsync(storyId, new StoryCommand(action, Form.Version, input, scheduleAt), actor, ct);
+        if (result.Succeeded)
+        {
+            return Redirect($"/newsroom/stories/{storyId.ToString(CultureInfo.InvariantCulture)}?done={act ?? "save"}");
+        }
+        return await ShowAsync(result, storyId.ToString(CultureInfo.InvariantCulture), ct);
+    }
+
+    /// <summary>Autosave: the same service path as Save, answered in JSON (409 with the current version on a conflict).</summary>
+    public async Task<IActionResult> OnPostAutosaveAsync(string id, CancellationToken ct)
+    {
+        if (!int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var storyId))
+        {
+            return BadRequest();
+        }
+        var result = await publishing.ApplyAsync(storyId, new StoryCommand(StoryAction.Autosave, Form.Version, Form.ToInput()), Actor.From(User), CancellationToken.None);
+        return result.Outcome switch
+        {
+            PublishOutcome.Ok => new JsonResult(new { ok = true, version = result.Version }),
+            PublishOutcome.Conflict => new JsonResult(new { ok = false, code = "conflict", version = result.CurrentVersion, by = result.CurrentBy }) { StatusCode = 409 },
+            PublishOutcome.Invalid => new JsonResult(new { ok = false, code = "invalid", errors = result.Errors }) { StatusCode = 400 },
+            PublishOutcome.Forbidden => new JsonResult(new { ok = false, code = "forbidden" }) { StatusCode = 403 },
+            _ => NotFound(),
+        };
+    }
+
+    /// <summary>Live preview: the server renders and sanitises, so what the editor sees is what readers get.</summary>
+    public IActionResult OnPostPreview()
+    {
+        var markdown = (Form.Body ?? "").Replace("\r\n", "\n", StringComparison.Ordinal);
+        if (markdown.Length > PublishingService.MaxBodyLength)
+        {
+            return new JsonResult(new { code = "too-long" }) { StatusCode = 400 };
+        }
+        var blocks = BodyDocument.Render(markdown);
+        var words = BodyDocument.CountWords(markdown);
+        return new JsonResult(new { html = string.Join("\n", blocks.Select(b => b.Html)), words, minutes = ReadingMinutes(words) });
+    }
+
+    public static int ReadingMinutes(int words) => words == 0 ? 0 : Math.Max(1, (int)Math.Ceiling(words / 230.0));
+
+    private async Task<IActionResult> ShowAsync(PublishResult result, string id, CancellationToken ct)
+    {
+        switch (result.Outcome)
+        {
+            case PublishOutcome.Forbidden:
+                return StatusCode(StatusCodes.Status403Forbidden);
+            case PublishOutcome.NotFound:
+                return NotFound();
+            case PublishOutcome.Invalid:
+                foreach (var (field, message) in result.Errors ?? new Dictionary<string, string>())
+                {
+                    ModelState.AddModelError(field.Length == 0 ? "" : "Form." + char.ToUpperInvariant(field[0]) + field[1..], message);
+                }
+                return await RedisplayAsync(id, ct);
+            case PublishOutcome.Conflict:
+                // Keep what they typed in the form, show what is saved now beside it, and take the new
+                // version so that the next save (after they reconcile) goes through.
+                Theirs = result.Current;
+                TheirsBy = result.CurrentBy;
+                var sectionNames = await db.Sections.ToDictionaryAsync(s => s.Id, s => s.Name, ct);
+                var authorNames = await db.Authors.ToDictionaryAsync(a => a.Id, a => a.Name, ct);
+                string SectionName(int? s) => s is { } x && sectionNames.TryGetValue(x, out var n) ? n : "";
+                string AuthorName(int a) => authorNames.TryGetValue(a, out var n) ? n : a.ToString(CultureInfo.InvariantCulture);
+                ConflictDiff = TextDiff.Compare([.. Theirs!.CompareLines(SectionName, AuthorName)], [.. Form.ToInput().CompareLines(SectionName, AuthorName)]);
+                Form.Version = result.CurrentVersion;
+                ModelState.Remove("Form.Version");
+                Response.StatusCode = StatusCodes.Status409Conflict;
+                return await RedisplayAsync(id, ct);
+            default:
+                return Redirect("/newsroom/stories/" + id);
+        }
+    }
+
+    private async Task<IActionResult> RedisplayAsync(string id, CancellationToken ct)
+    {
+        Title = id == "new" ? "New story" : "Edit story";
+        Area = "stories";
+        if (id != "new" && int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var storyId))
+        {
+            var article = await LoadAsync(storyId, ct);
+            if (article is null)
+            {
+                return NotFound();
+            }
+            await DescribeAsync(article, Actor.From(User), ct);
+        }
+        if (Response.StatusCode == StatusCodes.Status200OK)
+        {
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+        }
+        await LoadChoicesAsync(ct);
+        return Page();
+    }
+
+    private Task<Article?> LoadAsync(int id, CancellationToken ct) => PublishingService.LoadForWriteAsync(db, id, tracking: false, ct);
+
+    private async Task DescribeAsync(Article article, Actor actor, CancellationToken ct)
+    {
+        StoryId = article.Id;
+        Status = article.Status;
+        PublishedAt = article.PublishedAt;
+        ModifiedAt = article.ModifiedAt;
+        CanEdit = actor.CanEdit(article);
+        var section = await db.Sections.Where(s => s.Id == article.TopSectionId).Select(s => s.Slug).FirstOrDefaultAsync(ct);
+        PublicPath = article.Status == ArticleStatus.Published && section is not null ? Slugs.ArticlePath(section, article.Slug, article.Id) : null;
+    }
+
+    private async Task LoadChoicesAsync(CancellationToken ct)
+    {
+        var sections = await db.Sections.OrderBy(s => s.ParentId == null ? s.Position : s.Parent!.Position)
+            .ThenBy(s => s.ParentId ?? s.Id).ThenBy(s => s.ParentId == null ? 0 : 1).ThenBy(s => s.Position)
+            .Select(s => new { s.Id, s.Name, s.ParentId }).ToListAsync(ct);
+        Sections = [.. sections.Select(s => new SelectListItem((s.ParentId is null ? "" : "— ") + s.Name, s.Id.ToString(CultureInfo.InvariantCulture)))];
+        var authors = await db.Authors.OrderBy(a => a.IsDesk).ThenBy(a => a.Name).Select(a => new { a.Id, a.Name, a.IsDesk }).ToListAsync(ct);
+        Authors = [.. authors.Select(a => new SelectListItem(a.IsDesk ? a.Name + " (desk)" : a.Name, a.Id.ToString(CultureInfo.InvariantCulture), Form.AuthorIds.Contains(a.Id)))];
+        if (Form.LeadImageId is { } imageId)
+        {
+            LeadImage = await db.Images.FirstOrDefaultAsync(i => i.Id == imageId, ct);
+        }
+    }
+}

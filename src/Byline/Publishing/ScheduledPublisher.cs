@@ -1,0 +1,114 @@
+using Byline.Content;
+using Byline.Hosting;
+using Byline.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Byline.Publishing;
+
+public sealed class SchedulerOptions
+{
+    /// <summary>The longest the publisher sleeps before looking for new schedules (<c>Byline:Publishing:CheckInterval</c>).</summary>
+    public TimeSpan CheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>
+/// Puts scheduled stories live on time, exactly once. It sleeps until the next due time (never
+/// longer than <see cref="SchedulerOptions.CheckInterval"/>, so new schedules are seen), and on start
+/// publishes whatever fell due while no server ran. Each story goes live through a conditional
+/// update (<see cref="PublishingService.PublishScheduledAsync"/>), so several nodes running this at
+/// once publish each story once: one revision, one audit entry, one event.
+/// </summary>
+public sealed class ScheduledPublisher(
+    IServiceScopeFactory scopes,
+    TimeProvider clock,
+    SchedulerOptions options,
+    Readiness readiness,
+    ILogger<ScheduledPublisher> log) : BackgroundService
+{
+    private const int Batch = 100;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Migrations must have run before the first query; a failed start-up leaves nothing to publish into.
+        try
+        {
+            await readiness.WhenReady.WaitAsync(stoppingToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return;
+        }
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            TimeSpan wait;
+            try
+            {
+                await PublishDueAsync(stoppingToken);
+                wait = await UntilNextAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogError(e, "Scheduled publishing failed; trying again shortly");
+                wait = options.CheckInterval;
+            }
+            await Task.Delay(wait, clock, stoppingToken);
+        }
+    }
+
+    /// <summary>Publishes every story whose time has come; returns how many this instance put live.</summary>
+    public async Task<int> PublishDueAsync(CancellationToken ct)
+    {
+        var published = 0;
+        while (true)
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            List<(int Id, int Version)> due;
+            await using (var scope = scopes.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<BylineDb>();
+                due = [.. (await db.Articles
+                        .Where(a => a.Status == ArticleStatus.Scheduled && a.PublishedAt <= now)
+                        .OrderBy(a => a.PublishedAt).ThenBy(a => a.Id)
+                        .Select(a => new { a.Id, a.Version })
+                        .Take(Batch)
+                        .ToListAsync(ct))
+                    .Select(a => (a.Id, a.Version))];
+            }
+            var won = 0;
+            foreach (var (id, version) in due)
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var publishing = scope.ServiceProvider.GetRequiredService<PublishingService>();
+                if (await publishing.PublishScheduledAsync(id, version, now, ct))
+                {
+                    won++;
+                }
+            }
+            published += won;
+            // A full batch may have more behind it; a short one, or one another node took, ends the round.
+            if (due.Count < Batch || won == 0)
+            {
+                return published;
+            }
+        }
+    }
+
+    private async Task<TimeSpan> UntilNextAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BylineDb>();
+        var next = await db.Articles.Where(a => a.Status == ArticleStatus.Scheduled)
+            .OrderBy(a => a.PublishedAt).Select(a => a.PublishedAt).FirstOrDefaultAsync(ct);
+        var wait = options.CheckInterval;
+        if (next is { } at)
+        {
+            var until = at - clock.GetUtcNow().UtcDateTime;
+            if (until < wait)
+            {
+                wait = until;
+            }
+        }
+        // A floor keeps a story that is due but cannot go live yet (a racing save) from spinning the loop.
+        return wait < TimeSpan.FromMilliseconds(100) ? TimeSpan.FromMilliseconds(100) : wait;
+    }
+}

@@ -1,0 +1,251 @@
+// The story editor: Markdown toolbar, server-rendered live preview, autosave, paste cleaning,
+// tag suggestions and the media picker. The form works without it; this only adds comfort.
+(function () {
+  'use strict';
+  var form = document.getElementById('story-form');
+  if (!form) { return; }
+  var body = document.getElementById('story-body');
+  var preview = document.getElementById('story-preview');
+  var version = document.getElementById('story-version');
+  var status = document.getElementById('autosave-status');
+  var storyId = form.closest('.story-editor').getAttribute('data-story-id');
+  var base = form.getAttribute('action');
+  var AUTOSAVE_MS = 5000;
+
+  function post(handler) {
+    return fetch(base + '?handler=' + handler, {
+      method: 'POST', body: new FormData(form), credentials: 'same-origin',
+      headers: { 'Accept': 'application/json' }
+    });
+  }
+
+  // ---- live preview (the server renders and sanitises; the preview is the real output) ----
+  var previewTimer = null;
+  function refreshPreview() {
+    post('Preview').then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
+      if (!data) { return; }
+      preview.innerHTML = data.html;
+      document.getElementById('word-count').textContent = data.words;
+      document.getElementById('reading-time').textContent = data.minutes;
+    }).catch(function () { /* offline: the next keystroke tries again */ });
+  }
+  function schedulePreview() { clearTimeout(previewTimer); previewTimer = setTimeout(refreshPreview, 350); }
+  body.addEventListener('input', schedulePreview);
+  refreshPreview();
+
+  // ---- toolbar ----
+  function surround(before, after, placeholder) {
+    var s = body.selectionStart, e = body.selectionEnd, text = body.value.slice(s, e) || placeholder;
+    body.setRangeText(before + text + after, s, e, 'end');
+    body.focus();
+    body.dispatchEvent(new Event('input'));
+  }
+  function prefixLines(prefix) {
+    var s = body.value.lastIndexOf('\n', body.selectionStart - 1) + 1, e = body.selectionEnd;
+    var block = body.value.slice(s, e) || 'Text';
+    body.setRangeText(block.split('\n').map(function (l) { return prefix + l; }).join('\n'), s, e, 'end');
+    body.focus();
+    body.dispatchEvent(new Event('input'));
+  }
+  function insertBlock(text) {
+    var s = body.selectionStart;
+    var lead = s > 0 && body.value[s - 1] !== '\n' ? '\n\n' : '';
+    body.setRangeText(lead + text + '\n\n', s, body.selectionEnd, 'end');
+    body.focus();
+    body.dispatchEvent(new Event('input'));
+  }
+  document.querySelectorAll('.md-toolbar [data-md]').forEach(function (b) {
+    b.addEventListener('click', function () {
+      switch (b.getAttribute('data-md')) {
+        case 'bold': surround('**', '**', 'bold text'); break;
+        case 'italic': surround('*', '*', 'italic text'); break;
+        case 'heading': prefixLines('## '); break;
+        case 'quote': prefixLines('> '); break;
+        case 'list': prefixLines('- '); break;
+        case 'link': {
+          var url = window.prompt('Link to (https://…)');
+          if (url) { surround('[', '](' + url.trim() + ')', 'link text'); }
+          break;
+        }
+        case 'embed': {
+          var embed = window.prompt('URL to embed (a post, a video…)');
+          if (embed) { insertBlock('<' + embed.trim() + '>'); }
+          break;
+        }
+        case 'image': openPicker('body'); break;
+      }
+    });
+  });
+
+  // ---- paste: rich text becomes Markdown, never raw HTML ----
+  function toMarkdown(node) {
+    var out = '';
+    node.childNodes.forEach(function (n) {
+      if (n.nodeType === 3) { out += n.nodeValue.replace(/\s+/g, ' '); return; }
+      if (n.nodeType !== 1) { return; }
+      var tag = n.tagName.toLowerCase(), inner = toMarkdown(n).trim();
+      if (/^(script|style|head|meta|title|template|svg|iframe|object)$/.test(tag)) { return; }
+      if (/^h[1-6]$/.test(tag)) { out += '\n\n## ' + inner + '\n\n'; }
+      else if (tag === 'p' || tag === 'div' || tag === 'section' || tag === 'article') { out += '\n\n' + inner + '\n\n'; }
+      else if (tag === 'br') { out += '\n'; }
+      else if (tag === 'strong' || tag === 'b') { out += inner ? '**' + inner + '**' : ''; }
+      else if (tag === 'em' || tag === 'i') { out += inner ? '*' + inner + '*' : ''; }
+      else if (tag === 'a') {
+        var href = n.getAttribute('href') || '';
+        out += /^(https?:|mailto:)/i.test(href) ? '[' + inner + '](' + href + ')' : inner;
+      }
+      else if (tag === 'li') { out += '\n- ' + inner; }
+      else if (tag === 'ul' || tag === 'ol') { out += '\n' + toMarkdown(n) + '\n\n'; }
+      else if (tag === 'blockquote') { out += '\n\n' + inner.split('\n').map(function (l) { return '> ' + l; }).join('\n') + '\n\n'; }
+      else { out += toMarkdown(n); }
+    });
+    return out;
+  }
+  body.addEventListener('paste', function (ev) {
+    var data = ev.clipboardData;
+    if (!data) { return; }
+    var html = data.getData('text/html');
+    var text = html ? toMarkdown(new DOMParser().parseFromString(html, 'text/html').body) : data.getData('text/plain');
+    ev.preventDefault();
+    text = text.replace(/\n{3,}/g, '\n\n').replace(/^\s+|\s+$/g, '');
+    body.setRangeText(text, body.selectionStart, body.selectionEnd, 'end');
+    body.dispatchEvent(new Event('input'));
+  });
+
+  // ---- slug from headline, until the slug is edited by hand ----
+  var headline = form.querySelector('[data-slug-source]');
+  var slug = form.querySelector('[data-slug]');
+  function slugify(s) {
+    return s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/['’]/g, '')
+      .replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80).replace(/-+$/, '');
+  }
+  if (headline && slug && slug.hasAttribute('data-slug-auto')) {
+    headline.addEventListener('input', function () { if (slug.hasAttribute('data-slug-auto')) { slug.value = slugify(headline.value); } });
+    slug.addEventListener('input', function () { slug.removeAttribute('data-slug-auto'); });
+  }
+
+  // ---- tag suggestions ----
+  var tags = form.querySelector('[data-tags]');
+  var list = document.getElementById('tag-suggestions');
+  var tagTimer = null;
+  if (tags && list) {
+    tags.addEventListener('input', function () {
+      clearTimeout(tagTimer);
+      tagTimer = setTimeout(function () {
+        var parts = tags.value.split(','), last = parts.pop().trim();
+        var head = parts.map(function (p) { return p.trim(); }).filter(Boolean);
+        if (last.length < 2) { list.innerHTML = ''; return; }
+        fetch('/newsroom/api/tags?q=' + encodeURIComponent(last), { credentials: 'same-origin' })
+          .then(function (r) { return r.ok ? r.json() : []; })
+          .then(function (found) {
+            list.innerHTML = '';
+            found.forEach(function (t) {
+              var o = document.createElement('option');
+              o.value = head.concat([t.name]).join(', ');
+              o.label = t.name;
+              list.appendChild(o);
+            });
+          });
+      }, 200);
+    });
+  }
+
+  // ---- media picker: lead image, or a picture in the body ----
+  var dialog = document.getElementById('media-picker');
+  var results = document.getElementById('media-results');
+  var search = document.getElementById('media-search');
+  var pickMode = 'lead';
+  function loadMedia() {
+    fetch('/newsroom/api/media?q=' + encodeURIComponent(search.value || ''), { credentials: 'same-origin' })
+      .then(function (r) { return r.ok ? r.json() : []; })
+      .then(function (items) {
+        results.innerHTML = '';
+        if (items.length === 0) { results.textContent = 'No pictures found.'; }
+        items.forEach(function (i) {
+          var b = document.createElement('button');
+          b.type = 'button';
+          b.className = 'media-choice';
+          b.setAttribute('data-image-id', i.id);
+          var img = document.createElement('img');
+          img.src = i.thumb; img.alt = i.alt; img.width = 160;
+          var cap = document.createElement('span');
+          cap.textContent = i.alt || i.caption || ('#' + i.id);
+          b.appendChild(img); b.appendChild(cap);
+          b.addEventListener('click', function () { choose(i); });
+          results.appendChild(b);
+        });
+      });
+  }
+  function setIfEmpty(name, value) {
+    var f = form.querySelector('[name="' + name + '"]');
+    if (f && !f.value && value) { f.value = value; }
+  }
+  function choose(i) {
+    if (pickMode === 'lead') {
+      document.getElementById('lead-image-id').value = i.id;
+      var p = document.getElementById('lead-image-preview');
+      p.innerHTML = '';
+      var img = document.createElement('img');
+      img.src = i.thumb; img.alt = i.alt; img.width = 240;
+      p.appendChild(img);
+      setIfEmpty('Form.LeadImageAlt', i.alt);
+      setIfEmpty('Form.LeadImageCaption', i.caption);
+      setIfEmpty('Form.LeadImageCredit', i.credit);
+    } else {
+      insertBlock('![' + (i.alt || '').replace(/[\[\]]/g, '') + '](' + i.src + ')');
+    }
+    dialog.close();
+  }
+  function openPicker(mode) {
+    pickMode = mode;
+    loadMedia();
+    if (dialog.showModal) { dialog.showModal(); } else { dialog.setAttribute('open', ''); }
+  }
+  var searchTimer = null;
+  search.addEventListener('input', function () { clearTimeout(searchTimer); searchTimer = setTimeout(loadMedia, 250); });
+  form.querySelectorAll('[data-pick]').forEach(function (b) { b.addEventListener('click', function () { openPicker('lead'); }); });
+  form.querySelectorAll('[data-clear-lead]').forEach(function (b) {
+    b.addEventListener('click', function () {
+      document.getElementById('lead-image-id').value = '';
+      document.getElementById('lead-image-preview').innerHTML = '';
+    });
+  });
+
+  // ---- autosave: same path as Save, with the version; a conflict stops it and says so ----
+  var dirty = false, saving = false, stopped = false, submitting = false;
+  form.addEventListener('input', function () { dirty = true; });
+  form.addEventListener('submit', function () { submitting = true; });
+  function autosave() {
+    if (storyId === 'new' || !dirty || saving || stopped || submitting || form.querySelector('fieldset[disabled]')) { return; }
+    saving = true;
+    dirty = false;
+    post('Autosave').then(function (r) {
+      return r.json().then(function (data) { return { status: r.status, data: data }; }, function () { return { status: r.status, data: {} }; });
+    }).then(function (res) {
+      if (res.status === 200) {
+        version.value = res.data.version;
+        status.textContent = 'Autosaved at ' + new Date().toLocaleTimeString();
+        status.className = 'autosave-ok';
+      } else if (res.status === 409) {
+        stopped = true;
+        status.textContent = 'Someone else saved this story. Autosave has stopped; press Save to compare your version with theirs.';
+        status.className = 'autosave-conflict';
+      } else if (res.status === 400) {
+        dirty = true;
+        status.textContent = 'Not autosaved: fix the fields marked when you save.';
+        status.className = 'autosave-invalid';
+      } else {
+        dirty = true;
+        status.textContent = 'Autosave failed; your text is still here.';
+        status.className = 'autosave-failed';
+      }
+    }).catch(function () {
+      dirty = true;
+      status.textContent = 'Offline: not autosaved yet; your text is still here.';
+    }).then(function () { saving = false; });
+  }
+  setInterval(autosave, AUTOSAVE_MS);
+  window.addEventListener('beforeunload', function (ev) {
+    if (dirty && !submitting) { ev.preventDefault(); ev.returnValue = ''; }
+  });
+})();

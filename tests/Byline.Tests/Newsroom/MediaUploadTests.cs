@@ -1,0 +1,135 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Byline.Content;
+using Byline.Media;
+using Byline.Newsroom;
+using Byline.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Byline.Tests.Newsroom;
+
+public abstract class MediaUploadTests(BylineApp app)
+{
+    private static async Task<HttpResponseMessage> UploadAsync(NewsroomClient client, byte[] bytes, string fileName, string contentType, string alt = "A picture")
+    {
+        var token = await client.TokenAsync("/newsroom/media");
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(bytes);
+        file.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        form.Add(file, "Upload", fileName);
+        form.Add(new StringContent(alt), "Alt");
+        form.Add(new StringContent("A caption"), "Caption");
+        form.Add(new StringContent("Test Agency"), "Credit");
+        form.Add(new StringContent(token), NewsroomClient.TokenField);
+        return await client.Http.PostAsync(new Uri("/newsroom/media", UriKind.Relative), form);
+    }
+
+    private static async Task<string?> ErrorCodeAsync(HttpResponseMessage response) =>
+        (await NewsroomClient.ParseAsync(response)).QuerySelector(".upload-error")?.GetAttribute("data-code");
+
+    [DatabaseFact]
+    public async Task A_picture_is_stored_as_renditions_with_its_alt_caption_and_credit()
+    {
+        using var client = await NewsroomClient.SignInAsync(app, Roles.Contributor);
+        var alt = TestContent.Unique("Harbour at dawn");
+
+        using var response = await UploadAsync(client, TestImages.Png(1000, 600), "harbour.png", "image/png", alt);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var image = await app.WithDbAsync(db => Task.FromResult(db.Images.Single(i => i.Alt == alt)));
+        Assert.Equal((1000, 600), (image.Width, image.Height));
+        Assert.Equal("480,800", image.Widths);
+        Assert.Equal(("A caption", "Test Agency"), (image.Caption, image.Credit));
+        foreach (var width in MediaPaths.ParseWidths(image.Widths))
+        {
+            using var jpg = await app.GetAsync(MediaPaths.Url(image.Key, width, "jpg"));
+            using var webp = await app.GetAsync(MediaPaths.Url(image.Key, width, "webp"));
+            Assert.Equal(HttpStatusCode.OK, jpg.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, webp.StatusCode);
+        }
+        var grid = await client.PageAsync("/newsroom/media?q=" + Uri.EscapeDataString(alt));
+        grid.One($"li.media-item[data-image-id='{image.Id}']");
+    }
+
+    [DatabaseFact]
+    public async Task The_type_comes_from_the_bytes_not_the_name()
+    {
+        using var client = await NewsroomClient.SignInAsync(app, Roles.Contributor);
+        var alt = TestContent.Unique("Named wrongly");
+
+        using var misnamed = await UploadAsync(client, TestImages.Jpeg(), "picture.gif", "image/gif", alt);
+        using var text = await UploadAsync(client, Encoding.UTF8.GetBytes("<?php echo 'not a picture'; ?>\n"), "photo.jpg", "image/jpeg");
+        using var svg = await UploadAsync(client, Encoding.UTF8.GetBytes("<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>"), "logo.png", "image/png");
+
+        Assert.Equal(HttpStatusCode.Redirect, misnamed.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, text.StatusCode);
+        Assert.Equal("not-an-image", await ErrorCodeAsync(text));
+        Assert.Equal(HttpStatusCode.BadRequest, svg.StatusCode);
+        Assert.Equal("not-an-image", await ErrorCodeAsync(svg));
+    }
+
+    [DatabaseFact]
+    public async Task A_decompression_bomb_is_refused_from_its_header()
+    {
+        using var client = await NewsroomClient.SignInAsync(app, Roles.Contributor);
+
+        using var response = await UploadAsync(client, TestImages.PngBombHeader(), "small.png", "image/png");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("too-many-pixels", await ErrorCodeAsync(response));
+    }
+
+    [DatabaseFact]
+    public async Task An_oversize_upload_gets_a_message_not_a_reset()
+    {
+        using var client = await NewsroomClient.SignInAsync(app, Roles.Contributor);
+        var big = new byte[50 * 1024 * 1024];
+        TestImages.Jpeg().CopyTo(big, 0);
+
+        using var response = await UploadAsync(client, big, "huge.jpg", "image/jpeg");
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("too-large", await ErrorCodeAsync(response));
+        (await NewsroomClient.ParseAsync(response)).One("form.upload-form");
+    }
+
+    [DatabaseFact]
+    public async Task Re_encoding_strips_exif()
+    {
+        using var client = await NewsroomClient.SignInAsync(app, Roles.Contributor);
+        var alt = TestContent.Unique("Camera picture");
+        const string Marker = "GPS-51.5007N-0.1246W-SECRET";
+
+        using var response = await UploadAsync(client, TestImages.JpegWithExif(Marker), "camera.jpg", "image/jpeg", alt);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var image = await app.WithDbAsync(db => Task.FromResult(db.Images.Single(i => i.Alt == alt)));
+        var root = app.Services.GetRequiredService<MediaStore>().Root;
+        foreach (var width in MediaPaths.ParseWidths(image.Widths))
+        {
+            foreach (var ext in new[] { "jpg", "webp" })
+            {
+                var bytes = await File.ReadAllBytesAsync(MediaPaths.File(root, image.Key, width, ext));
+                var latin = Encoding.Latin1.GetString(bytes);
+                Assert.DoesNotContain(Marker, latin, StringComparison.Ordinal);
+                Assert.DoesNotContain("Exif\0\0", latin, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [DatabaseFact]
+    public async Task The_media_library_needs_a_newsroom_account()
+    {
+        using var anonymous = NewsroomClient.Anonymous(app);
+        using var page = await anonymous.GetAsync("/newsroom/media");
+        using var api = await anonymous.GetAsync("/newsroom/api/media");
+
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        Assert.NotEqual(HttpStatusCode.OK, api.StatusCode);
+    }
+}
+
+public sealed class MediaUploadOnSqlite(SqliteApp app) : MediaUploadTests(app), IClassFixture<SqliteApp>;
+
+public sealed class MediaUploadOnPostgres(PostgresApp app) : MediaUploadTests(app), IClassFixture<PostgresApp>;

@@ -1,4 +1,5 @@
 using Byline.Content;
+using Byline.Discovery;
 using Byline.Media;
 using Byline.Site;
 using Byline.Storage;
@@ -14,6 +15,7 @@ public static class BylineHosting
         services.AddSingleton<SiteSettingsStore>();
         services.AddSingleton<Media.MediaStore>();
         services.AddScoped<Cli.DemoSeeder>();
+        services.AddSearchCore(config);
         return services;
     }
 
@@ -26,6 +28,7 @@ public static class BylineHosting
         services.AddProblemDetails();
         services.AddRazorPages(o => o.RootDirectory = "/");
         services.AddBylineSite();
+        services.AddDiscovery(builder.Configuration);
         return builder;
     }
 
@@ -36,6 +39,7 @@ public static class BylineHosting
         app.MapHealth();
         app.UseMiddleware<ReadinessGate>();
         app.UseBylineSite();
+        app.UseDiscovery();
         app.MapMedia();
         app.MapRazorPages();
         return app;

@@ -1,0 +1,100 @@
+using System.Text.Encodings.Web;
+using Byline.Newsroom;
+using Byline.Publishing;
+using Byline.Search;
+using Byline.Storage;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Byline.Discovery;
+
+public static class DiscoveryExtensions
+{
+    /// <summary>The search index of the configured provider; the command line needs it too (seed, search rebuild).</summary>
+    public static IServiceCollection AddSearchCore(this IServiceCollection services, IConfiguration config)
+    {
+        var database = config.GetSection("Byline:Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
+        services.AddSingleton(config.GetSection("Byline:Search").Get<SearchOptions>() ?? new SearchOptions());
+        if (database.Provider == DatabaseProvider.Postgres)
+        {
+            services.AddScoped<ISearchIndex, PostgresSearchIndex>();
+        }
+        else
+        {
+            services.AddScoped<ISearchIndex, SqliteSearchIndex>();
+        }
+        services.AddScoped<SearchIndexSync>();
+        return services;
+    }
+
+    public static IServiceCollection AddDiscovery(this IServiceCollection services, IConfiguration config)
+    {
+        services.AddSingleton(config.GetSection("Byline:Discovery").Get<DiscoveryOptions>() ?? new DiscoveryOptions());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ContentEvents>();
+        services.TryAddSingleton<AuditLog>();
+        services.AddSingleton<DiscoveryCounters>();
+        services.AddSingleton<PopularStories>();
+        services.AddSingleton<MostSearched>();
+        services.AddSingleton<RelatedCache>();
+        services.AddScoped<RelatedStories>();
+        services.AddScoped<SiteSearch>();
+        services.AddHostedService<DiscoveryEventHandler>();
+        services.AddHostedService<DiscoveryFlusher>();
+        services.AddHostedService<DiscoveryRefresher>();
+        NewsroomAccessFallback.Add(services);
+        // A pasted paragraph in the search box is a long GET; it gets a results page, not a 414.
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o =>
+            o.Limits.MaxRequestLineSize = Math.Max(o.Limits.MaxRequestLineSize, 64 * 1024));
+        return services;
+    }
+
+    public static WebApplication UseDiscovery(this WebApplication app)
+    {
+        // Newsroom pages of this feature carry [Authorize]; both calls are harmless when accounts adds them too.
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapPost("/v", ViewBeacon.HandleAsync).DisableAntiforgery();
+        return app;
+    }
+}
+
+/// <summary>
+/// The newsroom pages here need the Editor policy and a sign-in scheme, which the accounts feature
+/// provides. Where it is absent (this feature alone), the policy is defined as "Editor or Admin role"
+/// and a closed scheme answers every challenge with 401 and every forbid with 403, so the pages are
+/// unreachable rather than a server error. Both apply only when nothing else configured them.
+/// </summary>
+internal static class NewsroomAccessFallback
+{
+    public const string Scheme = "byline-closed";
+
+    public static void Add(IServiceCollection services)
+    {
+        services.AddAuthentication();
+        services.AddAuthorization();
+        services.PostConfigure<AuthorizationOptions>(o =>
+        {
+            if (o.GetPolicy(Policies.Editor) is null)
+            {
+                o.AddPolicy(Policies.Editor, p => p.RequireAuthenticatedUser().RequireRole(Roles.Editor, Roles.Admin));
+            }
+        });
+        services.PostConfigure<AuthenticationOptions>(o =>
+        {
+            if (!o.Schemes.Any() && o.DefaultScheme is null && o.DefaultChallengeScheme is null)
+            {
+                o.AddScheme<ClosedHandler>(Scheme, null);
+                o.DefaultScheme = Scheme;
+            }
+        });
+    }
+
+    private sealed class ClosedHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+        : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    {
+        protected override Task<AuthenticateResult> HandleAuthenticateAsync() => Task.FromResult(AuthenticateResult.NoResult());
+    }
+}

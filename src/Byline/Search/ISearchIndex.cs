@@ -61,7 +61,9 @@ public static class SearchMarkup
     public const char Start = '\u0002';
     public const char End = '\u0003';
 
-    public static string ToHtml(string marked)
+    /// <param name="marked">Text with sentinel marks.</param>
+    /// <param name="dropMarkdown">Drops Markdown markers (#, *, _, `) that body text carries and a snippet should not show.</param>
+    public static string ToHtml(string marked, bool dropMarkdown = false)
     {
         ArgumentNullException.ThrowIfNull(marked);
         var sb = new StringBuilder(marked.Length + 32);
@@ -86,7 +88,7 @@ public static class SearchMarkup
                 continue;
             }
             // Markdown markers in body text are noise in a snippet.
-            if (c is '#' or '*' or '_' or '>' or '`')
+            if (dropMarkdown && c is '#' or '*' or '_' or '`')
             {
                 continue;
             }

@@ -11,8 +11,11 @@ public sealed record SearchResult(StoryCard Card, string HeadlineHtml, string Sn
 public sealed record SearchResults(IReadOnlyList<SearchResult> Items, bool HasNext);
 
 /// <summary>The reader's search: parse, query the index, load the cards, count the term.</summary>
-public sealed class SiteSearch(ISearchIndex index, StoryLists lists, DiscoveryCounters counters, TimeProvider clock)
+public sealed class SiteSearch(ISearchIndex index, StoryLists lists, DiscoveryCounters counters, Storage.BylineDb db, TimeProvider clock)
 {
+    public Task<bool> IsTopSectionAsync(string slug, CancellationToken ct) =>
+        Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(db.Sections, s => s.Slug == slug && s.ParentId == null, ct);
+
     public async Task<SearchResults> SearchAsync(string text, int? topSectionId, DateOnly? from, DateOnly? to, Paging paging, CancellationToken ct)
     {
         var query = SearchSyntax.Parse(text);
@@ -32,7 +35,7 @@ public sealed class SiteSearch(ISearchIndex index, StoryLists lists, DiscoveryCo
         {
             var card = cards[h.ArticleId];
             var headline = h.Headline.Length > 0 ? SearchMarkup.ToHtml(h.Headline) : System.Net.WebUtility.HtmlEncode(card.Headline);
-            return new SearchResult(card, headline, SearchMarkup.ToHtml(h.Snippet));
+            return new SearchResult(card, headline, SearchMarkup.ToHtml(h.Snippet, dropMarkdown: true));
         }).ToList();
         if (paging.Page == 1 && items.Count > 0)
         {

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Byline.Site.Search;
 
-public sealed class SearchPageModel(SiteSearch search, TimeProvider clock) : SitePageModel
+public sealed class SearchPageModel(SiteSearch search, SiteChrome chrome, TimeProvider clock) : SitePageModel
 {
     private const int ResultsPerPage = 20;
     public const int MaxQueryLength = 200;
@@ -29,7 +29,13 @@ public sealed class SearchPageModel(SiteSearch search, TimeProvider clock) : Sit
         PageNumber = parse.Paging.Page;
         Query = Clean(Request.Query["q"].ToString());
         // Unknown sections and malformed dates are no filter: a search page never refuses a query.
-        Section = Chrome.BySlug.TryGetValue(Request.Query["section"].ToString(), out var s) && s.ParentId is null ? s : null;
+        var sectionSlug = Request.Query["section"].ToString();
+        if (sectionSlug.Length is > 0 and <= 100 && sectionSlug.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-') && !Chrome.BySlug.ContainsKey(sectionSlug) && await search.IsTopSectionAsync(sectionSlug, ct))
+        {
+            // A section created since the chrome was loaded.
+            Chrome = await chrome.ReloadAsync(ct);
+        }
+        Section = Chrome.BySlug.TryGetValue(sectionSlug, out var s) && s.ParentId is null ? s : null;
         From = SiteSearch.ParseDate(Request.Query["from"].ToString());
         To = SiteSearch.ParseDate(Request.Query["to"].ToString());
         NoIndex = true;

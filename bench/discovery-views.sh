@@ -7,15 +7,15 @@ PORT=${PORT:-5150}
 D=${D:-15s}
 dotnet build src/Byline -c Release -nologo -v quiet -clp:ErrorsOnly
 run_app() {
-  (cd src/Byline && dotnet run -c Release --no-build -- --urls "http://127.0.0.1:$PORT" "$@" >/tmp/byline-views-app.log 2>&1) &
+  # The built binary itself, so $! is the server and stopping it stops nothing else.
+  (cd src/Byline && exec bin/Release/net10.0/Byline --urls "http://127.0.0.1:$PORT" "$@" >/tmp/byline-views-app.log 2>&1) &
   APP=$!
   until curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null; do sleep 0.5; done
 }
-stop_app() { pkill -P "$APP" 2>/dev/null || true; kill "$APP" 2>/dev/null || true; wait "$APP" 2>/dev/null || true; sleep 1; }
-PAGE=$(curl -s "http://127.0.0.1:$PORT/" >/dev/null 2>&1; echo "")
+stop_app() { kill "$APP" 2>/dev/null || true; wait "$APP" 2>/dev/null || true; sleep 1; }
 for counting in true false; do
   run_app --Byline:Discovery:CountViews=$counting
-  ARTICLE=$(curl -s "http://127.0.0.1:$PORT/" | grep -o 'href="/[a-z-]*/[a-z0-9-]*-[0-9]*"' | head -1 | cut -d'"' -f2)
+  ARTICLE=$(curl -s "http://127.0.0.1:$PORT/" | grep -o 'class="story-link" href="[^"]*"' | head -1 | cut -d'"' -f4)
   echo "== CountViews=$counting, article $ARTICLE"
   wrk -t2 -c64 -d"$D" "http://127.0.0.1:$PORT$ARTICLE" | grep -E "Requests/sec"
   if [ "$counting" = true ]; then

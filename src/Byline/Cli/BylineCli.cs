@@ -12,7 +12,7 @@ public static class BylineCli
 {
     public const int MaxArticles = 1_000_000;
 
-    private static readonly HashSet<string> Verbs = new(StringComparer.Ordinal) { "seed", "--help", "-h", "-?", "help", "--version" };
+    private static readonly HashSet<string> Verbs = new(StringComparer.Ordinal) { "seed", "search", "--help", "-h", "-?", "help", "--version" };
 
     /// <summary>True when the arguments are a command-line verb rather than host options such as --urls.</summary>
     public static bool Handles(string[] args) =>
@@ -34,6 +34,7 @@ public static class BylineCli
             "ConnectionStrings__Byline=...) and --Section:Key=value arguments.");
         root.Subcommands.Add(SeedCommand(configArgs));
         root.Subcommands.Add(UserCommands.Create(configArgs, console));
+        root.Subcommands.Add(SearchCommand(configArgs));
 
         if (verbArgs.Length > 0 && !verbArgs[0].StartsWith('-') && !root.Subcommands.Any(c => c.Name == verbArgs[0]))
         {
@@ -137,6 +138,42 @@ public static class BylineCli
         catch (Exception e)
         {
             await Console.Error.WriteLineAsync($"byline: seed failed: {e.GetBaseException().Message}");
+            return 1;
+        }
+    }
+
+    private static Command SearchCommand(string[] configArgs)
+    {
+        var rebuild = new Command("rebuild", "Empty the full-text search index and fill it again from the published stories.");
+        rebuild.SetAction((_, ct) => RebuildSearchAsync(configArgs, ct));
+        var search = new Command("search", "Maintain the full-text search index.") { rebuild };
+        return search;
+    }
+
+    private static async Task<int> RebuildSearchAsync(string[] configArgs, CancellationToken ct)
+    {
+        try
+        {
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = configArgs, ContentRootPath = Directory.GetCurrentDirectory() });
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.Services.AddBylineCore(builder.Configuration);
+            using var host = builder.Build();
+            await using var scope = host.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<BylineDb>();
+            await StorageExtensions.MigrateAsync(db, ct);
+            var clock = Stopwatch.StartNew();
+            var count = await scope.ServiceProvider.GetRequiredService<Search.ISearchIndex>().RebuildAsync(ct);
+            AnsiConsole.MarkupLine($"[green]Done:[/] indexed {count:N0} published stories in {clock.Elapsed.TotalSeconds:0.0} s.");
+            return 0;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync("byline: search rebuild cancelled; the index is unchanged.");
+            return 130;
+        }
+        catch (Exception e)
+        {
+            await Console.Error.WriteLineAsync($"byline: search rebuild failed: {e.GetBaseException().Message}");
             return 1;
         }
     }

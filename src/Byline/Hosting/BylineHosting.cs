@@ -1,5 +1,6 @@
 using Byline.Content;
 using Byline.Distribution;
+using Byline.Discovery;
 using Byline.Media;
 using Byline.Newsroom;
 using Byline.Publishing;
@@ -17,6 +18,7 @@ public static class BylineHosting
         services.AddSingleton<SiteSettingsStore>();
         services.AddSingleton<Media.MediaStore>();
         services.AddScoped<Cli.DemoSeeder>();
+        services.AddSearchCore(config);
         return services;
     }
 
@@ -32,6 +34,7 @@ public static class BylineHosting
         services.AddDistribution();
         builder.AddNewsroom();
         services.AddPublishing(builder.Configuration);
+        services.AddDiscovery(builder.Configuration);
         return builder;
     }
 
@@ -43,6 +46,7 @@ public static class BylineHosting
         app.UseMiddleware<ReadinessGate>();
         app.UseBylineSite();
         app.UseNewsroom();
+        app.UseDiscovery();
         app.MapMedia();
         app.MapDistribution();
         app.MapPublishing();

@@ -1,6 +1,5 @@
 using Byline.Site.Articles;
 using Byline.Site.Chrome;
-using Byline.Site.Search;
 using Byline.Site.Stories;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -22,7 +21,6 @@ public static class SiteExtensions
         services.AddScoped<StoryLists>();
         services.AddScoped<SectionResolver>();
         services.AddScoped<ArticleQuery>();
-        services.AddScoped<SearchQuery>();
         return services;
     }
 

@@ -10,3 +10,16 @@ document.addEventListener("click", function (e) {
         window.location.href = link.href;
     });
 });
+
+// Counts a read: a first-party beacon with the story's id, nothing else. It runs in the browser, so a
+// page served from a cache still counts; no cookie is read or set.
+(function () {
+    var story = document.querySelector("article.story[data-article-id]");
+    if (!story) return;
+    var id = story.getAttribute("data-article-id");
+    if (navigator.sendBeacon) {
+        navigator.sendBeacon("/v", id);
+    } else if (window.fetch) {
+        fetch("/v", { method: "POST", body: id, keepalive: true, credentials: "omit" });
+    }
+})();

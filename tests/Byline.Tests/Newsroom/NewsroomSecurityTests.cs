@@ -38,6 +38,8 @@ public abstract class NewsroomSecurityTests(BylineApp app)
         ["newsroom/audit"] = ("/newsroom/audit", Access.Admin),
         ["newsroom/settings"] = ("/newsroom/settings", Access.Admin),
         ["newsroom/settings/ads-txt"] = ("/newsroom/settings/ads-txt", Access.Admin),
+        ["newsroom/reports/searches"] = ("/newsroom/reports/searches", Access.Editor),
+        ["newsroom/curation/trending-stories"] = ("/newsroom/curation/trending-stories", Access.Editor),
         ["newsroom/curation/top"] = ("/newsroom/curation/top", Access.Editor),
         ["newsroom/curation/{kind:regex(^(trending|menus|footer)$)}"] = ("/newsroom/curation/menus", Access.Editor),
         ["newsroom/curation/calls-to-action"] = ("/newsroom/curation/calls-to-action", Access.Editor),

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.OutputCaching;
 
 namespace Byline.Site.Articles;
 
-public sealed class ArticlePageModel(ArticleQuery query, StoryLists lists, SiteChrome chrome, TimeProvider clock) : SitePageModel
+public sealed class ArticlePageModel(ArticleQuery query, StoryLists lists, SiteChrome chrome, Discovery.RelatedStories related, TimeProvider clock) : SitePageModel
 {
     private const int LatestCount = 8;
     private const int QuickReadCount = 3;
@@ -19,7 +19,10 @@ public sealed class ArticlePageModel(ArticleQuery query, StoryLists lists, SiteC
     public IReadOnlyList<ArticleAuthorLink> Authors { get; private set; } = [];
     public IReadOnlyList<ArticleTagLink> Tags { get; private set; } = [];
     public IReadOnlyList<BodyItem> Body { get; private set; } = [];
+    /// <summary>"More from {Section}": the best two related stories of the same top-level section.</summary>
     public IReadOnlyList<StoryCard> Related { get; private set; } = [];
+    /// <summary>The end-of-article "Related stories": the rest of the related list.</summary>
+    public IReadOnlyList<StoryCard> RelatedStories { get; private set; } = [];
     public IReadOnlyList<StoryCard> QuickReads { get; private set; } = [];
     public IReadOnlyList<StoryCard> Latest { get; private set; } = [];
     public IReadOnlyList<StoryCard> TopStories { get; private set; } = [];
@@ -79,7 +82,9 @@ public sealed class ArticlePageModel(ArticleQuery query, StoryLists lists, SiteC
         ArticleUrl = AbsoluteUrl(canonical);
         Authors = await query.AuthorsAsync(id, ct);
         Tags = await query.TagsAsync(id, ct);
-        Related = await lists.CardsAsync(await query.RelatedIdsAsync(article, Tags, 2, ct), ct);
+        var relatedCards = await lists.CardsAsync(await related.ForAsync(id, ct), ct);
+        Related = [.. relatedCards.Where(s => s.TopSectionId == article.TopSectionId).Take(2)];
+        RelatedStories = [.. relatedCards.Where(s => !Related.Contains(s)).Take(4)];
         // One read of the newest stories serves both Latest News and the inline quick reads.
         var newest = await lists.LatestAsync(LatestCount + QuickReadCount + 1, ct);
         Latest = [.. newest.Where(s => s.Id != id).Take(LatestCount)];

@@ -27,12 +27,9 @@ public sealed record ArticleAuthorLink(string Name, string Slug, bool IsDesk);
 
 public sealed record ArticleTagLink(int Id, string Name, string Slug);
 
-/// <summary>The article page's own data: the story, its authors and tags, and its related stories.</summary>
+/// <summary>The article page's own data: the story, its authors and tags (related stories come from Discovery).</summary>
 public sealed class ArticleQuery(BylineDb db)
 {
-    /// <summary>How far back "More from" looks for stories sharing a tag before settling for the newest.</summary>
-    private const int RelatedCandidates = 30;
-
     public Task<ArticleRow?> FindAsync(int id, CancellationToken ct) =>
         db.Articles.Where(a => a.Id == id).Select(a => new ArticleRow(
             a.Id,
@@ -71,21 +68,4 @@ public sealed class ArticleQuery(BylineDb db)
             .OrderBy(x => x.Position)
             .Select(x => new ArticleTagLink(x.TagId, x.Tag!.Name, x.Tag.Slug))
             .ToListAsync(ct);
-
-    /// <summary>
-    /// Two stories from the same section, never this one: among the section's newest few, those
-    /// sharing a tag come first, then the newest. Bounded to one index range of the section.
-    /// </summary>
-    public async Task<IReadOnlyList<int>> RelatedIdsAsync(ArticleRow article, IReadOnlyList<ArticleTagLink> tags, int count, CancellationToken ct)
-    {
-        var tagIds = tags.Select(t => t.Id).ToArray();
-        var candidates = await db.Articles
-            .Where(a => a.Status == ArticleStatus.Published && a.SectionId == article.SectionId && a.Id != article.Id)
-            .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id)
-            .Take(RelatedCandidates)
-            .Select(a => new { a.Id, Shares = a.Tags.Any(t => tagIds.Contains(t.TagId)) })
-            .ToListAsync(ct);
-        // Stable: the database gave newest first, so ordering by the flag keeps that within each group.
-        return [.. candidates.OrderByDescending(c => c.Shares).Take(count).Select(c => c.Id)];
-    }
 }

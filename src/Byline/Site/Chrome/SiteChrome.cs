@@ -46,7 +46,7 @@ public sealed class ChromeSnapshot
 /// the snapshot lacks, or after a safety interval. The trending strip is a short-lived list, so it
 /// refreshes on its own shorter interval. One request reloads while the others keep the old snapshot.
 /// </summary>
-public sealed class SiteChrome(IServiceScopeFactory scopes, TimeProvider clock, ILogger<SiteChrome> log) : IDisposable
+public sealed class SiteChrome(IServiceScopeFactory scopes, TimeProvider clock, Discovery.PopularStories popular, ILogger<SiteChrome> log) : IDisposable
 {
     private static readonly TimeSpan StructureLifetime = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan TrendingLifetime = TimeSpan.FromSeconds(30);
@@ -144,9 +144,14 @@ public sealed class SiteChrome(IServiceScopeFactory scopes, TimeProvider clock, 
         return snapshot;
     }
 
-    private static async Task<IReadOnlyList<StoryLink>> LoadTrendingAsync(BylineDb db, DateTime nowUtc, CancellationToken ct)
+    private async Task<IReadOnlyList<StoryLink>> LoadTrendingAsync(BylineDb db, DateTime nowUtc, CancellationToken ct)
     {
-        // Until reading counts exist, "trending" is the newest stories of the last day.
+        var counted = popular.Current.Trending;
+        if (counted.Count > 0)
+        {
+            return [.. counted.Take(TrendingCount).Select(s => new StoryLink(s.Headline, s.Url))];
+        }
+        // No views counted yet (a new site, or counting switched off): the newest stories of the last day.
         var since = nowUtc.AddDays(-1);
         var rows = await db.Articles
             .Where(a => a.Status == ArticleStatus.Published && a.PublishedAt >= since)

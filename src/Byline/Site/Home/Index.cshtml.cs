@@ -6,16 +6,18 @@ namespace Byline.Site.Home;
 
 public sealed record SectionBlock(SectionNode Section, IReadOnlyList<StoryCard> Stories);
 
-public sealed class IndexModel(StoryLists lists, TimeProvider clock) : SitePageModel
+public sealed class IndexModel(StoryLists lists, Discovery.PopularStories popular, TimeProvider clock) : SitePageModel
 {
     private const int TopCount = 7;
     private const int LatestCount = 10;
     private const int PerSection = 4;
+    private const int MostReadCount = 5;
 
     public StoryCard? Lead { get; private set; }
     public IReadOnlyList<StoryCard> Companions { get; private set; } = [];
     public IReadOnlyList<StoryCard> Latest { get; private set; } = [];
     public IReadOnlyList<SectionBlock> Blocks { get; private set; } = [];
+    public IReadOnlyList<StoryCard> MostRead { get; private set; } = [];
     public DateTime NowUtc { get; } = clock.GetUtcNow().UtcDateTime;
 
     public async Task OnGetAsync(CancellationToken ct)
@@ -24,6 +26,7 @@ public sealed class IndexModel(StoryLists lists, TimeProvider clock) : SitePageM
         Lead = top.Count > 0 ? top[0] : null;
         Companions = [.. top.Skip(1)];
         Latest = await lists.LatestAsync(LatestCount, ct);
+        MostRead = [.. popular.Current.MostRead.Take(MostReadCount)];
         var homeSections = Chrome.TopLevel.Where(s => s.ShowOnHome).ToList();
         var perSection = await lists.NewestPerSectionAsync([.. homeSections.Select(s => s.Id)], PerSection, ct);
         Blocks = [.. homeSections

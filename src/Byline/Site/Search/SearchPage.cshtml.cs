@@ -1,18 +1,25 @@
+using System.Globalization;
 using Byline.Content;
 using Byline.Distribution;
 using Byline.Site.Stories;
+using Byline.Search;
+using Byline.Site.Chrome;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Byline.Site.Search;
 
-public sealed class SearchPageModel(SearchQuery search, TimeProvider clock) : SitePageModel
+public sealed class SearchPageModel(SiteSearch search, SiteChrome chrome, TimeProvider clock) : SitePageModel
 {
     private const int ResultsPerPage = 20;
+    public const int MaxQueryLength = 200;
 
     public string Query { get; private set; } = "";
-    public StoryPage? Results { get; private set; }
+    public SectionNode? Section { get; private set; }
+    public DateOnly? From { get; private set; }
+    public DateOnly? To { get; private set; }
+    public int PageNumber { get; private set; } = 1;
+    public SearchResults? Results { get; private set; }
     public DateTime NowUtc { get; } = clock.GetUtcNow().UtcDateTime;
-    public string BasePath => "/search?q=" + Uri.EscapeDataString(Query);
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
@@ -21,7 +28,18 @@ public sealed class SearchPageModel(SearchQuery search, TimeProvider clock) : Si
         {
             return parse.Error == PagingError.Invalid ? BadRequest() : NotFound();
         }
+        PageNumber = parse.Paging.Page;
         Query = Clean(Request.Query["q"].ToString());
+        // Unknown sections and malformed dates are no filter: a search page never refuses a query.
+        var sectionSlug = Request.Query["section"].ToString();
+        if (sectionSlug.Length is > 0 and <= 100 && sectionSlug.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-') && !Chrome.BySlug.ContainsKey(sectionSlug) && await search.IsTopSectionAsync(sectionSlug, ct))
+        {
+            // A section created since the chrome was loaded.
+            Chrome = await chrome.ReloadAsync(ct);
+        }
+        Section = Chrome.BySlug.TryGetValue(sectionSlug, out var s) && s.ParentId is null ? s : null;
+        From = SiteSearch.ParseDate(Request.Query["from"].ToString());
+        To = SiteSearch.ParseDate(Request.Query["to"].ToString());
         NoIndex = true;
         Title = Query.Length == 0 ? "Search" : $"Search: {Query}";
         Description = $"Search the stories of {Settings.PublicationName}.";
@@ -29,8 +47,8 @@ public sealed class SearchPageModel(SearchQuery search, TimeProvider clock) : Si
         Head.StructuredData.Add(StructuredData.Serialize(StructuredData.WebPage(Ld, "SearchResultsPage", CanonicalPath, Title, Description)));
         if (Query.Length > 0)
         {
-            Results = await search.HeadlinesAsync(Query, parse.Paging, ct);
-            if (parse.Paging.Page > 1 && Results.Stories.Count == 0)
+            Results = await search.SearchAsync(Query, Section?.Id, From, To, parse.Paging, ct);
+            if (parse.Paging.Page > 1 && Results.Items.Count == 0)
             {
                 return NotFound();
             }
@@ -38,11 +56,44 @@ public sealed class SearchPageModel(SearchQuery search, TimeProvider clock) : Si
         return Page();
     }
 
-    /// <summary>Trims, drops control characters and caps the length, so odd input is just a search that finds nothing.</summary>
+    public string PageUrl(int page)
+    {
+        var parts = new List<string> { "q=" + Uri.EscapeDataString(Query) };
+        if (Section is not null)
+        {
+            parts.Add("section=" + Uri.EscapeDataString(Section.Slug));
+        }
+        if (From is { } from)
+        {
+            parts.Add("from=" + from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        }
+        if (To is { } to)
+        {
+            parts.Add("to=" + to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        }
+        if (page > 1)
+        {
+            parts.Add("page=" + page.ToString(CultureInfo.InvariantCulture));
+        }
+        return "/search?" + string.Join('&', parts);
+    }
+
+    /// <summary>Drops control characters and lone surrogates, trims and caps the length: odd input is just a search that finds nothing.</summary>
     private static string Clean(string raw)
     {
-        var chars = raw.Where(c => !char.IsControl(c) && !char.IsSurrogate(c) || char.IsSurrogate(c)).ToArray();
-        var text = new string(chars).Trim();
-        return text.Length > SearchQuery.MaxQueryLength ? text[..SearchQuery.MaxQueryLength].Trim() : text;
+        var sb = new System.Text.StringBuilder(Math.Min(raw.Length, MaxQueryLength));
+        foreach (var rune in raw.EnumerateRunes())
+        {
+            if (System.Text.Rune.IsControl(rune) || rune == System.Text.Rune.ReplacementChar)
+            {
+                continue;
+            }
+            if (sb.Length + rune.Utf16SequenceLength > MaxQueryLength)
+            {
+                break;
+            }
+            sb.Append(rune.ToString());
+        }
+        return sb.ToString().Trim();
     }
 }

@@ -451,6 +451,86 @@ namespace Byline.Storage.Migrations.Postgres
                     b.ToTable("Tags");
                 });
 
+            modelBuilder.Entity("Byline.Discovery.ArticleViewCount", b =>
+                {
+                    b.Property<int>("ArticleId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("Hour")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Views")
+                        .HasColumnType("integer");
+
+                    b.HasKey("ArticleId", "Hour");
+
+                    b.HasIndex("Hour", "ArticleId");
+
+                    b.ToTable("ArticleViews", (string)null);
+                });
+
+            modelBuilder.Entity("Byline.Discovery.HiddenSearchTerm", b =>
+                {
+                    b.Property<string>("Term")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("HiddenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("HiddenBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.HasKey("Term");
+
+                    b.ToTable("HiddenSearchTerms", (string)null);
+                });
+
+            modelBuilder.Entity("Byline.Discovery.SearchTermCount", b =>
+                {
+                    b.Property<string>("Term")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Term", "Day");
+
+                    b.HasIndex("Day", "Term");
+
+                    b.ToTable("SearchTerms", (string)null);
+                });
+
+            modelBuilder.Entity("Byline.Discovery.TrendingOverride", b =>
+                {
+                    b.Property<int>("ArticleId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.HasKey("ArticleId");
+
+                    b.ToTable("TrendingOverrides", (string)null);
+                });
+
             modelBuilder.Entity("Byline.Newsroom.ArticleRevision", b =>
                 {
                     b.Property<long>("Id")
@@ -876,6 +956,24 @@ namespace Byline.Storage.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("Parent");
+                });
+
+            modelBuilder.Entity("Byline.Discovery.ArticleViewCount", b =>
+                {
+                    b.HasOne("Byline.Content.Article", null)
+                        .WithMany()
+                        .HasForeignKey("ArticleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Byline.Discovery.TrendingOverride", b =>
+                {
+                    b.HasOne("Byline.Content.Article", null)
+                        .WithMany()
+                        .HasForeignKey("ArticleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Byline.Newsroom.ArticleRevision", b =>

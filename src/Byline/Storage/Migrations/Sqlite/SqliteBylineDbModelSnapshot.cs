@@ -430,6 +430,86 @@ namespace Byline.Storage.Migrations.Sqlite
                     b.ToTable("Tags");
                 });
 
+            modelBuilder.Entity("Byline.Discovery.ArticleViewCount", b =>
+                {
+                    b.Property<int>("ArticleId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("Hour")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Views")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ArticleId", "Hour");
+
+                    b.HasIndex("Hour", "ArticleId");
+
+                    b.ToTable("ArticleViews", (string)null);
+                });
+
+            modelBuilder.Entity("Byline.Discovery.HiddenSearchTerm", b =>
+                {
+                    b.Property<string>("Term")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("HiddenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HiddenBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Term");
+
+                    b.ToTable("HiddenSearchTerms", (string)null);
+                });
+
+            modelBuilder.Entity("Byline.Discovery.SearchTermCount", b =>
+                {
+                    b.Property<string>("Term")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Term", "Day");
+
+                    b.HasIndex("Day", "Term");
+
+                    b.ToTable("SearchTerms", (string)null);
+                });
+
+            modelBuilder.Entity("Byline.Discovery.TrendingOverride", b =>
+                {
+                    b.Property<int>("ArticleId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ArticleId");
+
+                    b.ToTable("TrendingOverrides", (string)null);
+                });
+
             modelBuilder.Entity("Byline.Newsroom.ArticleRevision", b =>
                 {
                     b.Property<long>("Id")
@@ -841,6 +921,24 @@ namespace Byline.Storage.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("Parent");
+                });
+
+            modelBuilder.Entity("Byline.Discovery.ArticleViewCount", b =>
+                {
+                    b.HasOne("Byline.Content.Article", null)
+                        .WithMany()
+                        .HasForeignKey("ArticleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Byline.Discovery.TrendingOverride", b =>
+                {
+                    b.HasOne("Byline.Content.Article", null)
+                        .WithMany()
+                        .HasForeignKey("ArticleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Byline.Newsroom.ArticleRevision", b =>

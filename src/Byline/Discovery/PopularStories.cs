@@ -1,0 +1,85 @@
+using Byline.Content;
+using Byline.Site.Stories;
+using Byline.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Byline.Discovery;
+
+/// <summary>Most read and trending, site-wide and per top-level section, as of <see cref="At"/>.</summary>
+public sealed record PopularSnapshot(
+    IReadOnlyList<StoryCard> MostRead,
+    IReadOnlyList<StoryCard> Trending,
+    IReadOnlyDictionary<int, IReadOnlyList<StoryCard>> MostReadBySection,
+    IReadOnlyDictionary<int, IReadOnlyList<StoryCard>> TrendingBySection,
+    DateTime At)
+{
+    public static readonly PopularSnapshot Empty = new([], [], new Dictionary<int, IReadOnlyList<StoryCard>>(), new Dictionary<int, IReadOnlyList<StoryCard>>(), DateTime.MinValue);
+}
+
+/// <summary>
+/// Computes most read (views in the last 24 hours) and trending (views weighted by
+/// 0.5^(age in hours / half-life) over hourly buckets of the last 24 hours, so a story rising now
+/// beats yesterday's hit) once a minute, with the editors' pins and hides applied. Pages read
+/// <see cref="Current"/> and never query for it.
+/// </summary>
+public sealed class PopularStories(IServiceScopeFactory scopes, TimeProvider clock, DiscoveryOptions options)
+{
+    public const int SiteCount = 10;
+    public const int SectionCount = 5;
+
+    private volatile PopularSnapshot _current = PopularSnapshot.Empty;
+
+    public PopularSnapshot Current => _current;
+
+    /// <summary>Weight of a view counted in the hour starting at <paramref name="hour"/>: its age is measured from the middle of the hour.</summary>
+    public static double Decay(DateTime hour, DateTime nowUtc, double halfLifeHours)
+    {
+        var age = Math.Max(0, (nowUtc - hour.AddMinutes(30)).TotalHours);
+        return Math.Pow(0.5, age / halfLifeHours);
+    }
+
+    public async Task<PopularSnapshot> RefreshAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var since = new DateTime(now.Year, now.Month, now.Day, now.Hour, 0, 0, DateTimeKind.Utc).AddHours(-24);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BylineDb>();
+        var rows = await (
+            from v in db.ArticleViews
+            where v.Hour >= since
+            join a in db.Articles on v.ArticleId equals a.Id
+            where a.Status == ArticleStatus.Published
+            select new { v.ArticleId, v.Hour, v.Views, a.TopSectionId }).ToListAsync(ct);
+        var overrides = await db.TrendingOverrides.OrderBy(o => o.Position).ThenBy(o => o.At).ToListAsync(ct);
+        var hidden = overrides.Where(o => o.Kind == TrendingOverrideKind.Hide).Select(o => o.ArticleId).ToHashSet();
+        var pinned = overrides.Where(o => o.Kind == TrendingOverrideKind.Pin).Select(o => o.ArticleId).ToList();
+
+        var stories = rows.Where(r => !hidden.Contains(r.ArticleId)).GroupBy(r => r.ArticleId).Select(g => new
+        {
+            Id = g.Key,
+            g.First().TopSectionId,
+            Read = g.Where(r => r.Hour >= now.AddHours(-24)).Sum(r => (long)r.Views),
+            Trend = g.Sum(r => r.Views * Decay(r.Hour, now, options.TrendingHalfLifeHours)),
+        }).ToList();
+        var mostRead = stories.Where(s => s.Read > 0).OrderByDescending(s => s.Read).ThenByDescending(s => s.Id).ToList();
+        var trending = stories.OrderByDescending(s => s.Trend).ThenByDescending(s => s.Id).ToList();
+
+        var siteRead = mostRead.Take(SiteCount).Select(s => s.Id).ToList();
+        var siteTrend = pinned.Concat(trending.Select(s => s.Id).Where(id => !pinned.Contains(id))).Take(SiteCount).ToList();
+        var readBySection = mostRead.GroupBy(s => s.TopSectionId).ToDictionary(g => g.Key, g => g.Take(SectionCount).Select(s => s.Id).ToList());
+        var trendBySection = trending.GroupBy(s => s.TopSectionId).ToDictionary(g => g.Key, g => g.Take(SectionCount).Select(s => s.Id).ToList());
+
+        var all = siteRead.Concat(siteTrend).Concat(readBySection.Values.SelectMany(x => x)).Concat(trendBySection.Values.SelectMany(x => x)).Distinct().ToList();
+        var cards = (await scope.ServiceProvider.GetRequiredService<StoryLists>().CardsAsync(all, ct)).ToDictionary(c => c.Id);
+        IReadOnlyList<StoryCard> Cards(IEnumerable<int> ids) => [.. ids.Where(cards.ContainsKey).Select(id => cards[id])];
+
+        var snapshot = new PopularSnapshot(
+            Cards(siteRead),
+            Cards(siteTrend),
+            readBySection.ToDictionary(kv => kv.Key, kv => Cards(kv.Value)),
+            trendBySection.ToDictionary(kv => kv.Key, kv => Cards(kv.Value)),
+            now);
+        _current = snapshot;
+        return snapshot;
+    }
+}

@@ -1,0 +1,45 @@
+using Byline.Content;
+using Byline.Publishing;
+using Byline.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Byline.Tests.Discovery;
+
+/// <summary>What discovery tests share: unique searchable words, raising content events, sending views.</summary>
+public static class DiscoveryTestKit
+{
+    public const string BrowserAgent = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0";
+
+    /// <summary>A word no other test uses, letters only, so every engine tokenises it the same way.</summary>
+    public static string Word() =>
+        "zq" + new string(Guid.NewGuid().ToString("N")[..10].Select(c => char.IsAsciiDigit(c) ? (char)('g' + (c - '0')) : c).ToArray());
+
+    /// <summary>Tells the app a story changed, as the publishing service does after its transaction.</summary>
+    public static async Task RaiseChangedAsync(this BylineApp app, int articleId)
+    {
+        var keys = await app.WithDbAsync(db => AffectedKeys.ForArticleAsync(db, articleId, CancellationToken.None));
+        await app.Services.GetRequiredService<ContentEvents>().RaiseAsync(new ContentChanged(keys, "test", articleId), CancellationToken.None);
+    }
+
+    public static async Task<Story> PublishAsync(this BylineApp app, Section section, StorySpec spec)
+    {
+        var story = await app.Content.StoryAsync(section, spec);
+        await app.RaiseChangedAsync(story.Id);
+        return story;
+    }
+
+    public static async Task<HttpResponseMessage> ViewAsync(this BylineApp app, int articleId, string? userAgent = BrowserAgent)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/v", UriKind.Relative))
+        {
+            Content = new StringContent(articleId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        };
+        if (userAgent is not null)
+        {
+            request.Headers.TryAddWithoutValidation("User-Agent", userAgent);
+        }
+        return await app.Client.SendAsync(request);
+    }
+
+    public static string Body(params string[] paragraphs) => string.Join("\n\n", paragraphs) + "\n";
+}

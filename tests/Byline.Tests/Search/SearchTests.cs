@@ -1,0 +1,207 @@
+using System.Net;
+using Byline.Content;
+using Byline.Tests.Discovery;
+using Byline.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+
+namespace Byline.Tests.Search;
+
+public abstract class SearchTests(BylineApp app)
+{
+    private async Task<List<string>> ResultsAsync(string query) =>
+        (await app.PageAsync("/search?q=" + Uri.EscapeDataString(query))).StoryLinks();
+
+    [DatabaseFact]
+    public async Task A_headline_match_ranks_above_a_body_match()
+    {
+        var word = DiscoveryTestKit.Word();
+        var section = await app.Content.SectionAsync();
+        var now = TestContent.Now();
+        var inHeadline = await app.PublishAsync(section, new StorySpec { Headline = $"Council debates {word} plan", PublishedAt = now.AddHours(-2) });
+        var inBody = await app.PublishAsync(section, new StorySpec
+        {
+            Headline = "Council debates the harbour plan",
+            BodyMarkdown = DiscoveryTestKit.Body("The council met today.", $"Members discussed {word} at length."),
+            PublishedAt = now.AddHours(-1),
+        });
+
+        Assert.Equal([inHeadline.Path, inBody.Path], await ResultsAsync(word));
+    }
+
+    [DatabaseFact]
+    public async Task A_newer_story_ranks_above_an_older_one_at_equal_relevance()
+    {
+        var word = DiscoveryTestKit.Word();
+        var section = await app.Content.SectionAsync();
+        var now = TestContent.Now();
+        var newer = await app.PublishAsync(section, new StorySpec { Headline = $"Storm {word} reaches the coast", PublishedAt = now.AddDays(-1) });
+        var older = await app.PublishAsync(section, new StorySpec { Headline = $"Storm {word} reaches the coast", PublishedAt = now.AddDays(-20) });
+
+        Assert.Equal([newer.Path, older.Path], await ResultsAsync(word));
+    }
+
+    [DatabaseFact]
+    public async Task Phrases_match_words_in_order_only()
+    {
+        var (a, b) = (DiscoveryTestKit.Word(), DiscoveryTestKit.Word());
+        var section = await app.Content.SectionAsync();
+        var inOrder = await app.PublishAsync(section, new StorySpec { Headline = $"Leaders open {a} {b} in the capital" });
+        var apart = await app.PublishAsync(section, new StorySpec { Headline = $"{b} stalls while {a} waits" });
+
+        Assert.Equal([inOrder.Path], await ResultsAsync($"\"{a} {b}\""));
+        Assert.Equal(2, (await ResultsAsync($"{a} {b}")).Count);
+        Assert.Contains(apart.Path, await ResultsAsync($"{a} {b}"));
+    }
+
+    [DatabaseFact]
+    public async Task A_prefix_matches_longer_words_and_an_exclusion_removes_matches()
+    {
+        var stem = DiscoveryTestKit.Word();
+        var other = DiscoveryTestKit.Word();
+        var section = await app.Content.SectionAsync();
+        var longer = await app.PublishAsync(section, new StorySpec { Headline = $"Talks on {stem}xyz resume" });
+        var excluded = await app.PublishAsync(section, new StorySpec { Headline = $"Talks on {stem}xyz and {other} resume" });
+
+        var prefixed = await ResultsAsync(stem + "*");
+        Assert.Contains(longer.Path, prefixed);
+        Assert.Contains(excluded.Path, prefixed);
+        Assert.Empty(await ResultsAsync(stem));
+        Assert.Equal([longer.Path], await ResultsAsync($"{stem}* -{other}"));
+    }
+
+    [DatabaseFact]
+    public async Task Results_are_filtered_by_section_and_date()
+    {
+        var word = DiscoveryTestKit.Word();
+        var news = await app.Content.SectionAsync();
+        var sport = await app.Content.SectionAsync();
+        var now = TestContent.Now();
+        var recentNews = await app.PublishAsync(news, new StorySpec { Headline = $"{word} in the news", PublishedAt = now.AddDays(-1) });
+        var oldNews = await app.PublishAsync(news, new StorySpec { Headline = $"{word} in old news", PublishedAt = now.AddDays(-40) });
+        var sportStory = await app.PublishAsync(sport, new StorySpec { Headline = $"{word} in sport", PublishedAt = now.AddDays(-1) });
+
+        var inNews = (await app.PageAsync($"/search?q={word}&section={news.Slug}")).StoryLinks();
+        Assert.Equal([recentNews.Path, oldNews.Path], inNews);
+        var from = now.AddDays(-5).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var recent = (await app.PageAsync($"/search?q={word}&from={from}")).StoryLinks();
+        Assert.Equal(new[] { recentNews.Path, sportStory.Path }.Order(), recent.Order());
+    }
+
+    [DatabaseFact]
+    public async Task Results_show_highlighted_snippets_with_the_text_escaped()
+    {
+        var word = DiscoveryTestKit.Word();
+        var section = await app.Content.SectionAsync();
+        await app.PublishAsync(section, new StorySpec
+        {
+            Headline = $"<b>Bold</b> claims about {word}",
+            BodyMarkdown = DiscoveryTestKit.Body($"A paragraph that mentions {word} once."),
+        });
+
+        var page = await app.PageAsync($"/search?q={word}");
+
+        var result = page.One("li.search-result");
+        Assert.Equal(word, result.One("a.story-link mark").TextContent, ignoreCase: true);
+        Assert.Empty(result.QuerySelectorAll("a.story-link b"));
+        Assert.Contains(result.QuerySelectorAll(".snippet mark"), m => string.Equals(m.TextContent, word, StringComparison.OrdinalIgnoreCase));
+        Assert.Equal("noindex", page.One("meta[name=robots]").GetAttribute("content"));
+    }
+
+    [DatabaseFact]
+    public async Task A_published_story_is_found_and_an_unpublished_one_disappears()
+    {
+        var word = DiscoveryTestKit.Word();
+        var section = await app.Content.SectionAsync();
+        var story = await app.PublishAsync(section, new StorySpec { Headline = $"Breaking {word} story" });
+        Assert.Equal([story.Path], await ResultsAsync(word));
+
+        await app.WithDbAsync(db => db.Articles.Where(a => a.Id == story.Id).ExecuteUpdateAsync(s => s.SetProperty(a => a.Status, ArticleStatus.Unpublished)));
+        await app.RaiseChangedAsync(story.Id);
+
+        Assert.Empty(await ResultsAsync(word));
+        var page = await app.PageAsync($"/search?q={word}");
+        page.One("p.empty");
+    }
+
+    [DatabaseFact]
+    public async Task Tags_and_authors_are_searchable()
+    {
+        var section = await app.Content.SectionAsync();
+        var tag = await app.Content.TagAsync();
+        var author = await app.Content.AuthorAsync();
+        var story = await app.PublishAsync(section, new StorySpec { Tags = [tag], Authors = [author] });
+
+        Assert.Contains(story.Path, await ResultsAsync(tag.Name));
+        Assert.Contains(story.Path, await ResultsAsync(author.Name));
+    }
+
+    [DatabaseFact]
+    public async Task Results_are_paged()
+    {
+        var word = DiscoveryTestKit.Word();
+        var section = await app.Content.SectionAsync();
+        for (var i = 0; i < 22; i++)
+        {
+            await app.PublishAsync(section, new StorySpec { Headline = $"{word} part {i}", Paragraphs = 1 });
+        }
+
+        var first = await app.PageAsync($"/search?q={word}");
+        var next = first.One("nav.pagination a[rel=next]").GetAttribute("href");
+        var second = await app.PageAsync(Html.PathOf(next));
+
+        Assert.Equal(20, first.StoryLinks().Count);
+        Assert.Equal(2, second.StoryLinks().Count);
+        Assert.Empty(first.StoryLinks().Intersect(second.StoryLinks()));
+    }
+
+    [DatabaseTheory]
+    [InlineData("\"")]
+    [InlineData("\"peace talks")]
+    [InlineData("-")]
+    [InlineData("*")]
+    [InlineData("- * \" -\"")]
+    [InlineData("NEAR(")]
+    [InlineData("NEAR(a b, 2)")]
+    [InlineData("a OR b")]
+    [InlineData("OR")]
+    [InlineData("AND NOT")]
+    [InlineData("'; DROP TABLE \"Articles\"; --")]
+    [InlineData("\\'\\\\")]
+    [InlineData("a & b | !c <-> d:*")]
+    [InlineData("headline:foo {body}:bar ^baz")]
+    [InlineData("😀🔥")]
+    [InlineData("שלום עולם")]
+    [InlineData("مرحبا بالعالم")]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("%00")]
+    [InlineData("<script>alert(1)</script>")]
+    public async Task Any_query_gives_a_results_page(string query)
+    {
+        using var response = await app.GetAsync("/search?q=" + Uri.EscapeDataString(query));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [DatabaseFact]
+    public async Task A_query_of_ten_thousand_characters_gives_a_results_page()
+    {
+        var query = string.Concat(Enumerable.Repeat("peace talks ", 834))[..10_000];
+
+        using var response = await app.GetAsync("/search?q=" + Uri.EscapeDataString(query));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [DatabaseFact]
+    public async Task Malformed_filters_are_ignored()
+    {
+        using var response = await app.GetAsync("/search?q=peace&section=%00&from=yesterday&to=2026-13-45");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+}
+
+public sealed class SearchOnSqlite(SqliteApp app) : SearchTests(app), IClassFixture<SqliteApp>;
+
+public sealed class SearchOnPostgres(PostgresApp app) : SearchTests(app), IClassFixture<PostgresApp>;

@@ -63,6 +63,8 @@ public abstract class BylineDb(DbContextOptions options)
             e.HasIndex(a => new { a.TopSectionId, a.PublishedAt, a.Id }).HasDatabaseName("IX_Articles_TopSection").HasFilter(Published);
             e.HasIndex(a => new { a.SectionId, a.PublishedAt, a.Id }).HasDatabaseName("IX_Articles_Section").HasFilter(Published);
             e.HasIndex(a => new { a.Status, a.ModifiedAt });
+            // The newsroom checks a new or edited slug for clashes; URLs stay unique through the id.
+            e.HasIndex(a => a.Slug);
         });
         b.Entity<ArticleAuthor>(e =>
         {

@@ -118,6 +118,8 @@ namespace Byline.Storage.Migrations.Postgres
 
                     b.HasIndex("LeadImageId");
 
+                    b.HasIndex("Slug");
+
                     b.HasIndex("PublishedAt", "Id")
                         .HasDatabaseName("IX_Articles_Latest")
                         .HasFilter("\"Status\" = 3");

@@ -111,6 +111,8 @@ namespace Byline.Storage.Migrations.Sqlite
 
                     b.HasIndex("LeadImageId");
 
+                    b.HasIndex("Slug");
+
                     b.HasIndex("PublishedAt", "Id")
                         .HasDatabaseName("IX_Articles_Latest")
                         .HasFilter("\"Status\" = 3");

@@ -69,6 +69,12 @@ public static class BodyDocument
             {
                 continue;
             }
+            // A URL alone on its paragraph is an embed; its markup is generated, not sanitised input.
+            if (LoneUrl(block) is { } url && Embeds.Html(url) is { } embed)
+            {
+                blocks.Add(new BodyBlock(BlockKind.Embed, embed));
+                continue;
+            }
             using var writer = new StringWriter();
             var renderer = new HtmlRenderer(writer);
             Pipeline.Setup(renderer);
@@ -82,6 +88,21 @@ public static class BodyDocument
             blocks.Add(new BodyBlock(KindOf(block), html));
         }
         return blocks;
+    }
+
+    /// <summary>The URL of a paragraph that holds one link and nothing else, bare or in angle brackets.</summary>
+    private static string? LoneUrl(Block block)
+    {
+        if (block is not ParagraphBlock { Inline.FirstChild: { NextSibling: null } only })
+        {
+            return null;
+        }
+        return only switch
+        {
+            Markdig.Syntax.Inlines.AutolinkInline { IsEmail: false } a => a.Url,
+            Markdig.Syntax.Inlines.LinkInline { IsAutoLink: true, IsImage: false } l => l.Url,
+            _ => null,
+        };
     }
 
     private static BlockKind KindOf(Block block) => block switch

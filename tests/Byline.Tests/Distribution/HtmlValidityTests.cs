@@ -22,7 +22,7 @@ public abstract class HtmlValidityTests(BylineApp app)
         var image = await app.Content.ImageAsync();
         var size = app.Content.CurrentSettings.PageSize;
         await app.Content.StoriesAsync(top, size + 1, paragraphs: 2);
-        var pictured = await app.Content.StoryAsync(sub, new StorySpec { Tags = [tag], Authors = [author, desk], LeadImage = image, UpdatedAt = TestContent.Now(), Attribution = "With inputs from agencies", Paragraphs = 14 });
+        var pictured = await app.Content.StoryAsync(sub, new StorySpec { Tags = [tag], Authors = [author, desk], LeadImage = image, UpdatedAt = TestContent.Now(), Attribution = "With inputs from agencies", BodyMarkdown = TestContent.BodyWith(14) + "\n\nhttps://youtu.be/dQw4w9WgXcQ\n\nhttps://vimeo.com/76979871\n\n<https://x.com/someone/status/1?a=1&b=2>\n" });
         var bare = await app.Content.StoryAsync(top, new StorySpec { Standfirst = "", Paragraphs = 1 });
         var long300 = await app.Content.StoryAsync(top, new StorySpec { Headline = string.Concat(Enumerable.Repeat("A very long headline & <more> ", 12))[..300] });
         var emptyTag = await app.Content.TagAsync();

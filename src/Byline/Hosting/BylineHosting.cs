@@ -1,7 +1,10 @@
+using Byline.Caching;
 using Byline.Content;
 using Byline.Media;
+using Byline.Publishing;
 using Byline.Site;
 using Byline.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Byline.Hosting;
 
@@ -13,6 +16,7 @@ public static class BylineHosting
         services.AddBylineStorage(config);
         services.AddSingleton<SiteSettingsStore>();
         services.AddSingleton<Media.MediaStore>();
+        services.TryAddSingleton<ContentEvents>();
         services.AddScoped<Cli.DemoSeeder>();
         return services;
     }
@@ -26,6 +30,7 @@ public static class BylineHosting
         services.AddProblemDetails();
         services.AddRazorPages(o => o.RootDirectory = "/");
         services.AddBylineSite();
+        services.AddBylineCaching(builder.Configuration);
         return builder;
     }
 
@@ -35,6 +40,7 @@ public static class BylineHosting
         app.UseStatusCodePagesWithReExecute("/error/{0}");
         app.MapHealth();
         app.UseMiddleware<ReadinessGate>();
+        app.UseBylineCache();
         app.UseBylineSite();
         app.MapMedia();
         app.MapRazorPages();

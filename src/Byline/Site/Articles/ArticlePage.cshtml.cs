@@ -1,3 +1,4 @@
+using Byline.Publishing;
 using System.Text.Json;
 using Byline.Content;
 using Byline.Site.Chrome;
@@ -68,6 +69,11 @@ public sealed class ArticlePageModel(ArticleQuery query, StoryLists lists, SiteC
         Title = string.IsNullOrWhiteSpace(article.SeoTitle) ? article.Headline : article.SeoTitle;
         Description = string.IsNullOrWhiteSpace(article.SeoDescription) ? article.Standfirst : article.SeoDescription;
         CanonicalPath = canonical;
+        // The story itself evicts its page; the lists beside it (more from the section, latest, top
+        // stories) and the names of its tags and authors only make it stale.
+        CacheAs([ContentKeys.Article(id)], [
+            ContentKeys.Section(article.SectionId), ContentKeys.Section(article.TopSectionId), ContentKeys.Latest, ContentKeys.Home,
+            .. Tags.Select(t => ContentKeys.Tag(t.Id)), .. Authors.Select(a => ContentKeys.Author(a.Id))]);
         JsonLd = BuildJsonLd();
         return Page();
     }

@@ -1,3 +1,4 @@
+using Byline.Publishing;
 using Byline.Content;
 using Byline.Site.Chrome;
 using Byline.Site.Stories;
@@ -45,6 +46,7 @@ public sealed class AuthorPageModel(BylineDb db, StoryLists lists, TimeProvider 
         Title = paging.Page > 1 ? $"{author.Name} — page {paging.Page}" : author.Name;
         Description = string.IsNullOrWhiteSpace(author.Bio) ? $"Stories by {author.Name}." : author.Bio;
         CanonicalPath = PagePath(BasePath, paging.Page);
+        CacheAs([ContentKeys.Author(author.Id)]);
         return Page();
     }
 }

@@ -1,3 +1,4 @@
+using Byline.Publishing;
 using Byline.Site.Chrome;
 using Byline.Site.Stories;
 
@@ -31,5 +32,6 @@ public sealed class IndexModel(StoryLists lists, TimeProvider clock) : SitePageM
         Title = "";
         Description = $"{Settings.PublicationName}: {Settings.Tagline}. The latest news, analysis and opinion.";
         CanonicalPath = "/";
+        CacheAs([ContentKeys.Home, ContentKeys.Latest, .. Blocks.Select(b => ContentKeys.Section(b.Section.Id))]);
     }
 }

@@ -1,3 +1,4 @@
+using Byline.Publishing;
 using Byline.Site.Chrome;
 using Byline.Site.Stories;
 using Microsoft.AspNetCore.Mvc;
@@ -56,6 +57,7 @@ public sealed class SectionPageModel(SectionResolver resolver, StoryLists lists,
         Title = paging.Page > 1 ? $"{target.Name} — page {paging.Page}" : $"{target.Name} news";
         Description = string.IsNullOrEmpty(target.Description) ? $"The latest {target.Name} news and analysis." : target.Description;
         CanonicalPath = PagePath(target.Url, paging.Page);
+        CacheAs([ContentKeys.Section(target.Id)]);
         return Page();
     }
 }

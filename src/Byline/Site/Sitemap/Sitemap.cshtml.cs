@@ -1,3 +1,4 @@
+using Byline.Publishing;
 using Byline.Site.Stories;
 
 namespace Byline.Site.Sitemap;
@@ -14,5 +15,6 @@ public sealed class SitemapModel(StoryLists lists, TimeProvider clock) : SitePag
         Title = "Sitemap";
         Description = $"Every section and page of {Settings.PublicationName}.";
         CanonicalPath = "/sitemap";
+        CacheAs([ContentKeys.Sitemaps, ContentKeys.Latest]);
     }
 }

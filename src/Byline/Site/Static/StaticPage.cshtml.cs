@@ -1,3 +1,4 @@
+using Byline.Publishing;
 using Byline.Content;
 using Byline.Storage;
 using Microsoft.AspNetCore.Mvc;
@@ -26,6 +27,7 @@ public sealed class StaticPageModel(BylineDb db) : SitePageModel
         Title = page.Title;
         Description = $"{page.Title} — {Settings.PublicationName}";
         CanonicalPath = "/" + slug;
+        CacheAs([ContentKeys.Page(slug)]);
         return Page();
     }
 }

@@ -1,3 +1,4 @@
+using Byline.Publishing;
 using Byline.Content;
 using Byline.Site.Chrome;
 using Byline.Site.Stories;
@@ -42,6 +43,7 @@ public sealed class TagPageModel(BylineDb db, StoryLists lists, TimeProvider clo
         Title = paging.Page > 1 ? $"{tag.Name} — page {paging.Page}" : $"{tag.Name}: latest news";
         Description = string.IsNullOrWhiteSpace(tag.Description) ? $"All our stories about {tag.Name}." : tag.Description;
         CanonicalPath = PagePath(BasePath, paging.Page);
+        CacheAs([ContentKeys.Tag(tag.Id)]);
         return Page();
     }
 }

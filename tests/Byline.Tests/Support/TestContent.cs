@@ -1,5 +1,7 @@
 using System.Text;
 using Byline.Content;
+using Byline.Publishing;
+using Byline.Site.Chrome;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,7 +33,9 @@ public sealed record Story(int Id, string Slug, string Headline, Section Section
 
 /// <summary>
 /// Makes the data a test needs straight through the app's <see cref="BylineDb"/>. Every name and slug
-/// is unique, so tests sharing an app (one per class) never see each other's data by accident.
+/// is unique, so tests sharing an app (one per class) never see each other's data by accident. After
+/// each write it tells the app what changed, as the newsroom does (section chrome reload, a
+/// <see cref="ContentChanged"/> with the affected keys), so cached pages are evicted.
 /// </summary>
 public sealed class TestContent(BylineApp app)
 {
@@ -44,8 +48,9 @@ public sealed class TestContent(BylineApp app)
         return new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
     }
 
-    public Task<Section> SectionAsync(Section? parent = null, bool showOnHome = true, int position = 0) =>
-        AddAsync(new Section
+    public async Task<Section> SectionAsync(Section? parent = null, bool showOnHome = true, int position = 0)
+    {
+        var section = await AddAsync(new Section
         {
             Slug = Unique(parent is null ? "sec" : "sub"),
             Name = Unique(parent is null ? "Section" : "Sub"),
@@ -54,6 +59,10 @@ public sealed class TestContent(BylineApp app)
             ShowOnHome = showOnHome,
             Position = position,
         });
+        app.Services.GetRequiredService<SiteChrome>().Invalidate();
+        await RaiseAsync("section", ContentKeys.Section(section.Id));
+        return section;
+    }
 
     public Task<Tag> TagAsync() => AddAsync(new Tag { Slug = Unique("tag"), Name = Unique("Tag") });
 
@@ -77,10 +86,10 @@ public sealed class TestContent(BylineApp app)
             CreatedAt = Now(),
         });
 
-    public Task<StaticPage> StaticPageAsync(string? title = null)
+    public async Task<StaticPage> StaticPageAsync(string? title = null)
     {
         var markdown = "We make a newspaper.\n\nWrite to us any time.";
-        return AddAsync(new StaticPage
+        var page = await AddAsync(new StaticPage
         {
             Slug = Unique("page"),
             Title = title ?? Unique("About"),
@@ -88,6 +97,9 @@ public sealed class TestContent(BylineApp app)
             BodyHtml = BodyDocument.Serialize(BodyDocument.Render(markdown)),
             UpdatedAt = Now(),
         });
+        app.Services.GetRequiredService<SiteChrome>().Invalidate();
+        await RaiseAsync("page", ContentKeys.Page(page.Slug));
+        return page;
     }
 
     public async Task<Story> StoryAsync(Section section, StorySpec? spec = null)
@@ -101,6 +113,7 @@ public sealed class TestContent(BylineApp app)
             await db.SaveChangesAsync();
             return 0;
         });
+        await ArticlesChangedAsync([article.Id]);
         return new Story(article.Id, article.Slug, article.Headline, section, Slugs.ArticlePath(section.Slug, article.Slug, article.Id), article.PublishedAt);
     }
 
@@ -118,6 +131,7 @@ public sealed class TestContent(BylineApp app)
             await db.SaveChangesAsync();
             return 0;
         });
+        await ArticlesChangedAsync([.. articles.Select(a => a.Id)]);
         return articles.Select(a => new Story(a.Id, a.Slug, a.Headline, section, Slugs.ArticlePath(section.Slug, a.Slug, a.Id), a.PublishedAt)).ToList();
     }
 
@@ -125,8 +139,9 @@ public sealed class TestContent(BylineApp app)
     /// Puts stories at the head of a curated list ("top" is the home page's Top Stories), in the order
     /// given, ahead of whatever earlier tests placed there.
     /// </summary>
-    public Task CurateAsync(string list, params Story[] stories) =>
-        app.WithDbAsync(async db =>
+    public async Task CurateAsync(string list, params Story[] stories)
+    {
+        await app.WithDbAsync(async db =>
         {
             var first = await db.CuratedItems.Where(c => c.List == list).Select(c => (int?)c.Position).MinAsync() ?? 0;
             var position = first - stories.Length - 1;
@@ -137,19 +152,16 @@ public sealed class TestContent(BylineApp app)
             await db.SaveChangesAsync();
             return 0;
         });
+        await RaiseAsync("curation", ContentKeys.Home);
+    }
 
     /// <summary>Writes changed settings and reloads the app's in-memory copy, as the newsroom would.</summary>
     public async Task<SiteSettings> SettingsAsync(Func<SiteSettings, SiteSettings> change)
     {
         ArgumentNullException.ThrowIfNull(change);
         var store = app.Services.GetRequiredService<SiteSettingsStore>();
-        var settings = change(store.Current);
-        await app.WithDbAsync(async db =>
-        {
-            await SiteSettingsStore.WriteAsync(db, settings, CancellationToken.None);
-            return 0;
-        });
-        await store.LoadAsync(CancellationToken.None);
+        // The newsroom's path: write through, swap the in-memory copy, tell the caches.
+        await store.SaveAsync(change(store.Current), CancellationToken.None);
         return store.Current;
     }
 
@@ -199,6 +211,21 @@ public sealed class TestContent(BylineApp app)
             Tags = spec.Tags.Select((t, i) => new ArticleTag { TagId = t.Id, Position = i, ListedAt = listed }).ToList(),
         };
     }
+
+    /// <summary>Raises what the newsroom raises after saving stories: every key each story shows under.</summary>
+    public async Task ArticlesChangedAsync(IReadOnlyList<int> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in ids)
+        {
+            keys.UnionWith(await app.WithDbAsync(db => AffectedKeys.ForArticleAsync(db, id, CancellationToken.None)));
+        }
+        await RaiseAsync("story", [.. keys]);
+    }
+
+    public Task RaiseAsync(string reason, params string[] keys) =>
+        app.Services.GetRequiredService<ContentEvents>().RaiseAsync(new ContentChanged(keys, reason), CancellationToken.None);
 
     private async Task<T> AddAsync<T>(T entity) where T : class =>
         await app.WithDbAsync(async db =>

@@ -35,9 +35,14 @@ public sealed class StoryLists(BylineDb db)
         PageAsync(db.ArticleAuthors.Where(t => t.AuthorId == authorId && t.ListedAt != null)
             .OrderByDescending(t => t.ListedAt).ThenByDescending(t => t.ArticleId).Select(t => t.ArticleId), paging, ct);
 
-    /// <summary>The newest stories, straight from the latest-stories index.</summary>
+    /// <summary>
+    /// The newest stories: their ids from the latest-stories index, then their cards. In one query
+    /// (ordered, limited, joined) SQLite 3.53 walks IX_Articles_Status_ModifiedAt and sorts every
+    /// published row — 12 s at a million stories; the ids alone always take the covering index.
+    /// </summary>
     public async Task<IReadOnlyList<StoryCard>> LatestAsync(int count, CancellationToken ct) =>
-        Map(await Cards(Published().OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Take(count)).ToListAsync(ct));
+        await CardsAsync(await Published().OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id)
+            .Select(a => a.Id).Take(count).ToListAsync(ct), ct);
 
     /// <summary>The editors' Top Stories in their order; the newest stories when the list is empty.</summary>
     public async Task<IReadOnlyList<StoryCard>> TopStoriesAsync(int count, CancellationToken ct)

@@ -58,12 +58,21 @@ public sealed class ArticlePageModel(ArticleQuery query, StoryLists lists, SiteC
         ArticleUrl = AbsoluteUrl(canonical);
         Authors = await query.AuthorsAsync(id, ct);
         Tags = await query.TagsAsync(id, ct);
-        Related = await lists.CardsAsync(await query.RelatedIdsAsync(article, Tags, 2, ct), ct);
-        // One read of the newest stories serves both Latest News and the inline quick reads.
-        var newest = await lists.LatestAsync(LatestCount + QuickReadCount + 1, ct);
+        var relatedIds = await query.RelatedIdsAsync(article, Tags, 2, ct);
+        // One read of the newest stories serves Latest News, the inline quick reads and, when
+        // nothing is curated, Top Stories; the cards of all three lists come in one query.
+        var newestIds = await lists.LatestIdsAsync(LatestCount + QuickReadCount + 1, ct);
+        var topIds = await lists.TopStoryIdsAsync(7, ct);
+        if (topIds.Count == 0)
+        {
+            topIds = [.. newestIds.Take(7)];
+        }
+        var cards = await lists.CardsByIdAsync([.. relatedIds, .. newestIds, .. topIds], ct);
+        Related = StoryLists.Pick(cards, relatedIds);
+        var newest = StoryLists.Pick(cards, newestIds);
         Latest = [.. newest.Where(s => s.Id != id).Take(LatestCount)];
         QuickReads = [.. newest.Where(s => s.TopSectionId != article.TopSectionId).Take(QuickReadCount)];
-        TopStories = [.. (await lists.TopStoriesAsync(7, ct)).Where(s => s.Id != id).Take(6)];
+        TopStories = [.. StoryLists.Pick(cards, topIds).Where(s => s.Id != id).Take(6)];
         Body = BodyLayout.Arrange(BodyDocument.Deserialize(article.BodyJson), Settings.Insertion);
 
         Title = string.IsNullOrWhiteSpace(article.SeoTitle) ? article.Headline : article.SeoTitle;

@@ -19,7 +19,8 @@ build_app
 mapfile -t extra < <(db_vars "$DB")
 start_site "$PORT" "$DB" "$RUN/site.log" "${extra[@]}" Byline__Cache__Enabled=true
 BASE="http://127.0.0.1:$PORT"
-ARTICLE_PATH="${ARTICLE_PATH:-$(first_article_path "$BASE")}"
+ARTICLE_PATH="${ARTICLE_PATH:-$(first_article_path "$BASE" || true)}"
+[ -n "$ARTICLE_PATH" ] || die "no article link on $BASE/"
 URL="$BASE$ARTICLE_PATH"
 curl -sf -o /dev/null "$URL"   # render once: from here on every request is a hit
 

@@ -24,10 +24,10 @@ mapfile -t extra < <(db_vars "$DB")
 site_env=(${SITE_ENV:-})
 start_site "$PORT" "$DB" "$RUN/site.log" "${extra[@]}" Byline__Cache__Enabled=false "${site_env[@]}"
 BASE="http://127.0.0.1:$PORT"
-ARTICLE="$(first_article_path "$BASE")"
-SECTION="/${ARTICLE#/}"; SECTION="/${SECTION#/}"; SECTION="${SECTION%%/*}"; SECTION="/$(echo "$ARTICLE" | cut -d/ -f2)"
-TAG="$(curl -sf "$BASE$ARTICLE" | grep -oE 'href="/tag/[a-z0-9-]+"' | head -n1 | sed -E 's/href="(.*)"/\1/')"
-AUTHOR="$(curl -sf "$BASE$ARTICLE" | grep -oE 'href="/author/[a-z0-9-]+"' | head -n1 | sed -E 's/href="(.*)"/\1/')"
+ARTICLE="$(first_article_path "$BASE" || true)"; [ -n "$ARTICLE" ] || die "no article link on $BASE/"
+SECTION="/$(echo "$ARTICLE" | cut -d/ -f2)"
+TAG="$(curl -sf "$BASE$ARTICLE" | grep -oE 'href="/tag/[a-z0-9-]+"' | head -n1 | sed -E 's/href="(.*)"/\1/' || true)"
+AUTHOR="$(curl -sf "$BASE$ARTICLE" | grep -oE 'href="/author/[a-z0-9-]+"' | head -n1 | sed -E 's/href="(.*)"/\1/' || true)"
 declare -A URLS=([article]="$ARTICLE" [home]="/" [section]="$SECTION" [section1000]="$SECTION?page=1000" [tag]="$TAG" [author]="$AUTHOR")
 rss_watch "$SITE_PID" "$RUN/rss.max"
 rows=()

@@ -83,9 +83,19 @@ public sealed class ArticleQuery(BylineDb db)
             .Where(a => a.Status == ArticleStatus.Published && a.SectionId == article.SectionId && a.Id != article.Id)
             .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id)
             .Take(RelatedCandidates)
-            .Select(a => new { a.Id, Shares = a.Tags.Any(t => tagIds.Contains(t.TagId)) })
+            .Select(a => a.Id)
             .ToListAsync(ct);
+        if (candidates.Count == 0 || tagIds.Length == 0)
+        {
+            return [.. candidates.Take(count)];
+        }
+        // A second lookup by primary key rather than a correlated EXISTS: PostgreSQL turns that into a
+        // hashed sub-plan over every row of the tags (a parallel scan of millions of rows at scale).
+        var sharing = (await db.ArticleTags
+            .Where(t => candidates.Contains(t.ArticleId) && tagIds.Contains(t.TagId))
+            .Select(t => t.ArticleId)
+            .ToListAsync(ct)).ToHashSet();
         // Stable: the database gave newest first, so ordering by the flag keeps that within each group.
-        return [.. candidates.OrderByDescending(c => c.Shares).Take(count).Select(c => c.Id)];
+        return [.. candidates.OrderByDescending(sharing.Contains).Take(count)];
     }
 }

@@ -1,11 +1,11 @@
+using Byline.Caching;
 using Byline.Publishing;
 
 namespace Byline.Distribution;
 
 /// <summary>
-/// Names the content keys a feed or sitemap shows, so that caches evict it with the pages it
-/// describes. Until the output cache reads keys from the request, the names travel in the
-/// <c>Surrogate-Key</c> header that a CDN purges by; the output cache hooks in here.
+/// Names the content keys a feed or sitemap shows, so that the output cache stores it and evicts it
+/// with the pages it describes, and a CDN can purge it by the same names (<c>Surrogate-Key</c>).
 /// </summary>
 public static class DistributionCache
 {
@@ -14,6 +14,7 @@ public static class DistributionCache
         ArgumentNullException.ThrowIfNull(context);
         var all = keys.Append(ContentKeys.Settings).Distinct(StringComparer.Ordinal).ToArray();
         context.Items[ItemKey] = all;
+        context.CacheTags().Add(all);
         context.Response.Headers["Surrogate-Key"] = string.Join(' ', all);
     }
 

@@ -1,3 +1,4 @@
+using Byline.Caching;
 using Byline.Content;
 using Byline.Distribution;
 using Byline.Discovery;
@@ -6,6 +7,7 @@ using Byline.Newsroom;
 using Byline.Publishing;
 using Byline.Site;
 using Byline.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Byline.Hosting;
 
@@ -17,6 +19,7 @@ public static class BylineHosting
         services.AddBylineStorage(config);
         services.AddSingleton<SiteSettingsStore>();
         services.AddSingleton<Media.MediaStore>();
+        services.TryAddSingleton<ContentEvents>();
         services.AddScoped<Cli.DemoSeeder>();
         services.AddSearchCore(config);
         return services;
@@ -35,6 +38,7 @@ public static class BylineHosting
         builder.AddNewsroom();
         services.AddPublishing(builder.Configuration);
         services.AddDiscovery(builder.Configuration);
+        services.AddBylineCaching(builder.Configuration);
         return builder;
     }
 
@@ -44,6 +48,7 @@ public static class BylineHosting
         app.UseStatusCodePagesWithReExecute("/error/{0}");
         app.MapHealth();
         app.UseMiddleware<ReadinessGate>();
+        app.UseBylineCache();
         app.UseBylineSite();
         app.UseNewsroom();
         app.UseDiscovery();

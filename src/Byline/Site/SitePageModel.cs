@@ -1,5 +1,7 @@
+using Byline.Caching;
 using Byline.Content;
 using Byline.Distribution;
+using Byline.Publishing;
 using Byline.Site.Chrome;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
@@ -39,6 +41,15 @@ public abstract class SitePageModel : PageModel
         Chrome = await LoadChromeAsync(HttpContext.RequestServices.GetRequiredService<SiteChrome>(), HttpContext.RequestAborted);
         await next();
     }
+
+    /// <summary>
+    /// Lets the output cache store this response, tagged with the keys it shows (see docs/caching.md).
+    /// <paramref name="keys"/> are what the page is about: a change evicts it. <paramref name="related"/>
+    /// are side lists (latest news, more from the section): a change marks it stale. Every page also
+    /// shows the settings (hard) and the layout's chrome (soft).
+    /// </summary>
+    protected void CacheAs(IEnumerable<string> keys, IEnumerable<string>? related = null) =>
+        HttpContext.CacheTags().Add([.. keys, ContentKeys.Settings]).AddSoft([.. related ?? [], CacheTags.Chrome]);
 
     protected virtual Task<ChromeSnapshot> LoadChromeAsync(SiteChrome chrome, CancellationToken ct) => chrome.GetAsync(ct);
 

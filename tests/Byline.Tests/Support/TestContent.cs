@@ -1,5 +1,7 @@
 using System.Text;
 using Byline.Content;
+using Byline.Publishing;
+using Byline.Site.Chrome;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,7 +34,9 @@ public sealed record Story(int Id, string Slug, string Headline, Section Section
 
 /// <summary>
 /// Makes the data a test needs straight through the app's <see cref="BylineDb"/>. Every name and slug
-/// is unique, so tests sharing an app (one per class) never see each other's data by accident.
+/// is unique, so tests sharing an app (one per class) never see each other's data by accident. After
+/// each write it tells the app what changed, as the newsroom does (section chrome reload, a
+/// <see cref="ContentChanged"/> with the affected keys), so cached pages are evicted.
 /// </summary>
 public sealed class TestContent(BylineApp app)
 {
@@ -58,6 +62,7 @@ public sealed class TestContent(BylineApp app)
         });
         section.Parent = parent;
         ChangedStructure();
+        await RaiseAsync("section", ContentKeys.Section(section.Id));
         return section;
     }
 
@@ -102,6 +107,7 @@ public sealed class TestContent(BylineApp app)
             return await db.SaveChangesAsync();
         });
         ChangedStructure();
+        await RaiseAsync("page", ContentKeys.Page(page.Slug));
         return page;
     }
 
@@ -122,6 +128,7 @@ public sealed class TestContent(BylineApp app)
             await db.SaveChangesAsync();
             return 0;
         });
+        await ArticlesChangedAsync([article.Id]);
         return new Story(article.Id, article.Slug, article.Headline, section, PathOf(section, article), article.PublishedAt);
     }
 
@@ -139,6 +146,7 @@ public sealed class TestContent(BylineApp app)
             await db.SaveChangesAsync();
             return 0;
         });
+        await ArticlesChangedAsync([.. articles.Select(a => a.Id)]);
         return articles.Select(a => new Story(a.Id, a.Slug, a.Headline, section, PathOf(section, a), a.PublishedAt)).ToList();
     }
 
@@ -146,8 +154,9 @@ public sealed class TestContent(BylineApp app)
     /// Puts stories at the head of a curated list ("top" is the home page's Top Stories), in the order
     /// given, ahead of whatever earlier tests placed there.
     /// </summary>
-    public Task CurateAsync(string list, params Story[] stories) =>
-        app.WithDbAsync(async db =>
+    public async Task CurateAsync(string list, params Story[] stories)
+    {
+        await app.WithDbAsync(async db =>
         {
             var first = await db.CuratedItems.Where(c => c.List == list).Select(c => (int?)c.Position).MinAsync() ?? 0;
             var position = first - stories.Length - 1;
@@ -158,19 +167,16 @@ public sealed class TestContent(BylineApp app)
             await db.SaveChangesAsync();
             return 0;
         });
+        await RaiseAsync("curation", ContentKeys.Home);
+    }
 
     /// <summary>Writes changed settings and reloads the app's in-memory copy, as the newsroom would.</summary>
     public async Task<SiteSettings> SettingsAsync(Func<SiteSettings, SiteSettings> change)
     {
         ArgumentNullException.ThrowIfNull(change);
         var store = app.Services.GetRequiredService<SiteSettingsStore>();
-        var settings = change(store.Current);
-        await app.WithDbAsync(async db =>
-        {
-            await SiteSettingsStore.WriteAsync(db, settings, CancellationToken.None);
-            return 0;
-        });
-        await store.LoadAsync(CancellationToken.None);
+        // The newsroom's path: write through, swap the in-memory copy, tell the caches.
+        await store.SaveAsync(change(store.Current), CancellationToken.None);
         ChangedStructure();
         return store.Current;
     }
@@ -225,6 +231,21 @@ public sealed class TestContent(BylineApp app)
             Tags = spec.Tags.Select((t, i) => new ArticleTag { TagId = t.Id, Position = i, ListedAt = listed }).ToList(),
         };
     }
+
+    /// <summary>Raises what the newsroom raises after saving stories: every key each story shows under.</summary>
+    public async Task ArticlesChangedAsync(IReadOnlyList<int> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in ids)
+        {
+            keys.UnionWith(await app.WithDbAsync(db => AffectedKeys.ForArticleAsync(db, id, CancellationToken.None)));
+        }
+        await RaiseAsync("story", [.. keys]);
+    }
+
+    public Task RaiseAsync(string reason, params string[] keys) =>
+        app.Services.GetRequiredService<ContentEvents>().RaiseAsync(new ContentChanged(keys, reason), CancellationToken.None);
 
     private async Task<T> AddAsync<T>(T entity) where T : class =>
         await app.WithDbAsync(async db =>

@@ -1,3 +1,4 @@
+using Byline.Publishing;
 using Byline.Content;
 using Byline.Distribution;
 using Byline.Site.Chrome;
@@ -82,20 +83,34 @@ public sealed class ArticlePageModel(ArticleQuery query, StoryLists lists, SiteC
         ArticleUrl = AbsoluteUrl(canonical);
         Authors = await query.AuthorsAsync(id, ct);
         Tags = await query.TagsAsync(id, ct);
-        var relatedCards = await lists.CardsAsync(await related.ForAsync(id, ct), ct);
+        var relatedIds = await related.ForAsync(id, ct);
+        // One read of the newest stories serves Latest News, the inline quick reads and, when
+        // nothing is curated, Top Stories; the cards of every list on the page come in one query.
+        var newestIds = await lists.LatestIdsAsync(LatestCount + QuickReadCount + 1, ct);
+        var topIds = await lists.TopStoryIdsAsync(7, ct);
+        if (topIds.Count == 0)
+        {
+            topIds = [.. newestIds.Take(7)];
+        }
+        var cards = await lists.CardsByIdAsync([.. relatedIds, .. newestIds, .. topIds], ct);
+        var relatedCards = StoryLists.Pick(cards, relatedIds);
         Related = [.. relatedCards.Where(s => s.TopSectionId == article.TopSectionId).Take(2)];
         RelatedStories = [.. relatedCards.Where(s => !Related.Contains(s)).Take(4)];
-        // One read of the newest stories serves both Latest News and the inline quick reads.
-        var newest = await lists.LatestAsync(LatestCount + QuickReadCount + 1, ct);
+        var newest = StoryLists.Pick(cards, newestIds);
         Latest = [.. newest.Where(s => s.Id != id).Take(LatestCount)];
         QuickReads = [.. newest.Where(s => s.TopSectionId != article.TopSectionId).Take(QuickReadCount)];
-        TopStories = [.. (await lists.TopStoriesAsync(7, ct)).Where(s => s.Id != id).Take(6)];
+        TopStories = [.. StoryLists.Pick(cards, topIds).Where(s => s.Id != id).Take(6)];
         Body = BodyLayout.Arrange(BodyDocument.Deserialize(article.BodyJson), Settings.Insertion);
 
         Title = string.IsNullOrWhiteSpace(article.SeoTitle) ? article.Headline : article.SeoTitle;
         Description = string.IsNullOrWhiteSpace(article.SeoDescription) ? article.Standfirst : article.SeoDescription;
         CanonicalPath = canonical;
         DescribeForDistribution(canonical);
+        // The story itself evicts its page; the lists beside it (more from the section, latest, top
+        // stories) and the names of its tags and authors only make it stale.
+        CacheAs([ContentKeys.Article(id)], [
+            ContentKeys.Section(article.SectionId), ContentKeys.Section(article.TopSectionId), ContentKeys.Latest, ContentKeys.Home,
+            .. Tags.Select(t => ContentKeys.Tag(t.Id)), .. Authors.Select(a => ContentKeys.Author(a.Id))]);
         return Page();
     }
 

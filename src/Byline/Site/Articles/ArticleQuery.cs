@@ -23,7 +23,7 @@ public sealed record ArticleRow(
     DateTime? UpdatedAt,
     LeadFigure? Lead);
 
-public sealed record ArticleAuthorLink(string Name, string Slug, bool IsDesk);
+public sealed record ArticleAuthorLink(int Id, string Name, string Slug, bool IsDesk);
 
 public sealed record ArticleTagLink(int Id, string Name, string Slug);
 
@@ -60,7 +60,7 @@ public sealed class ArticleQuery(BylineDb db)
     public async Task<IReadOnlyList<ArticleAuthorLink>> AuthorsAsync(int id, CancellationToken ct) =>
         await db.ArticleAuthors.Where(x => x.ArticleId == id)
             .OrderBy(x => x.Position)
-            .Select(x => new ArticleAuthorLink(x.Author!.Name, x.Author.Slug, x.Author.IsDesk))
+            .Select(x => new ArticleAuthorLink(x.AuthorId, x.Author!.Name, x.Author.Slug, x.Author.IsDesk))
             .ToListAsync(ct);
 
     public async Task<IReadOnlyList<ArticleTagLink>> TagsAsync(int id, CancellationToken ct) =>

@@ -1,3 +1,4 @@
+using Byline.Publishing;
 using Byline.Content;
 using Byline.Distribution;
 using Byline.Site.Chrome;
@@ -54,6 +55,7 @@ public sealed class AuthorPageModel(BylineDb db, StoryLists lists, TimeProvider 
             new LdProfile(BasePath, author.Name, author.IsDesk, author.JobTitle, author.Bio, photo),
             Stories.Stories.Count > 0 ? Stories.Stories[0].PublishedAt : null)));
         Head.StructuredData.Add(StructuredData.Serialize(StructuredData.Breadcrumbs(Ld, [new("Home", "/"), new(author.Name, BasePath)])));
+        CacheAs([ContentKeys.Author(author.Id)]);
         return Page();
     }
 }

@@ -1,4 +1,5 @@
 using Byline.Distribution;
+using Byline.Publishing;
 using Byline.Site.Chrome;
 using Byline.Site.Stories;
 
@@ -22,13 +23,22 @@ public sealed class IndexModel(StoryLists lists, Discovery.PopularStories popula
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        var top = await lists.TopStoriesAsync(TopCount, ct);
+        // Ids of every list first, then the cards of all of them in one query.
+        var latestIds = await lists.LatestIdsAsync(Math.Max(LatestCount, TopCount), ct);
+        var topIds = await lists.TopStoryIdsAsync(TopCount, ct);
+        if (topIds.Count == 0)
+        {
+            topIds = [.. latestIds.Take(TopCount)];
+        }
+        var homeSections = Chrome.TopLevel.Where(s => s.ShowOnHome).ToList();
+        var sectionIds = await lists.NewestPerSectionIdsAsync([.. homeSections.Select(s => s.Id)], PerSection, ct);
+        var cards = await lists.CardsByIdAsync([.. topIds, .. latestIds.Take(LatestCount), .. sectionIds], ct);
+        var top = StoryLists.Pick(cards, topIds);
         Lead = top.Count > 0 ? top[0] : null;
         Companions = [.. top.Skip(1)];
-        Latest = await lists.LatestAsync(LatestCount, ct);
+        Latest = StoryLists.Pick(cards, latestIds.Take(LatestCount));
         MostRead = [.. popular.Current.MostRead.Take(MostReadCount)];
-        var homeSections = Chrome.TopLevel.Where(s => s.ShowOnHome).ToList();
-        var perSection = await lists.NewestPerSectionAsync([.. homeSections.Select(s => s.Id)], PerSection, ct);
+        var perSection = StoryLists.Pick(cards, sectionIds).GroupBy(c => c.TopSectionId).ToDictionary(g => g.Key, g => (IReadOnlyList<StoryCard>)[.. g]);
         Blocks = [.. homeSections
             .Select(s => new SectionBlock(s, perSection.GetValueOrDefault(s.Id) ?? []))
             .Where(b => b.Stories.Count > 0)];
@@ -38,5 +48,6 @@ public sealed class IndexModel(StoryLists lists, Discovery.PopularStories popula
         Head.Feeds.Add(FeedLink.For(Settings.PublicationName, "/"));
         Head.StructuredData.Add(StructuredData.Serialize(StructuredData.WebSite(Ld)));
         Head.StructuredData.Add(StructuredData.Serialize(StructuredData.Organization(Ld)));
+        CacheAs([ContentKeys.Home, ContentKeys.Latest, .. Blocks.Select(b => ContentKeys.Section(b.Section.Id))]);
     }
 }

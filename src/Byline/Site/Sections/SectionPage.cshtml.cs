@@ -1,4 +1,5 @@
 using Byline.Distribution;
+using Byline.Publishing;
 using Byline.Site.Chrome;
 using Byline.Site.Stories;
 using Microsoft.AspNetCore.Mvc;
@@ -68,6 +69,7 @@ public sealed class SectionPageModel(SectionResolver resolver, StoryLists lists,
         crumbs.Add(new(target.Name, target.Url));
         Head.StructuredData.Add(StructuredData.Serialize(StructuredData.CollectionPage(Ld, CanonicalPath, Title, Description, Stories.Stories.Select(s => s.Url))));
         Head.StructuredData.Add(StructuredData.Serialize(StructuredData.Breadcrumbs(Ld, crumbs)));
+        CacheAs([ContentKeys.Section(target.Id)]);
         return Page();
     }
 }

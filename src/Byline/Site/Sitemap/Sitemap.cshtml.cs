@@ -1,4 +1,5 @@
 using Byline.Distribution;
+using Byline.Publishing;
 using Byline.Site.Stories;
 
 namespace Byline.Site.Sitemap;
@@ -17,5 +18,6 @@ public sealed class SitemapModel(StoryLists lists, TimeProvider clock) : SitePag
         CanonicalPath = "/sitemap";
         Head.StructuredData.Add(StructuredData.Serialize(StructuredData.WebPage(Ld, "WebPage", CanonicalPath, Title, Description)));
         Head.StructuredData.Add(StructuredData.Serialize(StructuredData.Breadcrumbs(Ld, [new("Home", "/"), new("Sitemap", CanonicalPath)])));
+        CacheAs([ContentKeys.Sitemaps, ContentKeys.Latest]);
     }
 }

@@ -1,3 +1,4 @@
+using Byline.Publishing;
 using Byline.Content;
 using Byline.Distribution;
 using Byline.Storage;
@@ -29,6 +30,7 @@ public sealed class StaticPageModel(BylineDb db) : SitePageModel
         CanonicalPath = "/" + slug;
         Head.StructuredData.Add(StructuredData.Serialize(StructuredData.WebPage(Ld, slug switch { "about" => "AboutPage", "contact" => "ContactPage", _ => "WebPage" }, CanonicalPath, page.Title, Description)));
         Head.StructuredData.Add(StructuredData.Serialize(StructuredData.Breadcrumbs(Ld, [new("Home", "/"), new(page.Title, CanonicalPath)])));
+        CacheAs([ContentKeys.Page(slug)]);
         return Page();
     }
 }

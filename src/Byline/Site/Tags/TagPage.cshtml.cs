@@ -1,3 +1,4 @@
+using Byline.Publishing;
 using Byline.Content;
 using Byline.Distribution;
 using Byline.Site.Chrome;
@@ -47,6 +48,7 @@ public sealed class TagPageModel(BylineDb db, StoryLists lists, TimeProvider clo
         Head.Feeds.Add(FeedLink.For(tag.Name, BasePath));
         Head.StructuredData.Add(StructuredData.Serialize(StructuredData.CollectionPage(Ld, CanonicalPath, Title, Description, Stories.Stories.Select(s => s.Url))));
         Head.StructuredData.Add(StructuredData.Serialize(StructuredData.Breadcrumbs(Ld, [new("Home", "/"), new(tag.Name, BasePath)])));
+        CacheAs([ContentKeys.Tag(tag.Id)]);
         return Page();
     }
 }

@@ -1,0 +1,38 @@
+# bench/caching-lib.sh — pieces shared by the caching benchmarks (sourced after lib.sh).
+
+# db_vars <sqlite file | postgres connection string> — extra env for start_site pointing at that database.
+db_vars() {
+  case "$1" in
+    Host=*|host=*) echo "Byline__Database__Provider=Postgres"; echo "ConnectionStrings__Byline=$1" ;;
+    *) echo "ConnectionStrings__Byline=Data Source=$1" ;;
+  esac
+}
+
+db_label() { case "$1" in Host=*|host=*) echo postgres ;; *) echo sqlite ;; esac; }
+
+# wrk_run <name> <url> <out file> [wrk args...] — one measurement; prints "req/s p50 p99" (ms).
+wrk_run() {
+  local name="$1" url="$2" out="$3"; shift 3
+  wrk --latency "$@" "$url" >"$out" 2>&1 || true
+  local rps p50 p99 errs
+  rps="$(awk '/Requests\/sec/{print $2}' "$out")"
+  p50="$(awk '$1=="50%"{print $2}' "$out")"
+  p99="$(awk '$1=="99%"{print $2}' "$out")"
+  errs="$(awk '/Non-2xx|Socket errors/{printf "%s ", $0}' "$out")"
+  echo "$name|${rps:-0}|$(to_ms "$p50")|$(to_ms "$p99")|${errs:-none}"
+}
+
+to_ms() {  # wrk prints 812.00us / 1.23ms / 1.02s
+  awk -v v="$1" 'BEGIN{ if (v ~ /us$/) { sub(/us$/,"",v); printf "%.2f", v/1000 }
+    else if (v ~ /ms$/) { sub(/ms$/,"",v); printf "%.2f", v }
+    else if (v ~ /s$/) { sub(/s$/,"",v); printf "%.2f", v*1000 } else print "?" }'
+}
+
+# rss_watch <pid> <file> — samples the process's resident set every 0.5 s into <file> (max kB on the last line).
+rss_watch() {
+  local pid="$1" file="$2"
+  ( max=0; while kill -0 "$pid" 2>/dev/null; do
+      r="$(awk '/^VmRSS/{print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)"; [ "${r:-0}" -gt "$max" ] && max="$r"
+      echo "$max" >"$file"; sleep 0.5; done ) &
+  STARTED_PIDS+=("$!")
+}

@@ -1,0 +1,79 @@
+using Microsoft.Extensions.Primitives;
+
+namespace Byline.Caching;
+
+/// <summary>The negotiated content coding of a response.</summary>
+public enum Coding
+{
+    Identity,
+    Gzip,
+    Brotli,
+}
+
+/// <summary>
+/// One stored response: the identity bytes and their gzip and Brotli copies, made once when the page
+/// rendered, with the headers to replay and the content keys it shows.
+/// </summary>
+public sealed class CacheEntry
+{
+    public CacheEntry(string key, byte[] identity, byte[] gzip, byte[] brotli, string etagBase,
+        KeyValuePair<string, StringValues>[] headers, IReadOnlyCollection<string> hard, IReadOnlyCollection<string> soft, long freshUntil)
+    {
+        Key = key;
+        Identity = identity;
+        Gzip = gzip;
+        Brotli = brotli;
+        EtagBase = etagBase;
+        Headers = headers;
+        HardTags = [.. hard];
+        SoftTags = [.. soft];
+        // Stable order: a CDN and a reader of the header see the same list for the same page.
+        SurrogateKey = string.Join(' ', HardTags.Concat(SoftTags).Order(StringComparer.Ordinal));
+        FreshUntil = freshUntil;
+        ETags = [$"\"{etagBase}\"", $"\"{etagBase}-gz\"", $"\"{etagBase}-br\""];
+        Lengths = [identity.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            gzip.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            brotli.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        Size = identity.Length + gzip.Length + brotli.Length + 512 + key.Length * 2 + SurrogateKey.Length * 2;
+    }
+
+    public string Key { get; }
+    public byte[] Identity { get; }
+    public byte[] Gzip { get; }
+    public byte[] Brotli { get; }
+
+    /// <summary>A hash of the identity bytes; each coding's strong ETag is this plus a suffix.</summary>
+    public string EtagBase { get; }
+
+    /// <summary>ETag per <see cref="Coding"/>, quoted.</summary>
+    public string[] ETags { get; }
+
+    public string[] Lengths { get; }
+
+    /// <summary>Headers the page set (Content-Type and the like), replayed on every hit.</summary>
+    public KeyValuePair<string, StringValues>[] Headers { get; }
+
+    public string[] HardTags { get; }
+    public string[] SoftTags { get; }
+    public string SurrogateKey { get; }
+
+    /// <summary><see cref="Environment.TickCount64"/> until which the entry is fresh.</summary>
+    public long FreshUntil { get; }
+
+    public long Size { get; }
+
+    /// <summary>Set when a soft key changed: served once more while a request re-renders.</summary>
+    public volatile bool Stale;
+
+    /// <summary>Last hit, in <see cref="Environment.TickCount64"/>; the trim drops the least recent first.</summary>
+    public long LastUsed;
+
+    public bool IsFresh(long now) => !Stale && now < FreshUntil;
+
+    public byte[] Body(Coding coding) => coding switch
+    {
+        Coding.Brotli => Brotli,
+        Coding.Gzip => Gzip,
+        _ => Identity,
+    };
+}

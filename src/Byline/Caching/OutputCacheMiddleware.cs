@@ -1,0 +1,327 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
+
+namespace Byline.Caching;
+
+/// <summary>
+/// Serves reader pages, feeds and sitemaps from <see cref="OutputCacheStore"/>. A hit writes stored,
+/// already compressed bytes: no routing, no rendering, no compression. A miss renders once (others
+/// asking for the same page wait for that render, or get the stale copy meanwhile), compresses the
+/// result into gzip and Brotli, and stores it with the content keys the page declared.
+/// </summary>
+public sealed class OutputCacheMiddleware(RequestDelegate next, OutputCacheStore store, IOptionsMonitor<CacheOptions> options)
+{
+    /// <summary>Headers the middleware owns or that must never be replayed to another reader.</summary>
+    private static readonly HashSet<string> NotStored = new(StringComparer.OrdinalIgnoreCase)
+    {
+        HeaderNames.Date, HeaderNames.Server, HeaderNames.ContentLength, HeaderNames.TransferEncoding, HeaderNames.SetCookie,
+        HeaderNames.CacheControl, HeaderNames.ETag, HeaderNames.Vary, HeaderNames.ContentEncoding, HeaderNames.Connection,
+        HeaderNames.KeepAlive, CacheHeaders.XCache, CacheHeaders.SurrogateKey,
+    };
+
+    private static readonly StringValues VaryValue = new(HeaderNames.AcceptEncoding);
+    private static readonly StringValues[] Codings = [StringValues.Empty, new("gzip"), new("br")];
+    private static readonly StringValues Hit = new("HIT");
+    private static readonly StringValues Miss = new("MISS");
+    private static readonly StringValues Stale = new("STALE");
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var opts = options.CurrentValue;
+        if (!opts.Enabled || !IsEligible(context.Request, opts))
+        {
+            await next(context);
+            return;
+        }
+        var key = KeyOf(context.Request);
+        var coding = Negotiate(context.Request.Headers.AcceptEncoding);
+        var now = Environment.TickCount64;
+        var entry = store.Get(key);
+        if (entry is not null && entry.IsFresh(now))
+        {
+            entry.LastUsed = now;
+            store.CountHit();
+            await ServeAsync(context, entry, coding, Hit, opts);
+            return;
+        }
+        if (store.TryBeginRender(key, out var flight))
+        {
+            await RenderAsync(context, key, coding, opts);
+            return;
+        }
+        if (entry is not null)
+        {
+            // Someone is already re-rendering this page: the previous copy is good enough for now.
+            store.CountStale();
+            await ServeAsync(context, entry, coding, Stale, opts);
+            return;
+        }
+        var rendered = await flight.WaitAsync(context.RequestAborted);
+        if (rendered is not null)
+        {
+            store.CountHit();
+            await ServeAsync(context, rendered, coding, Hit, opts);
+            return;
+        }
+        // The render turned out not cacheable (a 404, a redirect, a cookie): answer this one ourselves.
+        await next(context);
+    }
+
+    private async Task RenderAsync(HttpContext context, string key, Coding coding, CacheOptions opts)
+    {
+        var generation = store.Generation;
+        var tags = new CacheTags();
+        context.Features.Set(tags);
+        var original = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
+        var capture = new CaptureStream(original.Stream, opts.MaxEntryBytes);
+        var captureFeature = new StreamResponseBodyFeature(capture, original);
+        CacheEntry? entry = null;
+        try
+        {
+            context.Features.Set<IHttpResponseBodyFeature>(captureFeature);
+            await next(context);
+            // Flushes what a writer of the PipeWriter still holds into the capture.
+            await captureFeature.CompleteAsync();
+            entry = Build(context, key, capture, tags, opts);
+            if (entry is not null)
+            {
+                store.TryStore(entry, generation);
+            }
+            else
+            {
+                store.Remove(key);
+            }
+        }
+        finally
+        {
+            context.Features.Set(original);
+            store.EndRender(key, entry);
+        }
+        if (entry is not null)
+        {
+            await ServeAsync(context, entry, coding, Miss, opts);
+            return;
+        }
+        var body = capture.Captured;
+        if (!capture.Overflowed && body.Count > 0)
+        {
+            context.Response.ContentLength ??= body.Count;
+            await original.Stream.WriteAsync(body.AsMemory(), context.RequestAborted);
+        }
+    }
+
+    private static CacheEntry? Build(HttpContext context, string key, CaptureStream capture, CacheTags tags, CacheOptions opts)
+    {
+        var response = context.Response;
+        if (tags.IsEmpty || capture.Overflowed || response.StatusCode != StatusCodes.Status200OK || context.RequestAborted.IsCancellationRequested
+            || response.Headers.ContainsKey(HeaderNames.SetCookie) || response.Headers.ContainsKey(HeaderNames.ContentEncoding)
+            || string.IsNullOrEmpty(response.ContentType))
+        {
+            return null;
+        }
+        var cacheControl = response.Headers.CacheControl.ToString();
+        if (cacheControl.Contains("no-store", StringComparison.OrdinalIgnoreCase) || cacheControl.Contains("private", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+        var vary = response.Headers.Vary.ToString();
+        if (vary.Length > 0 && !string.Equals(vary, HeaderNames.AcceptEncoding, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+        var identity = capture.Captured.AsSpan().ToArray();
+        var headers = response.Headers.Where(h => !NotStored.Contains(h.Key)).ToArray();
+        return new CacheEntry(key, identity, Gzip(identity), Brotli(identity, opts.BrotliQuality), EtagOf(identity), headers,
+            tags.Hard, tags.Soft, Environment.TickCount64 + (long)opts.Lifetime.TotalMilliseconds);
+    }
+
+    private static Task ServeAsync(HttpContext context, CacheEntry entry, Coding coding, StringValues state, CacheOptions opts)
+    {
+        var response = context.Response;
+        var headers = response.Headers;
+        foreach (var (name, value) in entry.Headers)
+        {
+            headers[name] = value;
+        }
+        headers.Vary = VaryValue;
+        headers.CacheControl = opts.CacheControl;
+        headers.ETag = entry.ETags[(int)coding];
+        headers[CacheHeaders.SurrogateKey] = entry.SurrogateKey;
+        if (opts.DebugHeader)
+        {
+            headers[CacheHeaders.XCache] = state;
+        }
+        if (Matches(context.Request.Headers.IfNoneMatch, entry))
+        {
+            headers.Remove(HeaderNames.ContentType);
+            response.StatusCode = StatusCodes.Status304NotModified;
+            return Task.CompletedTask;
+        }
+        response.StatusCode = StatusCodes.Status200OK;
+        if (coding != Coding.Identity)
+        {
+            headers.ContentEncoding = Codings[(int)coding];
+        }
+        var body = entry.Body(coding);
+        headers.ContentLength = body.Length;
+        if (HttpMethods.IsHead(context.Request.Method))
+        {
+            return Task.CompletedTask;
+        }
+        return response.Body.WriteAsync(body, context.RequestAborted).AsTask();
+    }
+
+    /// <summary>If-None-Match uses the weak comparison: any coding's tag of the same bytes (or *) matches.</summary>
+    internal static bool Matches(StringValues ifNoneMatch, CacheEntry entry)
+    {
+        if (StringValues.IsNullOrEmpty(ifNoneMatch))
+        {
+            return false;
+        }
+        foreach (var header in ifNoneMatch)
+        {
+            foreach (var raw in (header ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (raw == "*")
+                {
+                    return true;
+                }
+                var tag = raw.StartsWith("W/", StringComparison.Ordinal) ? raw[2..] : raw;
+                if (Array.IndexOf(entry.ETags, tag) >= 0)
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    internal static bool IsEligible(HttpRequest request, CacheOptions opts)
+    {
+        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method))
+        {
+            return false;
+        }
+        if (request.Headers.ContainsKey(HeaderNames.Authorization))
+        {
+            return false;
+        }
+        var path = request.Path.Value ?? "/";
+        foreach (var prefix in opts.BypassPrefixes)
+        {
+            if (path.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
+                && (path.Length == prefix.Length || path[prefix.Length] == '/'))
+            {
+                return false;
+            }
+        }
+        // Static files (site.css, favicon.ico) have their own headers; feeds, sitemaps and robots.txt are ours.
+        var last = path.AsSpan(path.LastIndexOf('/') + 1);
+        if (last.Contains('.') && !last.EndsWith(".xml", StringComparison.OrdinalIgnoreCase) && !last.EndsWith(".txt", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+        if (request.Headers.ContainsKey(HeaderNames.Cookie))
+        {
+            foreach (var name in request.Cookies.Keys)
+            {
+                foreach (var prefix in opts.AuthCookiePrefixes)
+                {
+                    if (name.StartsWith(prefix, StringComparison.Ordinal))
+                    {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Scheme and host are part of the key: pages carry absolute canonical links built from them.</summary>
+    internal static string KeyOf(HttpRequest request) =>
+        string.Concat(request.Scheme, "://", request.Host.Value, request.PathBase.Value, request.Path.Value, request.QueryString.Value);
+
+    /// <summary>Brotli when accepted, else gzip, else identity; a coding with q=0 is refused.</summary>
+    internal static Coding Negotiate(StringValues acceptEncoding)
+    {
+        var br = false;
+        var gzip = false;
+        foreach (var header in acceptEncoding)
+        {
+            if (header is null)
+            {
+                continue;
+            }
+            foreach (var range in header.AsSpan().Split(','))
+            {
+                var item = header.AsSpan(range).Trim();
+                var semi = item.IndexOf(';');
+                var name = (semi < 0 ? item : item[..semi]).Trim();
+                var accepted = semi < 0 || !IsZeroQuality(item[(semi + 1)..]);
+                if (name.Equals("br", StringComparison.OrdinalIgnoreCase))
+                {
+                    br = accepted;
+                }
+                else if (name.Equals("gzip", StringComparison.OrdinalIgnoreCase))
+                {
+                    gzip = accepted;
+                }
+                else if (name.SequenceEqual("*"))
+                {
+                    br = gzip = accepted;
+                }
+            }
+        }
+        return br ? Coding.Brotli : gzip ? Coding.Gzip : Coding.Identity;
+    }
+
+    private static bool IsZeroQuality(ReadOnlySpan<char> parameters)
+    {
+        var p = parameters.Trim();
+        if (!p.StartsWith("q=", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+        return double.TryParse(p[2..], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var q) && q <= 0;
+    }
+
+    private static byte[] Gzip(byte[] data)
+    {
+        using var output = new MemoryStream(data.Length / 3 + 64);
+        using (var gz = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            gz.Write(data);
+        }
+        return output.ToArray();
+    }
+
+    private static byte[] Brotli(byte[] data, int quality)
+    {
+        var buffer = new byte[BrotliEncoder.GetMaxCompressedLength(data.Length)];
+        return BrotliEncoder.TryCompress(data, buffer, out var written, Math.Clamp(quality, 0, 11), 22)
+            ? buffer.AsSpan(0, written).ToArray()
+            : throw new InvalidOperationException("Brotli could not compress a page into its maximum size.");
+    }
+
+    private static string EtagOf(byte[] identity)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(identity, hash);
+        return Base64Url.EncodeToString(hash[..16]);
+    }
+}
+
+public static class CacheHeaders
+{
+    /// <summary>HIT (stored bytes), MISS (this request rendered), STALE (an old copy while another request re-renders).</summary>
+    public const string XCache = "X-Cache";
+
+    /// <summary>The content keys of the response, space-separated, for a CDN to purge by.</summary>
+    public const string SurrogateKey = "Surrogate-Key";
+}

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
@@ -79,20 +80,36 @@ public static class StorageExtensions
     }
 }
 
-/// <summary>Per-connection SQLite settings: WAL makes NORMAL sync safe and much faster for writes.</summary>
+/// <summary>
+/// Per-connection SQLite settings: WAL makes NORMAL sync safe and much faster for writes. The pool
+/// hands the same native connection out again and again, so each is configured once, not on every
+/// open (EF opens and closes the connection around each query).
+/// </summary>
 internal sealed class SqlitePragmas : DbConnectionInterceptor
 {
+    private const string Pragmas = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA cache_size=-20000;";
+    private static readonly ConditionalWeakTable<object, object> Configured = [];
+
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA cache_size=-20000;";
-        cmd.ExecuteNonQuery();
+        if (FirstOpen(connection))
+        {
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = Pragmas;
+            cmd.ExecuteNonQuery();
+        }
     }
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA cache_size=-20000;";
-        await cmd.ExecuteNonQueryAsync(cancellationToken);
+        if (FirstOpen(connection))
+        {
+            await using var cmd = connection.CreateCommand();
+            cmd.CommandText = Pragmas;
+            await cmd.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
+
+    private static bool FirstOpen(DbConnection connection) =>
+        connection is not Microsoft.Data.Sqlite.SqliteConnection { Handle: { } handle } || Configured.TryAdd(handle, handle);
 }

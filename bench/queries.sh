@@ -23,7 +23,7 @@ LOGF="$QD/site.log"
 # The simple console formatter, one line per entry, so that counting lines counts commands.
 start_site "$PORT" "$DB" "$LOGF" \
   "Logging__LogLevel__Microsoft.EntityFrameworkCore.Database.Command=Information" \
-  "Logging__Console__FormatterOptions__SingleLine=true"
+  "Logging__Console__FormatterOptions__SingleLine=true" Byline__Cache__Enabled=false
 BASE="http://127.0.0.1:$PORT"
 ARTICLE_PATH="${ARTICLE_PATH:-$(first_article_path "$BASE" || true)}"
 [ -n "$ARTICLE_PATH" ] || die "no article link found on $BASE/"

@@ -26,7 +26,8 @@ RUN="$WORK/runs/$TS"; mkdir -p "$RUN"
 
 build_app
 ensure_db
-start_site "$PORT" "$DB" "$RUN/site.log"
+# The uncached path: every request runs the page handler, its queries and Razor (bench/cache-vs-nginx.sh measures hits).
+start_site "$PORT" "$DB" "$RUN/site.log" Byline__Cache__Enabled=false
 BASE="http://127.0.0.1:$PORT"
 
 ARTICLE_PATH="${ARTICLE_PATH:-$(first_article_path "$BASE" || true)}"

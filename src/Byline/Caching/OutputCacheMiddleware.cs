@@ -157,7 +157,7 @@ public sealed class OutputCacheMiddleware(RequestDelegate next, OutputCacheStore
         {
             headers[CacheHeaders.XCache] = state;
         }
-        if (Matches(context.Request.Headers.IfNoneMatch, entry))
+        if (Matches(context.Request.Headers.IfNoneMatch, entry) || NotModifiedSince(context.Request.Headers, entry))
         {
             headers.Remove(HeaderNames.ContentType);
             response.StatusCode = StatusCodes.Status304NotModified;
@@ -175,6 +175,23 @@ public sealed class OutputCacheMiddleware(RequestDelegate next, OutputCacheStore
             return Task.CompletedTask;
         }
         return response.Body.WriteAsync(body, context.RequestAborted).AsTask();
+    }
+
+    /// <summary>
+    /// If-Modified-Since counts only without If-None-Match (RFC 9110 §13.2.2), and only for responses
+    /// that named their own Last-Modified (feeds and sitemaps do; pages carry an ETag only).
+    /// </summary>
+    internal static bool NotModifiedSince(IHeaderDictionary request, CacheEntry entry)
+    {
+        if (!StringValues.IsNullOrEmpty(request.IfNoneMatch) || StringValues.IsNullOrEmpty(request.IfModifiedSince))
+        {
+            return false;
+        }
+        var lastModified = entry.Headers.FirstOrDefault(h => string.Equals(h.Key, HeaderNames.LastModified, StringComparison.OrdinalIgnoreCase)).Value;
+        return !StringValues.IsNullOrEmpty(lastModified)
+            && DateTimeOffset.TryParse(lastModified, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var modified)
+            && DateTimeOffset.TryParse(request.IfModifiedSince, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var since)
+            && modified <= since;
     }
 
     /// <summary>If-None-Match uses the weak comparison: any coding's tag of the same bytes (or *) matches.</summary>

@@ -14,8 +14,6 @@ internal static class DemoSite
         }
         // Editors keep the bar short: the lesser sections stay in the Sections drawer.
         nav = [.. nav.Take(8)];
-        nav.Add(new MenuItem("Video Shows", "/shows",
-            [.. DemoCatalog.Shows.Take(5).Select(s => new MenuItem(s.Name, $"/shows/{s.Slug}"))]));
 
         static LinkItem TagLink(string name) => new(name, $"/tag/{Slugs.From(name)}");
 
@@ -26,14 +24,16 @@ internal static class DemoSite
             Navigation = nav,
             TopicHub = TagLink(DemoCatalog.Events[0]),
             TrendingTopics = [.. DemoCatalog.Trending.Select(TagLink)],
-            Shows = [.. DemoCatalog.Shows.Select(s => new LinkItem(s.Name, $"/shows/{s.Slug}")), new LinkItem("Live TV", "/live-tv")],
+            // Shows and Live TV get their menu, drawer and footer links when those formats exist;
+            // until then the demo links only to pages Byline serves.
+            Shows = [],
             Events = [.. DemoCatalog.Events.Select(TagLink)],
             FooterGroups =
             [
                 new LinkGroup("Quick links",
                 [
-                    new("Latest News", "/"), new("Short News", "/short-news"), new("Photo Stories", "/photos"),
-                    new("Web Stories", "/web-stories"), new("Live TV", "/live-tv"), new("Newsletters", "/newsletter"),
+                    new("Latest News", "/"), new("Opinion", "/news/opinion"), new("Newsletters", "/newsletter"),
+                    new("Membership", "/membership"), new("Advertise", "/advertise"), new("Sitemap", "/sitemap"),
                 ]),
                 new LinkGroup("Most searched categories",
                 [
@@ -54,6 +54,32 @@ internal static class DemoSite
 
     public static readonly (string Slug, string Title, string Markdown)[] Pages =
     [
+        ("newsletter", "Newsletters", """
+            Our newsletters bring the day's essential journalism to your inbox, chosen and written by our editors rather than by an algorithm.
+
+            ## What we send
+
+            - **The Morning Edition**, every day at 7 am: the stories that matter before your day begins.
+            - **Markets at Close**, on trading days: what moved, and why, in five minutes.
+            - **The Weekend Read**, on Saturdays: our longest and most considered pieces of the week.
+
+            ## How to subscribe
+
+            Write to newsletters@byline.example with the names of the newsletters you would like. Every issue carries a one-click unsubscribe link, and we never share your address.
+            """),
+        ("membership", "Membership", """
+            Byline Times members keep our reporting independent and free for everyone to read.
+
+            ## What members get
+
+            - An early look at our investigations before they are published.
+            - A monthly call with our editors.
+            - Our thanks, in print, once a year.
+
+            ## How to join
+
+            Write to members@byline.example and we will send you the ways to contribute, from one rupee a day. You can stop at any time.
+            """),
         ("about", "About us", """
             The Byline Times is an independent news publication. We report on politics, business, sport, science, culture and the life of our cities, and we publish around the clock.
 

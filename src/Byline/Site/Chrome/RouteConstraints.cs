@@ -27,6 +27,8 @@ public static class StaticPageSlugs
         ["cookies"] = "Cookies",
         ["terms"] = "Terms",
         ["advertise"] = "Advertise",
+        ["newsletter"] = "Newsletters",
+        ["membership"] = "Membership",
     };
 
     public static readonly string[] Order = ["about", "contact", "privacy", "cookies", "terms", "advertise"];

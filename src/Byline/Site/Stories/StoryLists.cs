@@ -17,21 +17,8 @@ public sealed record StoryPage(IReadOnlyList<StoryCard> Stories, Paging Paging, 
 /// list's index (the skipped rows cost index entries, never row data), then loads the cards for
 /// those ids in one query.
 /// </summary>
-public sealed class StoryLists(BylineDb db, StoryIdCache idCache)
+public sealed class StoryLists(BylineDb db)
 {
-    // The two id lists every article page and the home page read: compiled once, since EF's own
-    // per-query work is most of what such a sub-millisecond index read costs.
-    private static readonly Func<BylineDb, int, IAsyncEnumerable<int>> NewestIds =
-        EF.CompileAsyncQuery((BylineDb db, int count) => db.Articles.Where(a => a.Status == ArticleStatus.Published)
-            .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id).Take(count));
-
-    private static readonly Func<BylineDb, int, IAsyncEnumerable<int>> TopIds =
-        EF.CompileAsyncQuery((BylineDb db, int count) => db.CuratedItems
-            .Where(c => c.List == "top" && c.Article!.Status == ArticleStatus.Published)
-            .OrderBy(c => c.Position).ThenBy(c => c.Id)
-            .Select(c => c.ArticleId)
-            .Take(count));
-
     public Task<StoryPage> SectionPageAsync(int topSectionId, Paging paging, CancellationToken ct) =>
         PageAsync(Published().Where(a => a.TopSectionId == topSectionId)
             .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id), paging, ct);
@@ -59,11 +46,16 @@ public sealed class StoryLists(BylineDb db, StoryIdCache idCache)
 
     /// <summary>Ids of the newest stories, from the latest-stories index.</summary>
     public Task<List<int>> LatestIdsAsync(int count, CancellationToken ct) =>
-        idCache.GetAsync("latest", count, c => ToListAsync(NewestIds(db, count), c), ct);
+        Published().OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id).Take(count).ToListAsync(ct);
 
     /// <summary>Ids of the editors' Top Stories in their order (empty when nothing is curated).</summary>
     public Task<List<int>> TopStoryIdsAsync(int count, CancellationToken ct) =>
-        idCache.GetAsync("top", count, c => ToListAsync(TopIds(db, count), c), ct);
+        db.CuratedItems
+            .Where(c => c.List == "top" && c.Article!.Status == ArticleStatus.Published)
+            .OrderBy(c => c.Position).ThenBy(c => c.Id)
+            .Select(c => c.ArticleId)
+            .Take(count)
+            .ToListAsync(ct);
 
     /// <summary>Cards of several lists in one query: each list then picks its own ids, in its own order.</summary>
     public async Task<IReadOnlyDictionary<int, StoryCard>> CardsByIdAsync(IEnumerable<int> ids, CancellationToken ct) =>
@@ -113,16 +105,6 @@ public sealed class StoryLists(BylineDb db, StoryIdCache idCache)
             ids.RemoveAt(ids.Count - 1);
         }
         return new StoryPage(await CardsAsync(ids, ct), paging, hasNext);
-    }
-
-    private static async Task<List<int>> ToListAsync(IAsyncEnumerable<int> ids, CancellationToken ct)
-    {
-        var list = new List<int>();
-        await foreach (var id in ids.WithCancellation(ct))
-        {
-            list.Add(id);
-        }
-        return list;
     }
 
     private IQueryable<Article> Published() => db.Articles.Where(a => a.Status == ArticleStatus.Published);

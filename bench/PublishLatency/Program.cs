@@ -40,16 +40,9 @@ await using var app = builder.Build();
 app.UseByline();
 await app.StartAsync();
 
+// The site runs in this process: wait on its own readiness signal (bounded), not by polling /healthz.
+await app.Services.GetRequiredService<Readiness>().WhenReady.WaitAsync(TimeSpan.FromMinutes(5));
 using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-while (true)
-{
-    using var health = await http.GetAsync(new Uri("/healthz", UriKind.Relative));
-    if (health.IsSuccessStatusCode)
-    {
-        break;
-    }
-    await Task.Delay(100);
-}
 
 int storyId;
 string original;

@@ -5,7 +5,6 @@ using Byline.Site.Chrome;
 using Byline.Site.Stories;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.OutputCaching;
 
 namespace Byline.Site.Articles;
 
@@ -45,11 +44,8 @@ public sealed class ArticlePageModel(ArticleQuery query, StoryLists lists, SiteC
             id = p;
             IsPreview = true;
             NoIndex = true;
+            // Byline's output cache never stores /newsroom paths nor no-store responses.
             Response.Headers.CacheControl = "no-store";
-            if (HttpContext.Features.Get<IOutputCacheFeature>() is { } cache)
-            {
-                cache.Context.AllowCacheStorage = false;
-            }
         }
         else if (!Slugs.TryParseArticleKey(key, out _, out id))
         {

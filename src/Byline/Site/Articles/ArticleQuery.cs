@@ -21,7 +21,11 @@ public sealed record ArticleRow(
     ArticleStatus Status,
     DateTime? PublishedAt,
     DateTime? UpdatedAt,
-    LeadFigure? Lead);
+    LeadFigure? Lead,
+    StoryFormat Format = StoryFormat.Article,
+    string? FormatData = null,
+    int? LinkedArticleId = null,
+    int? ShowId = null);
 
 public sealed record ArticleAuthorLink(int Id, string Name, string Slug, bool IsDesk);
 
@@ -54,8 +58,16 @@ public sealed class ArticleQuery(BylineDb db)
                     a.LeadImage.Height,
                     a.LeadImageAlt ?? a.LeadImage.Alt,
                     a.LeadImageCaption ?? a.LeadImage.Caption,
-                    a.LeadImageCredit ?? a.LeadImage.Credit)))
+                    a.LeadImageCredit ?? a.LeadImage.Credit),
+            a.Format,
+            a.FormatData,
+            a.LinkedArticleId,
+            a.ShowId))
         .FirstOrDefaultAsync(ct);
+
+    /// <summary>An episode's show slug, for its address.</summary>
+    public Task<string?> ShowSlugAsync(int showId, CancellationToken ct) =>
+        db.Shows.Where(s => s.Id == showId).Select(s => s.Slug).FirstOrDefaultAsync(ct);
 
     public async Task<IReadOnlyList<ArticleAuthorLink>> AuthorsAsync(int id, CancellationToken ct) =>
         await db.ArticleAuthors.Where(x => x.ArticleId == id)

@@ -20,11 +20,11 @@ public sealed record StoryPage(IReadOnlyList<StoryCard> Stories, Paging Paging, 
 public sealed class StoryLists(BylineDb db)
 {
     public Task<StoryPage> SectionPageAsync(int topSectionId, Paging paging, CancellationToken ct) =>
-        PageAsync(Published().Where(a => a.TopSectionId == topSectionId)
+        PageAsync(Listed().Where(a => a.TopSectionId == topSectionId)
             .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id), paging, ct);
 
     public Task<StoryPage> SubSectionPageAsync(int sectionId, Paging paging, CancellationToken ct) =>
-        PageAsync(Published().Where(a => a.SectionId == sectionId)
+        PageAsync(Listed().Where(a => a.SectionId == sectionId)
             .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id), paging, ct);
 
     public Task<StoryPage> TagPageAsync(int tagId, Paging paging, CancellationToken ct) =>
@@ -41,12 +41,12 @@ public sealed class StoryLists(BylineDb db)
     /// published row — 12 s at a million stories; the ids alone always take the covering index.
     /// </summary>
     public async Task<IReadOnlyList<StoryCard>> LatestAsync(int count, CancellationToken ct) =>
-        await CardsAsync(await Published().OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id)
+        await CardsAsync(await Listed().OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id)
             .Select(a => a.Id).Take(count).ToListAsync(ct), ct);
 
     /// <summary>Ids of the newest stories, from the latest-stories index.</summary>
     public Task<List<int>> LatestIdsAsync(int count, CancellationToken ct) =>
-        Published().OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id).Take(count).ToListAsync(ct);
+        Listed().OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id).Take(count).ToListAsync(ct);
 
     /// <summary>Ids of the editors' Top Stories in their order (empty when nothing is curated).</summary>
     public Task<List<int>> TopStoryIdsAsync(int count, CancellationToken ct) =>
@@ -75,7 +75,7 @@ public sealed class StoryLists(BylineDb db)
         IQueryable<int>? ids = null;
         foreach (var sectionId in topSectionIds)
         {
-            var part = Published().Where(a => a.TopSectionId == sectionId)
+            var part = Listed().Where(a => a.TopSectionId == sectionId)
                 .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id).Take(each);
             ids = ids is null ? part : ids.Concat(part);
         }
@@ -108,6 +108,9 @@ public sealed class StoryLists(BylineDb db)
     }
 
     private IQueryable<Article> Published() => db.Articles.Where(a => a.Status == ArticleStatus.Published);
+
+    /// <summary>Published stories of the formats that appear in story lists (not shorts, episodes, web stories, hubs).</summary>
+    private IQueryable<Article> Listed() => db.Articles.Where(a => a.Status == ArticleStatus.Published && a.Format < StoryFormats.FirstUnlisted);
 
     private IQueryable<CardRow> Cards(IQueryable<Article> articles) => articles.Select(a => new CardRow(
         a.Id,

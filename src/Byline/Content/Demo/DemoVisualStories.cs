@@ -171,7 +171,8 @@ internal sealed class DemoVisualStories(BylineDb db, MediaStore media, Search.IS
                 Text: $"{gallery.Subjects[i % gallery.Subjects.Length]} {gallery.Places[(i + g) % gallery.Places.Length]}.",
                 Credit: Credits[(g + i / 4) % Credits.Length],
                 Alt: $"{gallery.Subjects[i % gallery.Subjects.Length]} (an abstract illustration standing in for a photograph)")).ToList();
-            var published = now.AddHours(-(6 + g * 19)).AddMinutes(-rng.Next(50));
+            // Within the last day and a half, so each is on the first page of its section.
+            var published = now.AddHours(-(2 + g * 4)).AddMinutes(-rng.Next(50));
             added.Add(Story(StoryFormat.PhotoStory, gallery.Headline, gallery.Standfirst, gallery.Intro, section.Id, section.Top, slides[0].ImageId, slides, desk, published));
         }
         for (var t = 0; t < Tales.Length; t++)

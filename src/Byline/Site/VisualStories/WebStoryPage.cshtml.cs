@@ -45,10 +45,11 @@ public sealed class WebStoryPageModel(ArticleQuery query, SlideImages images) : 
             return NotFound();
         }
         var idText = id.ToString(CultureInfo.InvariantCulture);
-        if (story.Format != StoryFormat.WebStory)
+        if (story.Format != StoryFormat.WebStory && !IsPreview)
         {
-            // Another format under this address: the preview hands over to the article preview; readers get a 404.
-            return IsPreview ? Redirect($"/newsroom/stories/{idText}/preview") : NotFound();
+            // Another format under this address is not a web story. (The preview shows any story's
+            // pages, so an editor checking a story's slides as a web story is never refused.)
+            return NotFound();
         }
         var canonical = StoryFormats.Path(StoryFormat.WebStory, "", story.Slug, story.Id);
         if (!IsPreview && !string.Equals(Request.Path.Value, canonical, StringComparison.Ordinal))

@@ -94,6 +94,40 @@ public abstract class WebStoryPageTests(BylineApp app)
     }
 
     [DatabaseFact]
+    public async Task The_sitemaps_list_web_stories_and_photo_stories_at_their_own_addresses()
+    {
+        var (webId, _) = await WebStoryAsync(5);
+        var section = await app.Content.SectionAsync();
+        var photoId = await app.PublishAsync(VisualStoryKit.Input(section, StoryFormat.PhotoStory, VisualStoryKit.Slides(await app.ImagesAsync(1), "map")));
+        var webPath = await app.PathAsync(webId);
+        var photoPath = await app.PathAsync(photoId);
+
+        foreach (var sitemap in new[] { $"/sitemaps/articles-{webId / 50_000}.xml", "/news-sitemap.xml" })
+        {
+            using var response = await app.GetAsync(sitemap);
+            var xml = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{sitemap} answered {(int)response.StatusCode}");
+            Assert.Contains(webPath + "</loc>", xml, StringComparison.Ordinal);
+            Assert.Contains(photoPath + "</loc>", xml, StringComparison.Ordinal);
+        }
+    }
+
+    [DatabaseFact]
+    public async Task The_home_page_shows_a_strip_of_the_newest_web_stories()
+    {
+        await WebStoryAsync(5);
+
+        var home = await app.PageAsync("/");
+        var stream = await app.PageAsync("/web-stories");
+
+        var strip = home.One("section.web-stories-strip");
+        Assert.Equal("/web-stories", Html.PathOf(strip.One("h2 a").GetAttribute("href")));
+        var links = strip.LinkPaths("li.web-story-card a.story-link");
+        Assert.NotEmpty(links);
+        Assert.Equal(stream.LinkPaths("ol.web-story-list a.story-link").Take(links.Count), links);
+    }
+
+    [DatabaseFact]
     public async Task Unknown_ids_drafts_and_other_formats_under_web_stories_answer_404()
     {
         var section = await app.Content.SectionAsync();

@@ -88,6 +88,47 @@ public abstract class SearchTests(BylineApp app)
     }
 
     [DatabaseFact]
+    public async Task Date_filters_are_days_in_the_publications_time_zone()
+    {
+        if (app.Content.CurrentSettings.TimeZone != "Asia/Kolkata")
+        {
+            await app.Content.SettingsAsync(s => s with { TimeZone = "Asia/Kolkata" });
+        }
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Kolkata");
+        var word = DiscoveryTestKit.Word();
+        var section = await app.Content.SectionAsync();
+        // A local day a month ago: its midnight in Kolkata (UTC+05:30) is 18:30 UTC the day before.
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow, zone)).AddDays(-30);
+        var midnightUtc = TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue), zone);
+        var afterLocalMidnight = await app.PublishAsync(section, new StorySpec { Headline = $"{word} just after midnight", PublishedAt = midnightUtc.AddMinutes(10) });
+        var beforeLocalMidnight = await app.PublishAsync(section, new StorySpec { Headline = $"{word} just before midnight", PublishedAt = midnightUtc.AddMinutes(-10) });
+        // Both are on the same UTC day, so UTC days could not tell them apart.
+        Assert.Equal(afterLocalMidnight.PublishedAt!.Value.Date, beforeLocalMidnight.PublishedAt!.Value.Date);
+        var iso = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var previous = day.AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.Equal([afterLocalMidnight.Path], (await app.PageAsync($"/search?q={word}&from={iso}")).StoryLinks());
+        Assert.Equal([afterLocalMidnight.Path], (await app.PageAsync($"/search?q={word}&from={iso}&to={iso}")).StoryLinks());
+        Assert.Equal([beforeLocalMidnight.Path], (await app.PageAsync($"/search?q={word}&to={previous}")).StoryLinks());
+    }
+
+    [DatabaseTheory]
+    [InlineData("0001-01-01", "9999-12-31")]
+    [InlineData("9999-12-31", "0001-01-01")]
+    public async Task Dates_at_the_edge_of_the_calendar_are_a_results_page(string from, string to)
+    {
+        var word = DiscoveryTestKit.Word();
+        var section = await app.Content.SectionAsync();
+        var story = await app.PublishAsync(section, new StorySpec { Headline = $"{word} at the edge" });
+
+        using var response = await app.GetAsync($"/search?q={word}&from={from}&to={to}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync());
+        Assert.Equal(from.StartsWith("0001", StringComparison.Ordinal) ? [story.Path] : [], page.StoryLinks());
+    }
+
+    [DatabaseFact]
     public async Task Results_show_highlighted_snippets_with_the_text_escaped()
     {
         var word = DiscoveryTestKit.Word();

@@ -3,6 +3,7 @@ using Byline.Content;
 using Byline.Tests.Discovery;
 using Byline.Tests.Support;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Byline.Tests.Search;
 
@@ -85,6 +86,28 @@ public abstract class SearchTests(BylineApp app)
         var from = now.AddDays(-5).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         var recent = (await app.PageAsync($"/search?q={word}&from={from}")).StoryLinks();
         Assert.Equal(new[] { recentNews.Path, sportStory.Path }.Order(), recent.Order());
+    }
+
+    [DatabaseFact]
+    public async Task Rebuilding_the_index_from_scratch_finds_the_published_stories_and_keeps_in_step_after()
+    {
+        var word = DiscoveryTestKit.Word();
+        var section = await app.Content.SectionAsync();
+        var published = await app.PublishAsync(section, new StorySpec { Headline = $"{word} before the rebuild" });
+        // Written without an event: only the rebuild can index it.
+        var silent = await app.Content.StoryAsync(section, new StorySpec { Headline = $"{word} written in bulk" });
+        var draft = await app.Content.StoryAsync(section, new StorySpec { Headline = $"{word} still a draft", Status = ArticleStatus.Draft });
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var count = await scope.ServiceProvider.GetRequiredService<Byline.Search.ISearchIndex>().RebuildAsync(CancellationToken.None);
+            Assert.True(count >= 2);
+        }
+
+        Assert.Equal(new[] { published.Path, silent.Path }.Order(), (await ResultsAsync(word)).Order());
+        Assert.DoesNotContain(draft.Path, await ResultsAsync(word));
+        var after = await app.PublishAsync(section, new StorySpec { Headline = $"{word} after the rebuild" });
+        Assert.Contains(after.Path, await ResultsAsync(word));
     }
 
     [DatabaseFact]

@@ -47,13 +47,14 @@ public static class BylineHosting
     public static WebApplication UseByline(this WebApplication app)
     {
         app.UseExceptionHandler("/error");
+        // The view beacon answers before everything else below (status pages, cache, routing): it is the busiest request.
+        app.UseDiscovery();
         app.UseStatusCodePagesWithReExecute("/error/{0}");
         app.MapHealth();
         app.UseMiddleware<ReadinessGate>();
         app.UseBylineCache();
         app.UseBylineSite();
         app.UseNewsroom();
-        app.UseDiscovery();
         app.MapMedia();
         app.MapDistribution();
         app.MapPublishing();

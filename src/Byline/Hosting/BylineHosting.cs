@@ -6,6 +6,7 @@ using Byline.Media;
 using Byline.Newsroom;
 using Byline.Publishing;
 using Byline.Site;
+using Byline.Site.Shows;
 using Byline.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -39,6 +40,7 @@ public static class BylineHosting
         services.AddPublishing(builder.Configuration);
         services.AddDiscovery(builder.Configuration);
         services.AddBylineCaching(builder.Configuration);
+        services.AddShows(builder.Configuration);
         return builder;
     }
 
@@ -53,6 +55,7 @@ public static class BylineHosting
         app.UseNewsroom();
         app.UseDiscovery();
         app.MapMedia();
+        app.MapShows();
         app.MapDistribution();
         app.MapPublishing();
         app.MapRazorPages();

@@ -188,7 +188,8 @@ public abstract class ShowsNewsroomTests(BylineApp app)
         var editor = await NewsroomClient.ForRoleAsync(app, Roles.Editor);
         var section = await app.Content.SectionAsync();
         var show = await ShowContent.ShowAsync(app);
-        var headline = TestContent.Unique("Published episode");
+        var word = "zq" + Guid.NewGuid().ToString("N")[..10];
+        var headline = $"Published episode on {word}";
 
         using var response = await editor.SubmitAsync("/newsroom/stories/new?format=episode", new Dictionary<string, string>
         {
@@ -208,6 +209,11 @@ public abstract class ShowsNewsroomTests(BylineApp app)
         Assert.Equal("https://video.example.org/show/master.m3u8", episode.One(".video-frame video source").GetAttribute("src"));
         var preview = await editor.PageAsync($"/newsroom/stories/{Id(article.Id)}/preview/episode");
         Assert.NotNull(preview.One(".video-frame"));
+        // Search finds it, and its result leads to the episode's own address.
+        var found = (await app.PageAsync("/search?q=" + word)).StoryLinks();
+        var hit = Assert.Single(found);
+        using var followed = await app.GetAsync(hit);
+        Assert.True(hit == path || (followed.StatusCode == HttpStatusCode.MovedPermanently && NewsroomClient.LocationPath(followed) == path), $"search result {hit} does not lead to {path}");
     }
 
     [DatabaseFact]

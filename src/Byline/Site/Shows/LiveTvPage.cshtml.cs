@@ -1,6 +1,6 @@
-using Byline.Publishing;
 using Byline.Content;
 using Byline.Distribution;
+using Byline.Publishing;
 using Byline.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -8,16 +8,14 @@ using Microsoft.EntityFrameworkCore;
 namespace Byline.Site.Shows;
 
 /// <summary>/live: the Live TV stream set in the settings, or a clear off-air message (200, noindex).</summary>
-public sealed class LiveTvPageModel(BylineDb db, ShowCatalog catalog) : SitePageModel
+public sealed class LiveTvPageModel(BylineDb db) : SitePageModel
 {
     public LiveTvSettings Live { get; private set; } = new();
     public string? PosterPath { get; private set; }
-    public IReadOnlyList<ShowEntry> Shows { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         Live = Settings.LiveTv;
-        Shows = catalog.Active;
         Title = Live.OnAir ? Live.Title : "Live TV";
         Description = Live.OnAir && !string.IsNullOrWhiteSpace(Live.Description)
             ? Live.Description

@@ -55,6 +55,9 @@ public abstract class ShowsNewsroomTests(BylineApp app)
     {
         var editor = await NewsroomClient.ForRoleAsync(app, Roles.Editor);
         var name = TestContent.Unique("Face to Face");
+        // Cached before the show exists: creating it must evict the header of every page.
+        await app.PageAsync("/");
+        await app.PageAsync("/");
 
         using var response = await editor.SubmitAsync("/newsroom/shows/new", ShowFields(name), "form[data-form=show]");
 
@@ -67,6 +70,8 @@ public abstract class ShowsNewsroomTests(BylineApp app)
         Assert.NotNull(shows.One($"li.show-card[data-show=\"{show.Slug}\"]"));
         var page = await app.PageAsync($"/shows/{show.Slug}");
         Assert.Equal(name, page.One("h1.headline").Text());
+        var home = await app.PageAsync("/");
+        Assert.Contains($"/shows/{show.Slug}", home.One("details.drawer[data-drawer=shows]").LinkPaths("a"));
     }
 
     [DatabaseFact]

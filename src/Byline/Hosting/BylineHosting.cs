@@ -7,6 +7,7 @@ using Byline.Newsroom;
 using Byline.Publishing;
 using Byline.Site;
 using Byline.Site.VisualStories;
+using Byline.Site.Shows;
 using Byline.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -41,6 +42,7 @@ public static class BylineHosting
         services.AddPublishing(builder.Configuration);
         services.AddDiscovery(builder.Configuration);
         services.AddBylineCaching(builder.Configuration);
+        services.AddShows(builder.Configuration);
         return builder;
     }
 
@@ -56,6 +58,7 @@ public static class BylineHosting
         app.UseBylineSite();
         app.UseNewsroom();
         app.MapMedia();
+        app.MapShows();
         app.MapDistribution();
         app.MapPublishing();
         app.MapRazorPages();

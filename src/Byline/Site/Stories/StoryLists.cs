@@ -7,7 +7,7 @@ namespace Byline.Site.Stories;
 public sealed record StoryImage(string Key, string Widths, int Width, int Height, string Alt);
 
 /// <summary>A story as lists show it.</summary>
-public sealed record StoryCard(int Id, string Headline, string Standfirst, string Url, DateTime PublishedAt, int TopSectionId, string SectionName, StoryImage? Image);
+public sealed record StoryCard(int Id, string Headline, string Standfirst, string Url, DateTime PublishedAt, int TopSectionId, string SectionName, StoryImage? Image, StoryFormat Format = StoryFormat.Article);
 
 /// <summary>One page of a story list: the cards and whether a further page exists.</summary>
 public sealed record StoryPage(IReadOnlyList<StoryCard> Stories, Paging Paging, bool HasNext);
@@ -56,6 +56,34 @@ public sealed class StoryLists(BylineDb db)
             .Select(c => c.ArticleId)
             .Take(count)
             .ToListAsync(ct);
+
+    /// <summary>One page of a format's own stream (/shorts, /web-stories…), newest first, from IX_Articles_Format.</summary>
+    public Task<StoryPage> FormatPageAsync(StoryFormat format, Paging paging, CancellationToken ct) =>
+        PageAsync(Published().Where(a => a.Format == format)
+            .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id), paging, ct);
+
+    /// <summary>Ids of the newest published stories of one format (the short-news rail and boxes).</summary>
+    public Task<List<int>> NewestOfFormatIdsAsync(StoryFormat format, int count, CancellationToken ct) =>
+        Published().Where(a => a.Format == format)
+            .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id).Take(count).ToListAsync(ct);
+
+    /// <summary>
+    /// A topic hub's stream: every listed story carrying any of <paramref name="tagIds"/>, newest first,
+    /// each once, leaving out <paramref name="excludeIds"/> (the hub's pinned stories, shown above it).
+    /// </summary>
+    public Task<StoryPage> TaggedPageAsync(IReadOnlyCollection<int> tagIds, IReadOnlyCollection<int> excludeIds, Paging paging, CancellationToken ct)
+    {
+        var tags = tagIds.ToArray();
+        var exclude = excludeIds.ToArray();
+        // A story's tag rows all carry the same ListedAt, so (ArticleId, ListedAt) pairs are one row per story.
+        var ids = db.ArticleTags
+            .Where(t => tags.Contains(t.TagId) && t.ListedAt != null && !exclude.Contains(t.ArticleId))
+            .Select(t => new { t.ArticleId, t.ListedAt })
+            .Distinct()
+            .OrderByDescending(t => t.ListedAt).ThenByDescending(t => t.ArticleId)
+            .Select(t => t.ArticleId);
+        return PageAsync(ids, paging, ct);
+    }
 
     /// <summary>Cards of several lists in one query: each list then picks its own ids, in its own order.</summary>
     public async Task<IReadOnlyDictionary<int, StoryCard>> CardsByIdAsync(IEnumerable<int> ids, CancellationToken ct) =>
@@ -121,10 +149,12 @@ public sealed class StoryLists(BylineDb db)
         a.TopSectionId,
         db.Sections.Where(s => s.Id == a.TopSectionId).Select(s => s.Slug).First(),
         a.Section!.Name,
+        a.Format,
+        a.ShowId == null ? null : db.Shows.Where(s => s.Id == a.ShowId).Select(s => s.Slug).FirstOrDefault(),
         a.LeadImage == null ? null : new StoryImage(a.LeadImage.Key, a.LeadImage.Widths, a.LeadImage.Width, a.LeadImage.Height, a.LeadImageAlt ?? a.LeadImage.Alt)));
 
     private static List<StoryCard> Map(IEnumerable<CardRow> rows) =>
-        [.. rows.Select(r => new StoryCard(r.Id, r.Headline, r.Standfirst, Slugs.ArticlePath(r.TopSlug, r.Slug, r.Id), r.PublishedAt, r.TopSectionId, r.SectionName, r.Image))];
+        [.. rows.Select(r => new StoryCard(r.Id, r.Headline, r.Standfirst, StoryFormats.Path(r.Format, r.TopSlug, r.Slug, r.Id, r.ShowSlug), r.PublishedAt, r.TopSectionId, r.SectionName, r.Image, r.Format))];
 
-    private sealed record CardRow(int Id, string Slug, string Headline, string Standfirst, DateTime PublishedAt, int TopSectionId, string TopSlug, string SectionName, StoryImage? Image);
+    private sealed record CardRow(int Id, string Slug, string Headline, string Standfirst, DateTime PublishedAt, int TopSectionId, string TopSlug, string SectionName, StoryFormat Format, string? ShowSlug, StoryImage? Image);
 }

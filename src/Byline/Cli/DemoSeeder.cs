@@ -41,6 +41,7 @@ public sealed class DemoSeeder(BylineDb db, MediaStore media, Search.ISearchInde
         var catalog = await EnsureCatalogAsync(ct);
         await AddArticlesAsync(catalog, DemoArticles, null, ct);
         await EnsureTopStoriesAsync(ct);
+        await Content.Demo.DemoShortsAndHubs.AddAsync(db, search, ct);
         log.LogInformation("Demo content ready: {Count} stories in {Seconds:0.0} s", DemoArticles, started.Elapsed.TotalSeconds);
     }
 

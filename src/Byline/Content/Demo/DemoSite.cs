@@ -14,6 +14,10 @@ internal static class DemoSite
         }
         // Editors keep the bar short: the lesser sections stay in the Sections drawer.
         nav = [.. nav.Take(8)];
+        // A running story in the menu bar: the budget's topic hub.
+        var budget = DemoShortsAndHubs.Hubs[1];
+        nav.Add(new MenuItem("Budget 2026", "/events/" + budget.Slug));
+        var tournament = DemoShortsAndHubs.Hubs[0];
 
         static LinkItem TagLink(string name) => new(name, $"/tag/{Slugs.From(name)}");
 
@@ -22,12 +26,13 @@ internal static class DemoSite
             PublicationName = "The Byline Times",
             Tagline = "News you can stand behind",
             Navigation = nav,
-            TopicHub = TagLink(DemoCatalog.Events[0]),
+            TopicHub = new LinkItem(tournament.Name, "/events/" + tournament.Slug),
             TrendingTopics = [.. DemoCatalog.Trending.Select(TagLink)],
             // Shows and Live TV get their menu, drawer and footer links when those formats exist;
             // until then the demo links only to pages Byline serves.
             Shows = [],
-            Events = [.. DemoCatalog.Events.Select(TagLink)],
+            // The hubs list themselves in the Events drawer; the other running stories link their tag pages.
+            Events = [.. DemoCatalog.Events.Where(e => DemoShortsAndHubs.Hubs.All(h => h.Name != e)).Select(TagLink)],
             FooterGroups =
             [
                 new LinkGroup("Quick links",

@@ -68,7 +68,7 @@
     suggest.hidden = false;
     suggest.addEventListener('click', function () {
       status.textContent = 'Summarising…';
-      fetch('/newsroom/api/stories/suggest-summary', {
+      fetch('/newsroom/stories/suggest-summary', {
         method: 'POST', body: new FormData(form), credentials: 'same-origin', headers: { 'Accept': 'application/json' }
       }).then(function (r) {
         return r.json().then(function (data) { return { ok: r.ok, data: data }; });

@@ -2,14 +2,13 @@ using System.Globalization;
 using Byline.Content;
 using Byline.Publishing;
 using Byline.Storage;
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.EntityFrameworkCore;
 
 namespace Byline.Newsroom.Stories.Formats;
 
 /// <summary>
 /// The editor's look-ups for shorts and hubs: find a story by headline or number (the linked-story,
-/// pinned-story and live-blog pickers) and <c>Suggest summary</c> for a short.
+/// pinned-story and live-blog pickers), and the summary behind <c>Suggest summary</c> (served by SuggestSummary.cshtml).
 /// </summary>
 public static class FormatEditorApi
 {
@@ -19,7 +18,6 @@ public static class FormatEditorApi
     {
         var api = app.MapGroup("/newsroom/api/stories").RequireAuthorization(Policies.Newsroom).ExcludeFromDescription();
         api.MapGet("/find", FindAsync);
-        api.MapPost("/suggest-summary", SuggestSummaryAsync).DisableAntiforgery();
         return app;
     }
 
@@ -62,34 +60,24 @@ public static class FormatEditorApi
     }
 
     /// <summary>
-    /// An extractive summary of the linked story within the short's word limit. A POST from the editor's
-    /// form (antiforgery checked here, as the endpoint reads the form itself), answering JSON.
+    /// Suggest summary: an extractive summary (TextRank, <see cref="ExtractiveSummary"/>) of the linked
+    /// story within the short's word limit, or why there is none (a ProblemDetails code and status).
     /// </summary>
-    private static async Task<IResult> SuggestSummaryAsync(HttpContext http, IAntiforgery antiforgery, BylineDb db, CancellationToken ct)
+    public static async Task<SummarySuggestion> SuggestSummaryAsync(BylineDb db, int? linkedId, CancellationToken ct)
     {
-        http.Response.Headers.CacheControl = "no-store";
-        if (!await antiforgery.IsRequestValidAsync(http))
+        ArgumentNullException.ThrowIfNull(db);
+        if (linkedId is not { } id || id <= 0)
         {
-            return Problem(StatusCodes.Status400BadRequest, "summary.antiforgery", "The form has expired; reload the page and try again.");
-        }
-        var form = await http.Request.ReadFormAsync(ct);
-        var text = form["Form.LinkedArticleId"].ToString().Trim();
-        if (text.Length == 0)
-        {
-            text = form["linkedArticleId"].ToString().Trim();
-        }
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id <= 0)
-        {
-            return Problem(StatusCodes.Status400BadRequest, "summary.no-linked-story", "Choose the full story first; the summary is drawn from it.");
+            return SummarySuggestion.Problem(StatusCodes.Status400BadRequest, "summary.no-linked-story", "Choose the full story first; the summary is drawn from it.");
         }
         var story = await db.Articles.AsNoTracking().Where(a => a.Id == id).Select(a => new { a.Format, a.BodyMarkdown, a.Standfirst }).FirstOrDefaultAsync(ct);
         if (story is null)
         {
-            return Problem(StatusCodes.Status404NotFound, "summary.story-not-found", "There is no story with that number.");
+            return SummarySuggestion.Problem(StatusCodes.Status404NotFound, "summary.story-not-found", "There is no story with that number.");
         }
         if (!StoryFormats.IsListed(story.Format))
         {
-            return Problem(StatusCodes.Status422UnprocessableEntity, "summary.not-full-story", "Link a full story (an article, photo story or live blog).");
+            return SummarySuggestion.Problem(StatusCodes.Status422UnprocessableEntity, "summary.not-full-story", "Link a full story (an article, photo story or live blog).");
         }
         var summary = ExtractiveSummary.Summarise(story.BodyMarkdown, FormatRules.ShortSummaryMaxWords);
         if (summary.Length == 0)
@@ -97,13 +85,14 @@ public static class FormatEditorApi
             // A story without running text (a photo story, say): its standfirst is the best there is.
             summary = ExtractiveSummary.Summarise(story.Standfirst, FormatRules.ShortSummaryMaxWords);
         }
-        if (summary.Length == 0)
-        {
-            return Problem(StatusCodes.Status422UnprocessableEntity, "summary.no-text", "That story has no text to summarise yet.");
-        }
-        return Results.Json(new { summary, words = FormatRules.CountWords(summary), limit = FormatRules.ShortSummaryMaxWords });
+        return summary.Length == 0
+            ? SummarySuggestion.Problem(StatusCodes.Status422UnprocessableEntity, "summary.no-text", "That story has no text to summarise yet.")
+            : new SummarySuggestion(summary, FormatRules.CountWords(summary), StatusCodes.Status200OK, null, null);
     }
+}
 
-    private static IResult Problem(int status, string code, string detail) =>
-        Results.Problem(statusCode: status, detail: detail, extensions: new Dictionary<string, object?> { ["code"] = code });
+/// <summary>A suggested summary, or the status, code and reason there is none.</summary>
+public sealed record SummarySuggestion(string Summary, int Words, int Status, string? Code, string? Detail)
+{
+    public static SummarySuggestion Problem(int status, string code, string detail) => new("", 0, status, code, detail);
 }

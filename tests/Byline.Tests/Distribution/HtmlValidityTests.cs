@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Byline.Content;
 using Byline.Tests.Support;
+using Microsoft.EntityFrameworkCore;
 
 namespace Byline.Tests.Distribution;
 
@@ -26,6 +27,16 @@ public abstract class HtmlValidityTests(BylineApp app)
         var bare = await app.Content.StoryAsync(top, new StorySpec { Standfirst = "", Paragraphs = 1 });
         var long300 = await app.Content.StoryAsync(top, new StorySpec { Headline = string.Concat(Enumerable.Repeat("A very long headline & <more> ", 12))[..300] });
         var emptyTag = await app.Content.TagAsync();
+        // A short and a topic hub: stories of those formats (the hub gathers the tagged story above).
+        var shortStory = await app.Content.StoryAsync(top, new StorySpec { LeadImage = image, Paragraphs = 1, Standfirst = "Ministers agreed a plan on Monday." });
+        var hubStory = await app.Content.StoryAsync(top, new StorySpec { Tags = [tag], LeadImage = image, Paragraphs = 2 });
+        var hubData = new FormatData { KeyFacts = ["A fact & a figure."], PinnedIds = [bare.Id] }.ToJson();
+        await app.WithDbAsync(async db =>
+        {
+            await db.Articles.Where(a => a.Id == shortStory.Id).ExecuteUpdateAsync(u => u.SetProperty(a => a.Format, StoryFormat.ShortNews).SetProperty(a => a.LinkedArticleId, pictured.Id));
+            await db.Articles.Where(a => a.Id == hubStory.Id).ExecuteUpdateAsync(u => u.SetProperty(a => a.Format, StoryFormat.Hub).SetProperty(a => a.FormatData, hubData));
+            return await db.ArticleTags.Where(t => t.ArticleId == hubStory.Id).ExecuteUpdateAsync(u => u.SetProperty(t => t.ListedAt, (DateTime?)null));
+        });
         await app.WithDbAsync(async db =>
         {
             if (!db.StaticPages.Any(p => p.Slug == "about"))
@@ -55,6 +66,10 @@ public abstract class HtmlValidityTests(BylineApp app)
             ("search-blank", "/search"),
             ("static", "/about"),
             ("sitemap", "/sitemap"),
+            ("shorts", "/shorts"),
+            ("short", StoryFormats.Path(StoryFormat.ShortNews, "", shortStory.Slug, shortStory.Id)),
+            ("events", "/events"),
+            ("hub", StoryFormats.Path(StoryFormat.Hub, "", hubStory.Slug, hubStory.Id)),
             ("error-404", "/no-such-section-anywhere"),
             ("error-400", $"/{top.Slug}?page=-1"),
         };

@@ -64,6 +64,29 @@ public abstract class ShortsAndHubsTests(BylineApp app)
     }
 
     [DatabaseFact]
+    public async Task The_editor_refuses_a_61_word_summary_by_the_field_and_keeps_it_as_typed()
+    {
+        var section = await app.Content.SectionAsync();
+        using var editor = await NewsroomClient.SignInAsync(app, Roles.Editor);
+        var editorPage = await editor.PageAsync("/newsroom/stories/new?format=short");
+        Assert.Equal("60", editorPage.One("[data-short-editor]").GetAttribute("data-word-limit"));
+        var typed = Words(61);
+
+        using var response = await editor.SubmitAsync("/newsroom/stories/new?format=short", new Dictionary<string, string>
+        {
+            ["Form.Headline"] = "A short " + Guid.NewGuid().ToString("N")[..8],
+            ["Form.Standfirst"] = typed,
+            ["Form.SectionId"] = section.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["act"] = "publish",
+        }, "#story-form");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var page = await NewsroomClient.ParseAsync(response);
+        Assert.False(string.IsNullOrWhiteSpace(page.One(".field-error[data-for=standfirst]").TextContent));
+        Assert.Equal(typed, page.One("textarea[name='Form.Standfirst']").TextContent.Trim());
+    }
+
+    [DatabaseFact]
     public async Task A_short_with_no_summary_cannot_go_live_but_may_be_saved_as_a_draft()
     {
         var section = await app.Content.SectionAsync();

@@ -191,8 +191,11 @@ public abstract class SearchTests(BylineApp app)
     public async Task Tags_and_authors_are_searchable()
     {
         var section = await app.Content.SectionAsync();
-        var tag = await app.Content.TagAsync();
-        var author = await app.Content.AuthorAsync();
+        // Letters only: a random hex name such as "Tag-1e5f…" is read by PostgreSQL's parser as a number.
+        var tagWord = DiscoveryTestKit.Word();
+        var authorWord = DiscoveryTestKit.Word();
+        var tag = await app.Content.AddAsync(new Tag { Slug = tagWord, Name = "Tag " + tagWord });
+        var author = await app.Content.AddAsync(new Author { Slug = authorWord, Name = "Reporter " + authorWord });
         var story = await app.PublishAsync(section, new StorySpec { Tags = [tag], Authors = [author] });
 
         Assert.Contains(story.Path, await ResultsAsync(tag.Name));

@@ -247,7 +247,7 @@ public sealed class TestContent(BylineApp app)
     public Task RaiseAsync(string reason, params string[] keys) =>
         app.Services.GetRequiredService<ContentEvents>().RaiseAsync(new ContentChanged(keys, reason), CancellationToken.None);
 
-    private async Task<T> AddAsync<T>(T entity) where T : class =>
+    public async Task<T> AddAsync<T>(T entity) where T : class =>
         await app.WithDbAsync(async db =>
         {
             db.Add(entity);

@@ -2,6 +2,7 @@ using Byline.Caching;
 using Byline.Content;
 using Byline.Distribution;
 using Byline.Discovery;
+using Byline.LiveBlogs;
 using Byline.Media;
 using Byline.Newsroom;
 using Byline.Publishing;
@@ -39,6 +40,7 @@ public static class BylineHosting
         services.AddPublishing(builder.Configuration);
         services.AddDiscovery(builder.Configuration);
         services.AddBylineCaching(builder.Configuration);
+        services.AddLiveBlogs();
         return builder;
     }
 
@@ -55,6 +57,7 @@ public static class BylineHosting
         app.MapMedia();
         app.MapDistribution();
         app.MapPublishing();
+        app.MapLiveBlogs();
         app.MapRazorPages();
         return app;
     }

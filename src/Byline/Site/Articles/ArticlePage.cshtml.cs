@@ -27,6 +27,8 @@ public sealed class ArticlePageModel(ArticleQuery query, StoryLists lists, SiteC
     public IReadOnlyList<StoryCard> Latest { get; private set; } = [];
     public IReadOnlyList<StoryCard> TopStories { get; private set; } = [];
     public string ArticleUrl { get; private set; } = "";
+    /// <summary>The updates of a live blog (LiveBlogs/_LiveBlog.cshtml); null for other formats.</summary>
+    public LiveBlogs.LiveBlogView? LiveBlog { get; private set; }
     public DateTime NowUtc { get; } = clock.GetUtcNow().UtcDateTime;
 
     /// <summary>True on the newsroom's preview route: any status, never indexed, never cached.</summary>
@@ -83,6 +85,15 @@ public sealed class ArticlePageModel(ArticleQuery query, StoryLists lists, SiteC
             return RedirectPermanent(canonical);
         }
 
+        if (article.Format == StoryFormat.LiveBlog)
+        {
+            LiveBlog = await HttpContext.RequestServices.GetRequiredService<LiveBlogs.LiveBlogReader>()
+                .LoadAsync(id, article.FormatData, Request.Query["before"], IsPreview, Dateline, ct);
+            if (LiveBlog is null)
+            {
+                return BadRequest();
+            }
+        }
         Article = article;
         Section = storySection;
         TopSection = top;
@@ -153,7 +164,7 @@ public sealed class ArticlePageModel(ArticleQuery query, StoryLists lists, SiteC
         var published = Article.PublishedAt!.Value;
         var modified = Article.UpdatedAt is { } u && u > published ? u : published;
         var images = Article.Lead is { } lead ? LeadImages.WithCrops(lead.Key, lead.Widths, lead.Width, lead.Height) : [];
-        Head.StructuredData.Add(StructuredData.Serialize(StructuredData.NewsArticle(Ld, new LdArticle(
+        var story = StructuredData.NewsArticle(Ld, new LdArticle(
             canonical,
             Article.Headline,
             Description,
@@ -162,7 +173,12 @@ public sealed class ArticlePageModel(ArticleQuery query, StoryLists lists, SiteC
             Section.Name,
             [.. Tags.Select(t => t.Name)],
             [.. Authors.Select(a => new LdAuthor(a.Name, "/author/" + a.Slug, a.IsDesk))],
-            images))));
+            images));
+        if (LiveBlog is { } live)
+        {
+            LiveBlogs.LiveBlogStructuredData.Apply(story, Ld, live, published);
+        }
+        Head.StructuredData.Add(StructuredData.Serialize(story));
         List<LdCrumb> crumbs = [new("Home", "/"), new(TopSection.Name, TopSection.Url)];
         if (Section.Id != TopSection.Id)
         {

@@ -51,6 +51,7 @@ public abstract class NewsroomSecurityTests(BylineApp app)
         ["newsroom/stories/{id}"] = ("/newsroom/stories/new", Access.Contributor),
         ["newsroom/stories/{id:int}/revisions"] = ("/newsroom/stories/{story}/revisions", Access.Contributor),
         ["newsroom/stories/{previewId:int}/preview"] = ("/newsroom/stories/{story}/preview", Access.Contributor),
+        ["newsroom/stories/{id:int}/live"] = ("/newsroom/stories/{liveblog}/live", Access.Contributor),
         ["newsroom/media"] = ("/newsroom/media", Access.Contributor),
         ["newsroom/api/tags"] = ("/newsroom/api/tags?q=news", Access.Contributor),
         ["newsroom/api/media"] = ("/newsroom/api/media", Access.Contributor),
@@ -60,10 +61,16 @@ public abstract class NewsroomSecurityTests(BylineApp app)
     private static readonly HashSet<string> GetOnly = ["newsroom/api/tags", "newsroom/api/media"];
 
     private int? _story;
+    private int? _liveBlog;
 
-    /// <summary>Fills "{story}" in a path with a story made once for this class.</summary>
+    /// <summary>Fills "{story}" (or "{liveblog}") in a path with a story (a live blog) made once for this class.</summary>
     private async Task<string> ResolveAsync(string path)
     {
+        if (path.Contains("{liveblog}", StringComparison.Ordinal))
+        {
+            _liveBlog ??= (await Byline.Tests.LiveBlogs.LiveBlogKit.CreateAsync(app, await app.Content.SectionAsync())).Id;
+            return path.Replace("{liveblog}", _liveBlog.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        }
         if (!path.Contains("{story}", StringComparison.Ordinal))
         {
             return path;

@@ -113,7 +113,42 @@ public sealed class LiveBlogFeed : IDisposable
                 }
             }
             blog.Add(reader);
-            return new Subscription(this, articleId, reader, needsReset, Id(blog.Seq));
+            return new Subscription(this, articleId, reader, needsReset, blog.Seq, Id(blog.Seq));
+        }
+    }
+
+    /// <summary>
+    /// The state frame for readers joining at <paramref name="seq"/>, built once and shared: after a
+    /// restart every reader of a blog reconnects at once and each would otherwise render the same page of updates.
+    /// </summary>
+    public async Task<byte[]> ResetFrameAsync(int articleId, long seq, Func<Task<byte[]>> build)
+    {
+        ArgumentNullException.ThrowIfNull(build);
+        var blog = _blogs.GetOrAdd(articleId, _ => new Blog());
+        Task<byte[]> task;
+        lock (blog)
+        {
+            if (blog.Reset is not { } cached || cached.Seq != seq)
+            {
+                cached = new ResetEntry(seq, build());
+                blog.Reset = cached;
+            }
+            task = cached.Frame;
+        }
+        try
+        {
+            return await task;
+        }
+        catch
+        {
+            lock (blog)
+            {
+                if (blog.Reset?.Frame == task)
+                {
+                    blog.Reset = null;
+                }
+            }
+            throw;
         }
     }
 
@@ -160,12 +195,15 @@ public sealed class LiveBlogFeed : IDisposable
 
     private sealed record Frame(long Seq, byte[] Bytes);
 
+    private sealed record ResetEntry(long Seq, Task<byte[]> Frame);
+
     internal sealed record Reader(Channel<byte[]> Queue);
 
     private sealed class Blog
     {
         public long Seq;
         public readonly Frame?[] Ring = new Frame?[RingSize];
+        public ResetEntry? Reset;
         private readonly HashSet<Reader> _readers = [];
         private Reader[]? _snapshot;
 
@@ -194,8 +232,9 @@ public sealed class LiveBlogFeed : IDisposable
         private readonly int _articleId;
         private readonly Reader _reader;
 
-        internal Subscription(LiveBlogFeed feed, int articleId, Reader reader, bool needsReset, string cursorAtJoin)
+        internal Subscription(LiveBlogFeed feed, int articleId, Reader reader, bool needsReset, long seqAtJoin, string cursorAtJoin)
         {
+            SeqAtJoin = seqAtJoin;
             _feed = feed;
             _articleId = articleId;
             _reader = reader;
@@ -204,6 +243,8 @@ public sealed class LiveBlogFeed : IDisposable
         }
 
         public bool NeedsReset { get; }
+
+        public long SeqAtJoin { get; }
 
         /// <summary>The event id current when the reader joined: a reset frame carries it, so a later reconnect resumes after it.</summary>
         public string CursorAtJoin { get; }

@@ -15,13 +15,22 @@ public static class LiveUpdatesStream
     /// <summary>How long a browser waits before reconnecting after the stream drops.</summary>
     private static readonly byte[] Retry = "retry: 2000\n\n"u8.ToArray();
 
-    public static async Task<IResult> ServeAsync(int id, HttpContext http, LiveBlogFeed feed, LiveBlogReader reader, SiteSettingsStore settings, CancellationToken ct)
+    /// <remarks>
+    /// The database is used in short scopes of its own rather than the request's: a stream lives for
+    /// hours, and a DbContext held by each of thousands of them would be most of the server's memory.
+    /// </remarks>
+    public static async Task<IResult> ServeAsync(int id, HttpContext http, LiveBlogFeed feed, IServiceScopeFactory scopes, SiteSettingsStore settings, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(feed);
-        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(scopes);
         ArgumentNullException.ThrowIfNull(settings);
-        if (!await reader.IsPublishedLiveBlogAsync(id, ct))
+        bool known;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            known = await scope.ServiceProvider.GetRequiredService<LiveBlogReader>().IsPublishedLiveBlogAsync(id, ct);
+        }
+        if (!known)
         {
             return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "There is no live blog with this id.",
                 extensions: new Dictionary<string, object?> { ["code"] = "live-blog-not-found" });
@@ -43,9 +52,14 @@ public static class LiveUpdatesStream
             await response.Body.WriteAsync(Retry, ct);
             if (subscription.NeedsReset)
             {
-                var rows = await reader.CurrentAsync(id, ct);
-                var frame = "id: " + subscription.CursorAtJoin + "\ndata: " + LiveBlogMarkup.ResetEvent(rows, settings.Dateline) + "\n\n";
-                await response.Body.WriteAsync(Encoding.UTF8.GetBytes(frame), ct);
+                var frame = await feed.ResetFrameAsync(id, subscription.SeqAtJoin, async () =>
+                {
+                    // Not the request's token: the frame is shared with readers joining at the same point.
+                    await using var scope = scopes.CreateAsyncScope();
+                    var rows = await scope.ServiceProvider.GetRequiredService<LiveBlogReader>().CurrentAsync(id, CancellationToken.None);
+                    return Encoding.UTF8.GetBytes("id: " + subscription.CursorAtJoin + "\ndata: " + LiveBlogMarkup.ResetEvent(rows, settings.Dateline) + "\n\n");
+                });
+                await response.Body.WriteAsync(frame, ct);
             }
             await response.Body.FlushAsync(ct);
             var frames = subscription.Frames;

@@ -16,10 +16,11 @@ public static class LiveBlogKit
     public static async Task<Story> CreateAsync(BylineApp app, Section section, ArticleStatus status = ArticleStatus.Published, int? createdBy = null)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var story = await app.Content.StoryAsync(section, new StorySpec { Status = status, Paragraphs = 2, Headline = $"Live: {Guid.NewGuid():N} as it happens" });
+        var story = await app.Content.StoryAsync(section, new StorySpec { Status = status, Paragraphs = 2, Headline = $"Live: {Byline.Tests.Discovery.DiscoveryTestKit.Word()} as it happens" });
         await app.WithDbAsync(db => db.Articles.Where(a => a.Id == story.Id)
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.Format, StoryFormat.LiveBlog).SetProperty(a => a.CreatedById, createdBy)));
-        await app.Content.ArticlesChangedAsync([story.Id]);
+        // With the story's id, as the publishing service raises it: search indexes it too.
+        await Byline.Tests.Discovery.DiscoveryTestKit.RaiseChangedAsync(app, story.Id);
         return story;
     }
 

@@ -399,6 +399,21 @@ public abstract class LiveBlogTests(BylineApp app)
         contributor.Dispose();
     }
 
+    [DatabaseFact]
+    public async Task A_live_blog_is_in_its_section_feed_the_news_sitemap_and_search_at_its_canonical_address()
+    {
+        var blog = await LiveBlogAsync();
+        var word = blog.Headline.Split(' ')[1];
+
+        var feed = await Byline.Tests.Distribution.XmlDocs.GetAsync(app, $"/{blog.Section.Slug}/rss.xml", "application/rss+xml");
+        var news = await app.GetAsync("/news-sitemap.xml");
+        var found = (await app.PageAsync("/search?q=" + Uri.EscapeDataString(word))).StoryLinks();
+
+        Assert.Contains(blog.Path, feed.Root!.Element("channel")!.Elements("item").Select(i => Byline.Tests.Distribution.XmlDocs.PathOf(i.Element("link")!.Value)));
+        Assert.Contains(blog.Path, await news.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains(blog.Path, found);
+    }
+
     private static async Task<HttpResponseMessage> PostFetchAsync(NewsroomClient client, string path, IEnumerable<KeyValuePair<string, string>> fields)
     {
         using var content = new FormUrlEncodedContent(fields);

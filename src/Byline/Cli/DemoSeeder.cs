@@ -40,6 +40,7 @@ public sealed class DemoSeeder(BylineDb db, MediaStore media, Search.ISearchInde
         var started = System.Diagnostics.Stopwatch.StartNew();
         var catalog = await EnsureCatalogAsync(ct);
         await AddArticlesAsync(catalog, DemoArticles, null, ct);
+        await DemoLiveBlogs.AddAsync(db, search, ct);
         await EnsureTopStoriesAsync(ct);
         await new DemoVisualStories(db, media, search, log).AddAsync(ct);
         await DemoShows.SeedAsync(db, media, search, Seed, ct);

@@ -2,6 +2,7 @@ using Byline.Caching;
 using Byline.Content;
 using Byline.Distribution;
 using Byline.Discovery;
+using Byline.LiveBlogs;
 using Byline.Media;
 using Byline.Newsroom;
 using Byline.Publishing;
@@ -45,6 +46,7 @@ public static class BylineHosting
         services.AddDiscovery(builder.Configuration);
         services.AddBylineCaching(builder.Configuration);
         services.AddShows(builder.Configuration);
+        services.AddLiveBlogs();
         return builder;
     }
 
@@ -64,6 +66,7 @@ public static class BylineHosting
         app.MapDistribution();
         app.MapPublishing();
         app.MapShortsAndHubs();
+        app.MapLiveBlogs();
         app.MapRazorPages();
         return app;
     }

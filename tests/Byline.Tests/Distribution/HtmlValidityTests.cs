@@ -42,6 +42,13 @@ public abstract class HtmlValidityTests(BylineApp app)
             await db.Articles.Where(a => a.Id == hubStory.Id).ExecuteUpdateAsync(u => u.SetProperty(a => a.Format, StoryFormat.Hub).SetProperty(a => a.FormatData, hubData));
             return await db.ArticleTags.Where(t => t.ArticleId == hubStory.Id).ExecuteUpdateAsync(u => u.SetProperty(t => t.ListedAt, (DateTime?)null));
         });
+        var liveBlog = await Byline.Tests.LiveBlogs.LiveBlogKit.CreateAsync(app, top);
+        await Byline.Tests.LiveBlogs.LiveBlogKit.PostAsync(app, liveBlog.Id, "## A heading\n\nThe first update, with a [link](https://example.org) & more.", "Opening");
+        await Byline.Tests.LiveBlogs.LiveBlogKit.PostAsync(app, liveBlog.Id, "The key facts:\n\n- one\n- two", "Key facts", pin: true);
+        await Byline.Tests.LiveBlogs.LiveBlogKit.PostAsync(app, liveBlog.Id, "An update without a headline.");
+        var endedBlog = await Byline.Tests.LiveBlogs.LiveBlogKit.CreateAsync(app, top);
+        await Byline.Tests.LiveBlogs.LiveBlogKit.PostAsync(app, endedBlog.Id, "The last word.");
+        await Byline.Tests.LiveBlogs.LiveBlogKit.WithServiceAsync(app, s => s.SetEndedAsync(endedBlog.Id, true, Byline.Tests.LiveBlogs.LiveBlogKit.Editor, CancellationToken.None));
         await app.WithDbAsync(async db =>
         {
             if (!db.StaticPages.Any(p => p.Slug == "about"))
@@ -66,6 +73,8 @@ public abstract class HtmlValidityTests(BylineApp app)
             ("article", Slugs.ArticlePath(top.Slug, pictured.Slug, pictured.Id)),
             ("article-bare", bare.Path),
             ("article-long-headline", long300.Path),
+            ("live-blog", liveBlog.Path),
+            ("live-blog-ended", endedBlog.Path),
             ("search", "/search?q=story"),
             ("search-empty", "/search?q=zzzznothing"),
             ("search-blank", "/search"),

@@ -57,6 +57,7 @@ public abstract class NewsroomSecurityTests(BylineApp app)
         ["newsroom/stories/{previewId:int}/preview/hub"] = ("/newsroom/stories/{hub}/preview/hub", Access.Contributor),
         ["newsroom/stories/suggest-summary"] = ("/newsroom/stories/suggest-summary", Access.Contributor),
         ["newsroom/api/stories/find"] = ("/newsroom/api/stories/find?q=story", Access.Contributor),
+        ["newsroom/stories/{id:int}/live"] = ("/newsroom/stories/{liveblog}/live", Access.Contributor),
         ["newsroom/media"] = ("/newsroom/media", Access.Contributor),
         ["newsroom/api/tags"] = ("/newsroom/api/tags?q=news", Access.Contributor),
         ["newsroom/api/media"] = ("/newsroom/api/media", Access.Contributor),
@@ -72,8 +73,9 @@ public abstract class NewsroomSecurityTests(BylineApp app)
 
     private int? _story;
     private int? _episode;
+    private int? _liveBlog;
 
-    /// <summary>Fills "{story}" in a path with a story made once for this class.</summary>
+    /// <summary>Fills "{story}" (or "{liveblog}") in a path with a story (a live blog) made once for this class.</summary>
     private async Task<string> ResolveAsync(string path)
     {
         if (path.Contains("{episode}", StringComparison.Ordinal))
@@ -89,6 +91,11 @@ public abstract class NewsroomSecurityTests(BylineApp app)
             await app.WithDbAsync(db => db.Articles.Where(a => a.Id == id).ExecuteUpdateAsync(u => u.SetProperty(a => a.Format, format)));
             return path.Replace("{short}", id.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
                 .Replace("{hub}", id.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        }
+        if (path.Contains("{liveblog}", StringComparison.Ordinal))
+        {
+            _liveBlog ??= (await Byline.Tests.LiveBlogs.LiveBlogKit.CreateAsync(app, await app.Content.SectionAsync())).Id;
+            return path.Replace("{liveblog}", _liveBlog.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
         }
         if (!path.Contains("{story}", StringComparison.Ordinal))
         {

@@ -30,6 +30,8 @@ public sealed class ArticlePageModel(ArticleQuery query, StoryLists lists, Short
     /// <summary>The newest shorts: the inline box shows the first few as headlines, the list after the story expands the first.</summary>
     public IReadOnlyList<Shorts.ShortItem> ShortNews { get; private set; } = [];
     public string ArticleUrl { get; private set; } = "";
+    /// <summary>The updates of a live blog (LiveBlogs/_LiveBlog.cshtml); null for other formats.</summary>
+    public LiveBlogs.LiveBlogView? LiveBlog { get; private set; }
     public DateTime NowUtc { get; } = clock.GetUtcNow().UtcDateTime;
 
     /// <summary>True on the newsroom's preview route: any status, never indexed, never cached.</summary>
@@ -86,6 +88,15 @@ public sealed class ArticlePageModel(ArticleQuery query, StoryLists lists, Short
             return RedirectPermanent(canonical);
         }
 
+        if (article.Format == StoryFormat.LiveBlog)
+        {
+            LiveBlog = await HttpContext.RequestServices.GetRequiredService<LiveBlogs.LiveBlogReader>()
+                .LoadAsync(id, article.FormatData, Request.Query["before"], IsPreview, Dateline, ct);
+            if (LiveBlog is null)
+            {
+                return BadRequest();
+            }
+        }
         Article = article;
         Section = storySection;
         TopSection = top;
@@ -157,7 +168,7 @@ public sealed class ArticlePageModel(ArticleQuery query, StoryLists lists, Short
         var published = Article.PublishedAt!.Value;
         var modified = Article.UpdatedAt is { } u && u > published ? u : published;
         var images = Article.Lead is { } lead ? LeadImages.WithCrops(lead.Key, lead.Widths, lead.Width, lead.Height) : [];
-        Head.StructuredData.Add(StructuredData.Serialize(StructuredData.NewsArticle(Ld, new LdArticle(
+        var story = StructuredData.NewsArticle(Ld, new LdArticle(
             canonical,
             Article.Headline,
             Description,
@@ -166,7 +177,12 @@ public sealed class ArticlePageModel(ArticleQuery query, StoryLists lists, Short
             Section.Name,
             [.. Tags.Select(t => t.Name)],
             [.. Authors.Select(a => new LdAuthor(a.Name, "/author/" + a.Slug, a.IsDesk))],
-            images))));
+            images));
+        if (LiveBlog is { } live)
+        {
+            LiveBlogs.LiveBlogStructuredData.Apply(story, Ld, live, published);
+        }
+        Head.StructuredData.Add(StructuredData.Serialize(story));
         List<LdCrumb> crumbs = [new("Home", "/"), new(TopSection.Name, TopSection.Url)];
         if (Section.Id != TopSection.Id)
         {

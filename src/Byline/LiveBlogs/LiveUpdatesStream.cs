@@ -1,0 +1,82 @@
+using System.Text;
+using Byline.Content;
+using Microsoft.Net.Http.Headers;
+
+namespace Byline.LiveBlogs;
+
+/// <summary>
+/// Serves one reader's stream of a live blog as server-sent events. The reader says where it is with
+/// <c>Last-Event-ID</c> (a reconnect) or <c>?cursor=</c> (the id the page was rendered with, which
+/// may come from a cached copy): it gets what it missed, then every change as it happens, with a
+/// comment line as heartbeat. Never cached: the response is <c>no-store</c> and the output cache bypasses the path.
+/// </summary>
+public static class LiveUpdatesStream
+{
+    /// <summary>How long a browser waits before reconnecting after the stream drops.</summary>
+    private static readonly byte[] Retry = "retry: 2000\n\n"u8.ToArray();
+
+    /// <remarks>
+    /// The database is used in short scopes of its own rather than the request's: a stream lives for
+    /// hours, and a DbContext held by each of thousands of them would be most of the server's memory.
+    /// </remarks>
+    public static async Task<IResult> ServeAsync(int id, HttpContext http, LiveBlogFeed feed, IServiceScopeFactory scopes, SiteSettingsStore settings, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(feed);
+        ArgumentNullException.ThrowIfNull(scopes);
+        ArgumentNullException.ThrowIfNull(settings);
+        bool known;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            known = await scope.ServiceProvider.GetRequiredService<LiveBlogReader>().IsPublishedLiveBlogAsync(id, ct);
+        }
+        if (!known)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "There is no live blog with this id.",
+                extensions: new Dictionary<string, object?> { ["code"] = "live-blog-not-found" });
+        }
+        var cursor = http.Request.Headers["Last-Event-ID"].ToString();
+        if (string.IsNullOrEmpty(cursor))
+        {
+            cursor = http.Request.Query["cursor"].ToString();
+        }
+        var response = http.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-store";
+        // Proxies that buffer (nginx) pass events through at once with this.
+        response.Headers["X-Accel-Buffering"] = "no";
+        response.Headers[HeaderNames.Connection] = "keep-alive";
+        using var subscription = feed.Subscribe(id, cursor);
+        try
+        {
+            await response.Body.WriteAsync(Retry, ct);
+            if (subscription.NeedsReset)
+            {
+                var frame = await feed.ResetFrameAsync(id, subscription.SeqAtJoin, async () =>
+                {
+                    // Not the request's token: the frame is shared with readers joining at the same point.
+                    await using var scope = scopes.CreateAsyncScope();
+                    var rows = await scope.ServiceProvider.GetRequiredService<LiveBlogReader>().CurrentAsync(id, CancellationToken.None);
+                    return Encoding.UTF8.GetBytes("id: " + subscription.CursorAtJoin + "\ndata: " + LiveBlogMarkup.ResetEvent(rows, settings.Dateline) + "\n\n");
+                });
+                await response.Body.WriteAsync(frame, ct);
+            }
+            await response.Body.FlushAsync(ct);
+            var frames = subscription.Frames;
+            while (await frames.WaitToReadAsync(ct))
+            {
+                // Everything already queued goes out in one flush.
+                while (frames.TryRead(out var bytes))
+                {
+                    await response.Body.WriteAsync(bytes, ct);
+                }
+                await response.Body.FlushAsync(ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The reader left.
+        }
+        return Results.Empty;
+    }
+}

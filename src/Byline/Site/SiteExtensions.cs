@@ -18,6 +18,7 @@ public static class SiteExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SiteChrome>();
         services.AddHostedService<SiteChromeWarmup>();
+        services.AddSingleton<StoryIdCache>();
         services.AddScoped<StoryLists>();
         services.AddScoped<SectionResolver>();
         services.AddScoped<ArticleQuery>();

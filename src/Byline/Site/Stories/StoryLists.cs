@@ -17,8 +17,36 @@ public sealed record StoryPage(IReadOnlyList<StoryCard> Stories, Paging Paging, 
 /// list's index (the skipped rows cost index entries, never row data), then loads the cards for
 /// those ids in one query.
 /// </summary>
-public sealed class StoryLists(BylineDb db)
+public sealed class StoryLists(BylineDb db, StoryIdCache idCache)
 {
+    // The id lists every article page and the home page read, and the cards they load: compiled
+    // once per provider, since EF's own per-query work is most of what such a sub-millisecond index
+    // read costs.
+    private static readonly CompiledQuery<Func<BylineDb, int, IAsyncEnumerable<int>>> NewestIds = new(() =>
+        EF.CompileAsyncQuery((BylineDb db, int count) => db.Articles.Where(a => a.Status == ArticleStatus.Published)
+            .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id).Take(count)));
+
+    private static readonly CompiledQuery<Func<BylineDb, int, IAsyncEnumerable<int>>> TopIds = new(() =>
+        EF.CompileAsyncQuery((BylineDb db, int count) => db.CuratedItems
+            .Where(c => c.List == "top" && c.Article!.Status == ArticleStatus.Published)
+            .OrderBy(c => c.Position).ThenBy(c => c.Id)
+            .Select(c => c.ArticleId)
+            .Take(count)));
+
+    private static readonly CompiledQuery<Func<BylineDb, int[], IAsyncEnumerable<CardRow>>> CardRows = new(() =>
+        EF.CompileAsyncQuery((BylineDb db, int[] wanted) => db.Articles
+            .Where(a => a.Status == ArticleStatus.Published && wanted.Contains(a.Id))
+            .Select(a => new CardRow(
+                a.Id,
+                a.Slug,
+                a.Headline,
+                a.Standfirst,
+                a.PublishedAt!.Value,
+                a.TopSectionId,
+                db.Sections.Where(s => s.Id == a.TopSectionId).Select(s => s.Slug).First(),
+                a.Section!.Name,
+                a.LeadImage == null ? null : new StoryImage(a.LeadImage.Key, a.LeadImage.Widths, a.LeadImage.Width, a.LeadImage.Height, a.LeadImageAlt ?? a.LeadImage.Alt)))));
+
     public Task<StoryPage> SectionPageAsync(int topSectionId, Paging paging, CancellationToken ct) =>
         PageAsync(Published().Where(a => a.TopSectionId == topSectionId)
             .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id), paging, ct);
@@ -46,16 +74,11 @@ public sealed class StoryLists(BylineDb db)
 
     /// <summary>Ids of the newest stories, from the latest-stories index.</summary>
     public Task<List<int>> LatestIdsAsync(int count, CancellationToken ct) =>
-        Published().OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id).Take(count).ToListAsync(ct);
+        idCache.GetAsync("latest", count, c => ToListAsync(NewestIds.For(db)(db, count), c), ct);
 
     /// <summary>Ids of the editors' Top Stories in their order (empty when nothing is curated).</summary>
     public Task<List<int>> TopStoryIdsAsync(int count, CancellationToken ct) =>
-        db.CuratedItems
-            .Where(c => c.List == "top" && c.Article!.Status == ArticleStatus.Published)
-            .OrderBy(c => c.Position).ThenBy(c => c.Id)
-            .Select(c => c.ArticleId)
-            .Take(count)
-            .ToListAsync(ct);
+        idCache.GetAsync("top", count, c => ToListAsync(TopIds.For(db)(db, count), c), ct);
 
     /// <summary>Cards of several lists in one query: each list then picks its own ids, in its own order.</summary>
     public async Task<IReadOnlyDictionary<int, StoryCard>> CardsByIdAsync(IEnumerable<int> ids, CancellationToken ct) =>
@@ -90,8 +113,11 @@ public sealed class StoryLists(BylineDb db)
             return [];
         }
         var wanted = ids.ToArray();
-        var rows = await Cards(Published().Where(a => wanted.Contains(a.Id))).ToListAsync(ct);
-        var byId = rows.ToDictionary(r => r.Id);
+        var byId = new Dictionary<int, CardRow>(wanted.Length);
+        await foreach (var row in CardRows.For(db)(db, wanted).WithCancellation(ct))
+        {
+            byId[row.Id] = row;
+        }
         return Map(wanted.Distinct().Where(byId.ContainsKey).Select(id => byId[id]));
     }
 
@@ -107,18 +133,17 @@ public sealed class StoryLists(BylineDb db)
         return new StoryPage(await CardsAsync(ids, ct), paging, hasNext);
     }
 
-    private IQueryable<Article> Published() => db.Articles.Where(a => a.Status == ArticleStatus.Published);
+    private static async Task<List<int>> ToListAsync(IAsyncEnumerable<int> ids, CancellationToken ct)
+    {
+        var list = new List<int>();
+        await foreach (var id in ids.WithCancellation(ct))
+        {
+            list.Add(id);
+        }
+        return list;
+    }
 
-    private IQueryable<CardRow> Cards(IQueryable<Article> articles) => articles.Select(a => new CardRow(
-        a.Id,
-        a.Slug,
-        a.Headline,
-        a.Standfirst,
-        a.PublishedAt!.Value,
-        a.TopSectionId,
-        db.Sections.Where(s => s.Id == a.TopSectionId).Select(s => s.Slug).First(),
-        a.Section!.Name,
-        a.LeadImage == null ? null : new StoryImage(a.LeadImage.Key, a.LeadImage.Widths, a.LeadImage.Width, a.LeadImage.Height, a.LeadImageAlt ?? a.LeadImage.Alt)));
+    private IQueryable<Article> Published() => db.Articles.Where(a => a.Status == ArticleStatus.Published);
 
     private static List<StoryCard> Map(IEnumerable<CardRow> rows) =>
         [.. rows.Select(r => new StoryCard(r.Id, r.Headline, r.Standfirst, Slugs.ArticlePath(r.TopSlug, r.Slug, r.Id), r.PublishedAt, r.TopSectionId, r.SectionName, r.Image))];

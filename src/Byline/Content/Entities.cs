@@ -46,6 +46,14 @@ public sealed class Article
     public int? CreatedById { get; set; }
     /// <summary>Optimistic concurrency token, bumped on every save.</summary>
     public int Version { get; set; }
+    /// <summary>What kind of story this is; fixed when the story is created.</summary>
+    public StoryFormat Format { get; set; }
+    /// <summary>A short's full story, or a topic hub's live blog.</summary>
+    public int? LinkedArticleId { get; set; }
+    /// <summary>The show an episode belongs to.</summary>
+    public int? ShowId { get; set; }
+    /// <summary>JSON of <see cref="Content.FormatData"/>; null for an ordinary article.</summary>
+    public string? FormatData { get; set; }
     public List<ArticleAuthor> Authors { get; set; } = [];
     public List<ArticleTag> Tags { get; set; } = [];
 }
@@ -162,4 +170,44 @@ public sealed class SettingDocument
     public required string Key { get; set; }
     public required string Json { get; set; }
     public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>A video show: its page lists its episodes (stories of format <see cref="StoryFormat.Episode"/>).</summary>
+public sealed class Show
+{
+    public int Id { get; set; }
+    public required string Slug { get; set; }
+    public required string Name { get; set; }
+    public string Description { get; set; } = "";
+    public int? ArtworkImageId { get; set; }
+    public Image? Artwork { get; set; }
+    /// <summary>When it airs, as readers should read it ("Weeknights at 9 pm").</summary>
+    public string ScheduleText { get; set; } = "";
+    public int Position { get; set; }
+    /// <summary>Shown in the Video Shows menu, the Shows drawer and the Top Shows rail.</summary>
+    public bool IsActive { get; set; } = true;
+    public DateTime CreatedAt { get; set; }
+}
+
+/// <summary>
+/// One timestamped entry of a live blog. Updates are written outside the story's version check so that
+/// several editors can post at once; each update has its own version for corrections.
+/// </summary>
+public sealed class LiveBlogUpdate
+{
+    public long Id { get; set; }
+    public int ArticleId { get; set; }
+    public DateTime PostedAt { get; set; }
+    /// <summary>Set when the update was corrected after posting.</summary>
+    public DateTime? EditedAt { get; set; }
+    public string Headline { get; set; } = "";
+    public string BodyMarkdown { get; set; } = "";
+    /// <summary>Sanitised HTML blocks (JSON, see BodyDocument).</summary>
+    public string BodyHtml { get; set; } = "[]";
+    /// <summary>The key update shown above the others.</summary>
+    public bool IsPinned { get; set; }
+    public bool IsDeleted { get; set; }
+    public int? UserId { get; set; }
+    public string AuthorName { get; set; } = "";
+    public int Version { get; set; }
 }

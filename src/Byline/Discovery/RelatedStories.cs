@@ -104,7 +104,7 @@ public sealed class RelatedStories(BylineDb db, ISearchIndex index, RelatedCache
                 .OrderByDescending(x => x.Shared).ThenByDescending(x => x.Last).ThenByDescending(x => x.Id)
                 .Take(TagCandidates)
                 .ToListAsync(ct);
-        var sameSection = db.Articles.Where(a => a.Status == ArticleStatus.Published && a.SectionId == story.SectionId && a.Id != articleId);
+        var sameSection = db.Articles.Where(a => a.Status == ArticleStatus.Published && a.Format < StoryFormats.FirstUnlisted && a.SectionId == story.SectionId && a.Id != articleId);
         var before = await sameSection.Where(a => a.PublishedAt <= published)
             .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id).Take(SectionBefore).ToListAsync(ct);
         var after = await sameSection.Where(a => a.PublishedAt > published)
@@ -116,7 +116,7 @@ public sealed class RelatedStories(BylineDb db, ISearchIndex index, RelatedCache
         {
             return new RelatedEntry([], depends);
         }
-        var meta = await db.Articles.Where(a => candidates.Contains(a.Id) && a.Status == ArticleStatus.Published && a.PublishedAt != null)
+        var meta = await db.Articles.Where(a => candidates.Contains(a.Id) && a.Status == ArticleStatus.Published && a.Format < StoryFormats.FirstUnlisted && a.PublishedAt != null)
             .Select(a => new { a.Id, a.SectionId, a.TopSectionId, a.PublishedAt }).ToListAsync(ct);
         var sharedById = shared.ToDictionary(s => s.Id, s => s.Shared);
         var textRank = similar.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => 2.0 * (1.0 - (double)x.i / similar.Count));

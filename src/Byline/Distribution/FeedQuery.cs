@@ -108,13 +108,15 @@ public sealed class FeedQuery(BylineDb db, SiteChrome chrome, SectionResolver se
     {
         ArgumentNullException.ThrowIfNull(source);
         var published = db.Articles.AsNoTracking().Where(a => a.Status == ArticleStatus.Published);
+        // The site and section feeds carry the formats the story lists carry; tag and author rows are listed only for those.
+        var listed = published.Where(a => a.Format < StoryFormats.FirstUnlisted);
         IQueryable<int> ids = source.Scope switch
         {
-            FeedScope.Section => published.Where(a => a.TopSectionId == source.Id).OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id),
-            FeedScope.SubSection => published.Where(a => a.SectionId == source.Id).OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id),
+            FeedScope.Section => listed.Where(a => a.TopSectionId == source.Id).OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id),
+            FeedScope.SubSection => listed.Where(a => a.SectionId == source.Id).OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id),
             FeedScope.Tag => db.ArticleTags.Where(t => t.TagId == source.Id && t.ListedAt != null).OrderByDescending(t => t.ListedAt).ThenByDescending(t => t.ArticleId).Select(t => t.ArticleId),
             FeedScope.Author => db.ArticleAuthors.Where(t => t.AuthorId == source.Id && t.ListedAt != null).OrderByDescending(t => t.ListedAt).ThenByDescending(t => t.ArticleId).Select(t => t.ArticleId),
-            _ => published.OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id),
+            _ => listed.OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id),
         };
         var wanted = await ids.Take(ItemCount).ToListAsync(ct);
         if (wanted.Count == 0)

@@ -11,9 +11,14 @@ public static class AffectedKeys
         ArgumentNullException.ThrowIfNull(db);
         var keys = new List<string> { ContentKeys.Article(articleId), ContentKeys.Home, ContentKeys.Latest, ContentKeys.Sitemaps };
         var article = await db.Articles.AsNoTracking().Where(a => a.Id == articleId)
-            .Select(a => new { a.SectionId, a.TopSectionId }).FirstOrDefaultAsync(ct);
+            .Select(a => new { a.SectionId, a.TopSectionId, a.Format, a.ShowId }).FirstOrDefaultAsync(ct);
         if (article is not null)
         {
+            keys.Add(ContentKeys.Format(article.Format));
+            if (article.ShowId is { } show)
+            {
+                keys.Add(ContentKeys.Show(show));
+            }
             keys.Add(ContentKeys.Section(article.SectionId));
             if (article.TopSectionId != article.SectionId)
             {

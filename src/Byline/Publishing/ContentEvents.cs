@@ -18,6 +18,11 @@ public static class ContentKeys
     public static string Tag(int id) => "tag:" + id.ToString(CultureInfo.InvariantCulture);
     public static string Author(int id) => "author:" + id.ToString(CultureInfo.InvariantCulture);
     public static string Page(string slug) => "page:" + slug;
+    /// <summary>A format's own stream (/shorts, /web-stories, the events list…): "format:short".</summary>
+    public static string Format(Content.StoryFormat format) => "format:" + Content.StoryFormats.Key(format);
+    public static string Show(int id) => "show:" + id.ToString(CultureInfo.InvariantCulture);
+    /// <summary>Every page that lists shows (menus, drawers, the Top Shows rail).</summary>
+    public const string Shows = "shows";
 }
 
 /// <summary>What changed, raised once per committed write with every key it affects.</summary>

@@ -27,7 +27,7 @@ public sealed class PublishingService(BylineDb db, AuditLog audit, ContentEvents
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(actor);
         var now = Now();
-        var errors = await ValidateAsync(input, null, ct);
+        var errors = await ValidateAsync(input, null, goingLive: false, ct);
         if (errors.Count > 0)
         {
             return PublishResult.Invalid(errors);
@@ -37,6 +37,7 @@ public sealed class PublishingService(BylineDb db, AuditLog audit, ContentEvents
         {
             Slug = input.Slug,
             Headline = input.Headline,
+            Format = input.Format,
             Status = ArticleStatus.Draft,
             CreatedAt = now,
             ModifiedAt = now,
@@ -107,9 +108,12 @@ public sealed class PublishingService(BylineDb db, AuditLog audit, ContentEvents
             input = StoryInput.FromJson(old.Snapshot);
             actionName = "restore of " + Id(number);
         }
+        // The format is fixed at creation: whatever a form or an old snapshot says, the story keeps its own.
+        input = input with { Format = article.Format };
 
-        var errors = await ValidateAsync(input, article, ct);
         var target = TargetStatus(article.Status, command.Action);
+        var goingLive = (target ?? article.Status) is ArticleStatus.Published or ArticleStatus.Scheduled;
+        var errors = await ValidateAsync(input, article, goingLive, ct);
         if (target is null)
         {
             errors[""] = $"A story that is {Describe(article.Status)} cannot be {Past(command.Action)}.";
@@ -294,7 +298,8 @@ public sealed class PublishingService(BylineDb db, AuditLog audit, ContentEvents
 
     private static void SetListedAt(Article article)
     {
-        var listed = article.Status == ArticleStatus.Published ? article.PublishedAt : null;
+        // Shorts, episodes, web stories and hubs keep their tags and authors but stay off the tag and author lists.
+        var listed = article.Status == ArticleStatus.Published && StoryFormats.IsListed(article.Format) ? article.PublishedAt : null;
         foreach (var a in article.Authors)
         {
             a.ListedAt = listed;
@@ -350,6 +355,9 @@ public sealed class PublishingService(BylineDb db, AuditLog audit, ContentEvents
         article.Attribution = input.Attribution;
         article.SeoTitle = input.SeoTitle;
         article.SeoDescription = input.SeoDescription;
+        article.LinkedArticleId = input.LinkedArticleId;
+        article.ShowId = input.ShowId;
+        article.FormatData = input.Extras.ToJson();
 
         // Authors: keep the rows that stay (their ListedAt is re-set with the status), add the new ones.
         article.Authors.RemoveAll(a => !input.AuthorIds.Contains(a.AuthorId));
@@ -423,8 +431,12 @@ public sealed class PublishingService(BylineDb db, AuditLog audit, ContentEvents
         AuthorIds = [.. input.AuthorIds.Distinct()],
     };
 
-    /// <summary>Field name (as the form names it) to message; "" is a message about the whole story.</summary>
-    public async Task<Dictionary<string, string>> ValidateAsync(StoryInput input, Article? existing, CancellationToken ct)
+    /// <summary>
+    /// Field name (as the form names it) to message; "" is a message about the whole story.
+    /// <paramref name="goingLive"/>: the story is (or is about to be) published or scheduled, so the
+    /// format's rules for a complete story apply (a draft may be unfinished).
+    /// </summary>
+    public async Task<Dictionary<string, string>> ValidateAsync(StoryInput input, Article? existing, bool goingLive, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(input);
         var errors = new Dictionary<string, string>();
@@ -488,6 +500,7 @@ public sealed class PublishingService(BylineDb db, AuditLog audit, ContentEvents
         {
             errors["leadImageId"] = "That picture is not in the media library any more; pick another.";
         }
+        await FormatRules.ValidateAsync(db, input with { Format = existing?.Format ?? input.Format }, existing, goingLive, errors, ct);
         return errors;
     }
 

@@ -25,6 +25,14 @@ public sealed record StoryInput
     public string Attribution { get; init; } = "";
     public string? SeoTitle { get; init; }
     public string? SeoDescription { get; init; }
+    /// <summary>Set when the story is created; a save never changes it.</summary>
+    public StoryFormat Format { get; init; }
+    /// <summary>A short's full story, or a topic hub's live blog.</summary>
+    public int? LinkedArticleId { get; init; }
+    /// <summary>An episode's show.</summary>
+    public int? ShowId { get; init; }
+    /// <summary>Slides, video, key facts, pinned stories, live-blog state: see <see cref="FormatData"/>.</summary>
+    public FormatData Extras { get; init; } = new();
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -53,6 +61,10 @@ public sealed record StoryInput
             Attribution = a.Attribution,
             SeoTitle = a.SeoTitle,
             SeoDescription = a.SeoDescription,
+            Format = a.Format,
+            LinkedArticleId = a.LinkedArticleId,
+            ShowId = a.ShowId,
+            Extras = FormatData.FromJson(a.FormatData),
         };
     }
 
@@ -74,10 +86,49 @@ public sealed record StoryInput
         yield return "Attribution: " + Attribution;
         yield return "SEO title: " + SeoTitle;
         yield return "SEO description: " + SeoDescription;
+        foreach (var line in FormatLines())
+        {
+            yield return line;
+        }
         yield return "";
         foreach (var line in BodyMarkdown.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'))
         {
             yield return line;
+        }
+    }
+
+    /// <summary>The format-specific fields as comparison lines (nothing for an ordinary article).</summary>
+    private IEnumerable<string> FormatLines()
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        if (LinkedArticleId is { } linked)
+        {
+            yield return "Linked story: " + linked.ToString(inv);
+        }
+        if (ShowId is { } show)
+        {
+            yield return "Show: " + show.ToString(inv);
+        }
+        if (Extras.Video is { } video)
+        {
+            yield return $"Video: {video.Kind} {video.Url} ({video.DurationSeconds.ToString(inv)} s)";
+        }
+        for (var i = 0; i < Extras.Slides.Count; i++)
+        {
+            var s = Extras.Slides[i];
+            yield return $"Slide {(i + 1).ToString(inv)}: image {s.ImageId?.ToString(inv) ?? "none"} | {s.Heading} | {s.Text} | {s.Credit} | {s.Alt}";
+        }
+        foreach (var fact in Extras.KeyFacts)
+        {
+            yield return "Key fact: " + fact;
+        }
+        if (Extras.PinnedIds.Count > 0)
+        {
+            yield return "Pinned: " + string.Join(", ", Extras.PinnedIds.Select(p => p.ToString(inv)));
+        }
+        if (Extras.LiveEndedAt is { } ended)
+        {
+            yield return "Live blog ended: " + ended.ToString("u", inv);
         }
     }
 }

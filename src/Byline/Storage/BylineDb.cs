@@ -21,6 +21,8 @@ public abstract class BylineDb(DbContextOptions options)
     public DbSet<Author> Authors => Set<Author>();
     public DbSet<Image> Images => Set<Image>();
     public DbSet<StaticPage> StaticPages => Set<StaticPage>();
+    public DbSet<Show> Shows => Set<Show>();
+    public DbSet<LiveBlogUpdate> LiveBlogUpdates => Set<LiveBlogUpdate>();
     public DbSet<CuratedItem> CuratedItems => Set<CuratedItem>();
     public DbSet<SlugRedirect> SlugRedirects => Set<SlugRedirect>();
     public DbSet<SettingDocument> Settings => Set<SettingDocument>();
@@ -58,10 +60,16 @@ public abstract class BylineDb(DbContextOptions options)
             e.HasOne<Section>().WithMany().HasForeignKey(a => a.TopSectionId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne(a => a.LeadImage).WithMany().HasForeignKey(a => a.LeadImageId).OnDelete(DeleteBehavior.SetNull);
             e.HasOne<BylineUser>().WithMany().HasForeignKey(a => a.CreatedById).OnDelete(DeleteBehavior.SetNull);
-            // Every published list is one range of one of these indexes, newest first.
-            e.HasIndex(a => new { a.PublishedAt, a.Id }).HasDatabaseName("IX_Articles_Latest").HasFilter(Published);
-            e.HasIndex(a => new { a.TopSectionId, a.PublishedAt, a.Id }).HasDatabaseName("IX_Articles_TopSection").HasFilter(Published);
-            e.HasIndex(a => new { a.SectionId, a.PublishedAt, a.Id }).HasDatabaseName("IX_Articles_Section").HasFilter(Published);
+            // Every published list is one range of one of these indexes, newest first. Format rides along
+            // so that lists of listed formats skip shorts, episodes… on the index entries alone.
+            e.HasIndex(a => new { a.PublishedAt, a.Id, a.Format }).HasDatabaseName("IX_Articles_Latest").HasFilter(Published);
+            e.HasIndex(a => new { a.TopSectionId, a.PublishedAt, a.Id, a.Format }).HasDatabaseName("IX_Articles_TopSection").HasFilter(Published);
+            e.HasIndex(a => new { a.SectionId, a.PublishedAt, a.Id, a.Format }).HasDatabaseName("IX_Articles_Section").HasFilter(Published);
+            // The formats' own streams (/shorts, /web-stories, hubs) and a show's episodes.
+            e.HasIndex(a => new { a.Format, a.PublishedAt, a.Id }).HasDatabaseName("IX_Articles_Format").HasFilter(Published);
+            e.HasIndex(a => new { a.ShowId, a.PublishedAt, a.Id }).HasDatabaseName("IX_Articles_Show").HasFilter(Published + " AND \"ShowId\" IS NOT NULL");
+            // ShowId and LinkedArticleId carry no foreign keys: adding one makes SQLite rebuild the whole
+            // table. The newsroom refuses to delete a show that has episodes instead.
             e.HasIndex(a => new { a.Status, a.ModifiedAt });
             // The newsroom checks a new or edited slug for clashes; URLs stay unique through the id.
             e.HasIndex(a => a.Slug);
@@ -109,6 +117,23 @@ public abstract class BylineDb(DbContextOptions options)
         {
             e.Property(p => p.Slug).HasMaxLength(100);
             e.HasIndex(p => p.Slug).IsUnique();
+        });
+        b.Entity<Show>(e =>
+        {
+            e.Property(s => s.Slug).HasMaxLength(100);
+            e.Property(s => s.Name).HasMaxLength(100);
+            e.Property(s => s.Description).HasMaxLength(2000);
+            e.Property(s => s.ScheduleText).HasMaxLength(200);
+            e.HasIndex(s => s.Slug).IsUnique();
+            e.HasOne(s => s.Artwork).WithMany().HasForeignKey(s => s.ArtworkImageId).OnDelete(DeleteBehavior.SetNull);
+        });
+        b.Entity<LiveBlogUpdate>(e =>
+        {
+            e.Property(u => u.Headline).HasMaxLength(300);
+            e.Property(u => u.AuthorName).HasMaxLength(256);
+            e.Property(u => u.Version).IsConcurrencyToken();
+            e.HasIndex(u => new { u.ArticleId, u.PostedAt });
+            e.HasOne<Article>().WithMany().HasForeignKey(u => u.ArticleId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<CuratedItem>(e =>
         {

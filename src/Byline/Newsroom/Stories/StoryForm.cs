@@ -27,6 +27,22 @@ public sealed class StoryForm
     /// <summary>"yyyy-MM-ddTHH:mm" in the publication's time zone (a datetime-local input).</summary>
     public string? ScheduleAt { get; set; }
 
+    // The format-specific fields; each format's partial view (Formats/_*.cshtml) shows its own.
+    public StoryFormat Format { get; set; }
+    public int? LinkedArticleId { get; set; }
+    public int? ShowId { get; set; }
+    public List<SlideForm> Slides { get; set; } = [];
+    public VideoKind VideoKind { get; set; }
+    public string? VideoUrl { get; set; }
+    /// <summary>"m:ss", "h:mm:ss" or whole seconds.</summary>
+    public string? VideoDuration { get; set; }
+    /// <summary>One key fact per line.</summary>
+    public string? KeyFacts { get; set; }
+    /// <summary>Pinned story ids in order, comma- or space-separated.</summary>
+    public string? PinnedIds { get; set; }
+    /// <summary>Round-tripped so that a save does not reopen an ended live blog ("o" format, UTC).</summary>
+    public string? LiveEndedAt { get; set; }
+
     public const string LocalFormat = "yyyy-MM-dd'T'HH:mm";
 
     public StoryInput ToInput() => new()
@@ -45,7 +61,54 @@ public sealed class StoryForm
         Attribution = Attribution ?? "",
         SeoTitle = SeoTitle,
         SeoDescription = SeoDescription,
+        Format = Format,
+        LinkedArticleId = LinkedArticleId,
+        ShowId = ShowId,
+        Extras = new FormatData
+        {
+            Slides = [.. Slides.Where(sl => !sl.IsBlank).Select(sl => sl.ToSlide())],
+            Video = string.IsNullOrWhiteSpace(VideoUrl) ? null : new VideoSource(VideoKind, VideoUrl.Trim(), ParseDuration(VideoDuration) ?? 0),
+            KeyFacts = [.. (KeyFacts ?? "").Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)],
+            PinnedIds = ParseIds(PinnedIds),
+            LiveEndedAt = DateTime.TryParse(LiveEndedAt, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var ended) ? ended : null,
+        },
     };
+
+    /// <summary>Seconds from "m:ss", "h:mm:ss" or a plain number; null when it is none of those.</summary>
+    public static int? ParseDuration(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+        var total = 0;
+        var parts = text.Trim().Split(':');
+        if (parts.Length > 3)
+        {
+            return null;
+        }
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out var n) || (i > 0 && n > 59) || n > 100_000)
+            {
+                return null;
+            }
+            total = (total * 60) + n;
+        }
+        return total;
+    }
+
+    public static string FormatDuration(int seconds) =>
+        seconds >= 3600
+            ? TimeSpan.FromSeconds(seconds).ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture)
+            : TimeSpan.FromSeconds(seconds).ToString(@"m\:ss", CultureInfo.InvariantCulture);
+
+    /// <summary>Story ids as typed (commas, spaces or new lines between them); anything that is not an id is dropped.</summary>
+    public static List<int> ParseIds(string? text) =>
+        [.. (text ?? "").Split([',', ' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries)
+            .Select(t => int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : 0)
+            .Where(id => id > 0)
+            .Distinct()];
 
     public static StoryForm From(StoryInput input, int version) => new()
     {
@@ -64,6 +127,16 @@ public sealed class StoryForm
         SeoTitle = input.SeoTitle,
         SeoDescription = input.SeoDescription,
         Version = version,
+        Format = input.Format,
+        LinkedArticleId = input.LinkedArticleId,
+        ShowId = input.ShowId,
+        Slides = [.. input.Extras.Slides.Select(SlideForm.From)],
+        VideoKind = input.Extras.Video?.Kind ?? VideoKind.Upload,
+        VideoUrl = input.Extras.Video?.Url,
+        VideoDuration = input.Extras.Video is { DurationSeconds: > 0 } v ? FormatDuration(v.DurationSeconds) : null,
+        KeyFacts = string.Join("\n", input.Extras.KeyFacts),
+        PinnedIds = string.Join(", ", input.Extras.PinnedIds.Select(i => i.ToString(CultureInfo.InvariantCulture))),
+        LiveEndedAt = input.Extras.LiveEndedAt?.ToString("o", CultureInfo.InvariantCulture),
     };
 
     /// <summary>The schedule time in UTC, or an error for the field.</summary>
@@ -84,4 +157,21 @@ public sealed class StoryForm
         }
         return (TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), zone), null);
     }
+}
+
+/// <summary>One slide row of the editor (photo-story picture or web-story page).</summary>
+public sealed class SlideForm
+{
+    public int? ImageId { get; set; }
+    public string? Heading { get; set; }
+    public string? Text { get; set; }
+    public string? Credit { get; set; }
+    public string? Alt { get; set; }
+
+    /// <summary>An untouched empty row the form adds for a new slide.</summary>
+    public bool IsBlank => ImageId is null && string.IsNullOrWhiteSpace(Heading) && string.IsNullOrWhiteSpace(Text);
+
+    public Slide ToSlide() => new(ImageId, (Heading ?? "").Trim(), (Text ?? "").Trim(), (Credit ?? "").Trim(), (Alt ?? "").Trim());
+
+    public static SlideForm From(Slide s) => new() { ImageId = s.ImageId, Heading = s.Heading, Text = s.Text, Credit = s.Credit, Alt = s.Alt };
 }

@@ -66,7 +66,17 @@ public sealed class ArticlePageModel(ArticleQuery query, StoryLists lists, SiteC
         {
             return NotFound();
         }
-        var canonical = Slugs.ArticlePath(top.Slug, article.Slug, article.Id);
+        if (!StoryFormats.IsListed(article.Format))
+        {
+            // Shorts, episodes, web stories and hubs have pages of their own; this route only points there.
+            if (IsPreview)
+            {
+                return Redirect($"/newsroom/stories/{id.ToString(System.Globalization.CultureInfo.InvariantCulture)}/preview/{StoryFormats.Key(article.Format)}");
+            }
+            var showSlug = article.ShowId is { } showId ? await query.ShowSlugAsync(showId, ct) : null;
+            return RedirectPermanent(StoryFormats.Path(article.Format, top.Slug, article.Slug, article.Id, showSlug));
+        }
+        var canonical = StoryFormats.Path(article.Format, top.Slug, article.Slug, article.Id);
         if (!IsPreview && !string.Equals(Request.Path.Value, canonical, StringComparison.Ordinal))
         {
             // The id is the key: an old slug or a moved section answers with the story's current address.

@@ -21,7 +21,11 @@ public sealed record ArticleRow(
     ArticleStatus Status,
     DateTime? PublishedAt,
     DateTime? UpdatedAt,
-    LeadFigure? Lead);
+    LeadFigure? Lead,
+    StoryFormat Format = StoryFormat.Article,
+    string? FormatData = null,
+    int? LinkedArticleId = null,
+    int? ShowId = null);
 
 public sealed record ArticleAuthorLink(int Id, string Name, string Slug, bool IsDesk);
 
@@ -62,7 +66,11 @@ public sealed class ArticleQuery(BylineDb db)
                     a.LeadImage.Height,
                     a.LeadImageAlt ?? a.LeadImage.Alt,
                     a.LeadImageCaption ?? a.LeadImage.Caption,
-                    a.LeadImageCredit ?? a.LeadImage.Credit)))
+                    a.LeadImageCredit ?? a.LeadImage.Credit),
+            a.Format,
+            a.FormatData,
+            a.LinkedArticleId,
+            a.ShowId))
         .FirstOrDefault()));
 
     // Authors and tags as one UNION ALL in one round trip; joined to the story instead, every
@@ -74,6 +82,10 @@ public sealed class ArticleQuery(BylineDb db)
             .Concat(db.ArticleTags.Where(x => x.ArticleId == id)
                 .Select(x => new { Kind = 1, x.Position, Id = x.TagId, x.Tag!.Name, x.Tag.Slug, IsDesk = false }))
             .Select(x => new LinkRow(x.Kind, x.Position, x.Id, x.Name, x.Slug, x.IsDesk))));
+
+    /// <summary>An episode's show slug, for its address.</summary>
+    public Task<string?> ShowSlugAsync(int showId, CancellationToken ct) =>
+        db.Shows.Where(s => s.Id == showId).Select(s => s.Slug).FirstOrDefaultAsync(ct);
 
     public Task<ArticleRow?> FindAsync(int id, CancellationToken ct) => Find.For(db)(db, id, ct);
 

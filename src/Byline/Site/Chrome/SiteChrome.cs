@@ -154,7 +154,7 @@ public sealed class SiteChrome(IServiceScopeFactory scopes, TimeProvider clock, 
         // No views counted yet (a new site, or counting switched off): the newest stories of the last day.
         var since = nowUtc.AddDays(-1);
         var rows = await db.Articles
-            .Where(a => a.Status == ArticleStatus.Published && a.PublishedAt >= since)
+            .Where(a => a.Status == ArticleStatus.Published && a.Format < StoryFormats.FirstUnlisted && a.PublishedAt >= since)
             .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id)
             .Take(TrendingCount)
             .Select(a => new { a.Id, a.Slug, a.Headline, Top = db.Sections.Where(s => s.Id == a.TopSectionId).Select(s => s.Slug).First() })

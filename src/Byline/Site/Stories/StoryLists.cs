@@ -23,7 +23,8 @@ public sealed class StoryLists(BylineDb db, StoryIdCache idCache)
     // once per provider, since EF's own per-query work is most of what such a sub-millisecond index
     // read costs.
     private static readonly CompiledQuery<Func<BylineDb, int, IAsyncEnumerable<int>>> NewestIds = new(() =>
-        EF.CompileAsyncQuery((BylineDb db, int count) => db.Articles.Where(a => a.Status == ArticleStatus.Published)
+        EF.CompileAsyncQuery((BylineDb db, int count) => db.Articles
+            .Where(a => a.Status == ArticleStatus.Published && a.Format < StoryFormats.FirstUnlisted)
             .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id).Take(count)));
 
     private static readonly CompiledQuery<Func<BylineDb, int, IAsyncEnumerable<int>>> TopIds = new(() =>
@@ -48,11 +49,11 @@ public sealed class StoryLists(BylineDb db, StoryIdCache idCache)
                 a.LeadImage == null ? null : new StoryImage(a.LeadImage.Key, a.LeadImage.Widths, a.LeadImage.Width, a.LeadImage.Height, a.LeadImageAlt ?? a.LeadImage.Alt)))));
 
     public Task<StoryPage> SectionPageAsync(int topSectionId, Paging paging, CancellationToken ct) =>
-        PageAsync(Published().Where(a => a.TopSectionId == topSectionId)
+        PageAsync(Listed().Where(a => a.TopSectionId == topSectionId)
             .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id), paging, ct);
 
     public Task<StoryPage> SubSectionPageAsync(int sectionId, Paging paging, CancellationToken ct) =>
-        PageAsync(Published().Where(a => a.SectionId == sectionId)
+        PageAsync(Listed().Where(a => a.SectionId == sectionId)
             .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id), paging, ct);
 
     public Task<StoryPage> TagPageAsync(int tagId, Paging paging, CancellationToken ct) =>
@@ -69,7 +70,7 @@ public sealed class StoryLists(BylineDb db, StoryIdCache idCache)
     /// published row — 12 s at a million stories; the ids alone always take the covering index.
     /// </summary>
     public async Task<IReadOnlyList<StoryCard>> LatestAsync(int count, CancellationToken ct) =>
-        await CardsAsync(await Published().OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id)
+        await CardsAsync(await Listed().OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id)
             .Select(a => a.Id).Take(count).ToListAsync(ct), ct);
 
     /// <summary>Ids of the newest stories, from the latest-stories index.</summary>
@@ -98,7 +99,7 @@ public sealed class StoryLists(BylineDb db, StoryIdCache idCache)
         IQueryable<int>? ids = null;
         foreach (var sectionId in topSectionIds)
         {
-            var part = Published().Where(a => a.TopSectionId == sectionId)
+            var part = Listed().Where(a => a.TopSectionId == sectionId)
                 .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id).Take(each);
             ids = ids is null ? part : ids.Concat(part);
         }
@@ -143,7 +144,8 @@ public sealed class StoryLists(BylineDb db, StoryIdCache idCache)
         return list;
     }
 
-    private IQueryable<Article> Published() => db.Articles.Where(a => a.Status == ArticleStatus.Published);
+    /// <summary>Published stories of the formats that appear in story lists (not shorts, episodes, web stories, hubs).</summary>
+    private IQueryable<Article> Listed() => db.Articles.Where(a => a.Status == ArticleStatus.Published && a.Format < StoryFormats.FirstUnlisted);
 
     private static List<StoryCard> Map(IEnumerable<CardRow> rows) =>
         [.. rows.Select(r => new StoryCard(r.Id, r.Headline, r.Standfirst, Slugs.ArticlePath(r.TopSlug, r.Slug, r.Id), r.PublishedAt, r.TopSectionId, r.SectionName, r.Image))];

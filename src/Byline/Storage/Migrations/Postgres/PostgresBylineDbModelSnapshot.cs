@@ -49,6 +49,12 @@ namespace Byline.Storage.Migrations.Postgres
                     b.Property<int?>("CreatedById")
                         .HasColumnType("integer");
 
+                    b.Property<int>("Format")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("FormatData")
+                        .HasColumnType("text");
+
                     b.Property<string>("Headline")
                         .IsRequired()
                         .HasMaxLength(300)
@@ -69,6 +75,9 @@ namespace Byline.Storage.Migrations.Postgres
                     b.Property<int?>("LeadImageId")
                         .HasColumnType("integer");
 
+                    b.Property<int?>("LinkedArticleId")
+                        .HasColumnType("integer");
+
                     b.Property<DateTime>("ModifiedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -85,6 +94,9 @@ namespace Byline.Storage.Migrations.Postgres
                     b.Property<string>("SeoTitle")
                         .HasMaxLength(300)
                         .HasColumnType("character varying(300)");
+
+                    b.Property<int?>("ShowId")
+                        .HasColumnType("integer");
 
                     b.Property<string>("Slug")
                         .IsRequired()
@@ -120,17 +132,25 @@ namespace Byline.Storage.Migrations.Postgres
 
                     b.HasIndex("Slug");
 
-                    b.HasIndex("PublishedAt", "Id")
+                    b.HasIndex("Status", "ModifiedAt");
+
+                    b.HasIndex("Format", "PublishedAt", "Id")
+                        .HasDatabaseName("IX_Articles_Format")
+                        .HasFilter("\"Status\" = 3");
+
+                    b.HasIndex("PublishedAt", "Id", "Format")
                         .HasDatabaseName("IX_Articles_Latest")
                         .HasFilter("\"Status\" = 3");
 
-                    b.HasIndex("Status", "ModifiedAt");
+                    b.HasIndex("ShowId", "PublishedAt", "Id")
+                        .HasDatabaseName("IX_Articles_Show")
+                        .HasFilter("\"Status\" = 3 AND \"ShowId\" IS NOT NULL");
 
-                    b.HasIndex("SectionId", "PublishedAt", "Id")
+                    b.HasIndex("SectionId", "PublishedAt", "Id", "Format")
                         .HasDatabaseName("IX_Articles_Section")
                         .HasFilter("\"Status\" = 3");
 
-                    b.HasIndex("TopSectionId", "PublishedAt", "Id")
+                    b.HasIndex("TopSectionId", "PublishedAt", "Id", "Format")
                         .HasDatabaseName("IX_Articles_TopSection")
                         .HasFilter("\"Status\" = 3");
 
@@ -301,6 +321,61 @@ namespace Byline.Storage.Migrations.Postgres
                     b.ToTable("Images");
                 });
 
+            modelBuilder.Entity("Byline.Content.LiveBlogUpdate", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("ArticleId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("AuthorName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("BodyHtml")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("BodyMarkdown")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("EditedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Headline")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<bool>("IsDeleted")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("IsPinned")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime>("PostedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("UserId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ArticleId", "PostedAt");
+
+                    b.ToTable("LiveBlogUpdates");
+                });
+
             modelBuilder.Entity("Byline.Content.Section", b =>
                 {
                     b.Property<int>("Id")
@@ -358,6 +433,56 @@ namespace Byline.Storage.Migrations.Postgres
                     b.HasKey("Key");
 
                     b.ToTable("Settings");
+                });
+
+            modelBuilder.Entity("Byline.Content.Show", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int?>("ArtworkImageId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ScheduleText")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ArtworkImageId");
+
+                    b.HasIndex("Slug")
+                        .IsUnique();
+
+                    b.ToTable("Shows");
                 });
 
             modelBuilder.Entity("Byline.Content.SlugRedirect", b =>
@@ -950,6 +1075,15 @@ namespace Byline.Storage.Migrations.Postgres
                     b.Navigation("Article");
                 });
 
+            modelBuilder.Entity("Byline.Content.LiveBlogUpdate", b =>
+                {
+                    b.HasOne("Byline.Content.Article", null)
+                        .WithMany()
+                        .HasForeignKey("ArticleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Byline.Content.Section", b =>
                 {
                     b.HasOne("Byline.Content.Section", "Parent")
@@ -958,6 +1092,16 @@ namespace Byline.Storage.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("Parent");
+                });
+
+            modelBuilder.Entity("Byline.Content.Show", b =>
+                {
+                    b.HasOne("Byline.Content.Image", "Artwork")
+                        .WithMany()
+                        .HasForeignKey("ArtworkImageId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("Artwork");
                 });
 
             modelBuilder.Entity("Byline.Discovery.ArticleViewCount", b =>

@@ -42,6 +42,12 @@ namespace Byline.Storage.Migrations.Sqlite
                     b.Property<int?>("CreatedById")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Format")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FormatData")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Headline")
                         .IsRequired()
                         .HasMaxLength(300)
@@ -62,6 +68,9 @@ namespace Byline.Storage.Migrations.Sqlite
                     b.Property<int?>("LeadImageId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("LinkedArticleId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("ModifiedAt")
                         .HasColumnType("TEXT");
 
@@ -78,6 +87,9 @@ namespace Byline.Storage.Migrations.Sqlite
                     b.Property<string>("SeoTitle")
                         .HasMaxLength(300)
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("ShowId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Slug")
                         .IsRequired()
@@ -113,17 +125,25 @@ namespace Byline.Storage.Migrations.Sqlite
 
                     b.HasIndex("Slug");
 
-                    b.HasIndex("PublishedAt", "Id")
+                    b.HasIndex("Status", "ModifiedAt");
+
+                    b.HasIndex("Format", "PublishedAt", "Id")
+                        .HasDatabaseName("IX_Articles_Format")
+                        .HasFilter("\"Status\" = 3");
+
+                    b.HasIndex("PublishedAt", "Id", "Format")
                         .HasDatabaseName("IX_Articles_Latest")
                         .HasFilter("\"Status\" = 3");
 
-                    b.HasIndex("Status", "ModifiedAt");
+                    b.HasIndex("ShowId", "PublishedAt", "Id")
+                        .HasDatabaseName("IX_Articles_Show")
+                        .HasFilter("\"Status\" = 3 AND \"ShowId\" IS NOT NULL");
 
-                    b.HasIndex("SectionId", "PublishedAt", "Id")
+                    b.HasIndex("SectionId", "PublishedAt", "Id", "Format")
                         .HasDatabaseName("IX_Articles_Section")
                         .HasFilter("\"Status\" = 3");
 
-                    b.HasIndex("TopSectionId", "PublishedAt", "Id")
+                    b.HasIndex("TopSectionId", "PublishedAt", "Id", "Format")
                         .HasDatabaseName("IX_Articles_TopSection")
                         .HasFilter("\"Status\" = 3");
 
@@ -288,6 +308,59 @@ namespace Byline.Storage.Migrations.Sqlite
                     b.ToTable("Images");
                 });
 
+            modelBuilder.Entity("Byline.Content.LiveBlogUpdate", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ArticleId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AuthorName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BodyHtml")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BodyMarkdown")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("EditedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Headline")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsDeleted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsPinned")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("PostedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ArticleId", "PostedAt");
+
+                    b.ToTable("LiveBlogUpdates");
+                });
+
             modelBuilder.Entity("Byline.Content.Section", b =>
                 {
                     b.Property<int>("Id")
@@ -343,6 +416,54 @@ namespace Byline.Storage.Migrations.Sqlite
                     b.HasKey("Key");
 
                     b.ToTable("Settings");
+                });
+
+            modelBuilder.Entity("Byline.Content.Show", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ArtworkImageId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ScheduleText")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ArtworkImageId");
+
+                    b.HasIndex("Slug")
+                        .IsUnique();
+
+                    b.ToTable("Shows");
                 });
 
             modelBuilder.Entity("Byline.Content.SlugRedirect", b =>
@@ -915,6 +1036,15 @@ namespace Byline.Storage.Migrations.Sqlite
                     b.Navigation("Article");
                 });
 
+            modelBuilder.Entity("Byline.Content.LiveBlogUpdate", b =>
+                {
+                    b.HasOne("Byline.Content.Article", null)
+                        .WithMany()
+                        .HasForeignKey("ArticleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Byline.Content.Section", b =>
                 {
                     b.HasOne("Byline.Content.Section", "Parent")
@@ -923,6 +1053,16 @@ namespace Byline.Storage.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("Parent");
+                });
+
+            modelBuilder.Entity("Byline.Content.Show", b =>
+                {
+                    b.HasOne("Byline.Content.Image", "Artwork")
+                        .WithMany()
+                        .HasForeignKey("ArtworkImageId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("Artwork");
                 });
 
             modelBuilder.Entity("Byline.Discovery.ArticleViewCount", b =>

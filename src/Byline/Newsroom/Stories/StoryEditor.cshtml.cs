@@ -35,7 +35,7 @@ public sealed class StoryEditorModel(BylineDb db, PublishingService publishing, 
     public string? TheirsBy { get; private set; }
     public IReadOnlyList<DiffRow> ConflictDiff { get; private set; } = [];
 
-    public async Task<IActionResult> OnGetAsync(string id, string? done, CancellationToken ct)
+    public async Task<IActionResult> OnGetAsync(string id, string? done, string? format, CancellationToken ct)
     {
         Title = id == "new" ? "New story" : "Edit story";
         Area = "stories";
@@ -45,6 +45,15 @@ public sealed class StoryEditorModel(BylineDb db, PublishingService publishing, 
         {
             var authorId = actor.UserId is { } uid ? await db.Users.Where(u => u.Id == uid).Select(u => u.AuthorId).FirstOrDefaultAsync(ct) : null;
             Form = new StoryForm { AuthorIds = authorId is { } a ? [a] : [] };
+            if (format is not null)
+            {
+                if (!StoryFormats.TryParseKey(format, out var chosen))
+                {
+                    return NotFound();
+                }
+                Form.Format = chosen;
+                Title = "New " + StoryFormats.Label(chosen).ToLowerInvariant();
+            }
             await LoadChoicesAsync(ct);
             return Page();
         }

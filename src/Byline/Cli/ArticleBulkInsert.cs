@@ -1,3 +1,4 @@
+using Byline.Content;
 using System.Data.Common;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -23,7 +24,10 @@ internal static class ArticleBulkInsert
 {
     private const string ArticleColumns =
         "\"Id\", \"Slug\", \"Headline\", \"Standfirst\", \"BodyMarkdown\", \"BodyHtml\", \"WordCount\", \"LeadImageId\", " +
-        "\"SectionId\", \"TopSectionId\", \"Attribution\", \"Status\", \"PublishedAt\", \"UpdatedAt\", \"CreatedAt\", \"ModifiedAt\", \"Version\"";
+        "\"SectionId\", \"TopSectionId\", \"Attribution\", \"Status\", \"PublishedAt\", \"UpdatedAt\", \"CreatedAt\", \"ModifiedAt\", \"Version\", \"Format\"";
+
+    // Every column is written, Format too: a table that EF rebuilt from the model has no column defaults.
+    private const int ArticleColumnCount = 18;
 
     public static Task WriteAsync(BylineDb db, IReadOnlyList<ArticleRow> rows, CancellationToken ct) =>
         db.Provider == DatabaseProvider.Postgres ? WritePostgresAsync(db, rows, ct) : WriteSqliteAsync(db, rows, ct);
@@ -46,8 +50,8 @@ internal static class ArticleBulkInsert
 
         await using var article = conn.CreateCommand();
         article.Transaction = tx;
-        article.CommandText = $"INSERT INTO \"Articles\" ({ArticleColumns}) VALUES ({string.Join(", ", Enumerable.Range(0, 17).Select(i => $"$p{i}"))})";
-        var p = Enumerable.Range(0, 17).Select(i => AddParameter(article, $"$p{i}")).ToArray();
+        article.CommandText = $"INSERT INTO \"Articles\" ({ArticleColumns}) VALUES ({string.Join(", ", Enumerable.Range(0, ArticleColumnCount).Select(i => $"$p{i}"))})";
+        var p = Enumerable.Range(0, ArticleColumnCount).Select(i => AddParameter(article, $"$p{i}")).ToArray();
         await using var author = JoinCommand(conn, tx, "ArticleAuthors", "AuthorId", out var ap);
         await using var tag = JoinCommand(conn, tx, "ArticleTags", "TagId", out var tp);
         article.Prepare();
@@ -60,7 +64,7 @@ internal static class ArticleBulkInsert
             object?[] values =
             [
                 id, r.Slug, r.Headline, r.Standfirst, r.BodyMarkdown, r.BodyHtml, r.WordCount, r.LeadImageId,
-                r.SectionId, r.TopSectionId, r.Attribution, 3, r.PublishedAt, r.UpdatedAt, r.CreatedAt, r.ModifiedAt, 1,
+                r.SectionId, r.TopSectionId, r.Attribution, 3, r.PublishedAt, r.UpdatedAt, r.CreatedAt, r.ModifiedAt, 1, (int)StoryFormat.Article,
             ];
             for (var i = 0; i < values.Length; i++)
             {
@@ -149,6 +153,7 @@ internal static class ArticleBulkInsert
                 await copy.WriteAsync(r.CreatedAt, NpgsqlDbType.TimestampTz, ct);
                 await copy.WriteAsync(r.ModifiedAt, NpgsqlDbType.TimestampTz, ct);
                 await copy.WriteAsync(1, NpgsqlDbType.Integer, ct);
+                await copy.WriteAsync((int)StoryFormat.Article, NpgsqlDbType.Integer, ct);
             }
             await copy.CompleteAsync(ct);
         }

@@ -44,6 +44,7 @@ public sealed class DemoSeeder(BylineDb db, MediaStore media, Search.ISearchInde
         var catalog = await EnsureCatalogAsync(ct);
         await AddArticlesAsync(catalog, DemoArticles, null, ct);
         await EnsureTopStoriesAsync(ct);
+        await new DemoVisualStories(db, media, search, log).AddAsync(ct);
         log.LogInformation("Demo content ready: {Count} stories in {Seconds:0.0} s", DemoArticles, started.Elapsed.TotalSeconds);
     }
 

@@ -101,7 +101,7 @@ public static class SitemapEndpoints
                     continue;
                 }
             }
-            await w.UrlAsync(Slugs.ArticlePath(top.Slug, a.Slug, a.Id), a.ChangedAt, ImagePath(a));
+            await w.UrlAsync(a.PathUnder(top.Slug), a.ChangedAt, ImagePath(a));
         }
         while (await enumerator.MoveNextAsync());
         await w.EndAsync();
@@ -179,7 +179,7 @@ public static class SitemapEndpoints
                     continue;
                 }
             }
-            await w.UrlAsync(Slugs.ArticlePath(top.Slug, a.Slug, a.Id), a.ChangedAt, ImagePath(a),
+            await w.UrlAsync(a.PathUnder(top.Slug), a.ChangedAt, ImagePath(a),
                 new NewsEntry(settings.PublicationName, language, a.PublishedAt, a.Headline));
         }
         await w.EndAsync();

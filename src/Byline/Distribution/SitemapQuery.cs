@@ -5,9 +5,19 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Byline.Distribution;
 
-public sealed record SitemapArticle(int Id, string Slug, int TopSectionId, string Headline, DateTime PublishedAt, DateTime? UpdatedAt, string? ImageKey, string? ImageWidths)
+public sealed record SitemapArticle(int Id, string Slug, int TopSectionId, string Headline, DateTime PublishedAt, DateTime? UpdatedAt, string? ImageKey, string? ImageWidths,
+    StoryFormat Format = StoryFormat.Article)
 {
     public DateTime ChangedAt => UpdatedAt is { } u && u > PublishedAt ? u : PublishedAt;
+
+    /// <summary>
+    /// The story's own address: formats with pages of their own (web stories, shorts, hubs) are listed
+    /// there, not at the article route that only redirects. Episodes need their show's slug, which this
+    /// row does not carry, so they keep the article route (a 301 to the episode) for now.
+    /// </summary>
+    public string PathUnder(string topSectionSlug) => Format == StoryFormat.Episode
+        ? Slugs.ArticlePath(topSectionSlug, Slug, Id)
+        : StoryFormats.Path(Format, topSectionSlug, Slug, Id);
 }
 
 public sealed record SitemapEntry(string Path, DateTime? LastModified);
@@ -53,7 +63,7 @@ public sealed class SitemapQuery(BylineDb db, SiteChrome chrome)
             .Where(a => a.Id >= from && a.Id < to)
             .OrderBy(a => a.Id)
             .Select(a => new SitemapArticle(a.Id, a.Slug, a.TopSectionId, a.Headline, a.PublishedAt!.Value, a.UpdatedAt,
-                a.LeadImage == null ? null : a.LeadImage.Key, a.LeadImage == null ? null : a.LeadImage.Widths))
+                a.LeadImage == null ? null : a.LeadImage.Key, a.LeadImage == null ? null : a.LeadImage.Widths, a.Format))
             .AsAsyncEnumerable();
     }
 
@@ -66,7 +76,7 @@ public sealed class SitemapQuery(BylineDb db, SiteChrome chrome)
             .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id)
             .Take(NewsMaxUrls)
             .Select(a => new SitemapArticle(a.Id, a.Slug, a.TopSectionId, a.Headline, a.PublishedAt!.Value, a.UpdatedAt,
-                a.LeadImage == null ? null : a.LeadImage.Key, a.LeadImage == null ? null : a.LeadImage.Widths))
+                a.LeadImage == null ? null : a.LeadImage.Key, a.LeadImage == null ? null : a.LeadImage.Widths, a.Format))
             .AsAsyncEnumerable();
     }
 

@@ -6,6 +6,7 @@ using Byline.Media;
 using Byline.Newsroom;
 using Byline.Publishing;
 using Byline.Site;
+using Byline.Site.VisualStories;
 using Byline.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -34,6 +35,7 @@ public static class BylineHosting
         services.AddProblemDetails();
         services.AddRazorPages(o => o.RootDirectory = "/");
         services.AddBylineSite();
+        services.AddVisualStories();
         services.AddDistribution();
         builder.AddNewsroom();
         services.AddPublishing(builder.Configuration);

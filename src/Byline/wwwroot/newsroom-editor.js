@@ -155,6 +155,7 @@
   var results = document.getElementById('media-results');
   var search = document.getElementById('media-search');
   var pickMode = 'lead';
+  var pickButton = null;
   function loadMedia() {
     fetch('/newsroom/api/media?q=' + encodeURIComponent(search.value || ''), { credentials: 'same-origin' })
       .then(function (r) { return r.ok ? r.json() : []; })
@@ -191,8 +192,12 @@
       setIfEmpty('Form.LeadImageAlt', i.alt);
       setIfEmpty('Form.LeadImageCaption', i.caption);
       setIfEmpty('Form.LeadImageCredit', i.credit);
-    } else {
+    } else if (pickMode === 'body') {
       insertBlock('![' + (i.alt || '').replace(/[\[\]]/g, '') + '](' + i.src + ')');
+    } else if (pickButton) {
+      // Any other data-pick value (a slide, a show's artwork…) is told through an event on its button,
+      // so each format's own script fills its own fields.
+      pickButton.dispatchEvent(new CustomEvent('byline:media-picked', { bubbles: true, detail: i }));
     }
     dialog.close();
   }
@@ -203,7 +208,13 @@
   }
   var searchTimer = null;
   search.addEventListener('input', function () { clearTimeout(searchTimer); searchTimer = setTimeout(loadMedia, 250); });
-  form.querySelectorAll('[data-pick]').forEach(function (b) { b.addEventListener('click', function () { openPicker('lead'); }); });
+  // Delegated, so that buttons added later (a new slide row) open the picker too.
+  form.addEventListener('click', function (ev) {
+    var b = ev.target.closest ? ev.target.closest('[data-pick]') : null;
+    if (!b) { return; }
+    pickButton = b;
+    openPicker(b.getAttribute('data-pick') || 'lead');
+  });
   form.querySelectorAll('[data-clear-lead]').forEach(function (b) {
     b.addEventListener('click', function () {
       document.getElementById('lead-image-id').value = '';

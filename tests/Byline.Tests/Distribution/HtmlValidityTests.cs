@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Byline.Content;
 using Byline.Tests.Support;
+using Byline.Tests.VisualStories;
 
 namespace Byline.Tests.Distribution;
 
@@ -26,6 +27,10 @@ public abstract class HtmlValidityTests(BylineApp app)
         var bare = await app.Content.StoryAsync(top, new StorySpec { Standfirst = "", Paragraphs = 1 });
         var long300 = await app.Content.StoryAsync(top, new StorySpec { Headline = string.Concat(Enumerable.Repeat("A very long headline & <more> ", 12))[..300] });
         var emptyTag = await app.Content.TagAsync();
+        var photoStory = await app.PublishAsync(VisualStoryKit.Input(top, StoryFormat.PhotoStory, VisualStoryKit.Slides(await app.ImagesAsync(3), "valid")));
+        var webSlides = VisualStoryKit.Slides(await app.ImagesAsync(5), "valid");
+        // A page without a heading still gets one (visually hidden): every page is a section with a heading.
+        var webStory = await app.PublishAsync(VisualStoryKit.Input(top, StoryFormat.WebStory, [.. webSlides.Select((p, i) => i == 1 ? p with { Heading = "" } : p)]));
         await app.WithDbAsync(async db =>
         {
             if (!db.StaticPages.Any(p => p.Slug == "about"))
@@ -55,6 +60,9 @@ public abstract class HtmlValidityTests(BylineApp app)
             ("search-blank", "/search"),
             ("static", "/about"),
             ("sitemap", "/sitemap"),
+            ("photo-story", await app.PathAsync(photoStory)),
+            ("web-stories", "/web-stories"),
+            ("web-story", await app.PathAsync(webStory)),
             ("error-404", "/no-such-section-anywhere"),
             ("error-400", $"/{top.Slug}?page=-1"),
         };

@@ -51,6 +51,7 @@ public abstract class NewsroomSecurityTests(BylineApp app)
         ["newsroom/stories/{id}"] = ("/newsroom/stories/new", Access.Contributor),
         ["newsroom/stories/{id:int}/revisions"] = ("/newsroom/stories/{story}/revisions", Access.Contributor),
         ["newsroom/stories/{previewId:int}/preview"] = ("/newsroom/stories/{story}/preview", Access.Contributor),
+        ["newsroom/stories/{previewId:int}/preview/web-story"] = ("/newsroom/stories/{story}/preview/web-story", Access.Contributor),
         ["newsroom/media"] = ("/newsroom/media", Access.Contributor),
         ["newsroom/api/tags"] = ("/newsroom/api/tags?q=news", Access.Contributor),
         ["newsroom/api/media"] = ("/newsroom/api/media", Access.Contributor),

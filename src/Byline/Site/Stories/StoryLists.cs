@@ -7,7 +7,8 @@ namespace Byline.Site.Stories;
 public sealed record StoryImage(string Key, string Widths, int Width, int Height, string Alt);
 
 /// <summary>A story as lists show it.</summary>
-public sealed record StoryCard(int Id, string Headline, string Standfirst, string Url, DateTime PublishedAt, int TopSectionId, string SectionName, StoryImage? Image);
+public sealed record StoryCard(int Id, string Headline, string Standfirst, string Url, DateTime PublishedAt, int TopSectionId, string SectionName, StoryImage? Image,
+    StoryFormat Format = StoryFormat.Article, int Photos = 0);
 
 /// <summary>One page of a story list: the cards and whether a further page exists.</summary>
 public sealed record StoryPage(IReadOnlyList<StoryCard> Stories, Paging Paging, bool HasNext);
@@ -46,7 +47,10 @@ public sealed class StoryLists(BylineDb db, StoryIdCache idCache)
                 a.TopSectionId,
                 db.Sections.Where(s => s.Id == a.TopSectionId).Select(s => s.Slug).First(),
                 a.Section!.Name,
-                a.LeadImage == null ? null : new StoryImage(a.LeadImage.Key, a.LeadImage.Widths, a.LeadImage.Width, a.LeadImage.Height, a.LeadImageAlt ?? a.LeadImage.Alt)))));
+                a.LeadImage == null ? null : new StoryImage(a.LeadImage.Key, a.LeadImage.Widths, a.LeadImage.Width, a.LeadImage.Height, a.LeadImageAlt ?? a.LeadImage.Alt),
+                a.Format,
+                // Only a photo story's slides are read, for the "Photos" count on its card.
+                a.Format == StoryFormat.PhotoStory ? a.FormatData : null))));
 
     public Task<StoryPage> SectionPageAsync(int topSectionId, Paging paging, CancellationToken ct) =>
         PageAsync(Listed().Where(a => a.TopSectionId == topSectionId)
@@ -148,7 +152,9 @@ public sealed class StoryLists(BylineDb db, StoryIdCache idCache)
     private IQueryable<Article> Listed() => db.Articles.Where(a => a.Status == ArticleStatus.Published && a.Format < StoryFormats.FirstUnlisted);
 
     private static List<StoryCard> Map(IEnumerable<CardRow> rows) =>
-        [.. rows.Select(r => new StoryCard(r.Id, r.Headline, r.Standfirst, Slugs.ArticlePath(r.TopSlug, r.Slug, r.Id), r.PublishedAt, r.TopSectionId, r.SectionName, r.Image))];
+        [.. rows.Select(r => new StoryCard(r.Id, r.Headline, r.Standfirst, Slugs.ArticlePath(r.TopSlug, r.Slug, r.Id), r.PublishedAt, r.TopSectionId, r.SectionName, r.Image,
+            r.Format, r.FormatData is null ? 0 : FormatData.FromJson(r.FormatData).Slides.Count))];
 
-    private sealed record CardRow(int Id, string Slug, string Headline, string Standfirst, DateTime PublishedAt, int TopSectionId, string TopSlug, string SectionName, StoryImage? Image);
+    private sealed record CardRow(int Id, string Slug, string Headline, string Standfirst, DateTime PublishedAt, int TopSectionId, string TopSlug, string SectionName, StoryImage? Image,
+        StoryFormat Format, string? FormatData);
 }

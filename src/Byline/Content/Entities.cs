@@ -153,6 +153,8 @@ public enum RedirectKind
     Tag = 1,
     Author = 2,
     Page = 3,
+    /// <summary>A video show (/shows/{slug}).</summary>
+    Show = 4,
 }
 
 /// <summary>An old slug kept after a rename so that old URLs answer 301.</summary>

@@ -1,29 +1,63 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
 
 namespace Byline.Discovery;
 
 /// <summary>
-/// Page views and searches are counted in memory — one dictionary entry per (story, hour) and per
-/// (term, day) — and written every few seconds in one transaction of upserts, so a busy site costs
-/// the database a handful of statements per flush, never one write per view.
+/// Page views and searches are counted in memory — one entry per (story, hour) and per (term, day) —
+/// and written every few seconds in one transaction of upserts, so a busy site costs the database a
+/// handful of statements per flush, never one write per view.
+/// <para>
+/// Views arrive by the tens of thousands a second, so they are striped: each CPU core increments its
+/// own dictionary under its own lock (uncontended in the common case: a thread stays on its core
+/// between the lookup of the stripe and the increment), nothing is allocated once a key exists, and the
+/// flush swaps each stripe's dictionary for its spare instead of copying under the lock.
+/// </para>
 /// </summary>
 public sealed class DiscoveryCounters(IServiceScopeFactory scopes, TimeProvider clock, DiscoveryOptions options, ILogger<DiscoveryCounters> log) : IDisposable
 {
-    private readonly ConcurrentDictionary<(int ArticleId, DateTime Hour), int> _views = new();
+    private readonly ViewStripe[] _stripes = CreateStripes();
     private readonly ConcurrentDictionary<(string Term, DateTime Day), int> _searches = new();
     private readonly SemaphoreSlim _flush = new(1, 1);
     private int _keys;
 
     public void Dispose() => _flush.Dispose();
 
+    private static ViewStripe[] CreateStripes()
+    {
+        var stripes = new ViewStripe[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(2, Environment.ProcessorCount))];
+        for (var i = 0; i < stripes.Length; i++)
+        {
+            stripes[i] = new ViewStripe();
+        }
+        return stripes;
+    }
+
     public bool CountView(int articleId)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
-        var hour = new DateTime(now.Year, now.Month, now.Day, now.Hour, 0, 0, DateTimeKind.Utc);
-        return Add(_views, (articleId, hour));
+        var ticks = clock.GetUtcNow().UtcTicks;
+        var hour = new DateTime(ticks - ticks % TimeSpan.TicksPerHour, DateTimeKind.Utc);
+        var stripe = _stripes[Thread.GetCurrentProcessorId() & (_stripes.Length - 1)];
+        lock (stripe.Gate)
+        {
+            ref var n = ref CollectionsMarshal.GetValueRefOrNullRef(stripe.Counts, (articleId, hour));
+            if (!Unsafe.IsNullRef(ref n))
+            {
+                n++;
+                return true;
+            }
+            if (Volatile.Read(ref _keys) >= options.MaxPendingKeys)
+            {
+                return false;
+            }
+            stripe.Counts.Add((articleId, hour), 1);
+        }
+        Interlocked.Increment(ref _keys);
+        return true;
     }
 
     public bool CountSearch(string normalizedTerm)
@@ -33,34 +67,56 @@ public sealed class DiscoveryCounters(IServiceScopeFactory scopes, TimeProvider 
             return false;
         }
         var day = clock.GetUtcNow().UtcDateTime.Date;
-        return Add(_searches, (normalizedTerm, DateTime.SpecifyKind(day, DateTimeKind.Utc)));
-    }
-
-    private bool Add<TKey>(ConcurrentDictionary<TKey, int> pending, TKey key) where TKey : notnull
-    {
-        if (!pending.ContainsKey(key))
+        var key = (normalizedTerm, DateTime.SpecifyKind(day, DateTimeKind.Utc));
+        if (!_searches.ContainsKey(key))
         {
             if (Volatile.Read(ref _keys) >= options.MaxPendingKeys)
             {
                 return false;
             }
-            if (pending.TryAdd(key, 1))
+            if (_searches.TryAdd(key, 1))
             {
                 Interlocked.Increment(ref _keys);
                 return true;
             }
         }
-        // AddOrUpdate's compare-and-swap and the flush's TryRemove never lose a view between them.
-        pending.AddOrUpdate(key, 1, static (_, n) => n + 1);
+        // AddOrUpdate's compare-and-swap and the flush's TryRemove never lose a search between them.
+        _searches.AddOrUpdate(key, 1, static (_, n) => n + 1);
         return true;
     }
 
-    private List<(TKey Key, int Count)> Drain<TKey>(ConcurrentDictionary<TKey, int> pending) where TKey : notnull
+    /// <summary>Takes every stripe's counts, merged by key (a key can sit in several stripes).</summary>
+    private List<((int ArticleId, DateTime Hour) Key, int Count)> DrainViews()
     {
-        var taken = new List<(TKey, int)>();
-        foreach (var key in pending.Keys)
+        var merged = new Dictionary<(int, DateTime), int>();
+        var entries = 0;
+        foreach (var stripe in _stripes)
         {
-            if (pending.TryRemove(key, out var n))
+            Dictionary<(int, DateTime), int> taken;
+            lock (stripe.Gate)
+            {
+                taken = stripe.Counts;
+                stripe.Counts = stripe.Spare;
+                stripe.Spare = taken;
+            }
+            // Only this flush (serialised by _flush) touches the spare once it has been swapped out.
+            foreach (var (key, n) in taken)
+            {
+                CollectionsMarshal.GetValueRefOrAddDefault(merged, key, out _) += n;
+            }
+            entries += taken.Count;
+            taken.Clear();
+        }
+        Interlocked.Add(ref _keys, -entries);
+        return [.. merged.Select(kv => (kv.Key, kv.Value))];
+    }
+
+    private List<((string Term, DateTime Day) Key, int Count)> DrainSearches()
+    {
+        var taken = new List<((string, DateTime), int)>();
+        foreach (var key in _searches.Keys)
+        {
+            if (_searches.TryRemove(key, out var n))
             {
                 Interlocked.Decrement(ref _keys);
                 taken.Add((key, n));
@@ -69,14 +125,37 @@ public sealed class DiscoveryCounters(IServiceScopeFactory scopes, TimeProvider 
         return taken;
     }
 
+    private void PutBackViews(List<((int ArticleId, DateTime Hour) Key, int Count)> views)
+    {
+        var stripe = _stripes[0];
+        var added = 0;
+        lock (stripe.Gate)
+        {
+            foreach (var (key, n) in views)
+            {
+                ref var count = ref CollectionsMarshal.GetValueRefOrAddDefault(stripe.Counts, key, out var existed);
+                count += n;
+                added += existed ? 0 : 1;
+            }
+        }
+        Interlocked.Add(ref _keys, added);
+    }
+
+    private sealed class ViewStripe
+    {
+        public readonly Lock Gate = new();
+        public Dictionary<(int ArticleId, DateTime Hour), int> Counts = [];
+        public Dictionary<(int ArticleId, DateTime Hour), int> Spare = [];
+    }
+
     /// <summary>Writes everything counted so far. Counts that cannot be written go back into memory for the next flush.</summary>
     public async Task FlushAsync(CancellationToken ct)
     {
         await _flush.WaitAsync(ct);
         try
         {
-            var views = Drain(_views);
-            var searches = Drain(_searches);
+            var views = DrainViews();
+            var searches = DrainSearches();
             if (views.Count == 0 && searches.Count == 0)
             {
                 return;
@@ -88,15 +167,18 @@ public sealed class DiscoveryCounters(IServiceScopeFactory scopes, TimeProvider 
             catch (Exception e) when (e is DbException or InvalidOperationException)
             {
                 log.LogWarning(e, "Could not write {Views} view and {Searches} search counts; keeping them for the next flush", views.Count, searches.Count);
-                foreach (var (key, n) in views)
-                {
-                    _views.AddOrUpdate(key, n, (_, m) => m + n);
-                }
+                PutBackViews(views);
                 foreach (var (key, n) in searches)
                 {
-                    _searches.AddOrUpdate(key, n, (_, m) => m + n);
+                    if (_searches.TryAdd(key, n))
+                    {
+                        Interlocked.Increment(ref _keys);
+                    }
+                    else
+                    {
+                        _searches.AddOrUpdate(key, n, (_, m) => m + n);
+                    }
                 }
-                Interlocked.Add(ref _keys, views.Count + searches.Count);
             }
         }
         finally

@@ -50,9 +50,10 @@ public static class DiscoveryExtensions
         return services;
     }
 
+    /// <summary>The view beacon (<c>POST /v</c>): call it first in the pipeline, see <see cref="ViewBeacon"/>.</summary>
     public static WebApplication UseDiscovery(this WebApplication app)
     {
-        app.MapPost("/v", ViewBeacon.HandleAsync).DisableAntiforgery();
+        app.UseMiddleware<ViewBeacon>();
         return app;
     }
 }

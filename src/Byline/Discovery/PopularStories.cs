@@ -1,4 +1,5 @@
 using Byline.Content;
+using Byline.Publishing;
 using Byline.Site.Stories;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -17,12 +18,27 @@ public sealed record PopularSnapshot(
 }
 
 /// <summary>
+/// The cache keys of the popular lists. A page showing a list tags itself with its key (softly: the
+/// list is a side block); a refresh that changes the list raises the key, so the page is re-rendered
+/// once, at most once per refresh interval, and stays cached otherwise.
+/// </summary>
+public static class PopularKeys
+{
+    /// <summary>Site-wide most read and trending (the home page's block).</summary>
+    public const string Site = "popular";
+
+    /// <summary>Most read and trending in one top-level section (its section pages).</summary>
+    public static string Section(int topSectionId) => "popular:section:" + topSectionId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>
 /// Computes most read (views in the last 24 hours) and trending (views weighted by
 /// 0.5^(age in hours / half-life) over hourly buckets of the last 24 hours, so a story rising now
-/// beats yesterday's hit) once a minute, with the editors' pins and hides applied. Pages read
-/// <see cref="Current"/> and never query for it.
+/// beats yesterday's hit) once a minute, with the editors' pins and hides applied (a pinned story
+/// leads Trending site-wide and in its own section). Pages read <see cref="Current"/> and never query
+/// for it; lists that changed are announced by their <see cref="PopularKeys"/> so cached pages follow.
 /// </summary>
-public sealed class PopularStories(IServiceScopeFactory scopes, TimeProvider clock, DiscoveryOptions options)
+public sealed class PopularStories(IServiceScopeFactory scopes, TimeProvider clock, DiscoveryOptions options, ContentEvents events)
 {
     public const int SiteCount = 10;
     public const int SectionCount = 5;
@@ -67,7 +83,17 @@ public sealed class PopularStories(IServiceScopeFactory scopes, TimeProvider clo
         var siteRead = mostRead.Take(SiteCount).Select(s => s.Id).ToList();
         var siteTrend = pinned.Concat(trending.Select(s => s.Id).Where(id => !pinned.Contains(id))).Take(SiteCount).ToList();
         var readBySection = mostRead.GroupBy(s => s.TopSectionId).ToDictionary(g => g.Key, g => g.Take(SectionCount).Select(s => s.Id).ToList());
-        var trendBySection = trending.GroupBy(s => s.TopSectionId).ToDictionary(g => g.Key, g => g.Take(SectionCount).Select(s => s.Id).ToList());
+        var pinnedSections = pinned.Count == 0 ? [] : await db.Articles
+            .Where(a => pinned.Contains(a.Id) && a.Status == ArticleStatus.Published)
+            .Select(a => new { a.Id, a.TopSectionId }).ToDictionaryAsync(a => a.Id, a => a.TopSectionId, ct);
+        var trendBySection = trending.Select(s => (s.Id, s.TopSectionId))
+            .Concat(pinnedSections.Select(kv => (Id: kv.Key, TopSectionId: kv.Value)))
+            .GroupBy(s => s.TopSectionId)
+            .ToDictionary(g => g.Key, g =>
+            {
+                var sectionPins = pinned.Where(id => pinnedSections.TryGetValue(id, out var top) && top == g.Key).ToList();
+                return sectionPins.Concat(g.Select(s => s.Id).Where(id => !sectionPins.Contains(id))).Distinct().Take(SectionCount).ToList();
+            });
 
         var all = siteRead.Concat(siteTrend).Concat(readBySection.Values.SelectMany(x => x)).Concat(trendBySection.Values.SelectMany(x => x)).Distinct().ToList();
         var cards = (await scope.ServiceProvider.GetRequiredService<StoryLists>().CardsAsync(all, ct)).ToDictionary(c => c.Id);
@@ -79,7 +105,36 @@ public sealed class PopularStories(IServiceScopeFactory scopes, TimeProvider clo
             readBySection.ToDictionary(kv => kv.Key, kv => Cards(kv.Value)),
             trendBySection.ToDictionary(kv => kv.Key, kv => Cards(kv.Value)),
             now);
+        var previous = _current;
         _current = snapshot;
+        var changed = ChangedKeys(previous, snapshot);
+        if (changed.Count > 0)
+        {
+            await events.RaiseAsync(new ContentChanged(changed, "popular"), ct);
+        }
         return snapshot;
+    }
+
+    /// <summary>The keys of the lists whose stories or order differ between two snapshots.</summary>
+    internal static IReadOnlyList<string> ChangedKeys(PopularSnapshot before, PopularSnapshot after)
+    {
+        static bool Same(IReadOnlyList<StoryCard>? a, IReadOnlyList<StoryCard>? b) =>
+            (a ?? []).Select(c => c.Id).SequenceEqual((b ?? []).Select(c => c.Id));
+        var keys = new List<string>();
+        if (!Same(before.MostRead, after.MostRead) || !Same(before.Trending, after.Trending))
+        {
+            keys.Add(PopularKeys.Site);
+        }
+        var sections = before.MostReadBySection.Keys.Concat(before.TrendingBySection.Keys)
+            .Concat(after.MostReadBySection.Keys).Concat(after.TrendingBySection.Keys).Distinct().Order();
+        foreach (var id in sections)
+        {
+            if (!Same(before.MostReadBySection.GetValueOrDefault(id), after.MostReadBySection.GetValueOrDefault(id))
+                || !Same(before.TrendingBySection.GetValueOrDefault(id), after.TrendingBySection.GetValueOrDefault(id)))
+            {
+                keys.Add(PopularKeys.Section(id));
+            }
+        }
+        return keys;
     }
 }

@@ -7,6 +7,7 @@ using Byline.Newsroom;
 using Byline.Publishing;
 using Byline.Site;
 using Byline.Site.VisualStories;
+using Byline.Site.Shows;
 using Byline.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -41,20 +42,23 @@ public static class BylineHosting
         services.AddPublishing(builder.Configuration);
         services.AddDiscovery(builder.Configuration);
         services.AddBylineCaching(builder.Configuration);
+        services.AddShows(builder.Configuration);
         return builder;
     }
 
     public static WebApplication UseByline(this WebApplication app)
     {
         app.UseExceptionHandler("/error");
+        // The view beacon answers before everything else below (status pages, cache, routing): it is the busiest request.
+        app.UseDiscovery();
         app.UseStatusCodePagesWithReExecute("/error/{0}");
         app.MapHealth();
         app.UseMiddleware<ReadinessGate>();
         app.UseBylineCache();
         app.UseBylineSite();
         app.UseNewsroom();
-        app.UseDiscovery();
         app.MapMedia();
+        app.MapShows();
         app.MapDistribution();
         app.MapPublishing();
         app.MapRazorPages();

@@ -12,13 +12,19 @@ public sealed class PostgresSearchIndex(BylineDb db, SearchOptions options) : IS
 {
     private const string Columns = "\"ArticleId\", \"PublishedAt\", \"SectionId\", \"TopSectionId\", \"Headline\", \"Standfirst\", \"Body\", \"Tags\", \"Authors\"";
 
+    // The GIN index is dropped for the load and built once over the filled table: one sorted build
+    // with generous working memory is several times faster than a million incremental inserts into it.
+    // Searches wait on TRUNCATE's lock until the commit, and see the old index or the new one, never half.
     internal const string RebuildSql = """
         TRUNCATE "ArticleSearch";
+        DROP INDEX IF EXISTS "IX_ArticleSearch_Document";
+        SET LOCAL maintenance_work_mem = '512MB';
         INSERT INTO "ArticleSearch" ("ArticleId", "PublishedAt", "SectionId", "TopSectionId", "Headline", "Standfirst", "Body", "Tags", "Authors")
         SELECT a."Id", a."PublishedAt", a."SectionId", a."TopSectionId", a."Headline", a."Standfirst", a."BodyMarkdown",
             COALESCE((SELECT string_agg(t."Name", ' ') FROM "ArticleTags" x JOIN "Tags" t ON t."Id" = x."TagId" WHERE x."ArticleId" = a."Id"), ''),
             COALESCE((SELECT string_agg(u."Name", ' ') FROM "ArticleAuthors" y JOIN "Authors" u ON u."Id" = y."AuthorId" WHERE y."ArticleId" = a."Id"), '')
         FROM "Articles" a WHERE a."Status" = 3 AND a."PublishedAt" IS NOT NULL;
+        CREATE INDEX "IX_ArticleSearch_Document" ON "ArticleSearch" USING GIN ("Document");
         ANALYZE "ArticleSearch";
         """;
 

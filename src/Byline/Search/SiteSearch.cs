@@ -11,7 +11,7 @@ public sealed record SearchResult(StoryCard Card, string HeadlineHtml, string Sn
 public sealed record SearchResults(IReadOnlyList<SearchResult> Items, bool HasNext);
 
 /// <summary>The reader's search: parse, query the index, load the cards, count the term.</summary>
-public sealed class SiteSearch(ISearchIndex index, StoryLists lists, DiscoveryCounters counters, Storage.BylineDb db, TimeProvider clock)
+public sealed class SiteSearch(ISearchIndex index, StoryLists lists, DiscoveryCounters counters, Storage.BylineDb db, SiteSettingsStore settings, TimeProvider clock)
 {
     public Task<bool> IsTopSectionAsync(string slug, CancellationToken ct) =>
         Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(db.Sections, s => s.Slug == slug && s.ParentId == null, ct);
@@ -23,9 +23,11 @@ public sealed class SiteSearch(ISearchIndex index, StoryLists lists, DiscoveryCo
         {
             return new SearchResults([], false);
         }
-        var fromUtc = from?.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-        // "to" is inclusive: everything before the next midnight.
-        var toUtc = to?.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc).AddDays(1);
+        // Days are the publication's days (its dateline zone), as readers see dates on the site.
+        var zone = settings.Dateline.Zone;
+        DateTime? fromUtc = from is { } f ? StartOfDayUtc(f, zone) : null;
+        // "to" is inclusive: everything before the next local midnight.
+        DateTime? toUtc = to is { } t && t < DateOnly.MaxValue ? StartOfDayUtc(t.AddDays(1), zone) : null;
         var hits = await index.SearchAsync(
             new SearchRequest(query, topSectionId, fromUtc, toUtc, paging.Skip, paging.Size + 1, clock.GetUtcNow().UtcDateTime), ct);
         var hasNext = hits.Count > paging.Size;
@@ -43,6 +45,30 @@ public sealed class SiteSearch(ISearchIndex index, StoryLists lists, DiscoveryCo
             counters.CountSearch(SearchTerms.Normalize(text));
         }
         return new SearchResults(items, hasNext);
+    }
+
+    /// <summary>
+    /// The UTC instant a day starts in <paramref name="zone"/>. Where a clock change skips midnight the
+    /// day starts at the first local time that exists. The first and last years of the calendar, where
+    /// a zone's offset would leave it, clamp to the smallest and largest instant.
+    /// </summary>
+    public static DateTime StartOfDayUtc(DateOnly day, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        if (day.Year <= 1)
+        {
+            return DateTime.SpecifyKind(DateTime.MinValue, DateTimeKind.Utc);
+        }
+        if (day.Year >= 9999)
+        {
+            return DateTime.SpecifyKind(DateTime.MaxValue, DateTimeKind.Utc);
+        }
+        var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        for (var i = 0; i < 48 && zone.IsInvalidTime(local); i++)
+        {
+            local = local.AddMinutes(30);
+        }
+        return TimeZoneInfo.ConvertTimeToUtc(local, zone);
     }
 
     /// <summary>A date filter from the query string (yyyy-MM-dd); anything else is no filter.</summary>

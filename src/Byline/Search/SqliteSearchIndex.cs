@@ -12,18 +12,26 @@ public sealed class SqliteSearchIndex(BylineDb db, SearchOptions options) : ISea
 {
 
     // Dropping and re-creating is far cheaper than deleting every row, which FTS5 does document by document.
+    // While loading, FTS5 would merge its segments incrementally after every flush ('automerge'); the
+    // single 'optimize' at the end merges them anyway, so merging is off for the load and back to the
+    // default (4) after it.
     internal const string RebuildSql = """
         DROP TABLE IF EXISTS "ArticleSearch";
         CREATE VIRTUAL TABLE "ArticleSearch" USING fts5(
             headline, standfirst, body, tags, authors,
             tokenize = 'porter unicode61 remove_diacritics 2');
+        INSERT INTO "ArticleSearch" ("ArticleSearch", rank) VALUES ('automerge', 0);
         INSERT INTO "ArticleSearch" (rowid, headline, standfirst, body, tags, authors)
         SELECT a."Id", a."Headline", a."Standfirst", a."BodyMarkdown",
             COALESCE((SELECT group_concat(t."Name", ' ') FROM "ArticleTags" x JOIN "Tags" t ON t."Id" = x."TagId" WHERE x."ArticleId" = a."Id"), ''),
             COALESCE((SELECT group_concat(u."Name", ' ') FROM "ArticleAuthors" y JOIN "Authors" u ON u."Id" = y."AuthorId" WHERE y."ArticleId" = a."Id"), '')
         FROM "Articles" a WHERE a."Status" = 3;
         INSERT INTO "ArticleSearch" ("ArticleSearch") VALUES ('optimize');
+        INSERT INTO "ArticleSearch" ("ArticleSearch", rank) VALUES ('automerge', 4);
         """;
+
+    /// <summary>Page cache for the rebuild's connection (KiB, negative as SQLite takes it): the index being built stays in memory until commit instead of spilling to the WAL repeatedly.</summary>
+    private const int RebuildCacheKib = 512 * 1024;
 
     public Task UpsertAsync(SearchDocument d, CancellationToken ct) =>
         SearchSql.WithConnectionAsync(db, async conn =>
@@ -52,12 +60,30 @@ public sealed class SqliteSearchIndex(BylineDb db, SearchOptions options) : ISea
     public Task<int> RebuildAsync(CancellationToken ct) =>
         SearchSql.WithConnectionAsync(db, async conn =>
         {
-            await using var tx = await conn.BeginTransactionAsync(ct);
-            await using var cmd = SearchSql.Command(conn, RebuildSql);
-            cmd.Transaction = tx;
-            cmd.CommandTimeout = 0;
-            await cmd.ExecuteNonQueryAsync(ct);
-            await tx.CommitAsync(ct);
+            // Pooled connections keep their pragmas: the large cache is put back to the usual one after.
+            long cacheSize;
+            await using (var get = SearchSql.Command(conn, "PRAGMA cache_size"))
+            {
+                cacheSize = Convert.ToInt64(await get.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+            }
+            await using (var set = SearchSql.Command(conn, $"PRAGMA cache_size = -{RebuildCacheKib}"))
+            {
+                await set.ExecuteNonQueryAsync(ct);
+            }
+            try
+            {
+                await using var tx = await conn.BeginTransactionAsync(ct);
+                await using var cmd = SearchSql.Command(conn, RebuildSql);
+                cmd.Transaction = tx;
+                cmd.CommandTimeout = 0;
+                await cmd.ExecuteNonQueryAsync(ct);
+                await tx.CommitAsync(ct);
+            }
+            finally
+            {
+                await using var reset = SearchSql.Command(conn, $"PRAGMA cache_size = {cacheSize.ToString(CultureInfo.InvariantCulture)}");
+                await reset.ExecuteNonQueryAsync(CancellationToken.None);
+            }
             await using var count = SearchSql.Command(conn, "SELECT count(*) FROM \"ArticleSearch\"");
             return Convert.ToInt32(await count.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
         });

@@ -55,16 +55,27 @@ public abstract class NewsroomSecurityTests(BylineApp app)
         ["newsroom/media"] = ("/newsroom/media", Access.Contributor),
         ["newsroom/api/tags"] = ("/newsroom/api/tags?q=news", Access.Contributor),
         ["newsroom/api/media"] = ("/newsroom/api/media", Access.Contributor),
+        ["newsroom/shows"] = ("/newsroom/shows", Access.Editor),
+        ["newsroom/shows/{id}"] = ("/newsroom/shows/new", Access.Editor),
+        ["newsroom/live-tv"] = ("/newsroom/live-tv", Access.Editor),
+        ["newsroom/media/video"] = ("/newsroom/media/video", Access.Contributor),
+        ["newsroom/stories/{previewId:int}/preview/episode"] = ("/newsroom/stories/{episode}/preview/episode", Access.Contributor),
     };
 
     /// <summary>JSON look-ups that answer GET only (a POST is 405 before antiforgery matters: they change nothing).</summary>
     private static readonly HashSet<string> GetOnly = ["newsroom/api/tags", "newsroom/api/media"];
 
     private int? _story;
+    private int? _episode;
 
     /// <summary>Fills "{story}" in a path with a story made once for this class.</summary>
     private async Task<string> ResolveAsync(string path)
     {
+        if (path.Contains("{episode}", StringComparison.Ordinal))
+        {
+            _episode ??= (await Site.ShowContent.EpisodeAsync(app, await Site.ShowContent.ShowAsync(app), new Byline.Content.VideoSource(Byline.Content.VideoKind.Hls, "https://video.example.org/e/master.m3u8"))).Id;
+            return path.Replace("{episode}", _episode.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        }
         if (!path.Contains("{story}", StringComparison.Ordinal))
         {
             return path;

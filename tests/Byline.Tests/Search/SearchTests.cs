@@ -3,6 +3,7 @@ using Byline.Content;
 using Byline.Tests.Discovery;
 using Byline.Tests.Support;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Byline.Tests.Search;
 
@@ -85,6 +86,69 @@ public abstract class SearchTests(BylineApp app)
         var from = now.AddDays(-5).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         var recent = (await app.PageAsync($"/search?q={word}&from={from}")).StoryLinks();
         Assert.Equal(new[] { recentNews.Path, sportStory.Path }.Order(), recent.Order());
+    }
+
+    [DatabaseFact]
+    public async Task Rebuilding_the_index_from_scratch_finds_the_published_stories_and_keeps_in_step_after()
+    {
+        var word = DiscoveryTestKit.Word();
+        var section = await app.Content.SectionAsync();
+        var published = await app.PublishAsync(section, new StorySpec { Headline = $"{word} before the rebuild" });
+        // Written without an event: only the rebuild can index it.
+        var silent = await app.Content.StoryAsync(section, new StorySpec { Headline = $"{word} written in bulk" });
+        var draft = await app.Content.StoryAsync(section, new StorySpec { Headline = $"{word} still a draft", Status = ArticleStatus.Draft });
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var count = await scope.ServiceProvider.GetRequiredService<Byline.Search.ISearchIndex>().RebuildAsync(CancellationToken.None);
+            Assert.True(count >= 2);
+        }
+
+        Assert.Equal(new[] { published.Path, silent.Path }.Order(), (await ResultsAsync(word)).Order());
+        Assert.DoesNotContain(draft.Path, await ResultsAsync(word));
+        var after = await app.PublishAsync(section, new StorySpec { Headline = $"{word} after the rebuild" });
+        Assert.Contains(after.Path, await ResultsAsync(word));
+    }
+
+    [DatabaseFact]
+    public async Task Date_filters_are_days_in_the_publications_time_zone()
+    {
+        if (app.Content.CurrentSettings.TimeZone != "Asia/Kolkata")
+        {
+            await app.Content.SettingsAsync(s => s with { TimeZone = "Asia/Kolkata" });
+        }
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Kolkata");
+        var word = DiscoveryTestKit.Word();
+        var section = await app.Content.SectionAsync();
+        // A local day a month ago: its midnight in Kolkata (UTC+05:30) is 18:30 UTC the day before.
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow, zone)).AddDays(-30);
+        var midnightUtc = TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue), zone);
+        var afterLocalMidnight = await app.PublishAsync(section, new StorySpec { Headline = $"{word} just after midnight", PublishedAt = midnightUtc.AddMinutes(10) });
+        var beforeLocalMidnight = await app.PublishAsync(section, new StorySpec { Headline = $"{word} just before midnight", PublishedAt = midnightUtc.AddMinutes(-10) });
+        // Both are on the same UTC day, so UTC days could not tell them apart.
+        Assert.Equal(afterLocalMidnight.PublishedAt!.Value.Date, beforeLocalMidnight.PublishedAt!.Value.Date);
+        var iso = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var previous = day.AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.Equal([afterLocalMidnight.Path], (await app.PageAsync($"/search?q={word}&from={iso}")).StoryLinks());
+        Assert.Equal([afterLocalMidnight.Path], (await app.PageAsync($"/search?q={word}&from={iso}&to={iso}")).StoryLinks());
+        Assert.Equal([beforeLocalMidnight.Path], (await app.PageAsync($"/search?q={word}&to={previous}")).StoryLinks());
+    }
+
+    [DatabaseTheory]
+    [InlineData("0001-01-01", "9999-12-31")]
+    [InlineData("9999-12-31", "0001-01-01")]
+    public async Task Dates_at_the_edge_of_the_calendar_are_a_results_page(string from, string to)
+    {
+        var word = DiscoveryTestKit.Word();
+        var section = await app.Content.SectionAsync();
+        var story = await app.PublishAsync(section, new StorySpec { Headline = $"{word} at the edge" });
+
+        using var response = await app.GetAsync($"/search?q={word}&from={from}&to={to}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync());
+        Assert.Equal(from.StartsWith("0001", StringComparison.Ordinal) ? [story.Path] : [], page.StoryLinks());
     }
 
     [DatabaseFact]

@@ -14,6 +14,8 @@ internal static class DemoSite
         }
         // Editors keep the bar short: the lesser sections stay in the Sections drawer.
         nav = [.. nav.Take(8)];
+        // The Video Shows menu opens onto the active shows (the layout fills it from the show catalogue).
+        nav.Add(new MenuItem("Video Shows", "/shows"));
 
         static LinkItem TagLink(string name) => new(name, $"/tag/{Slugs.From(name)}");
 
@@ -24,8 +26,7 @@ internal static class DemoSite
             Navigation = nav,
             TopicHub = TagLink(DemoCatalog.Events[0]),
             TrendingTopics = [.. DemoCatalog.Trending.Select(TagLink)],
-            // Shows and Live TV get their menu, drawer and footer links when those formats exist;
-            // until then the demo links only to pages Byline serves.
+            // Empty: the Shows drawer lists the active shows from the show catalogue.
             Shows = [],
             Events = [.. DemoCatalog.Events.Select(TagLink)],
             FooterGroups =
@@ -33,7 +34,8 @@ internal static class DemoSite
                 new LinkGroup("Quick links",
                 [
                     new("Latest News", "/"), new("Opinion", "/news/opinion"), new("Newsletters", "/newsletter"),
-                    new("Membership", "/membership"), new("Advertise", "/advertise"), new("Sitemap", "/sitemap"),
+                    new("Membership", "/membership"), new("Video shows", "/shows"), new("Live TV", "/live"),
+                    new("Advertise", "/advertise"), new("Sitemap", "/sitemap"),
                 ]),
                 new LinkGroup("Most searched categories",
                 [

@@ -48,6 +48,6 @@ public sealed class IndexModel(StoryLists lists, Discovery.PopularStories popula
         Head.Feeds.Add(FeedLink.For(Settings.PublicationName, "/"));
         Head.StructuredData.Add(StructuredData.Serialize(StructuredData.WebSite(Ld)));
         Head.StructuredData.Add(StructuredData.Serialize(StructuredData.Organization(Ld)));
-        CacheAs([ContentKeys.Home, ContentKeys.Latest, .. Blocks.Select(b => ContentKeys.Section(b.Section.Id))]);
+        CacheAs([ContentKeys.Home, ContentKeys.Latest, .. Blocks.Select(b => ContentKeys.Section(b.Section.Id))], [Discovery.PopularKeys.Site]);
     }
 }

@@ -7,13 +7,18 @@ using Microsoft.AspNetCore.Mvc;
 namespace Byline.Site.Sections;
 
 /// <summary>A top-level section (its stories and all its sub-sections') or a sub-section.</summary>
-public sealed class SectionPageModel(SectionResolver resolver, StoryLists lists, TimeProvider clock) : SitePageModel
+public sealed class SectionPageModel(SectionResolver resolver, StoryLists lists, Discovery.PopularStories popular, TimeProvider clock) : SitePageModel
 {
     public SectionNode Section { get; private set; } = null!;
     public SectionNode? Parent { get; private set; }
     public IReadOnlyList<SectionNode> SubSections { get; private set; } = [];
     public StoryPage Stories { get; private set; } = null!;
     public DateTime NowUtc { get; } = clock.GetUtcNow().UtcDateTime;
+
+    /// <summary>The top-level section the popular lists are about (a sub-section shows its parent's).</summary>
+    public SectionNode? PopularSection { get; private set; }
+    public IReadOnlyList<StoryCard> MostRead { get; private set; } = [];
+    public IReadOnlyList<StoryCard> Trending { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(string section, string? sub, CancellationToken ct)
     {
@@ -69,7 +74,18 @@ public sealed class SectionPageModel(SectionResolver resolver, StoryLists lists,
         crumbs.Add(new(target.Name, target.Url));
         Head.StructuredData.Add(StructuredData.Serialize(StructuredData.CollectionPage(Ld, CanonicalPath, Title, Description, Stories.Stories.Select(s => s.Url))));
         Head.StructuredData.Add(StructuredData.Serialize(StructuredData.Breadcrumbs(Ld, crumbs)));
-        CacheAs([ContentKeys.Section(target.Id)]);
+        List<string> related = [];
+        if (paging.Page == 1)
+        {
+            // Read from memory (refreshed every minute); a refresh that changes these lists raises the
+            // key below, which marks this page stale so one request re-renders it.
+            PopularSection = Parent ?? target;
+            var current = popular.Current;
+            MostRead = current.MostReadBySection.GetValueOrDefault(PopularSection.Id) ?? [];
+            Trending = current.TrendingBySection.GetValueOrDefault(PopularSection.Id) ?? [];
+            related.Add(Discovery.PopularKeys.Section(PopularSection.Id));
+        }
+        CacheAs([ContentKeys.Section(target.Id)], related);
         return Page();
     }
 }

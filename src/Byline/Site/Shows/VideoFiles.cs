@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Byline.Media;
+using Microsoft.Net.Http.Headers;
+
+namespace Byline.Site.Shows;
+
+public sealed class VideoOptions
+{
+    /// <summary><c>Byline:Media:MaxVideoBytes</c>: the largest MP4 the newsroom may upload.</summary>
+    public long MaxVideoBytes { get; set; } = 500L * 1024 * 1024;
+
+    /// <summary>
+    /// What the upload route lets through: above the limit, so that an oversize file is answered with
+    /// a message by the field rather than a dropped connection.
+    /// </summary>
+    public const long RequestLimit = 1024L * 1024 * 1024;
+}
+
+public sealed record VideoUpload(string? Url, string? Code, string? Message);
+
+/// <summary>
+/// Uploaded episode videos. The type is decided from the bytes (an ISO base media file whose
+/// <c>ftyp</c> box names an MP4 brand), never from the name or the browser's claim. Each file is
+/// stored once under a random key, <c>{media root}/{key}/video.mp4</c>, and served at
+/// <c>/media/{key}/video.mp4</c> with range requests and a year-long immutable cache.
+/// </summary>
+public sealed class VideoFiles(MediaStore store, VideoOptions options, ILogger<VideoFiles> log)
+{
+    public const string FileName = "video.mp4";
+    private const string KeyPrefix = "vid-";
+
+    // Major or compatible brands that mean "an MP4 a browser's <video> can open".
+    private static readonly string[] Mp4Brands = ["isom", "iso2", "iso3", "iso4", "iso5", "iso6", "mp41", "mp42", "avc1", "dash", "M4V ", "mmp4", "MSNV", "NDAS", "f4v "];
+
+    public long MaxBytes => options.MaxVideoBytes;
+
+    public static string Url(string key) => $"/media/{key}/{FileName}";
+
+    /// <summary>True when the bytes start with an <c>ftyp</c> box naming an MP4 brand (major or compatible).</summary>
+    public static bool IsMp4(ReadOnlySpan<byte> head)
+    {
+        if (head.Length < 12 || !head[4..8].SequenceEqual("ftyp"u8))
+        {
+            return false;
+        }
+        var boxSize = (head[0] << 24) | (head[1] << 16) | (head[2] << 8) | head[3];
+        if (boxSize is < 16 or > 4096 && boxSize != 1)
+        {
+            return false;
+        }
+        var end = Math.Min(head.Length, boxSize < 16 ? 16 : boxSize);
+        // Major brand at 8..12, minor version at 12..16, compatible brands from 16 on.
+        if (IsMp4Brand(head[8..12]))
+        {
+            return true;
+        }
+        for (var i = 16; i + 4 <= end; i += 4)
+        {
+            if (IsMp4Brand(head[i..(i + 4)]))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static bool IsMp4Brand(ReadOnlySpan<byte> brand)
+    {
+        foreach (var b in Mp4Brands)
+        {
+            if (brand.SequenceEqual(System.Text.Encoding.ASCII.GetBytes(b)))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public async Task<VideoUpload> SaveAsync(Stream content, long length, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        if (length <= 0)
+        {
+            return new(null, "empty", "The file is empty.");
+        }
+        if (length > options.MaxVideoBytes)
+        {
+            return new(null, "too-large", $"The file is {Megabytes(length)}; videos may be at most {Megabytes(options.MaxVideoBytes)}. Export a smaller file or give an HLS address instead.");
+        }
+        var head = new byte[Math.Min(4096, length)];
+        await content.ReadExactlyAsync(head, ct);
+        if (!IsMp4(head))
+        {
+            return new(null, "not-mp4", "This is not an MP4 video (the file's contents decide, not its name). Export it as MP4 (H.264), or give an HLS address.");
+        }
+        var key = KeyPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        var dir = Path.Combine(store.Root, key);
+        Directory.CreateDirectory(dir);
+        var final = Path.Combine(dir, FileName);
+        var temp = final + ".part";
+        await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+        {
+            await file.WriteAsync(head, ct);
+            await content.CopyToAsync(file, ct);
+        }
+        // Readers only ever see a complete file under the public name.
+        File.Move(temp, final);
+        log.LogInformation("Stored video {Key} ({Bytes} bytes)", key, length);
+        return new(Url(key), null, null);
+    }
+
+    /// <summary>GET/HEAD /media/{key}/video.mp4 — a literal segment, so it wins over the picture route.</summary>
+    internal static IResult Serve(string key, MediaStore store, HttpContext context)
+    {
+        if (!key.StartsWith(KeyPrefix, StringComparison.Ordinal) || key.Length > 40 ||
+            !key.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-'))
+        {
+            return Results.NotFound();
+        }
+        var info = new FileInfo(Path.Combine(store.Root, key, FileName));
+        if (!info.Exists)
+        {
+            return Results.NotFound();
+        }
+        context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+        var etag = new EntityTagHeaderValue(string.Create(CultureInfo.InvariantCulture, $"\"{info.Length:x}-{info.LastWriteTimeUtc.Ticks:x}\""));
+        return Results.File(info.FullName, "video/mp4", lastModified: info.LastWriteTimeUtc, entityTag: etag, enableRangeProcessing: true);
+    }
+
+    private static string Megabytes(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024.0):0.#} MB");
+}

@@ -120,6 +120,10 @@ public sealed class CacheInvalidation(
         {
             text.Append(p).Append('\n');
         }
+        foreach (var e in snapshot.Events)
+        {
+            text.Append(e).Append('\n');
+        }
         foreach (var t in snapshot.Trending)
         {
             text.Append(t.Headline).Append('|').Append(t.Url).Append('\n');

@@ -45,6 +45,7 @@ public sealed class DemoSeeder(BylineDb db, MediaStore media, Search.ISearchInde
         await EnsureTopStoriesAsync(ct);
         await new DemoVisualStories(db, media, search, log).AddAsync(ct);
         await DemoShows.SeedAsync(db, media, search, Seed, ct);
+        await Content.Demo.DemoShortsAndHubs.AddAsync(db, search, ct);
         log.LogInformation("Demo content ready: {Count} stories in {Seconds:0.0} s", DemoArticles, started.Elapsed.TotalSeconds);
     }
 

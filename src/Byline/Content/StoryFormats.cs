@@ -44,6 +44,18 @@ public static class StoryFormats
         _ => "Article",
     };
 
+    /// <summary>The small label lists and search results put on a story that is not a plain article; null for articles.</summary>
+    public static string? SearchLabel(StoryFormat format) => format switch
+    {
+        StoryFormat.PhotoStory => "Photos",
+        StoryFormat.LiveBlog => "Live blog",
+        StoryFormat.ShortNews => "Short news",
+        StoryFormat.Episode => "Video",
+        StoryFormat.WebStory => "Web story",
+        StoryFormat.Hub => "Topic hub",
+        _ => null,
+    };
+
     /// <summary>The query-string name of a format ("photo-story"), as the newsroom's "new story" links use it.</summary>
     public static string Key(StoryFormat format) => format switch
     {

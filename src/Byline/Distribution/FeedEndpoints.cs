@@ -18,6 +18,8 @@ public static class FeedEndpoints
             app.MapMethods($"/{format}.xml", Verbs, (HttpContext c, FeedQuery q) => ServeAsync(c, q, FeedScope.Site, null, null, atom));
             app.MapMethods($"/tag/{{slug}}/{format}.xml", Verbs, (HttpContext c, FeedQuery q, string slug) => ServeAsync(c, q, FeedScope.Tag, slug, null, atom));
             app.MapMethods($"/author/{{slug}}/{format}.xml", Verbs, (HttpContext c, FeedQuery q, string slug) => ServeAsync(c, q, FeedScope.Author, slug, null, atom));
+            app.MapMethods($"/shorts/{format}.xml", Verbs, (HttpContext c, FeedQuery q) => ServeAsync(c, q, FeedScope.Shorts, null, null, atom));
+            app.MapMethods($"/events/{{slug}}/{format}.xml", Verbs, (HttpContext c, FeedQuery q, string slug) => ServeAsync(c, q, FeedScope.Hub, slug, null, atom));
             app.MapMethods($"/{{section}}/{format}.xml", Verbs, (HttpContext c, FeedQuery q, string section) => ServeAsync(c, q, FeedScope.Section, section, null, atom));
             app.MapMethods($"/{{section}}/{{sub}}/{format}.xml", Verbs, (HttpContext c, FeedQuery q, string section, string sub) => ServeAsync(c, q, FeedScope.SubSection, section, sub, atom));
         }

@@ -13,6 +13,10 @@ public enum FeedScope
     SubSection,
     Tag,
     Author,
+    /// <summary>The short-news stream (/shorts).</summary>
+    Shorts,
+    /// <summary>A topic hub (/events/{slug}): the stories carrying its tags.</summary>
+    Hub,
 }
 
 /// <summary>What a feed is about: its title, the HTML page it mirrors and the cache keys it shows.</summary>
@@ -99,6 +103,26 @@ public sealed class FeedQuery(BylineDb db, SiteChrome chrome, SectionResolver se
                     : new FeedSource(scope, author.Id, $"{author.Name} | {settings.PublicationName}",
                         string.IsNullOrWhiteSpace(author.Bio) ? $"Stories by {author.Name}." : author.Bio, "/author/" + slug, [ContentKeys.Author(author.Id)]);
             }
+            case FeedScope.Shorts:
+                return new FeedSource(scope, 0, $"Short news | {settings.PublicationName}", $"The news in brief from {settings.PublicationName}.", "/shorts",
+                    [ContentKeys.Format(StoryFormat.ShortNews)]);
+            case FeedScope.Hub:
+            {
+                if (!Slugs.IsValid(slug))
+                {
+                    return null;
+                }
+                var hub = await db.Articles.AsNoTracking()
+                    .Where(a => a.Format == StoryFormat.Hub && a.Slug == slug && a.Status == ArticleStatus.Published)
+                    .Select(a => new { a.Id, a.Headline, a.Standfirst }).FirstOrDefaultAsync(ct);
+                if (hub is null)
+                {
+                    return null;
+                }
+                var tagIds = await db.ArticleTags.AsNoTracking().Where(t => t.ArticleId == hub.Id).Select(t => t.TagId).ToListAsync(ct);
+                return new FeedSource(scope, hub.Id, $"{hub.Headline} | {settings.PublicationName}", hub.Standfirst, "/events/" + slug,
+                    [ContentKeys.Article(hub.Id), .. tagIds.Select(ContentKeys.Tag)]);
+            }
             default:
                 return null;
         }
@@ -116,6 +140,8 @@ public sealed class FeedQuery(BylineDb db, SiteChrome chrome, SectionResolver se
             FeedScope.SubSection => listed.Where(a => a.SectionId == source.Id).OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id),
             FeedScope.Tag => db.ArticleTags.Where(t => t.TagId == source.Id && t.ListedAt != null).OrderByDescending(t => t.ListedAt).ThenByDescending(t => t.ArticleId).Select(t => t.ArticleId),
             FeedScope.Author => db.ArticleAuthors.Where(t => t.AuthorId == source.Id && t.ListedAt != null).OrderByDescending(t => t.ListedAt).ThenByDescending(t => t.ArticleId).Select(t => t.ArticleId),
+            FeedScope.Shorts => published.Where(a => a.Format == StoryFormat.ShortNews).OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id),
+            FeedScope.Hub => HubStoryIds(source.Id),
             _ => listed.OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id),
         };
         var wanted = await ids.Take(ItemCount).ToListAsync(ct);
@@ -127,6 +153,7 @@ public sealed class FeedQuery(BylineDb db, SiteChrome chrome, SectionResolver se
         {
             a.Id,
             a.Slug,
+            a.Format,
             a.Headline,
             Summary = a.SeoDescription ?? a.Standfirst,
             a.TopSectionId,
@@ -155,7 +182,7 @@ public sealed class FeedQuery(BylineDb db, SiteChrome chrome, SectionResolver se
             .Where(r => snapshot.ById.ContainsKey(r.TopSectionId))
             .Select(r => new FeedItem(
                 r.Id,
-                Slugs.ArticlePath(snapshot.ById[r.TopSectionId].Slug, r.Slug, r.Id),
+                StoryFormats.Path(r.Format, snapshot.ById[r.TopSectionId].Slug, r.Slug, r.Id),
                 r.Headline,
                 r.Summary,
                 r.SectionName,
@@ -169,4 +196,13 @@ public sealed class FeedQuery(BylineDb db, SiteChrome chrome, SectionResolver se
                 [.. tags[r.Id]],
                 r.Body is null ? null : BodyDocument.Deserialize(r.Body)))];
     }
+
+    /// <summary>A hub's tagged stories, newest first, each once (a story's tag rows share one ListedAt).</summary>
+    private IQueryable<int> HubStoryIds(int hubId) =>
+        db.ArticleTags
+            .Where(t => t.ListedAt != null && db.ArticleTags.Any(h => h.ArticleId == hubId && h.TagId == t.TagId))
+            .Select(t => new { t.ArticleId, t.ListedAt })
+            .Distinct()
+            .OrderByDescending(t => t.ListedAt).ThenByDescending(t => t.ArticleId)
+            .Select(t => t.ArticleId);
 }

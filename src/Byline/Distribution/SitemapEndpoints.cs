@@ -101,7 +101,7 @@ public static class SitemapEndpoints
                     continue;
                 }
             }
-            await w.UrlAsync(a.PathUnder(top.Slug), a.ChangedAt, ImagePath(a));
+            await w.UrlAsync(a.Path(top.Slug), a.ChangedAt, ImagePath(a));
         }
         while (await enumerator.MoveNextAsync());
         await w.EndAsync();
@@ -142,7 +142,9 @@ public static class SitemapEndpoints
         var newest = await query.NewestPublicationAsync(ct);
         // Only the pages the site routes (the footer's fixed set) are real URLs.
         var pages = (await query.StaticPagesAsync(ct)).Where(p => StaticPageSlugs.Titles.ContainsKey(p.Path[1..])).ToList();
-        await using var w = await StartAsync(context, [ContentKeys.Sitemaps, ContentKeys.Home], index: false);
+        var formats = await query.NewestPerFormatAsync(ct);
+        var shows = await query.ShowsAsync(ct);
+        await using var w = await StartAsync(context, [ContentKeys.Sitemaps, ContentKeys.Home, ContentKeys.Shows], index: false);
         if (w is null)
         {
             return;
@@ -153,8 +155,22 @@ public static class SitemapEndpoints
         {
             await w.UrlAsync(p.Path, p.LastModified);
         }
+        // The formats' own list pages. Their stories are in the story sitemaps at their own addresses.
+        foreach (var (path, format) in FormatListPages)
+        {
+            await w.UrlAsync(path, formats.TryGetValue(format, out var last) ? last : newest);
+        }
+        await w.UrlAsync("/shows", shows.Count > 0 ? shows.Max(s => s.LastModified) : newest);
+        await w.UrlAsync("/live", newest);
+        foreach (var show in shows)
+        {
+            await w.UrlAsync(show.Path, show.LastModified);
+        }
         await w.EndAsync();
     }
+
+    private static readonly (string Path, StoryFormat Format)[] FormatListPages =
+        [("/shorts", StoryFormat.ShortNews), ("/events", StoryFormat.Hub), ("/web-stories", StoryFormat.WebStory)];
 
     private static async Task NewsAsync(HttpContext context, SitemapQuery query, SiteSettingsStore store, TimeProvider clock)
     {
@@ -179,7 +195,7 @@ public static class SitemapEndpoints
                     continue;
                 }
             }
-            await w.UrlAsync(a.PathUnder(top.Slug), a.ChangedAt, ImagePath(a),
+            await w.UrlAsync(a.Path(top.Slug), a.ChangedAt, ImagePath(a),
                 new NewsEntry(settings.PublicationName, language, a.PublishedAt, a.Headline));
         }
         await w.EndAsync();

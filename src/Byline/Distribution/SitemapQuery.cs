@@ -6,18 +6,12 @@ using Microsoft.EntityFrameworkCore;
 namespace Byline.Distribution;
 
 public sealed record SitemapArticle(int Id, string Slug, int TopSectionId, string Headline, DateTime PublishedAt, DateTime? UpdatedAt, string? ImageKey, string? ImageWidths,
-    StoryFormat Format = StoryFormat.Article)
+    StoryFormat Format = StoryFormat.Article, string? ShowSlug = null)
 {
     public DateTime ChangedAt => UpdatedAt is { } u && u > PublishedAt ? u : PublishedAt;
 
-    /// <summary>
-    /// The story's own address: formats with pages of their own (web stories, shorts, hubs) are listed
-    /// there, not at the article route that only redirects. Episodes need their show's slug, which this
-    /// row does not carry, so they keep the article route (a 301 to the episode) for now.
-    /// </summary>
-    public string PathUnder(string topSectionSlug) => Format == StoryFormat.Episode
-        ? Slugs.ArticlePath(topSectionSlug, Slug, Id)
-        : StoryFormats.Path(Format, topSectionSlug, Slug, Id);
+    /// <summary>The story's canonical path for its format (a short under /shorts, an episode under its show…).</summary>
+    public string Path(string topSectionSlug) => StoryFormats.Path(Format, topSectionSlug, Slug, Id, ShowSlug);
 }
 
 public sealed record SitemapEntry(string Path, DateTime? LastModified);
@@ -63,7 +57,8 @@ public sealed class SitemapQuery(BylineDb db, SiteChrome chrome)
             .Where(a => a.Id >= from && a.Id < to)
             .OrderBy(a => a.Id)
             .Select(a => new SitemapArticle(a.Id, a.Slug, a.TopSectionId, a.Headline, a.PublishedAt!.Value, a.UpdatedAt,
-                a.LeadImage == null ? null : a.LeadImage.Key, a.LeadImage == null ? null : a.LeadImage.Widths, a.Format))
+                a.LeadImage == null ? null : a.LeadImage.Key, a.LeadImage == null ? null : a.LeadImage.Widths,
+                a.Format, a.ShowId == null ? null : db.Shows.Where(s => s.Id == a.ShowId).Select(s => s.Slug).FirstOrDefault()))
             .AsAsyncEnumerable();
     }
 
@@ -72,11 +67,13 @@ public sealed class SitemapQuery(BylineDb db, SiteChrome chrome)
     {
         var since = nowUtc - NewsWindow;
         return Published()
-            .Where(a => a.PublishedAt >= since && a.PublishedAt <= nowUtc)
+            // A topic hub is a landing page, not a news article.
+            .Where(a => a.PublishedAt >= since && a.PublishedAt <= nowUtc && a.Format != StoryFormat.Hub)
             .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id)
             .Take(NewsMaxUrls)
             .Select(a => new SitemapArticle(a.Id, a.Slug, a.TopSectionId, a.Headline, a.PublishedAt!.Value, a.UpdatedAt,
-                a.LeadImage == null ? null : a.LeadImage.Key, a.LeadImage == null ? null : a.LeadImage.Widths, a.Format))
+                a.LeadImage == null ? null : a.LeadImage.Key, a.LeadImage == null ? null : a.LeadImage.Widths,
+                a.Format, a.ShowId == null ? null : db.Shows.Where(s => s.Id == a.ShowId).Select(s => s.Slug).FirstOrDefault()))
             .AsAsyncEnumerable();
     }
 
@@ -127,6 +124,22 @@ public sealed class SitemapQuery(BylineDb db, SiteChrome chrome)
 
     public async Task<IReadOnlyList<SitemapEntry>> StaticPagesAsync(CancellationToken ct) =>
         await db.StaticPages.AsNoTracking().OrderBy(p => p.Slug).Select(p => new SitemapEntry("/" + p.Slug, p.UpdatedAt)).ToListAsync(ct);
+
+    /// <summary>Newest publication time per format, for the formats' own list pages (/shorts, /events…).</summary>
+    public async Task<IReadOnlyDictionary<StoryFormat, DateTime>> NewestPerFormatAsync(CancellationToken ct)
+    {
+        var rows = await Published().GroupBy(a => a.Format)
+            .Select(g => new { Format = g.Key, Last = g.Max(a => a.PublishedAt) })
+            .ToListAsync(ct);
+        return rows.Where(r => r.Last is not null).ToDictionary(r => r.Format, r => r.Last!.Value);
+    }
+
+    /// <summary>Active shows with their newest episode's time (the show pages, built by the shows feature).</summary>
+    public async Task<IReadOnlyList<SitemapEntry>> ShowsAsync(CancellationToken ct) =>
+        await db.Shows.AsNoTracking().Where(s => s.IsActive).OrderBy(s => s.Position).ThenBy(s => s.Id)
+            .Select(s => new SitemapEntry("/shows/" + s.Slug,
+                db.Articles.Where(a => a.ShowId == s.Id && a.Status == ArticleStatus.Published).Max(a => a.PublishedAt) ?? s.CreatedAt))
+            .ToListAsync(ct);
 
     public Task<ChromeSnapshot> ChromeAsync(CancellationToken ct) => chrome.GetAsync(ct);
 

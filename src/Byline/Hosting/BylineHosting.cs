@@ -8,6 +8,7 @@ using Byline.Publishing;
 using Byline.Site;
 using Byline.Site.VisualStories;
 using Byline.Site.Shows;
+using Byline.Site.Shorts;
 using Byline.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -37,6 +38,7 @@ public static class BylineHosting
         services.AddRazorPages(o => o.RootDirectory = "/");
         services.AddBylineSite();
         services.AddVisualStories();
+        services.AddShortsAndHubs();
         services.AddDistribution();
         builder.AddNewsroom();
         services.AddPublishing(builder.Configuration);
@@ -61,6 +63,7 @@ public static class BylineHosting
         app.MapShows();
         app.MapDistribution();
         app.MapPublishing();
+        app.MapShortsAndHubs();
         app.MapRazorPages();
         return app;
     }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Byline.Content;
 using Byline.Tests.Support;
 using Byline.Tests.VisualStories;
+using Microsoft.EntityFrameworkCore;
 
 namespace Byline.Tests.Distribution;
 
@@ -31,6 +32,16 @@ public abstract class HtmlValidityTests(BylineApp app)
         var webSlides = VisualStoryKit.Slides(await app.ImagesAsync(5), "valid");
         // A page without a heading still gets one (visually hidden): every page is a section with a heading.
         var webStory = await app.PublishAsync(VisualStoryKit.Input(top, StoryFormat.WebStory, [.. webSlides.Select((p, i) => i == 1 ? p with { Heading = "" } : p)]));
+        // A short and a topic hub: stories of those formats (the hub gathers the tagged story above).
+        var shortStory = await app.Content.StoryAsync(top, new StorySpec { LeadImage = image, Paragraphs = 1, Standfirst = "Ministers agreed a plan on Monday." });
+        var hubStory = await app.Content.StoryAsync(top, new StorySpec { Tags = [tag], LeadImage = image, Paragraphs = 2 });
+        var hubData = new FormatData { KeyFacts = ["A fact & a figure."], PinnedIds = [bare.Id] }.ToJson();
+        await app.WithDbAsync(async db =>
+        {
+            await db.Articles.Where(a => a.Id == shortStory.Id).ExecuteUpdateAsync(u => u.SetProperty(a => a.Format, StoryFormat.ShortNews).SetProperty(a => a.LinkedArticleId, pictured.Id));
+            await db.Articles.Where(a => a.Id == hubStory.Id).ExecuteUpdateAsync(u => u.SetProperty(a => a.Format, StoryFormat.Hub).SetProperty(a => a.FormatData, hubData));
+            return await db.ArticleTags.Where(t => t.ArticleId == hubStory.Id).ExecuteUpdateAsync(u => u.SetProperty(t => t.ListedAt, (DateTime?)null));
+        });
         await app.WithDbAsync(async db =>
         {
             if (!db.StaticPages.Any(p => p.Slug == "about"))
@@ -63,6 +74,10 @@ public abstract class HtmlValidityTests(BylineApp app)
             ("photo-story", await app.PathAsync(photoStory)),
             ("web-stories", "/web-stories"),
             ("web-story", await app.PathAsync(webStory)),
+            ("shorts", "/shorts"),
+            ("short", StoryFormats.Path(StoryFormat.ShortNews, "", shortStory.Slug, shortStory.Id)),
+            ("events", "/events"),
+            ("hub", StoryFormats.Path(StoryFormat.Hub, "", hubStory.Slug, hubStory.Id)),
             ("error-404", "/no-such-section-anywhere"),
             ("error-400", $"/{top.Slug}?page=-1"),
         };

@@ -1,4 +1,5 @@
 using System.Net;
+using Byline.Content;
 using Byline.Newsroom;
 using Byline.Newsroom.Accounts;
 using Byline.Tests.Support;
@@ -52,6 +53,10 @@ public abstract class NewsroomSecurityTests(BylineApp app)
         ["newsroom/stories/{id:int}/revisions"] = ("/newsroom/stories/{story}/revisions", Access.Contributor),
         ["newsroom/stories/{previewId:int}/preview"] = ("/newsroom/stories/{story}/preview", Access.Contributor),
         ["newsroom/stories/{previewId:int}/preview/web-story"] = ("/newsroom/stories/{story}/preview/web-story", Access.Contributor),
+        ["newsroom/stories/{previewId:int}/preview/short"] = ("/newsroom/stories/{short}/preview/short", Access.Contributor),
+        ["newsroom/stories/{previewId:int}/preview/hub"] = ("/newsroom/stories/{hub}/preview/hub", Access.Contributor),
+        ["newsroom/stories/suggest-summary"] = ("/newsroom/stories/suggest-summary", Access.Contributor),
+        ["newsroom/api/stories/find"] = ("/newsroom/api/stories/find?q=story", Access.Contributor),
         ["newsroom/media"] = ("/newsroom/media", Access.Contributor),
         ["newsroom/api/tags"] = ("/newsroom/api/tags?q=news", Access.Contributor),
         ["newsroom/api/media"] = ("/newsroom/api/media", Access.Contributor),
@@ -63,7 +68,7 @@ public abstract class NewsroomSecurityTests(BylineApp app)
     };
 
     /// <summary>JSON look-ups that answer GET only (a POST is 405 before antiforgery matters: they change nothing).</summary>
-    private static readonly HashSet<string> GetOnly = ["newsroom/api/tags", "newsroom/api/media"];
+    private static readonly HashSet<string> GetOnly = ["newsroom/api/tags", "newsroom/api/media", "newsroom/api/stories/find"];
 
     private int? _story;
     private int? _episode;
@@ -75,6 +80,15 @@ public abstract class NewsroomSecurityTests(BylineApp app)
         {
             _episode ??= (await Site.ShowContent.EpisodeAsync(app, await Site.ShowContent.ShowAsync(app), new Byline.Content.VideoSource(Byline.Content.VideoKind.Hls, "https://video.example.org/e/master.m3u8"))).Id;
             return path.Replace("{episode}", _episode.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        }
+        if (path.Contains("{short}", StringComparison.Ordinal) || path.Contains("{hub}", StringComparison.Ordinal))
+        {
+            // Previews of the unlisted formats need a story of that format (drafts: previews show any status).
+            var format = path.Contains("{short}", StringComparison.Ordinal) ? StoryFormat.ShortNews : StoryFormat.Hub;
+            var id = (await app.Content.StoryAsync(await app.Content.SectionAsync(), new StorySpec { Status = ArticleStatus.Draft })).Id;
+            await app.WithDbAsync(db => db.Articles.Where(a => a.Id == id).ExecuteUpdateAsync(u => u.SetProperty(a => a.Format, format)));
+            return path.Replace("{short}", id.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+                .Replace("{hub}", id.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
         }
         if (!path.Contains("{story}", StringComparison.Ordinal))
         {

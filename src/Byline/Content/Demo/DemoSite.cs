@@ -16,6 +16,10 @@ internal static class DemoSite
         nav = [.. nav.Take(8)];
         // The Video Shows menu opens onto the active shows (the layout fills it from the show catalogue).
         nav.Add(new MenuItem("Video Shows", "/shows"));
+        // A running story in the menu bar: the budget's topic hub.
+        var budget = DemoShortsAndHubs.Hubs[1];
+        nav.Add(new MenuItem("Budget 2026", "/events/" + budget.Slug));
+        var tournament = DemoShortsAndHubs.Hubs[0];
 
         static LinkItem TagLink(string name) => new(name, $"/tag/{Slugs.From(name)}");
 
@@ -24,11 +28,12 @@ internal static class DemoSite
             PublicationName = "The Byline Times",
             Tagline = "News you can stand behind",
             Navigation = nav,
-            TopicHub = TagLink(DemoCatalog.Events[0]),
+            TopicHub = new LinkItem(tournament.Name, "/events/" + tournament.Slug),
             TrendingTopics = [.. DemoCatalog.Trending.Select(TagLink)],
             // Empty: the Shows drawer lists the active shows from the show catalogue.
             Shows = [],
-            Events = [.. DemoCatalog.Events.Select(TagLink)],
+            // The hubs list themselves in the Events drawer; the other running stories link their tag pages.
+            Events = [.. DemoCatalog.Events.Where(e => DemoShortsAndHubs.Hubs.All(h => h.Name != e)).Select(TagLink)],
             FooterGroups =
             [
                 new LinkGroup("Quick links",

@@ -21,6 +21,8 @@ public sealed class StoryListModel(BylineDb db, StoryListQuery stories, SiteSett
     [BindProperty(SupportsGet = true)] public DateOnly? From { get; set; }
     [BindProperty(SupportsGet = true)] public DateOnly? To { get; set; }
     [BindProperty(SupportsGet = true)] public string? Q { get; set; }
+    /// <summary>A format's key ("short", "hub"…); empty for every format.</summary>
+    [BindProperty(SupportsGet = true, Name = "format")] public string? FormatKey { get; set; }
     /// <summary>From <c>?page=</c>, read by hand: "page" is also Razor Pages' own route value, which model binding would pick up.</summary>
     public int PageNumber { get; private set; } = 1;
 
@@ -49,6 +51,15 @@ public sealed class StoryListModel(BylineDb db, StoryListQuery stories, SiteSett
     {
         Title = "Stories";
         Area = "stories";
+        StoryFormat? format = null;
+        if (!string.IsNullOrEmpty(FormatKey))
+        {
+            if (!StoryFormats.TryParseKey(FormatKey, out var parsed))
+            {
+                return BadRequest();
+            }
+            format = parsed;
+        }
         if (!ModelState.IsValid || !ReadPage() || PageNumber < 1 || PageNumber > MaxPage)
         {
             return BadRequest();
@@ -63,7 +74,8 @@ public sealed class StoryListModel(BylineDb db, StoryListQuery stories, SiteSett
             Author,
             From is { } from ? TimeZoneInfo.ConvertTimeToUtc(from.ToDateTime(TimeOnly.MinValue), zone) : null,
             To is { } to ? TimeZoneInfo.ConvertTimeToUtc(to.AddDays(1).ToDateTime(TimeOnly.MinValue), zone) : null,
-            Q);
+            Q,
+            format);
         (Rows, HasNext) = await stories.FindAsync(filter, PageNumber, PageSize, ct);
         return Page();
     }
@@ -78,6 +90,7 @@ public sealed class StoryListModel(BylineDb db, StoryListQuery stories, SiteSett
             ["from"] = From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             ["to"] = To?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             ["q"] = string.IsNullOrWhiteSpace(Q) ? null : Q,
+            ["format"] = string.IsNullOrEmpty(FormatKey) ? null : FormatKey,
             ["page"] = page > 1 ? page.ToString(CultureInfo.InvariantCulture) : null,
         };
         return Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("/newsroom/stories", query.Where(kv => kv.Value is not null));

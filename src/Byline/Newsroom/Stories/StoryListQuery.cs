@@ -4,10 +4,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Byline.Newsroom.Stories;
 
-public sealed record StoryListRow(int Id, string Headline, ArticleStatus Status, string Section, DateTime ModifiedAt, DateTime? PublishedAt, string Authors);
+public sealed record StoryListRow(int Id, string Headline, ArticleStatus Status, string Section, DateTime ModifiedAt, DateTime? PublishedAt, string Authors, StoryFormat Format = StoryFormat.Article);
 
 /// <summary>The newsroom's story list filters; dates are UTC bounds (the page converts from the publication's zone).</summary>
-public sealed record StoryFilter(ArticleStatus? Status = null, int? SectionId = null, int? AuthorId = null, DateTime? FromUtc = null, DateTime? ToUtc = null, string? Headline = null);
+public sealed record StoryFilter(ArticleStatus? Status = null, int? SectionId = null, int? AuthorId = null, DateTime? FromUtc = null, DateTime? ToUtc = null, string? Headline = null, StoryFormat? Format = null);
 
 /// <summary>
 /// Every story, newest change first. Each status is one range of the (Status, ModifiedAt) index,
@@ -38,6 +38,7 @@ public sealed class StoryListQuery(BylineDb db)
             a.Id,
             a.Headline,
             a.Status,
+            a.Format,
             Section = a.Section!.Name,
             a.ModifiedAt,
             a.PublishedAt,
@@ -47,12 +48,16 @@ public sealed class StoryListQuery(BylineDb db)
                 .Select(x => new { x.ArticleId, x.Position, x.Author!.Name }).ToListAsync(ct))
             .GroupBy(x => x.ArticleId)
             .ToDictionary(g => g.Key, g => string.Join(", ", g.OrderBy(x => x.Position).Take(3).Select(x => x.Name)));
-        return ([.. rows.OrderBy(r => ids.IndexOf(r.Id)).Select(r => new StoryListRow(r.Id, r.Headline, r.Status, r.Section, r.ModifiedAt, r.PublishedAt, bylines.GetValueOrDefault(r.Id, "")))], hasNext);
+        return ([.. rows.OrderBy(r => ids.IndexOf(r.Id)).Select(r => new StoryListRow(r.Id, r.Headline, r.Status, r.Section, r.ModifiedAt, r.PublishedAt, bylines.GetValueOrDefault(r.Id, ""), r.Format))], hasNext);
     }
 
     private IQueryable<Article> Filtered(ArticleStatus status, StoryFilter filter)
     {
         var query = db.Articles.Where(a => a.Status == status);
+        if (filter.Format is { } format)
+        {
+            query = query.Where(a => a.Format == format);
+        }
         if (filter.FromUtc is { } from)
         {
             query = query.Where(a => a.ModifiedAt >= from);

@@ -28,6 +28,12 @@ public sealed class SectionsPageModel(BylineDb db, StructureEdits edits) : Newsr
             ModelState.AddModelError(nameof(Name), "Give a name of 1 to 100 characters.");
         }
         var slug = StructureEdits.SlugFor(Slug, Name, e => ModelState.AddModelError(nameof(Slug), e));
+        if (slug is not null && StructureEdits.ReservedSlugs.Contains(slug))
+        {
+            // A section's slug is the first segment of its address, which the site's own pages already hold.
+            ModelState.AddModelError(nameof(Slug), $"“{slug}” is an address the site uses for its own pages; choose another slug.");
+            slug = null;
+        }
         Section? section = null;
         if (EditId is int id && (section = await db.Sections.AsTracking().FirstOrDefaultAsync(s => s.Id == id, ct)) is null)
         {

@@ -13,6 +13,16 @@ namespace Byline.Newsroom.Structure;
 /// </summary>
 public sealed class StructureEdits(BylineDb db, AuditLog audit, ContentEvents events, SiteChrome chrome)
 {
+    /// <summary>
+    /// First URL segments a section must not take: the formats' own streams, the fixed routes
+    /// (tags, authors, search, newsroom, API, media, feeds, sitemaps…) and the static pages.
+    /// </summary>
+    public static readonly IReadOnlySet<string> ReservedSlugs = new HashSet<string>(
+        [.. StoryFormats.ReservedSegments, .. Site.Chrome.StaticPageSlugs.Titles.Keys,
+         "tag", "tags", "author", "authors", "search", "newsroom", "api", "v", "media", "sitemap", "sitemaps", "news-sitemap",
+         "error", "healthz", "ads", "manifest", "robots", "rss", "atom", "feeds", "static", "assets", "icons"],
+        StringComparer.Ordinal);
+
     /// <summary>The slug to use: the one typed, or one made from the name; null (with an error) when unusable.</summary>
     public static string? SlugFor(string? typed, string name, Action<string> error)
     {

@@ -8,10 +8,11 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Byline.Site.Articles;
 
-public sealed class ArticlePageModel(ArticleQuery query, StoryLists lists, SiteChrome chrome, Discovery.RelatedStories related, TimeProvider clock) : SitePageModel
+public sealed class ArticlePageModel(ArticleQuery query, StoryLists lists, Shorts.ShortNews shorts, SiteChrome chrome, Discovery.RelatedStories related, TimeProvider clock) : SitePageModel
 {
     private const int LatestCount = 8;
     private const int QuickReadCount = 3;
+    private const int ShortCount = 5;
 
     public ArticleRow Article { get; private set; } = null!;
     public SectionNode Section { get; private set; } = null!;
@@ -26,6 +27,8 @@ public sealed class ArticlePageModel(ArticleQuery query, StoryLists lists, SiteC
     public IReadOnlyList<StoryCard> QuickReads { get; private set; } = [];
     public IReadOnlyList<StoryCard> Latest { get; private set; } = [];
     public IReadOnlyList<StoryCard> TopStories { get; private set; } = [];
+    /// <summary>The newest shorts: the inline box shows the first few as headlines, the list after the story expands the first.</summary>
+    public IReadOnlyList<Shorts.ShortItem> ShortNews { get; private set; } = [];
     public string ArticleUrl { get; private set; } = "";
     public DateTime NowUtc { get; } = clock.GetUtcNow().UtcDateTime;
 
@@ -107,6 +110,7 @@ public sealed class ArticlePageModel(ArticleQuery query, StoryLists lists, SiteC
         Latest = [.. newest.Where(s => s.Id != id).Take(LatestCount)];
         QuickReads = [.. newest.Where(s => s.TopSectionId != article.TopSectionId).Take(QuickReadCount)];
         TopStories = [.. StoryLists.Pick(cards, topIds).Where(s => s.Id != id).Take(6)];
+        ShortNews = await shorts.NewestAsync(ShortCount, ct);
         Body = BodyLayout.Arrange(BodyDocument.Deserialize(article.BodyJson), Settings.Insertion);
 
         Title = string.IsNullOrWhiteSpace(article.SeoTitle) ? article.Headline : article.SeoTitle;
@@ -116,7 +120,7 @@ public sealed class ArticlePageModel(ArticleQuery query, StoryLists lists, SiteC
         // The story itself evicts its page; the lists beside it (more from the section, latest, top
         // stories) and the names of its tags and authors only make it stale.
         CacheAs([ContentKeys.Article(id)], [
-            ContentKeys.Section(article.SectionId), ContentKeys.Section(article.TopSectionId), ContentKeys.Latest, ContentKeys.Home,
+            ContentKeys.Section(article.SectionId), ContentKeys.Section(article.TopSectionId), ContentKeys.Latest, ContentKeys.Home, ContentKeys.Format(StoryFormat.ShortNews),
             .. Tags.Select(t => ContentKeys.Tag(t.Id)), .. Authors.Select(a => ContentKeys.Author(a.Id))]);
         return Page();
     }

@@ -83,6 +83,9 @@ public sealed class ArticleQuery(BylineDb db)
                 .Select(x => new { Kind = 1, x.Position, Id = x.TagId, x.Tag!.Name, x.Tag.Slug, IsDesk = false }))
             .Select(x => new LinkRow(x.Kind, x.Position, x.Id, x.Name, x.Slug, x.IsDesk))));
 
+    /// <summary>The story's tags alone, for pages that show no byline.</summary>
+    public async Task<IReadOnlyList<ArticleTagLink>> TagsAsync(int id, CancellationToken ct) => (await LinksAsync(id, ct)).Tags;
+
     /// <summary>An episode's show slug, for its address.</summary>
     public Task<string?> ShowSlugAsync(int showId, CancellationToken ct) =>
         db.Shows.Where(s => s.Id == showId).Select(s => s.Slug).FirstOrDefaultAsync(ct);

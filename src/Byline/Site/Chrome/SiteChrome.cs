@@ -14,8 +14,9 @@ public sealed class ChromeSnapshot
 {
     public static readonly ChromeSnapshot Empty = new([], [], []);
 
-    public ChromeSnapshot(IReadOnlyList<SectionNode> sections, IReadOnlyList<LinkItem> staticPages, IReadOnlyList<StoryLink> trending)
+    public ChromeSnapshot(IReadOnlyList<SectionNode> sections, IReadOnlyList<LinkItem> staticPages, IReadOnlyList<StoryLink> trending, IReadOnlyList<LinkItem>? events = null)
     {
+        Events = events ?? [];
         ById = sections.ToDictionary(s => s.Id);
         BySlug = sections.ToDictionary(s => s.Slug, StringComparer.Ordinal);
         TopLevel = [.. sections.Where(s => s.ParentId is null).OrderBy(s => s.Position).ThenBy(s => s.Name, StringComparer.Ordinal)];
@@ -32,12 +33,14 @@ public sealed class ChromeSnapshot
     public IReadOnlyDictionary<int, IReadOnlyList<SectionNode>> Children { get; }
     public IReadOnlyList<LinkItem> StaticPages { get; }
     public IReadOnlyList<StoryLink> Trending { get; }
+    /// <summary>The published topic hubs, newest first: the Events drawer.</summary>
+    public IReadOnlyList<LinkItem> Events { get; }
 
     public IReadOnlyList<SectionNode> ChildrenOf(int id) => Children.TryGetValue(id, out var c) ? c : [];
 
     public SectionNode? Parent(SectionNode s) => s.ParentId is int p && ById.TryGetValue(p, out var parent) ? parent : null;
 
-    public ChromeSnapshot WithTrending(IReadOnlyList<StoryLink> trending) => new([.. ById.Values], StaticPages, trending);
+    public ChromeSnapshot WithTrending(IReadOnlyList<StoryLink> trending) => new([.. ById.Values], StaticPages, trending, Events);
 }
 
 /// <summary>
@@ -51,6 +54,7 @@ public sealed class SiteChrome(IServiceScopeFactory scopes, TimeProvider clock, 
     private static readonly TimeSpan StructureLifetime = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan TrendingLifetime = TimeSpan.FromSeconds(30);
     private const int TrendingCount = 8;
+    private const int EventsCount = 12;
 
     private readonly SemaphoreSlim _reload = new(1, 1);
     private volatile ChromeSnapshot? _snapshot;
@@ -134,7 +138,16 @@ public sealed class SiteChrome(IServiceScopeFactory scopes, TimeProvider clock, 
             var pages = StaticPageSlugs.Order
                 .Select(slug => new LinkItem(titles.GetValueOrDefault(slug) ?? StaticPageSlugs.Titles[slug], "/" + slug))
                 .ToList();
-            snapshot = new ChromeSnapshot(sections, pages, trending);
+            // Hubs are few; every content change reloads the chrome (see CacheInvalidation), so a hub
+            // published or taken down shows in the Events drawer with the next page render.
+            var hubs = await db.Articles
+                .Where(a => a.Format == StoryFormat.Hub && a.Status == ArticleStatus.Published)
+                .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id)
+                .Take(EventsCount)
+                .Select(a => new { a.Slug, a.Headline })
+                .ToListAsync(ct);
+            var events = hubs.Select(h => new LinkItem(h.Headline, StoryFormats.Path(StoryFormat.Hub, "", h.Slug, 0))).ToList();
+            snapshot = new ChromeSnapshot(sections, pages, trending, events);
             _structureAt = now;
             Interlocked.Exchange(ref _loadedVersion, version);
             log.LogDebug("Site chrome loaded: {Sections} sections", sections.Count);

@@ -7,18 +7,20 @@ namespace Byline.Site.Home;
 
 public sealed record SectionBlock(SectionNode Section, IReadOnlyList<StoryCard> Stories);
 
-public sealed class IndexModel(StoryLists lists, Discovery.PopularStories popular, TimeProvider clock) : SitePageModel
+public sealed class IndexModel(StoryLists lists, Shorts.ShortNews shorts, Discovery.PopularStories popular, TimeProvider clock) : SitePageModel
 {
     private const int TopCount = 7;
     private const int LatestCount = 10;
     private const int PerSection = 4;
     private const int MostReadCount = 5;
+    private const int ShortCount = 6;
 
     public StoryCard? Lead { get; private set; }
     public IReadOnlyList<StoryCard> Companions { get; private set; } = [];
     public IReadOnlyList<StoryCard> Latest { get; private set; } = [];
     public IReadOnlyList<SectionBlock> Blocks { get; private set; } = [];
     public IReadOnlyList<StoryCard> MostRead { get; private set; } = [];
+    public IReadOnlyList<Shorts.ShortItem> ShortNews { get; private set; } = [];
     public DateTime NowUtc { get; } = clock.GetUtcNow().UtcDateTime;
 
     public async Task OnGetAsync(CancellationToken ct)
@@ -38,6 +40,7 @@ public sealed class IndexModel(StoryLists lists, Discovery.PopularStories popula
         Companions = [.. top.Skip(1)];
         Latest = StoryLists.Pick(cards, latestIds.Take(LatestCount));
         MostRead = [.. popular.Current.MostRead.Take(MostReadCount)];
+        ShortNews = await shorts.NewestAsync(ShortCount, ct);
         var perSection = StoryLists.Pick(cards, sectionIds).GroupBy(c => c.TopSectionId).ToDictionary(g => g.Key, g => (IReadOnlyList<StoryCard>)[.. g]);
         Blocks = [.. homeSections
             .Select(s => new SectionBlock(s, perSection.GetValueOrDefault(s.Id) ?? []))
@@ -48,6 +51,6 @@ public sealed class IndexModel(StoryLists lists, Discovery.PopularStories popula
         Head.Feeds.Add(FeedLink.For(Settings.PublicationName, "/"));
         Head.StructuredData.Add(StructuredData.Serialize(StructuredData.WebSite(Ld)));
         Head.StructuredData.Add(StructuredData.Serialize(StructuredData.Organization(Ld)));
-        CacheAs([ContentKeys.Home, ContentKeys.Latest, .. Blocks.Select(b => ContentKeys.Section(b.Section.Id))], [Discovery.PopularKeys.Site]);
+        CacheAs([ContentKeys.Home, ContentKeys.Latest, .. Blocks.Select(b => ContentKeys.Section(b.Section.Id))], [Discovery.PopularKeys.Site, ContentKeys.Format(Byline.Content.StoryFormat.ShortNews)]);
     }
 }

@@ -47,8 +47,9 @@ public sealed class StoryLists(BylineDb db, StoryIdCache idCache)
                 a.TopSectionId,
                 db.Sections.Where(s => s.Id == a.TopSectionId).Select(s => s.Slug).First(),
                 a.Section!.Name,
-                a.LeadImage == null ? null : new StoryImage(a.LeadImage.Key, a.LeadImage.Widths, a.LeadImage.Width, a.LeadImage.Height, a.LeadImageAlt ?? a.LeadImage.Alt),
                 a.Format,
+                a.ShowId == null ? null : db.Shows.Where(s => s.Id == a.ShowId).Select(s => s.Slug).FirstOrDefault(),
+                a.LeadImage == null ? null : new StoryImage(a.LeadImage.Key, a.LeadImage.Widths, a.LeadImage.Width, a.LeadImage.Height, a.LeadImageAlt ?? a.LeadImage.Alt),
                 // Only a photo story's slides are read, for the "Photos" count on its card.
                 a.Format == StoryFormat.PhotoStory ? a.FormatData : null))));
 
@@ -84,6 +85,34 @@ public sealed class StoryLists(BylineDb db, StoryIdCache idCache)
     /// <summary>Ids of the editors' Top Stories in their order (empty when nothing is curated).</summary>
     public Task<List<int>> TopStoryIdsAsync(int count, CancellationToken ct) =>
         idCache.GetAsync("top", count, c => ToListAsync(TopIds.For(db)(db, count), c), ct);
+
+    /// <summary>One page of a format's own stream (/shorts, /web-stories…), newest first, from IX_Articles_Format.</summary>
+    public Task<StoryPage> FormatPageAsync(StoryFormat format, Paging paging, CancellationToken ct) =>
+        PageAsync(Published().Where(a => a.Format == format)
+            .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id), paging, ct);
+
+    /// <summary>Ids of the newest published stories of one format (the short-news rail and boxes).</summary>
+    public Task<List<int>> NewestOfFormatIdsAsync(StoryFormat format, int count, CancellationToken ct) =>
+        Published().Where(a => a.Format == format)
+            .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id).Take(count).ToListAsync(ct);
+
+    /// <summary>
+    /// A topic hub's stream: every listed story carrying any of <paramref name="tagIds"/>, newest first,
+    /// each once, leaving out <paramref name="excludeIds"/> (the hub's pinned stories, shown above it).
+    /// </summary>
+    public Task<StoryPage> TaggedPageAsync(IReadOnlyCollection<int> tagIds, IReadOnlyCollection<int> excludeIds, Paging paging, CancellationToken ct)
+    {
+        var tags = tagIds.ToArray();
+        var exclude = excludeIds.ToArray();
+        // A story's tag rows all carry the same ListedAt, so (ArticleId, ListedAt) pairs are one row per story.
+        var ids = db.ArticleTags
+            .Where(t => tags.Contains(t.TagId) && t.ListedAt != null && !exclude.Contains(t.ArticleId))
+            .Select(t => new { t.ArticleId, t.ListedAt })
+            .Distinct()
+            .OrderByDescending(t => t.ListedAt).ThenByDescending(t => t.ArticleId)
+            .Select(t => t.ArticleId);
+        return PageAsync(ids, paging, ct);
+    }
 
     /// <summary>Cards of several lists in one query: each list then picks its own ids, in its own order.</summary>
     public async Task<IReadOnlyDictionary<int, StoryCard>> CardsByIdAsync(IEnumerable<int> ids, CancellationToken ct) =>
@@ -148,13 +177,15 @@ public sealed class StoryLists(BylineDb db, StoryIdCache idCache)
         return list;
     }
 
+    private IQueryable<Article> Published() => db.Articles.Where(a => a.Status == ArticleStatus.Published);
+
     /// <summary>Published stories of the formats that appear in story lists (not shorts, episodes, web stories, hubs).</summary>
     private IQueryable<Article> Listed() => db.Articles.Where(a => a.Status == ArticleStatus.Published && a.Format < StoryFormats.FirstUnlisted);
 
     private static List<StoryCard> Map(IEnumerable<CardRow> rows) =>
-        [.. rows.Select(r => new StoryCard(r.Id, r.Headline, r.Standfirst, Slugs.ArticlePath(r.TopSlug, r.Slug, r.Id), r.PublishedAt, r.TopSectionId, r.SectionName, r.Image,
+        [.. rows.Select(r => new StoryCard(r.Id, r.Headline, r.Standfirst, StoryFormats.Path(r.Format, r.TopSlug, r.Slug, r.Id, r.ShowSlug), r.PublishedAt, r.TopSectionId, r.SectionName, r.Image,
             r.Format, r.FormatData is null ? 0 : FormatData.FromJson(r.FormatData).Slides.Count))];
 
-    private sealed record CardRow(int Id, string Slug, string Headline, string Standfirst, DateTime PublishedAt, int TopSectionId, string TopSlug, string SectionName, StoryImage? Image,
-        StoryFormat Format, string? FormatData);
+    private sealed record CardRow(int Id, string Slug, string Headline, string Standfirst, DateTime PublishedAt, int TopSectionId, string TopSlug, string SectionName,
+        StoryFormat Format, string? ShowSlug, StoryImage? Image, string? FormatData);
 }

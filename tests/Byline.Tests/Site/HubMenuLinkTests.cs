@@ -1,0 +1,30 @@
+using Byline.Content;
+using Byline.Content.Demo;
+using Byline.Newsroom.Curation;
+
+namespace Byline.Tests.Site;
+
+/// <summary>A hub can be linked from the main menu, which editors write as "Label | URL" lines.</summary>
+public sealed class HubMenuLinkTests
+{
+    [Fact]
+    public void A_menu_line_to_a_hub_is_accepted()
+    {
+        var errors = new List<string>();
+
+        var menu = LinkLines.ParseMenu("News | /news\nBudget 2026 | /events/union-budget-2026", errors);
+
+        Assert.Empty(errors);
+        Assert.Equal("/events/union-budget-2026", menu[^1].Url);
+    }
+
+    [Fact]
+    public void The_demo_menu_and_header_link_the_demo_hubs()
+    {
+        var settings = DemoSite.Settings();
+
+        Assert.Contains(settings.Navigation, m => m.Url == "/events/" + DemoShortsAndHubs.Hubs[1].Slug);
+        Assert.Equal("/events/" + DemoShortsAndHubs.Hubs[0].Slug, settings.TopicHub?.Url);
+        Assert.All(DemoShortsAndHubs.Hubs, h => Assert.Equal(Slugs.From(h.Name), h.Slug));
+    }
+}

@@ -4,7 +4,7 @@
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$BENCH/.." && pwd)"
 WORK="$BENCH/.work"
-APP="$WORK/app"
+APP="${BENCH_APP:-$WORK/app}"  # BENCH_APP: another published build, e.g. a before/after comparison
 ARTICLES="${ARTICLES:-100000}"
 DB="${BENCH_DB:-$WORK/bench-$ARTICLES.db}"
 MEDIA="$WORK/media-$ARTICLES"  # generated images belong with their database

@@ -7,13 +7,14 @@
 # Env: ARTICLES (100000) RESEED=1 SKIP_BUILD=1 THREADS (2) CONNS (32) DURATION (15s) WARMUP (5s)
 #      ROUNDS (2) QUIET_IDLE (85) QUIET_WAIT (180) FOREIGN_MAX (15) RETRIES (2) QUERIES (1: also count
 #      SQL per page) ARTICLE_PATH (/section/slug-id; default: first story link on the home page)
+#      PORT (5180) STATIC_PORT (5181) BENCH_DB BENCH_APP (a published build to use instead of bench/.work/app)
 # Output: bench/results/<UTC date>-baseline.md (also printed); raw wrk output in bench/.work/runs/.
 set -euo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 
 THREADS="${THREADS:-2}"; CONNS="${CONNS:-32}"; DURATION="${DURATION:-15s}"; WARMUP="${WARMUP:-5s}"
 ROUNDS="${ROUNDS:-2}"; FOREIGN_MAX="${FOREIGN_MAX:-15}"; RETRIES="${RETRIES:-2}"
-PORT=5180; STATIC_PORT=5181
+PORT="${PORT:-5180}"; STATIC_PORT="${STATIC_PORT:-5181}"
 NGINX_PID=""
 
 trap stop_started EXIT

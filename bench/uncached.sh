@@ -14,7 +14,7 @@ source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 source "$BENCH/caching-lib.sh"
 THREADS="${THREADS:-2}"; CONNS="${CONNS:-8}"; DURATION="${DURATION:-15s}"
 PAGES="${PAGES:-article home section section1000 tag author}"
-PORT=5134
+PORT="${PORT:-5134}"
 trap stop_started EXIT
 need_cmds wrk:wrk curl:curl
 TS="$(date -u +%Y%m%dT%H%M%SZ)"; RUN="$WORK/runs/$TS-uncached"; mkdir -p "$RUN"

@@ -308,7 +308,7 @@ public sealed class OutputCacheMiddleware(RequestDelegate next, OutputCacheStore
         return double.TryParse(p[2..], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var q) && q <= 0;
     }
 
-    private static byte[] Gzip(byte[] data)
+    internal static byte[] Gzip(byte[] data)
     {
         using var output = new MemoryStream(data.Length / 3 + 64);
         using (var gz = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true))
@@ -318,7 +318,7 @@ public sealed class OutputCacheMiddleware(RequestDelegate next, OutputCacheStore
         return output.ToArray();
     }
 
-    private static byte[] Brotli(byte[] data, int quality)
+    internal static byte[] Brotli(byte[] data, int quality)
     {
         var buffer = new byte[BrotliEncoder.GetMaxCompressedLength(data.Length)];
         return BrotliEncoder.TryCompress(data, buffer, out var written, Math.Clamp(quality, 0, 11), 22)

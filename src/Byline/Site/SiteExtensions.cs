@@ -18,17 +18,29 @@ public static class SiteExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SiteChrome>();
         services.AddHostedService<SiteChromeWarmup>();
+        services.AddSingleton<StoryIdCache>();
         services.AddScoped<StoryLists>();
         services.AddScoped<SectionResolver>();
         services.AddScoped<ArticleQuery>();
+        services.AddSingleton<CompressedStaticFiles>();
         return services;
     }
 
     public static WebApplication UseBylineSite(this WebApplication app)
     {
+        // Stylesheets, scripts and SVG: compressed once at start, served from memory in the coding the
+        // reader accepts; linked with a content hash (asp-append-version, "?v="), they are immutable.
+        var compressed = app.Services.GetRequiredService<CompressedStaticFiles>();
+        app.Use(async (context, next) =>
+        {
+            if (!await compressed.TryServeAsync(context, immutable: context.Request.Query.ContainsKey("v")))
+            {
+                await next(context);
+            }
+        });
         app.UseStaticFiles(new StaticFileOptions
         {
-            // The stylesheet and script are linked with a content hash (asp-append-version), so they can be cached for long.
+            // Images and the rest, with the same caching rule.
             OnPrepareResponse = c => c.Context.Response.Headers.CacheControl = c.Context.Request.Query.ContainsKey("v")
                 ? "public, max-age=31536000, immutable"
                 : "public, max-age=3600",

@@ -46,6 +46,25 @@ public abstract class BylineDb(DbContextOptions options)
 
         b.Entity<Article>(e =>
         {
+            // Small columns first, the two bodies last: SQLite stores a row's columns in table order
+            // and spills what does not fit a page into overflow pages, so a card, list or sitemap read
+            // that needs only the small columns never walks a story's body. Pinned here so that any
+            // later SQLite table rebuild (EF creates the new table from this model) keeps the order.
+            string[] order =
+            [
+                nameof(Article.Id), nameof(Article.Status), nameof(Article.Format), nameof(Article.PublishedAt),
+                nameof(Article.TopSectionId), nameof(Article.SectionId), nameof(Article.Slug), nameof(Article.Headline),
+                nameof(Article.Standfirst), nameof(Article.LeadImageId), nameof(Article.LeadImageAlt),
+                nameof(Article.LeadImageCaption), nameof(Article.LeadImageCredit), nameof(Article.UpdatedAt),
+                nameof(Article.ModifiedAt), nameof(Article.CreatedAt), nameof(Article.CreatedById), nameof(Article.Version),
+                nameof(Article.WordCount), nameof(Article.Attribution), nameof(Article.SeoTitle), nameof(Article.SeoDescription),
+                nameof(Article.LinkedArticleId), nameof(Article.ShowId), nameof(Article.FormatData),
+                nameof(Article.BodyHtml), nameof(Article.BodyMarkdown),
+            ];
+            for (var i = 0; i < order.Length; i++)
+            {
+                e.Property(order[i]).HasColumnOrder(i);
+            }
             e.Property(a => a.Slug).HasMaxLength(200);
             e.Property(a => a.Headline).HasMaxLength(300);
             e.Property(a => a.Standfirst).HasMaxLength(1000);

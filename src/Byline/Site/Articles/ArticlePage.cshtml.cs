@@ -101,8 +101,9 @@ public sealed class ArticlePageModel(ArticleQuery query, StoryLists lists, Short
         Section = storySection;
         TopSection = top;
         ArticleUrl = AbsoluteUrl(canonical);
-        Authors = await query.AuthorsAsync(id, ct);
-        Tags = await query.TagsAsync(id, ct);
+        var links = await query.LinksAsync(id, ct);
+        Authors = links.Authors;
+        Tags = links.Tags;
         var relatedIds = await related.ForAsync(id, ct);
         // One read of the newest stories serves Latest News, the inline quick reads and, when
         // nothing is curated, Top Stories; the cards of every list on the page come in one query.

@@ -18,8 +18,41 @@ public sealed record StoryPage(IReadOnlyList<StoryCard> Stories, Paging Paging, 
 /// list's index (the skipped rows cost index entries, never row data), then loads the cards for
 /// those ids in one query.
 /// </summary>
-public sealed class StoryLists(BylineDb db)
+public sealed class StoryLists(BylineDb db, StoryIdCache idCache)
 {
+    // The id lists every article page and the home page read, and the cards they load: compiled
+    // once per provider, since EF's own per-query work is most of what such a sub-millisecond index
+    // read costs.
+    private static readonly CompiledQuery<Func<BylineDb, int, IAsyncEnumerable<int>>> NewestIds = new(() =>
+        EF.CompileAsyncQuery((BylineDb db, int count) => db.Articles
+            .Where(a => a.Status == ArticleStatus.Published && a.Format < StoryFormats.FirstUnlisted)
+            .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id).Take(count)));
+
+    private static readonly CompiledQuery<Func<BylineDb, int, IAsyncEnumerable<int>>> TopIds = new(() =>
+        EF.CompileAsyncQuery((BylineDb db, int count) => db.CuratedItems
+            .Where(c => c.List == "top" && c.Article!.Status == ArticleStatus.Published)
+            .OrderBy(c => c.Position).ThenBy(c => c.Id)
+            .Select(c => c.ArticleId)
+            .Take(count)));
+
+    private static readonly CompiledQuery<Func<BylineDb, int[], IAsyncEnumerable<CardRow>>> CardRows = new(() =>
+        EF.CompileAsyncQuery((BylineDb db, int[] wanted) => db.Articles
+            .Where(a => a.Status == ArticleStatus.Published && wanted.Contains(a.Id))
+            .Select(a => new CardRow(
+                a.Id,
+                a.Slug,
+                a.Headline,
+                a.Standfirst,
+                a.PublishedAt!.Value,
+                a.TopSectionId,
+                db.Sections.Where(s => s.Id == a.TopSectionId).Select(s => s.Slug).First(),
+                a.Section!.Name,
+                a.Format,
+                a.ShowId == null ? null : db.Shows.Where(s => s.Id == a.ShowId).Select(s => s.Slug).FirstOrDefault(),
+                a.LeadImage == null ? null : new StoryImage(a.LeadImage.Key, a.LeadImage.Widths, a.LeadImage.Width, a.LeadImage.Height, a.LeadImageAlt ?? a.LeadImage.Alt),
+                // Only a photo story's slides are read, for the "Photos" count on its card.
+                a.Format == StoryFormat.PhotoStory ? a.FormatData : null))));
+
     public Task<StoryPage> SectionPageAsync(int topSectionId, Paging paging, CancellationToken ct) =>
         PageAsync(Listed().Where(a => a.TopSectionId == topSectionId)
             .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id), paging, ct);
@@ -47,16 +80,11 @@ public sealed class StoryLists(BylineDb db)
 
     /// <summary>Ids of the newest stories, from the latest-stories index.</summary>
     public Task<List<int>> LatestIdsAsync(int count, CancellationToken ct) =>
-        Listed().OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id).Take(count).ToListAsync(ct);
+        idCache.GetAsync("latest", count, c => ToListAsync(NewestIds.For(db)(db, count), c), ct);
 
     /// <summary>Ids of the editors' Top Stories in their order (empty when nothing is curated).</summary>
     public Task<List<int>> TopStoryIdsAsync(int count, CancellationToken ct) =>
-        db.CuratedItems
-            .Where(c => c.List == "top" && c.Article!.Status == ArticleStatus.Published)
-            .OrderBy(c => c.Position).ThenBy(c => c.Id)
-            .Select(c => c.ArticleId)
-            .Take(count)
-            .ToListAsync(ct);
+        idCache.GetAsync("top", count, c => ToListAsync(TopIds.For(db)(db, count), c), ct);
 
     /// <summary>One page of a format's own stream (/shorts, /web-stories…), newest first, from IX_Articles_Format.</summary>
     public Task<StoryPage> FormatPageAsync(StoryFormat format, Paging paging, CancellationToken ct) =>
@@ -119,8 +147,11 @@ public sealed class StoryLists(BylineDb db)
             return [];
         }
         var wanted = ids.ToArray();
-        var rows = await Cards(Published().Where(a => wanted.Contains(a.Id))).ToListAsync(ct);
-        var byId = rows.ToDictionary(r => r.Id);
+        var byId = new Dictionary<int, CardRow>(wanted.Length);
+        await foreach (var row in CardRows.For(db)(db, wanted).WithCancellation(ct))
+        {
+            byId[row.Id] = row;
+        }
         return Map(wanted.Distinct().Where(byId.ContainsKey).Select(id => byId[id]));
     }
 
@@ -136,25 +167,20 @@ public sealed class StoryLists(BylineDb db)
         return new StoryPage(await CardsAsync(ids, ct), paging, hasNext);
     }
 
+    private static async Task<List<int>> ToListAsync(IAsyncEnumerable<int> ids, CancellationToken ct)
+    {
+        var list = new List<int>();
+        await foreach (var id in ids.WithCancellation(ct))
+        {
+            list.Add(id);
+        }
+        return list;
+    }
+
     private IQueryable<Article> Published() => db.Articles.Where(a => a.Status == ArticleStatus.Published);
 
     /// <summary>Published stories of the formats that appear in story lists (not shorts, episodes, web stories, hubs).</summary>
     private IQueryable<Article> Listed() => db.Articles.Where(a => a.Status == ArticleStatus.Published && a.Format < StoryFormats.FirstUnlisted);
-
-    private IQueryable<CardRow> Cards(IQueryable<Article> articles) => articles.Select(a => new CardRow(
-        a.Id,
-        a.Slug,
-        a.Headline,
-        a.Standfirst,
-        a.PublishedAt!.Value,
-        a.TopSectionId,
-        db.Sections.Where(s => s.Id == a.TopSectionId).Select(s => s.Slug).First(),
-        a.Section!.Name,
-        a.Format,
-        a.ShowId == null ? null : db.Shows.Where(s => s.Id == a.ShowId).Select(s => s.Slug).FirstOrDefault(),
-        a.LeadImage == null ? null : new StoryImage(a.LeadImage.Key, a.LeadImage.Widths, a.LeadImage.Width, a.LeadImage.Height, a.LeadImageAlt ?? a.LeadImage.Alt),
-        // Only a photo story's slides are read, for the "Photos" count on its card.
-        a.Format == StoryFormat.PhotoStory ? a.FormatData : null));
 
     private static List<StoryCard> Map(IEnumerable<CardRow> rows) =>
         [.. rows.Select(r => new StoryCard(r.Id, r.Headline, r.Standfirst, StoryFormats.Path(r.Format, r.TopSlug, r.Slug, r.Id, r.ShowSlug), r.PublishedAt, r.TopSectionId, r.SectionName, r.Image,

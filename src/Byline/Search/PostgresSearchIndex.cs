@@ -20,7 +20,13 @@ public sealed class PostgresSearchIndex(BylineDb db, SearchOptions options) : IS
         DROP INDEX IF EXISTS "IX_ArticleSearch_Document";
         SET LOCAL maintenance_work_mem = '512MB';
         INSERT INTO "ArticleSearch" ("ArticleId", "PublishedAt", "SectionId", "TopSectionId", "Headline", "Standfirst", "Body", "Tags", "Authors")
-        SELECT a."Id", a."PublishedAt", a."SectionId", a."TopSectionId", a."Headline", a."Standfirst", a."BodyMarkdown",
+        SELECT a."Id", a."PublishedAt", a."SectionId", a."TopSectionId", a."Headline", a."Standfirst",
+            a."BodyMarkdown"
+            || CASE WHEN a."Format" IN (1, 12) AND a."FormatData" IS NOT NULL
+                THEN COALESCE((SELECT ' ' || string_agg(COALESCE(s->>'heading', '') || ' ' || COALESCE(s->>'text', ''), ' ')
+                    FROM jsonb_array_elements(CASE WHEN jsonb_typeof(a."FormatData"::jsonb -> 'slides') = 'array' THEN a."FormatData"::jsonb -> 'slides' ELSE '[]'::jsonb END) s), '') ELSE '' END
+            || CASE WHEN a."Format" = 2
+                THEN COALESCE((SELECT ' ' || string_agg(u."Headline" || ' ' || u."BodyMarkdown", ' ') FROM "LiveBlogUpdates" u WHERE u."ArticleId" = a."Id" AND NOT u."IsDeleted"), '') ELSE '' END,
             COALESCE((SELECT string_agg(t."Name", ' ') FROM "ArticleTags" x JOIN "Tags" t ON t."Id" = x."TagId" WHERE x."ArticleId" = a."Id"), ''),
             COALESCE((SELECT string_agg(u."Name", ' ') FROM "ArticleAuthors" y JOIN "Authors" u ON u."Id" = y."AuthorId" WHERE y."ArticleId" = a."Id"), '')
         FROM "Articles" a WHERE a."Status" = 3 AND a."PublishedAt" IS NOT NULL;

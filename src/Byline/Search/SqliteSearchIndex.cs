@@ -22,7 +22,13 @@ public sealed class SqliteSearchIndex(BylineDb db, SearchOptions options) : ISea
             tokenize = 'porter unicode61 remove_diacritics 2');
         INSERT INTO "ArticleSearch" ("ArticleSearch", rank) VALUES ('automerge', 0);
         INSERT INTO "ArticleSearch" (rowid, headline, standfirst, body, tags, authors)
-        SELECT a."Id", a."Headline", a."Standfirst", a."BodyMarkdown",
+        SELECT a."Id", a."Headline", a."Standfirst",
+            a."BodyMarkdown"
+            || CASE WHEN a."Format" IN (1, 12) AND json_valid(a."FormatData")
+                THEN COALESCE((SELECT ' ' || group_concat(COALESCE(json_extract(s.value, '$.heading'), '') || ' ' || COALESCE(json_extract(s.value, '$.text'), ''), ' ')
+                    FROM json_each(a."FormatData", '$.slides') s), '') ELSE '' END
+            || CASE WHEN a."Format" = 2
+                THEN COALESCE((SELECT ' ' || group_concat(u."Headline" || ' ' || u."BodyMarkdown", ' ') FROM "LiveBlogUpdates" u WHERE u."ArticleId" = a."Id" AND u."IsDeleted" = 0), '') ELSE '' END,
             COALESCE((SELECT group_concat(t."Name", ' ') FROM "ArticleTags" x JOIN "Tags" t ON t."Id" = x."TagId" WHERE x."ArticleId" = a."Id"), ''),
             COALESCE((SELECT group_concat(u."Name", ' ') FROM "ArticleAuthors" y JOIN "Authors" u ON u."Id" = y."AuthorId" WHERE y."ArticleId" = a."Id"), '')
         FROM "Articles" a WHERE a."Status" = 3;

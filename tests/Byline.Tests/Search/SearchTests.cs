@@ -111,6 +111,30 @@ public abstract class SearchTests(BylineApp app)
     }
 
     [DatabaseFact]
+    public async Task Slide_text_and_live_blog_updates_are_searchable_when_published_and_after_a_rebuild()
+    {
+        var section = await app.Content.SectionAsync();
+        var slideWord = DiscoveryTestKit.Word();
+        var updateWord = DiscoveryTestKit.Word();
+        var images = await VisualStories.VisualStoryKit.ImagesAsync(app, 2);
+        var photos = await VisualStories.VisualStoryKit.PublishAsync(app,
+            VisualStories.VisualStoryKit.Input(section, StoryFormat.PhotoStory, VisualStories.VisualStoryKit.Slides(images, slideWord)));
+        var photosPath = await VisualStories.VisualStoryKit.PathAsync(app, photos);
+        var live = await LiveBlogs.LiveBlogKit.CreateAsync(app, section);
+        await LiveBlogs.LiveBlogKit.PostAsync(app, live.Id, $"Crowds gather as {updateWord} begins.");
+
+        Assert.Equal([photosPath], await ResultsAsync(slideWord));
+        Assert.Equal([live.Path], await ResultsAsync(updateWord));
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<Byline.Search.ISearchIndex>().RebuildAsync(CancellationToken.None);
+        }
+        Assert.Equal([photosPath], await ResultsAsync(slideWord));
+        Assert.Equal([live.Path], await ResultsAsync(updateWord));
+    }
+
+    [DatabaseFact]
     public async Task Date_filters_are_days_in_the_publications_time_zone()
     {
         if (app.Content.CurrentSettings.TimeZone != "Asia/Kolkata")

@@ -155,6 +155,8 @@ public enum RedirectKind
     Page = 3,
     /// <summary>A video show (/shows/{slug}).</summary>
     Show = 4,
+    /// <summary>A topic hub (/events/{slug}); the target is the hub story's id.</summary>
+    Hub = 5,
 }
 
 /// <summary>An old slug kept after a rename so that old URLs answer 301.</summary>

@@ -341,6 +341,10 @@ public sealed class PublishingService(BylineDb db, AuditLog audit, ContentEvents
     private async Task ApplyFieldsAsync(Article article, StoryInput input, CancellationToken ct)
     {
         article.Headline = input.Headline;
+        if (article.Format == StoryFormat.Hub && article.Id != 0 && article.Slug != input.Slug)
+        {
+            await KeepHubAddressAsync(article.Slug, input.Slug, article.Id, ct);
+        }
         article.Slug = input.Slug;
         article.Standfirst = input.Standfirst;
         article.BodyMarkdown = input.BodyMarkdown;
@@ -386,6 +390,25 @@ public sealed class PublishingService(BylineDb db, AuditLog audit, ContentEvents
             row.Position = i;
         }
         SetListedAt(article);
+    }
+
+    /// <summary>
+    /// A hub's address is its slug alone, so a renamed hub leaves its old slug answering 301 (and the
+    /// new slug stops redirecting anywhere, in case it was once another hub's old one).
+    /// </summary>
+    private async Task KeepHubAddressAsync(string oldSlug, string newSlug, int hubId, CancellationToken ct)
+    {
+        var rows = await db.SlugRedirects.AsTracking()
+            .Where(r => r.Kind == RedirectKind.Hub && (r.OldSlug == oldSlug || r.OldSlug == newSlug)).ToListAsync(ct);
+        db.SlugRedirects.RemoveRange(rows.Where(r => r.OldSlug == newSlug));
+        if (rows.FirstOrDefault(r => r.OldSlug == oldSlug) is { } existing)
+        {
+            existing.TargetId = hubId;
+        }
+        else
+        {
+            db.SlugRedirects.Add(new SlugRedirect { Kind = RedirectKind.Hub, OldSlug = oldSlug, TargetId = hubId });
+        }
     }
 
     /// <summary>Existing tags by slug, new (unsaved) ones for names never used before: create-on-type.</summary>

@@ -216,6 +216,28 @@ public abstract class ShortsAndHubsTests(BylineApp app)
     }
 
     [DatabaseFact]
+    public async Task Renaming_a_hub_keeps_its_old_address_answering_301_to_the_new_one()
+    {
+        var section = await app.Content.SectionAsync();
+        var oldSlug = TestContent.Unique("hub");
+        var newSlug = TestContent.Unique("hub");
+        var id = await PublishAsync(Hub(section, oldSlug, [], []));
+        var editor = await app.UserAsync(Roles.Editor);
+        var version = await app.WithDbAsync(db => db.Articles.Where(a => a.Id == id).Select(a => a.Version).SingleAsync());
+
+        var saved = await app.ApplyAsync(id, new StoryCommand(StoryAction.Save, version, Hub(section, newSlug, [], [])), editor);
+        Assert.True(saved.Succeeded, $"save failed: {saved.Outcome}");
+
+        using var moved = await app.GetAsync($"/events/{oldSlug}?page=1");
+        Assert.Equal(HttpStatusCode.MovedPermanently, moved.StatusCode);
+        Assert.Equal($"/events/{newSlug}?page=1", Html.PathOf(moved.Headers.Location!.ToString()));
+        using var current = await app.GetAsync($"/events/{newSlug}");
+        Assert.Equal(HttpStatusCode.OK, current.StatusCode);
+        using var unknown = await app.GetAsync($"/events/{TestContent.Unique("hub")}");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [DatabaseFact]
     public async Task A_hubs_live_blog_must_be_a_live_blog()
     {
         var section = await app.Content.SectionAsync();

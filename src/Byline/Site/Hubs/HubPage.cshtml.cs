@@ -44,7 +44,10 @@ public sealed class HubPageModel(HubQuery hubs, StoryLists lists, TimeProvider c
         }
         else if (!Slugs.IsValid(slug) || await hubs.PublishedIdBySlugAsync(slug!, ct) is not { } found)
         {
-            return NotFound();
+            // A renamed hub keeps its old address answering with the new one.
+            return Slugs.IsValid(slug) && await hubs.RenamedToAsync(slug!, ct) is { } current && current != slug
+                ? RedirectPermanent(StoryFormats.Path(StoryFormat.Hub, "", current, 0) + Request.QueryString)
+                : NotFound();
         }
         else
         {

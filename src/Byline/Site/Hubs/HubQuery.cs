@@ -28,6 +28,18 @@ public sealed partial class HubQuery(BylineDb db, ArticleQuery articles, StoryLi
             .Select(a => (int?)a.Id)
             .FirstOrDefaultAsync(ct);
 
+    /// <summary>The current slug of the published hub that once had <paramref name="oldSlug"/>, if any.</summary>
+    public async Task<string?> RenamedToAsync(string oldSlug, CancellationToken ct)
+    {
+        var target = await db.SlugRedirects.AsNoTracking().Where(r => r.Kind == RedirectKind.Hub && r.OldSlug == oldSlug)
+            .Select(r => (int?)r.TargetId).FirstOrDefaultAsync(ct);
+        return target is null
+            ? null
+            : await db.Articles.AsNoTracking()
+                .Where(a => a.Id == target && a.Format == StoryFormat.Hub && a.Status == ArticleStatus.Published)
+                .Select(a => a.Slug).FirstOrDefaultAsync(ct);
+    }
+
     public async Task<HubRow?> FindAsync(int id, CancellationToken ct)
     {
         var story = await articles.FindAsync(id, ct);

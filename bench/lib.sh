@@ -134,12 +134,21 @@ stop_started() {
   STARTED_PIDS=()
 }
 
-# First article link on a page: /{section}/{slug}-{id} (optionally /{section}/{sub}/{slug}-{id}).
+# First article link on a page that answers 200: /{section}/{slug}-{id} (optionally
+# /{section}/{sub}/{slug}-{id}). The formats' own pages (/events/budget-2026, /shorts/…, /shows/…)
+# share the shape and are skipped, and so is a link that does not answer 200 (a menu entry pointing
+# at a hub the generated database does not have).
 first_article_path() {  # first_article_path <base url>
-  curl -sf --max-time 30 "$1/" \
+  local path
+  for path in $(curl -sf --max-time 30 "$1/" \
     | grep -oE 'href="/[a-z0-9-]+(/[a-z0-9-]+)?/[a-z0-9-]+-[0-9]+"' \
-    | grep -vE '^href="/(tag|author|media|newsroom|api|search)/' \
-    | head -n 1 | sed -E 's/^href="(.*)"$/\1/'
+    | grep -vE '^href="/(tag|author|media|newsroom|api|search|events|shorts|shows|web-stories|live)/' \
+    | sed -E 's/^href="(.*)"$/\1/' | awk '!seen[$0]++' | head -n 20); do
+    if [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 30 "$1$path")" = 200 ]; then
+      echo "$path"
+      return 0
+    fi
+  done
 }
 
 # --- shared-machine hygiene -------------------------------------------------------------------

@@ -173,6 +173,43 @@ public abstract class OutputCacheTests(BylineApp app)
     }
 
     [DatabaseFact]
+    public async Task Updating_a_story_refreshes_the_feeds_and_the_sitemap_that_show_it_and_leaves_an_unrelated_feed_cached()
+    {
+        var (story, section, tag, author) = await OldStoryAsync();
+        var unrelated = await app.Content.SectionAsync();
+        await app.Content.StoryAsync(unrelated, new StorySpec { PublishedAt = TestContent.Now().AddDays(-2) });
+        string[] feeds = [$"/{section.Slug}/rss.xml", $"/tag/{tag.Slug}/rss.xml", $"/author/{author.Slug}/rss.xml", "/rss.xml", "/atom.xml"];
+        foreach (var path in feeds)
+        {
+            Assert.Contains(story.Headline, await WarmAsync(path), StringComparison.Ordinal);
+        }
+        var sitemap = Byline.Distribution.SitemapEndpoints.ArticlesPath(story.Id / Byline.Distribution.SitemapQuery.UrlsPerSitemap);
+        Assert.Contains(story.Path, await WarmAsync(sitemap), StringComparison.Ordinal);
+        await WarmAsync($"/{unrelated.Slug}/rss.xml");
+
+        var headline = $"Corrected headline {Guid.NewGuid():N}";
+        var keys = new HashSet<string>(await app.WithDbAsync(db => AffectedKeys.ForArticleAsync(db, story.Id, CancellationToken.None)));
+        await app.WithDbAsync(db => db.Articles.Where(a => a.Id == story.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(a => a.Headline, headline).SetProperty(a => a.UpdatedAt, TestContent.Now())));
+        keys.UnionWith(await app.WithDbAsync(db => AffectedKeys.ForArticleAsync(db, story.Id, CancellationToken.None)));
+        await app.Services.GetRequiredService<ContentEvents>().RaiseAsync(new ContentChanged([.. keys], "update", story.Id), CancellationToken.None);
+
+        foreach (var path in feeds)
+        {
+            using var response = await SendAsync(path);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("MISS", XCache(response));
+            Assert.Contains(headline, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        using (var refreshed = await SendAsync(sitemap))
+        {
+            Assert.Equal("MISS", XCache(refreshed));
+        }
+        using var still = await SendAsync($"/{unrelated.Slug}/rss.xml");
+        Assert.Equal("HIT", XCache(still));
+    }
+
+    [DatabaseFact]
     public async Task Changing_the_settings_evicts_every_page()
     {
         var (story, section, _, _) = await OldStoryAsync();

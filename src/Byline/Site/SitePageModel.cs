@@ -3,6 +3,7 @@ using Byline.Content;
 using Byline.Distribution;
 using Byline.Publishing;
 using Byline.Site.Chrome;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -21,6 +22,8 @@ public abstract class SitePageModel : PageModel
     /// <summary>Path and query of this page's canonical URL; the layout makes it absolute.</summary>
     public string CanonicalPath { get; protected set; } = "/";
     public bool NoIndex { get; protected set; }
+    /// <summary>True on a newsroom preview route: any status, never indexed, never cached.</summary>
+    public bool IsPreview { get; private set; }
 
     /// <summary>Feeds, structured data and the social card of this page (see Distribution/_HeadTags).</summary>
     public PageHead Head { get; } = new();
@@ -30,6 +33,24 @@ public abstract class SitePageModel : PageModel
     public string AbsoluteUrl(string pathAndQuery) => BaseUrl + pathAndQuery;
 
     protected LdContext Ld => new(BaseUrl, Settings, Dateline);
+
+    /// <summary>
+    /// Opens a newsroom preview of a story page: null when the user may see it (the page is then a
+    /// preview, noindex and no-store — Byline's output cache never stores /newsroom paths nor no-store
+    /// responses), otherwise the sign-in challenge or a 403.
+    /// </summary>
+    protected async Task<IActionResult?> BeginPreviewAsync()
+    {
+        if (await HttpContext.RequestServices.GetRequiredService<IAuthorizationService>()
+                .AuthorizeAsync(User, Newsroom.Policies.Newsroom) is not { Succeeded: true })
+        {
+            return User.Identity?.IsAuthenticated == true ? Forbid() : Challenge();
+        }
+        IsPreview = true;
+        NoIndex = true;
+        Response.Headers.CacheControl = "no-store";
+        return null;
+    }
 
     public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {

@@ -3,7 +3,6 @@ using Byline.Content;
 using Byline.Distribution;
 using Byline.Site.Chrome;
 using Byline.Site.Stories;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Byline.Site.Articles;
@@ -34,23 +33,17 @@ public sealed class ArticlePageModel(ArticleQuery query, StoryLists lists, Short
     public LiveBlogs.LiveBlogView? LiveBlog { get; private set; }
     public DateTime NowUtc { get; } = clock.GetUtcNow().UtcDateTime;
 
-    /// <summary>True on the newsroom's preview route: any status, never indexed, never cached.</summary>
-    public bool IsPreview { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string? section, string? key, int? previewId, CancellationToken ct)
     {
         int id;
         if (previewId is { } p)
         {
-            if (await HttpContext.RequestServices.GetRequiredService<IAuthorizationService>().AuthorizeAsync(User, Newsroom.Policies.Newsroom) is not { Succeeded: true })
+            if (await BeginPreviewAsync() is { } refused)
             {
-                return User.Identity?.IsAuthenticated == true ? Forbid() : Challenge();
+                return refused;
             }
             id = p;
-            IsPreview = true;
-            NoIndex = true;
-            // Byline's output cache never stores /newsroom paths nor no-store responses.
-            Response.Headers.CacheControl = "no-store";
         }
         else if (!Slugs.TryParseArticleKey(key, out _, out id))
         {

@@ -3,7 +3,6 @@ using Byline.Distribution;
 using Byline.Publishing;
 using Byline.Site.Chrome;
 using Byline.Site.Stories;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Byline.Site.Hubs;
@@ -21,7 +20,6 @@ public sealed class HubPageModel(HubQuery hubs, StoryLists lists, TimeProvider c
     public StoryPage Stories { get; private set; } = null!;
     public LiveTeaser? Live { get; private set; }
     public string BasePath { get; private set; } = "";
-    public bool IsPreview { get; private set; }
     public DateTime NowUtc { get; } = clock.GetUtcNow().UtcDateTime;
 
     public async Task<IActionResult> OnGetAsync(string? slug, int? previewId, CancellationToken ct)
@@ -33,14 +31,11 @@ public sealed class HubPageModel(HubQuery hubs, StoryLists lists, TimeProvider c
         int id;
         if (previewId is { } p)
         {
-            if (await HttpContext.RequestServices.GetRequiredService<IAuthorizationService>().AuthorizeAsync(User, Newsroom.Policies.Newsroom) is not { Succeeded: true })
+            if (await BeginPreviewAsync() is { } refused)
             {
-                return User.Identity?.IsAuthenticated == true ? Forbid() : Challenge();
+                return refused;
             }
             id = p;
-            IsPreview = true;
-            NoIndex = true;
-            Response.Headers.CacheControl = "no-store";
         }
         else if (!Slugs.IsValid(slug) || await hubs.PublishedIdBySlugAsync(slug!, ct) is not { } found)
         {

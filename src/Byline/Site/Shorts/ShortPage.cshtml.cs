@@ -4,7 +4,6 @@ using Byline.Publishing;
 using Byline.Site.Articles;
 using Byline.Site.Chrome;
 using Byline.Site.Stories;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Byline.Site.Shorts;
@@ -23,7 +22,6 @@ public sealed class ShortPageModel(ArticleQuery query, StoryLists lists, ShortNe
     public IReadOnlyList<ArticleTagLink> Tags { get; private set; } = [];
     public IReadOnlyList<ShortItem> More { get; private set; } = [];
     public string ShortUrl { get; private set; } = "";
-    public bool IsPreview { get; private set; }
     public DateTime NowUtc { get; } = clock.GetUtcNow().UtcDateTime;
 
     public async Task<IActionResult> OnGetAsync(string? key, int? previewId, CancellationToken ct)
@@ -31,14 +29,11 @@ public sealed class ShortPageModel(ArticleQuery query, StoryLists lists, ShortNe
         int id;
         if (previewId is { } p)
         {
-            if (await HttpContext.RequestServices.GetRequiredService<IAuthorizationService>().AuthorizeAsync(User, Newsroom.Policies.Newsroom) is not { Succeeded: true })
+            if (await BeginPreviewAsync() is { } refused)
             {
-                return User.Identity?.IsAuthenticated == true ? Forbid() : Challenge();
+                return refused;
             }
             id = p;
-            IsPreview = true;
-            NoIndex = true;
-            Response.Headers.CacheControl = "no-store";
         }
         else if (!Slugs.TryParseArticleKey(key, out _, out id))
         {

@@ -3,7 +3,6 @@ using Byline.Distribution;
 using Byline.Publishing;
 using Byline.Site.Articles;
 using Byline.Storage;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Byline.Site.Shows;
@@ -22,7 +21,6 @@ public sealed class EpisodePageModel(BylineDb db, ArticleQuery query, ShowCatalo
     public IReadOnlyList<BodyBlock> Body { get; private set; } = [];
     public IReadOnlyList<EpisodeCard> More { get; private set; } = [];
     public DateTime NowUtc { get; } = clock.GetUtcNow().UtcDateTime;
-    public bool IsPreview { get; private set; }
     /// <summary>The og:video of the social card (a file or a platform's player); null for HLS.</summary>
     public OgVideo? OgVideo { get; private set; }
 
@@ -31,14 +29,11 @@ public sealed class EpisodePageModel(BylineDb db, ArticleQuery query, ShowCatalo
         int id;
         if (previewId is { } p)
         {
-            if (await HttpContext.RequestServices.GetRequiredService<IAuthorizationService>().AuthorizeAsync(User, Newsroom.Policies.Newsroom) is not { Succeeded: true })
+            if (await BeginPreviewAsync() is { } refused)
             {
-                return User.Identity?.IsAuthenticated == true ? Forbid() : Challenge();
+                return refused;
             }
             id = p;
-            IsPreview = true;
-            NoIndex = true;
-            Response.Headers.CacheControl = "no-store";
         }
         else if (!Slugs.TryParseArticleKey(key, out _, out id))
         {

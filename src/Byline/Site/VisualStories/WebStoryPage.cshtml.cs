@@ -3,7 +3,6 @@ using Byline.Content;
 using Byline.Distribution;
 using Byline.Publishing;
 using Byline.Site.Articles;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Byline.Site.VisualStories;
@@ -16,7 +15,6 @@ public sealed class WebStoryPageModel(ArticleQuery query, SlideImages images) : 
 {
     public ArticleRow Story { get; private set; } = null!;
     public IReadOnlyList<ResolvedSlide> Pages { get; private set; } = [];
-    public bool IsPreview { get; private set; }
     /// <summary>Where the close link goes: the stream for readers, the editor in a preview.</summary>
     public string CloseUrl { get; private set; } = "/web-stories";
     public string PageCount => Pages.Count.ToString(CultureInfo.InvariantCulture);
@@ -26,14 +24,11 @@ public sealed class WebStoryPageModel(ArticleQuery query, SlideImages images) : 
         int id;
         if (previewId is { } p)
         {
-            if (await HttpContext.RequestServices.GetRequiredService<IAuthorizationService>().AuthorizeAsync(User, Newsroom.Policies.Newsroom) is not { Succeeded: true })
+            if (await BeginPreviewAsync() is { } refused)
             {
-                return User.Identity?.IsAuthenticated == true ? Forbid() : Challenge();
+                return refused;
             }
             id = p;
-            IsPreview = true;
-            NoIndex = true;
-            Response.Headers.CacheControl = "no-store";
         }
         else if (!Slugs.TryParseArticleKey(key, out _, out id))
         {

@@ -243,7 +243,13 @@ public sealed class StoryEditorModel(BylineDb db, PublishingService publishing, 
         ModifiedAt = article.ModifiedAt;
         CanEdit = actor.CanEdit(article);
         var section = await db.Sections.Where(s => s.Id == article.TopSectionId).Select(s => s.Slug).FirstOrDefaultAsync(ct);
-        PublicPath = article.Status == ArticleStatus.Published && section is not null ? Slugs.ArticlePath(section, article.Slug, article.Id) : null;
+        var show = article.Format == StoryFormat.Episode && article.ShowId is { } showId
+            ? await db.Shows.Where(s => s.Id == showId).Select(s => s.Slug).FirstOrDefaultAsync(ct)
+            : null;
+        // The format's own address (a short's /shorts/…, a hub's /events/…), not the article route that would redirect there.
+        PublicPath = article.Status == ArticleStatus.Published && section is not null
+            ? StoryFormats.Path(article.Format, section, article.Slug, article.Id, show)
+            : null;
     }
 
     private async Task LoadChoicesAsync(CancellationToken ct)

@@ -6,6 +6,7 @@
 #   bash bench/liveblog.sh                 # 2,000 streams, 5 updates
 #   CONNECTIONS=500 UPDATES=10 bash bench/liveblog.sh
 #   SKIP_BUILD=1 bash bench/liveblog.sh    # reuse bench/.work/app-liveblog
+#   RELAY=1 bash bench/liveblog.sh         # readers on a `byline live-relay` (port PORT+1) in front of the site
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -33,7 +34,11 @@ export ASPNETCORE_ENVIRONMENT=Production DOTNET_NOLOGO=1 \
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 SERVER_PID=
-cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null; true; }
+RELAY_PID=
+cleanup() {
+  [ -n "$RELAY_PID" ] && kill "$RELAY_PID" 2>/dev/null
+  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null; true
+}
 trap cleanup EXIT INT TERM
 
 start_server() {
@@ -61,9 +66,21 @@ echo "$PASSWORD" | (cd "$WORK" && dotnet "$APP/Byline.dll" user add --email "$EM
 ARTICLE=$(sqlite3 "$WORK/byline.db" "select Id from Articles where Format = 2 and FormatData is null order by Id limit 1")
 [ -n "$ARTICLE" ] || { say "no running demo live blog"; exit 1; }
 RSS_IDLE=$(awk '/VmRSS/ {print $2}' "/proc/$SERVER_PID/status")
+RELAY_ARGS=()
+if [ "${RELAY:-0}" = 1 ]; then
+  RELAY_PORT=$((PORT + 1))
+  (cd "$WORK" && exec dotnet "$APP/Byline.dll" live-relay --site "http://127.0.0.1:$PORT" --urls "http://127.0.0.1:$RELAY_PORT" >>"$WORK/relay.log" 2>&1) &
+  RELAY_PID=$!
+  for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$RELAY_PORT/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
+  RELAY_PID=$(pgrep -P "$RELAY_PID" -f live-relay || echo "$RELAY_PID")
+  # One reader first, as a relay in service has: the idle figure is then a relay that has served a stream.
+  curl -s -m 2 -o /dev/null "http://127.0.0.1:$RELAY_PORT/live-updates/$ARTICLE" || true
+  echo "relay RSS idle (after start and one stream): $(( $(awk '/VmRSS/ {print $2}' "/proc/$RELAY_PID/status") / 1024 )) MB"
+  RELAY_ARGS=("http://127.0.0.1:$RELAY_PORT" "$RELAY_PID")
+fi
 
 say "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the run"
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); cores: $(nproc); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "server RSS idle (after start, before streams): $((RSS_IDLE / 1024)) MB"
-dotnet "$CLIENT" "http://127.0.0.1:$PORT" "$ARTICLE" "$EMAIL" "$PASSWORD" "$CONNECTIONS" "$UPDATES" "$SERVER_PID"
+dotnet "$CLIENT" "http://127.0.0.1:$PORT" "$ARTICLE" "$EMAIL" "$PASSWORD" "$CONNECTIONS" "$UPDATES" "$SERVER_PID" "${RELAY_ARGS[@]}"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -8,11 +8,12 @@ using System.Text.RegularExpressions;
 // stream how long after the post was sent the update arrived. Prints the median, p99 and max per
 // update and overall, and the server's resident memory while it holds the streams.
 //
-// dotnet run -c Release --project bench/LiveBlogLoad -- <baseUrl> <articleId> <email> <password> [connections=2000] [updates=5] [serverPid]
+// dotnet run -c Release --project bench/LiveBlogLoad -- <baseUrl> <articleId> <email> <password> [connections=2000] [updates=5] [serverPid] [streamBaseUrl relayPid]
+// With a stream base (a `byline live-relay`), the readers connect there instead of to the site, and the relay's memory is reported too.
 var inv = CultureInfo.InvariantCulture;
 if (args.Length < 4)
 {
-    Console.Error.WriteLine("usage: LiveBlogLoad <baseUrl> <articleId> <email> <password> [connections] [updates] [serverPid]");
+    Console.Error.WriteLine("usage: LiveBlogLoad <baseUrl> <articleId> <email> <password> [connections] [updates] [serverPid] [streamBaseUrl relayPid]");
     return 2;
 }
 var baseUrl = new Uri(args[0]);
@@ -22,6 +23,8 @@ var password = args[3];
 var connections = args.Length > 4 ? int.Parse(args[4], inv) : 2000;
 var updates = args.Length > 5 ? int.Parse(args[5], inv) : 5;
 int? serverPid = args.Length > 6 ? int.Parse(args[6], inv) : null;
+var streamBase = args.Length > 7 ? new Uri(args[7]) : baseUrl;
+int? relayPid = args.Length > 8 ? int.Parse(args[8], inv) : null;
 
 // --- the editor: sign in, read the desk's antiforgery token -------------------------------------
 var cookies = new CookieContainer();
@@ -56,7 +59,7 @@ using var readers = new HttpClient(new SocketsHttpHandler
     PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
     ConnectTimeout = TimeSpan.FromSeconds(30),
 })
-{ BaseAddress = baseUrl, Timeout = Timeout.InfiniteTimeSpan };
+{ BaseAddress = streamBase, Timeout = Timeout.InfiniteTimeSpan };
 using var stop = new CancellationTokenSource();
 var arrivals = new long[connections][];
 for (var i = 0; i < connections; i++)
@@ -81,6 +84,11 @@ while (Volatile.Read(ref ready) + Volatile.Read(ref failed) < connections && con
 Console.WriteLine($"streams open: {ready} of {connections} ({failed} failed) in {connectWatch.Elapsed.TotalSeconds:0.0} s");
 var rssHeld = Rss(serverPid);
 Console.WriteLine($"server RSS holding the streams: {Mb(rssHeld)}");
+var relayHeld = Rss(relayPid);
+if (relayPid is not null)
+{
+    Console.WriteLine($"relay RSS holding the streams: {Mb(relayHeld)}");
+}
 
 // --- one unmeasured update first: the post path's first run (JIT, EF query compilation) is not the fan-out ----
 await PostAsync("Warm-up", "warm-up-" + Guid.NewGuid().ToString("N"));
@@ -90,6 +98,7 @@ await Task.Delay(2000);
 var sent = new long[updates];
 var all = new List<double>();
 var rssPeak = rssHeld;
+var relayPeak = relayHeld;
 for (var u = 0; u < updates; u++)
 {
     var marker = $"bench-{u.ToString(inv)}-{Guid.NewGuid():N}";
@@ -102,6 +111,7 @@ for (var u = 0; u < updates; u++)
         await Task.Delay(20);
     }
     rssPeak = Math.Max(rssPeak, Rss(serverPid));
+    relayPeak = Math.Max(relayPeak, Rss(relayPid));
     var delays = arrivals.Select(a => a[u]).Where(t => t > 0).Select(t => Stopwatch.GetElapsedTime(sent[u], t).TotalMilliseconds).Order().ToList();
     all.AddRange(delays);
     Console.WriteLine($"update {u + 1}: arrived on {delays.Count}/{ready} streams; median {Pct(delays, 50):0.0} ms, p99 {Pct(delays, 99):0.0} ms, max {delays.LastOrDefault():0.0} ms");
@@ -111,6 +121,10 @@ for (var u = 0; u < updates; u++)
 all.Sort();
 Console.WriteLine($"ALL {updates} updates x {ready} streams: median {Pct(all, 50):0.0} ms, p99 {Pct(all, 99):0.0} ms, max {all.LastOrDefault():0.0} ms, arrivals {all.Count}");
 Console.WriteLine($"server RSS: {Mb(rssHeld)} holding the streams, peak {Mb(rssPeak)} while updates went out");
+if (relayPid is not null)
+{
+    Console.WriteLine($"relay RSS: {Mb(relayHeld)} holding the streams, peak {Mb(relayPeak)} while updates went out");
+}
 await stop.CancelAsync();
 try
 {

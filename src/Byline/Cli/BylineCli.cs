@@ -35,6 +35,7 @@ public static class BylineCli
         root.Subcommands.Add(SeedCommand(configArgs));
         root.Subcommands.Add(UserCommands.Create(configArgs, console));
         root.Subcommands.Add(SearchCommand(configArgs));
+        root.Subcommands.Add(LiveRelayCommand(console));
 
         if (verbArgs.Length > 0 && !verbArgs[0].StartsWith('-') && !root.Subcommands.Any(c => c.Name == verbArgs[0]))
         {
@@ -176,6 +177,36 @@ public static class BylineCli
             await Console.Error.WriteLineAsync($"byline: search rebuild failed: {e.GetBaseException().Message}");
             return 1;
         }
+    }
+
+    private static Command LiveRelayCommand(CliConsole console)
+    {
+        var site = new Option<string>("--site")
+        {
+            Description = "The site's base address, e.g. http://127.0.0.1:5000 (its /live-updates/ streams are relayed).",
+            Required = true,
+        };
+        var urls = new Option<string>("--urls")
+        {
+            Description = "Where the relay listens (Kestrel URLs, ';' between several).",
+            DefaultValueFactory = _ => "http://127.0.0.1:5080",
+        };
+        var relay = new Command("live-relay", "Serve live-blog streams (/live-updates/{id}) from a small process of their own, " +
+            "one stream per live blog from the site fanned out to every reader here. See docs/live-blogs.md.") { site, urls };
+        relay.SetAction(async (parsed, ct) =>
+        {
+            var address = parsed.GetValue(site);
+            if (!Uri.TryCreate(address, UriKind.Absolute, out var siteUri) || (siteUri.Scheme != Uri.UriSchemeHttp && siteUri.Scheme != Uri.UriSchemeHttps))
+            {
+                await console.Error.WriteLineAsync($"byline: --site must be an absolute http or https address, not '{address}'.");
+                return 2;
+            }
+            var listen = (parsed.GetValue(urls) ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            await using var app = Byline.LiveBlogs.Relay.LiveRelayHost.Build(siteUri, listen);
+            await app.RunAsync(ct);
+            return 0;
+        });
+        return relay;
     }
 
     private static double Rate(int count, TimeSpan elapsed) => elapsed.TotalSeconds > 0 ? count / elapsed.TotalSeconds : 0;

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Threading.Channels;
 using Byline.Content;
 using Microsoft.Net.Http.Headers;
 
@@ -13,7 +14,7 @@ namespace Byline.LiveBlogs;
 public static class LiveUpdatesStream
 {
     /// <summary>How long a browser waits before reconnecting after the stream drops.</summary>
-    private static readonly byte[] Retry = "retry: 2000\n\n"u8.ToArray();
+    internal static readonly byte[] Retry = "retry: 2000\n\n"u8.ToArray();
 
     /// <remarks>
     /// The database is used in short scopes of its own rather than the request's: a stream lives for
@@ -41,11 +42,7 @@ public static class LiveUpdatesStream
             cursor = http.Request.Query["cursor"].ToString();
         }
         var response = http.Response;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-store";
-        // Proxies that buffer (nginx) pass events through at once with this.
-        response.Headers["X-Accel-Buffering"] = "no";
-        response.Headers[HeaderNames.Connection] = "keep-alive";
+        StartEventStream(response);
         using var subscription = feed.Subscribe(id, cursor);
         try
         {
@@ -61,22 +58,37 @@ public static class LiveUpdatesStream
                 });
                 await response.Body.WriteAsync(frame, ct);
             }
-            await response.Body.FlushAsync(ct);
-            var frames = subscription.Frames;
-            while (await frames.WaitToReadAsync(ct))
-            {
-                // Everything already queued goes out in one flush.
-                while (frames.TryRead(out var bytes))
-                {
-                    await response.Body.WriteAsync(bytes, ct);
-                }
-                await response.Body.FlushAsync(ct);
-            }
+            await PumpAsync(response, subscription.Frames, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // The reader left.
         }
         return Results.Empty;
+    }
+
+    /// <summary>The headers of an event stream (the site's and the live relay's).</summary>
+    internal static void StartEventStream(HttpResponse response)
+    {
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-store";
+        // Proxies that buffer (nginx) pass events through at once with this.
+        response.Headers["X-Accel-Buffering"] = "no";
+        response.Headers[HeaderNames.Connection] = "keep-alive";
+    }
+
+    /// <summary>Flushes what is written so far, then sends a reader's queued frames until its queue is completed.</summary>
+    internal static async Task PumpAsync(HttpResponse response, ChannelReader<byte[]> frames, CancellationToken ct)
+    {
+        await response.Body.FlushAsync(ct);
+        while (await frames.WaitToReadAsync(ct))
+        {
+            // Everything already queued goes out in one flush.
+            while (frames.TryRead(out var bytes))
+            {
+                await response.Body.WriteAsync(bytes, ct);
+            }
+            await response.Body.FlushAsync(ct);
+        }
     }
 }

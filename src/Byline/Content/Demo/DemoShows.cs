@@ -7,12 +7,15 @@ namespace Byline.Content.Demo;
 
 /// <summary>
 /// The demo's video shows: six programmes with drawn artwork and four to ten published episodes
-/// each. Their videos are HLS addresses on a reserved example host: nothing is fetched unless a
-/// reader presses play, and then it fails plainly (Byline cannot generate a playable MP4 without an
-/// encoder). Live TV stays off air until an editor sets a stream.
+/// each. Every episode plays its show's generated title clip (<see cref="DemoVideo"/>), an uploaded
+/// MP4 like any other, so the player, range requests and <c>VideoObject</c> are real. Live TV stays off
+/// air until an editor sets a stream.
 /// </summary>
 internal static class DemoShows
 {
+    /// <summary>Length of each show's generated clip.</summary>
+    private const int ClipSeconds = 4;
+
     private sealed record Spec(string Name, string Description, string Schedule, string SectionSlug, int EveryDays, int Episodes, int Minutes, string[] Headlines, string[] Topics);
 
     private static readonly Spec[] Shows =
@@ -84,6 +87,15 @@ internal static class DemoShows
                 await Renditions.WriteCropsAsync(media.Root, key, DemoArtwork.LeadWidth, DemoArtwork.LeadHeight,
                     canvas => DemoArtwork.DrawLead(canvas, seed + 500 + index, palette, motif, spec.Name), ct);
             }
+            var clipKey = ("vid-demo-" + slug)[..Math.Min(40, 9 + slug.Length)].TrimEnd('-');
+            var clipPath = Path.Combine(media.Root, clipKey, Site.Shows.VideoFiles.FileName);
+            if (!File.Exists(clipPath))
+            {
+                var index = i;
+                var clip = DemoVideo.TitleClip(canvas => DemoArtwork.DrawLead(canvas, seed + 500 + index, palette, motif, spec.Name), palette.Accent, ClipSeconds);
+                Directory.CreateDirectory(Path.GetDirectoryName(clipPath)!);
+                await File.WriteAllBytesAsync(clipPath, clip, ct);
+            }
             var show = new Show
             {
                 Slug = slug, Name = spec.Name, Description = spec.Description, ScheduleText = spec.Schedule,
@@ -98,16 +110,12 @@ internal static class DemoShows
                 var topic = spec.Topics[(n + i) % spec.Topics.Length];
                 var headline = spec.Headlines[n % spec.Headlines.Length].Replace("{Topic}", Capital(topic), StringComparison.Ordinal).Replace("{topic}", topic, StringComparison.Ordinal);
                 var published = now.AddDays(-(n * spec.EveryDays) - 0.2).AddMinutes(-rng.Next(0, 120));
-                var minutes = Math.Max(3, spec.Minutes + rng.Next(-4, 5));
                 var standfirst = $"{spec.Name} on {topic}: the facts, the voices and what to watch for next.";
                 var markdown = $"In this episode of {spec.Name}, our team looks at {topic} — how we got here, who is affected and what the coming weeks may bring.\n\n" +
-                    $"With reporting from our correspondents and questions sent in by viewers. Running time about {minutes.ToString(CultureInfo.InvariantCulture)} minutes.";
-                var number = spec.Episodes - n;
+                    "With reporting from our correspondents and questions sent in by viewers.";
                 var data = new FormatData
                 {
-                    Video = new VideoSource(VideoKind.Hls,
-                        $"https://video.byline.example/shows/{slug}/episode-{number.ToString(CultureInfo.InvariantCulture)}/master.m3u8",
-                        minutes * 60 + rng.Next(0, 60)),
+                    Video = new VideoSource(VideoKind.Upload, Site.Shows.VideoFiles.Url(clipKey), ClipSeconds),
                 };
                 var article = new Article
                 {

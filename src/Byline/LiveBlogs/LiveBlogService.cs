@@ -94,12 +94,12 @@ public sealed class LiveBlogService(
             }
             db.LiveBlogUpdates.Add(update);
             await db.SaveChangesAsync(ct);
-            audit.Record(db, actor.Principal, "liveblog.post", "article", Id(articleId), Describe(update));
+            audit.Record(db, actor.Principal, LiveBlogAuditActions.Post, "article", Id(articleId), Describe(update));
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
         db.ChangeTracker.Clear();
-        await AnnounceAsync(article, "liveblog.post", ct, unpinned, Row(update));
+        await AnnounceAsync(article, LiveBlogAuditActions.Post, ct, unpinned, Row(update));
         return new LiveResult(LiveOutcome.Ok, update.Id, update.Version);
     }
 
@@ -127,12 +127,12 @@ public sealed class LiveBlogService(
         update.EditedAt = Now();
         update.Version = expectedVersion + 1;
         db.Entry(update).Property(u => u.Version).OriginalValue = expectedVersion;
-        audit.Record(db, actor.Principal, "liveblog.correct", "article", Id(article!.Id), Describe(update));
+        audit.Record(db, actor.Principal, LiveBlogAuditActions.Correct, "article", Id(article!.Id), Describe(update));
         if (await SaveGuardedAsync(ct) is false)
         {
             return await ConflictAsync(updateId, ct);
         }
-        await AnnounceAsync(article, "liveblog.correct", ct, Row(update));
+        await AnnounceAsync(article, LiveBlogAuditActions.Correct, ct, Row(update));
         return new LiveResult(LiveOutcome.Ok, update.Id, update.Version);
     }
 
@@ -150,13 +150,13 @@ public sealed class LiveBlogService(
         update.IsPinned = false;
         update.Version = version + 1;
         db.Entry(update).Property(u => u.Version).OriginalValue = version;
-        audit.Record(db, actor.Principal, "liveblog.delete", "article", Id(article!.Id), Describe(update));
+        audit.Record(db, actor.Principal, LiveBlogAuditActions.Delete, "article", Id(article!.Id), Describe(update));
         if (await SaveGuardedAsync(ct) is false)
         {
             return await ConflictAsync(updateId, ct);
         }
         db.ChangeTracker.Clear();
-        await events.RaiseAsync(new ContentChanged([ContentKeys.Article(article.Id)], "liveblog.delete", article.Id), ct);
+        await events.RaiseAsync(new ContentChanged([ContentKeys.Article(article.Id)], LiveBlogAuditActions.Delete, article.Id), ct);
         feed.Publish(article.Id, LiveBlogMarkup.RemoveEvent(updateId));
         return new LiveResult(LiveOutcome.Ok, update.Id, update.Version);
     }
@@ -185,7 +185,7 @@ public sealed class LiveBlogService(
             update.IsPinned = pinned;
             update.Version = version + 1;
             db.Entry(update).Property(u => u.Version).OriginalValue = version;
-            audit.Record(db, actor.Principal, pinned ? "liveblog.pin" : "liveblog.unpin", "article", Id(article!.Id), Describe(update));
+            audit.Record(db, actor.Principal, pinned ? LiveBlogAuditActions.Pin : LiveBlogAuditActions.Unpin, "article", Id(article!.Id), Describe(update));
             if (await SaveGuardedAsync(ct) is false)
             {
                 return await ConflictAsync(updateId, ct);
@@ -193,7 +193,7 @@ public sealed class LiveBlogService(
             await tx.CommitAsync(ct);
         }
         db.ChangeTracker.Clear();
-        await AnnounceAsync(article, pinned ? "liveblog.pin" : "liveblog.unpin", ct, unpinned, Row(update));
+        await AnnounceAsync(article, pinned ? LiveBlogAuditActions.Pin : LiveBlogAuditActions.Unpin, ct, unpinned, Row(update));
         return new LiveResult(LiveOutcome.Ok, update.Id, update.Version);
     }
 
@@ -231,7 +231,7 @@ public sealed class LiveBlogService(
                 case PublishOutcome.Invalid:
                     return new LiveResult(LiveOutcome.Invalid, Errors: result.Errors);
             }
-            audit.Record(db, actor.Principal, ended ? "liveblog.end" : "liveblog.reopen", "article", Id(articleId), article.Headline);
+            audit.Record(db, actor.Principal, ended ? LiveBlogAuditActions.End : LiveBlogAuditActions.Reopen, "article", Id(articleId), article.Headline);
             await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();
             feed.Publish(articleId, ended ? LiveBlogMarkup.EndedEvent(at, settings.Dateline) : LiveBlogMarkup.ReopenedEvent());
@@ -365,4 +365,18 @@ public sealed class LiveBlogService(
         var now = clock.GetUtcNow().UtcDateTime;
         return new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc);
     }
+}
+
+/// <summary>The audit trail's names for what the live desk does.</summary>
+public static class LiveBlogAuditActions
+{
+    public const string Post = "liveblog.post";
+    public const string Correct = "liveblog.correct";
+    public const string Delete = "liveblog.delete";
+    public const string Pin = "liveblog.pin";
+    public const string Unpin = "liveblog.unpin";
+    public const string End = "liveblog.end";
+    public const string Reopen = "liveblog.reopen";
+
+    public static readonly string[] All = [Post, Correct, Delete, Pin, Unpin, End, Reopen];
 }

@@ -39,6 +39,18 @@ public abstract class AuditTrailTests(BylineApp app)
         using var odd = await admin.GetAsync("/newsroom/audit?from=not-a-date&to=2026-13-45");
         Assert.True((int)odd.StatusCode < 500, $"got {(int)odd.StatusCode}");
     }
+
+    [DatabaseFact]
+    public async Task The_action_filter_offers_story_live_desk_and_show_actions_before_any_is_written()
+    {
+        var admin = await NewsroomClient.ForRoleAsync(app, Roles.Admin);
+        var page = await admin.PageAsync("/newsroom/audit");
+        var options = page.QuerySelectorAll("#f-action option").Select(o => o.GetAttribute("value")).ToHashSet();
+        Assert.Contains(AuditActions.Story(Byline.Publishing.StoryAction.Publish), options);
+        Assert.Contains(AuditActions.StoryCreated, options);
+        Assert.Contains(Byline.LiveBlogs.LiveBlogAuditActions.Correct, options);
+        Assert.Contains(Byline.Newsroom.Shows.ShowAuditActions.VideoUploaded, options);
+    }
 }
 
 public sealed class AuditTrailTestsOnSqlite(SqliteApp app) : AuditTrailTests(app), IClassFixture<SqliteApp>;

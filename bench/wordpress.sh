@@ -57,6 +57,7 @@ WP_POST_URL="${WP_URLS[0]:-}"; WP_HOME_URL="${WP_URLS[1]:-}"
 [ -n "$WP_POST_URL" ] || die "the peer's urls.php printed no post URL"
 
 mkdir -p "$WORK"
+REV="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"  # the commit built, not the one at report time
 TS="$(date -u +%Y%m%dT%H%M%SZ)"; OUT="$WORK/runs/$TS-wordpress"; mkdir -p "$OUT"
 
 # --- Byline: Release build, output cache off, the same number of stories --------------------------
@@ -169,7 +170,7 @@ WP_VERSION="$(dpkg-query -W -f='${Version}' wordpress 2>/dev/null || echo '?')"
 {
   echo "# Byline (output cache off) beside WordPress 6.1, $ARTICLES stories each — $TS"
   echo
-  echo "- Byline $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?') Release, SQLite $DB, cache off, 127.0.0.1:$PORT"
+  echo "- Byline $REV$([ "${SKIP_BUILD:-0}" = 1 ] && echo " (SKIP_BUILD=1: the build in $APP may be older)") Release, SQLite $DB, cache off, 127.0.0.1:$PORT"
   echo "- WordPress $WP_VERSION (Debian), theme $(mariadb --socket="$DB_SOCK" -uroot -N -e "SELECT option_value FROM $DB_NAME.wp_options WHERE option_name='stylesheet'" 2>/dev/null), PHP $(dpkg-query -W -f='${Version}' php8.2-fpm 2>/dev/null) fpm, MariaDB $(dpkg-query -W -f='${Version}' mariadb-server 2>/dev/null), nginx $(dpkg-query -W -f='${Version}' nginx 2>/dev/null), $WP_POSTS posts, no page or object cache"
   echo "- wrk $(dpkg-query -W -f='${Version}' wrk 2>/dev/null) -t$THREADS, c$CONNS for $DURATION$([ "$C1" = 1 ] && echo " and c1 for $C1_DURATION"), --timeout 10s, $WARMUP warm-up per run, no Accept-Encoding; $ROUNDS rounds, order alternated; $(nproc) vCPU shared by wrk and both servers"
   echo "- Byline article $ARTICLE_PATH; WordPress post ${WP_POST_URL#http://127.0.0.1:$WP_PORT}"

@@ -8,6 +8,12 @@ namespace Byline.Storage;
 public sealed class DatabaseOptions
 {
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    /// <summary>SQLite: private page cache per pooled connection, in KiB (<c>PRAGMA cache_size</c>). See docs/speed.md.</summary>
+    public int SqliteCacheKib { get; set; } = 2000;
+
+    /// <summary>SQLite: bytes of the database file memory-mapped per connection (<c>PRAGMA mmap_size</c>); 0 turns mapping off. See docs/speed.md.</summary>
+    public long SqliteMmapBytes { get; set; }
 }
 
 public static class StorageExtensions
@@ -38,7 +44,7 @@ public static class StorageExtensions
                 EnsureSqliteFolder(connection);
                 services.AddDbContextPool<SqliteBylineDb>(o => o
                     .UseSqlite(connection)
-                    .AddInterceptors(new SqlitePragmas())
+                    .AddInterceptors(new SqlitePragmas(options))
                     .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking));
                 services.AddScoped<BylineDb>(sp => sp.GetRequiredService<SqliteBylineDb>());
                 break;
@@ -160,16 +166,18 @@ internal static class SqliteStatistics
 /// Per-connection SQLite settings: WAL makes NORMAL sync safe and much faster for writes. The pool
 /// hands the same native connection out again and again, so each is configured once, not on every
 /// open (EF opens and closes the connection around each query).
-/// <para>Memory: the database file is memory-mapped (up to 2 GB, SQLite's compiled-in ceiling) and
-/// each connection keeps only SQLite's default 2 MB private page cache. Mapped pages are the
-/// kernel's page cache, shared by every pooled connection and reclaimable under pressure; a large
-/// private cache (it was 20 MB) is copied once per connection, so memory grew with concurrency
-/// (409 MB at 32 concurrent readers on 100,000 stories). See docs/speed.md.</para>
+/// <para>Memory: each pooled connection keeps a private page cache, so its size is paid once per
+/// connection and memory grew with concurrency (20 MB each made 409 MB at 32 concurrent readers on
+/// 100,000 stories). The default is SQLite's own 2 MB; the rest of the hot set stays in the kernel's
+/// page cache, shared by every connection and not counted in the process's resident set. A memory
+/// map (<see cref="DatabaseOptions.SqliteMmapBytes"/>) is off by default: mapped pages do count in
+/// the resident set, and start-up's ANALYZE alone maps in the whole file. See docs/speed.md.</para>
 /// </summary>
-internal sealed class SqlitePragmas : DbConnectionInterceptor
+internal sealed class SqlitePragmas(DatabaseOptions options) : DbConnectionInterceptor
 {
-    internal const long MmapBytes = 2147418112;
-    private const string Pragmas = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA cache_size=-2000; PRAGMA mmap_size=2147418112;";
+    private readonly string _pragmas = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA cache_size=-"
+        + Math.Max(options.SqliteCacheKib, 1).ToString(System.Globalization.CultureInfo.InvariantCulture)
+        + "; PRAGMA mmap_size=" + Math.Max(options.SqliteMmapBytes, 0).ToString(System.Globalization.CultureInfo.InvariantCulture) + ";";
     private static readonly ConditionalWeakTable<object, object> Configured = [];
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
@@ -177,7 +185,7 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
         if (FirstOpen(connection))
         {
             using var cmd = connection.CreateCommand();
-            cmd.CommandText = Pragmas;
+            cmd.CommandText = _pragmas;
             cmd.ExecuteNonQuery();
         }
     }
@@ -187,7 +195,7 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
         if (FirstOpen(connection))
         {
             await using var cmd = connection.CreateCommand();
-            cmd.CommandText = Pragmas;
+            cmd.CommandText = _pragmas;
             await cmd.ExecuteNonQueryAsync(cancellationToken);
         }
     }

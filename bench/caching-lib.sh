@@ -31,8 +31,11 @@ to_ms() {  # wrk prints 812.00us / 1.23ms / 1.02s
 # rss_watch <pid> <file> — samples the process's resident set every 0.5 s into <file> (max kB on the last line).
 rss_watch() {
   local pid="$1" file="$2"
-  ( max=0; while kill -0 "$pid" 2>/dev/null; do
-      r="$(awk '/^VmRSS/{print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)"; [ "${r:-0}" -gt "$max" ] && max="$r"
-      echo "$max" >"$file"; sleep 0.5; done ) &
+  # Also keeps the largest anonymous (heap, SQLite's private page caches) and file-backed (mapped
+  # files: the runtime's images, SQLite's mmap of the database) parts, in <file>.anon / <file>.file.
+  ( max=0; amax=0; fmax=0; while kill -0 "$pid" 2>/dev/null; do
+      read -r r a f < <(awk '/^VmRSS/{r=$2} /^RssAnon/{a=$2} /^RssFile/{f=$2} END{print r+0, a+0, f+0}' "/proc/$pid/status" 2>/dev/null || echo "0 0 0")
+      [ "${r:-0}" -gt "$max" ] && max="$r"; [ "${a:-0}" -gt "$amax" ] && amax="$a"; [ "${f:-0}" -gt "$fmax" ] && fmax="$f"
+      echo "$max" >"$file"; echo "$amax" >"$file.anon"; echo "$fmax" >"$file.file"; sleep 0.5; done ) &
   STARTED_PIDS+=("$!")
 }

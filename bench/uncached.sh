@@ -40,8 +40,10 @@ for p in $PAGES; do
 done
 sleep 1
 RSS_MB="$(awk '{printf "%.0f", $1/1024}' "$RUN/rss.max")"
+ANON_MB="$(awk '{printf "%.0f", $1/1024}' "$RUN/rss.max.anon")"
+FILE_MB="$(awk '{printf "%.0f", $1/1024}' "$RUN/rss.max.file")"
 {
-  echo "Uncached pages on $(db_label "$DB") ($(db_article_count "$DB" || true) articles), wrk -t$THREADS -c$CONNS -d$DURATION, $(date -u +%F); server peak RSS ${RSS_MB} MB${SITE_ENV:+ with $SITE_ENV}"
+  echo "Uncached pages on $(db_label "$DB") ($(db_article_count "$DB" || true) articles), wrk -t$THREADS -c$CONNS -d$DURATION, $(date -u +%F); server peak RSS ${RSS_MB} MB (anonymous ${ANON_MB} MB, file-backed ${FILE_MB} MB, each its own peak); load average $(cut -d" " -f1-3 /proc/loadavg)${SITE_ENV:+ with $SITE_ENV}"
   echo
   echo "| page | req/s | p50 ms | p99 ms | errors |"
   echo "|---|---:|---:|---:|---|"

@@ -9,6 +9,10 @@ namespace Byline.Site.Stories;
 /// are repeated per request. Any change that names <see cref="ContentKeys.Home"/> or
 /// <see cref="ContentKeys.Latest"/> clears them at once; the short lifetime only bounds the damage
 /// of a write that raised no event.
+/// <para>When a held list expires, one request reads it again and the requests arriving meanwhile
+/// keep the held ids: under load every concurrent request used to miss in the same instant and run
+/// the same read, which put the slowest request of each two-second period behind dozens of copies
+/// of it. A list cleared by a content event is never served afterwards.</para>
 /// </summary>
 public sealed class StoryIdCache
 {
@@ -34,12 +38,27 @@ public sealed class StoryIdCache
     public async Task<List<int>> GetAsync(string list, int count, Func<CancellationToken, Task<List<int>>> load, CancellationToken ct)
     {
         var now = _clock.GetTimestamp();
-        if (_entries.TryGetValue((list, count), out var hit) && _clock.GetElapsedTime(hit.At, now) < Lifetime)
+        var hit = _entries.GetValueOrDefault((list, count));
+        if (hit is not null)
         {
-            return [.. hit.Ids];
+            if (_clock.GetElapsedTime(hit.At, now) < Lifetime || !hit.TryClaimRefresh())
+            {
+                // Fresh, or expired with another request already reading it again.
+                return [.. hit.Ids];
+            }
         }
         var version = Volatile.Read(ref _version);
-        var ids = await load(ct);
+        List<int> ids;
+        try
+        {
+            ids = await load(ct);
+        }
+        catch
+        {
+            // Let the next request try; the held ids stay as they were.
+            hit?.ReleaseRefresh();
+            throw;
+        }
         lock (_gate)
         {
             // A change raised while we read may be missing from what we read: keep it only if none came.
@@ -60,5 +79,16 @@ public sealed class StoryIdCache
         }
     }
 
-    private sealed record Entry(int[] Ids, long At);
+    private sealed class Entry(int[] ids, long at)
+    {
+        private int _refreshing;
+
+        public int[] Ids { get; } = ids;
+        public long At { get; } = at;
+
+        /// <summary>True for the one caller that gets to read an expired list again.</summary>
+        public bool TryClaimRefresh() => Interlocked.CompareExchange(ref _refreshing, 1, 0) == 0;
+
+        public void ReleaseRefresh() => Volatile.Write(ref _refreshing, 0);
+    }
 }

@@ -90,12 +90,13 @@ public sealed class PostgresSearchIndex(BylineDb db, SearchOptions options) : IS
         return await SearchSql.WithConnectionAsync<IReadOnlyList<SearchHit>>(db, async conn =>
         {
             await using var tx = await conn.BeginTransactionAsync(ct);
-            var (cutoff, stories) = await WindowAsync(conn, tx, options.WindowStories, r.ToUtc, withSize: true, ct);
+            var (cutoff, stories) = await WindowAsync(conn, tx, Math.Max(1, options.WindowStories), r.ToUtc, withSize: true, ct);
             // Bitmap scans only: the planner's other choice, walking the date index newest first and
             // testing every row's whole tsvector (de-toasted, body included), took seconds for a
             // common word at 1M stories; within a window the GIN and date bitmaps are combined instead.
-            await ExecuteAsync(conn, tx, "SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off; SET LOCAL work_mem = '32MB'", ct);
-            for (var window = (long)options.WindowStories; ; window *= 10)
+            // JIT compiling costs more than these few-millisecond statements run.
+            await ExecuteAsync(conn, tx, "SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off; SET LOCAL work_mem = '32MB'; SET LOCAL jit = off", ct);
+            for (long window = Math.Max(1, options.WindowStories); ;)
             {
                 // A window reaching back past the "from" filter is the whole range asked for.
                 var last = cutoff is not DateTime c || (r.FromUtc is DateTime f && c <= f);
@@ -105,11 +106,19 @@ public sealed class PostgresSearchIndex(BylineDb db, SearchOptions options) : IS
                     await tx.CommitAsync(ct);
                     return hits;
                 }
-                // Past half the index a window saves little over all of it.
-                cutoff = window * 10 < stories / 2 ? await CutoffAsync(conn, tx, window * 10, r.ToUtc, ct) : null;
+                window = Widen(window, options.Candidates, candidates);
+                // A window as large as the index (by the planner's estimate) is the whole index.
+                cutoff = window < stories ? await CutoffAsync(conn, tx, window, r.ToUtc, ct) : null;
             }
         });
     }
+
+    /// <summary>
+    /// The next window: as many stories as the matches found so far say should hold the candidates,
+    /// with half as many again to spare, at least twice and at most a hundred times the last one.
+    /// </summary>
+    internal static long Widen(long window, int cap, int found) =>
+        window * (long)Math.Clamp(Math.Ceiling(1.5 * cap / Math.Max(1, found)), 2, 100);
 
     /// <summary>
     /// The publication time of the <paramref name="window"/>-th newest story (before the "to" filter),

@@ -88,8 +88,52 @@ public abstract class SearchWindowTests(BylineApp app)
             Assert.Equal([headlineNew.Id, headlineOld.Id], await SearchAsync(word, new SearchOptions { Candidates = 2, WindowStories = window }, topSectionId: section.Id));
         }
     }
+
+    [DatabaseFact]
+    public async Task Windows_widen_by_the_matches_they_found_and_rank_the_newest_candidates()
+    {
+        var word = DiscoveryTestKit.Word();
+        var section = await app.Content.SectionAsync();
+        var now = TestContent.Now();
+        // 150 stories a minute apart, six of them matching every 25 minutes; written oldest first so
+        // that ids and publication times rise together (SQLite takes the newest candidates by id).
+        var matches = new List<int>();
+        for (var minute = 149; minute >= 0; minute--)
+        {
+            var matching = minute % 25 == 3;
+            var story = await app.PublishAsync(section, new StorySpec
+            {
+                Headline = matching ? $"Market {word} report" : $"Filler {DiscoveryTestKit.Word()}",
+                PublishedAt = now.AddMinutes(-minute),
+                Paragraphs = 1,
+            });
+            if (matching)
+            {
+                matches.Insert(0, story.Id);
+            }
+        }
+        await FillAsync(section, 0);
+
+        // On PostgreSQL a first window of 10 stories holds at most one match, so it widens by what it found.
+        foreach (var window in new[] { 10, 40, 10_000 })
+        {
+            Assert.Equal(matches.Take(5), await SearchAsync(word, new SearchOptions { Candidates = 5, WindowStories = window }));
+            Assert.Equal(matches, await SearchAsync(word, new SearchOptions { Candidates = 100, WindowStories = window }));
+        }
+    }
 }
 
 public sealed class SearchWindowsOnSqlite(SqliteApp app) : SearchWindowTests(app), IClassFixture<SqliteApp>;
 
 public sealed class SearchWindowsOnPostgres(PostgresApp app) : SearchWindowTests(app), IClassFixture<PostgresApp>;
+
+public sealed class SearchWindowSizeTests
+{
+    [Theory]
+    [InlineData(10_000, 1000, 789, 20_000)]
+    [InlineData(10_000, 1000, 100, 150_000)]
+    [InlineData(10_000, 1000, 0, 1_000_000)]
+    [InlineData(10, 5, 1, 80)]
+    public void The_next_window_is_sized_by_the_matches_found(long window, int cap, int found, long next) =>
+        Assert.Equal(next, Byline.Search.PostgresSearchIndex.Widen(window, cap, found));
+}

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Byline.Storage;
 
 namespace Byline.Search;
@@ -9,7 +10,7 @@ namespace Byline.Search;
 /// headline weight A, standfirst and tags B, authors C, body D; a GIN index answers <c>@@</c>.
 /// Ranked by <c>ts_rank_cd</c> times the recency decay; snippets by <c>ts_headline</c>.
 /// </summary>
-public sealed class PostgresSearchIndex(BylineDb db, SearchOptions options) : ISearchIndex
+public sealed partial class PostgresSearchIndex(BylineDb db, SearchOptions options) : ISearchIndex
 {
     private const string Columns = "\"ArticleId\", \"PublishedAt\", \"SectionId\", \"TopSectionId\", \"Headline\", \"Standfirst\", \"Body\", \"Tags\", \"Authors\"";
 
@@ -90,13 +91,20 @@ public sealed class PostgresSearchIndex(BylineDb db, SearchOptions options) : IS
         return await SearchSql.WithConnectionAsync<IReadOnlyList<SearchHit>>(db, async conn =>
         {
             await using var tx = await conn.BeginTransactionAsync(ct);
-            var (cutoff, stories) = await WindowAsync(conn, tx, Math.Max(1, options.WindowStories), r.ToUtc, withSize: true, ct);
+            // The first window is sized by the planner's guess of how many stories match (its
+            // statistics of the tsvector's words): enough stories to hold the candidates if the
+            // matches were spread evenly, with half as many again to spare, and never fewer than
+            // WindowStories. A word the planner thinks rare is searched in the whole index at once.
+            var stories = await ScalarAsync(conn, tx, "SELECT reltuples::int8 FROM pg_class WHERE oid = '\"ArticleSearch\"'::regclass", ct);
+            var matching = await EstimateAsync(conn, tx, tsquery, ct);
+            var window = Math.Max(Math.Max(1, options.WindowStories), (long)Math.Ceiling(stories * 1.5 * options.Candidates / Math.Max(1, matching)));
+            DateTime? cutoff = window < stories ? await CutoffAsync(conn, tx, window, r.ToUtc, ct) : null;
             // Bitmap scans only: the planner's other choice, walking the date index newest first and
             // testing every row's whole tsvector (de-toasted, body included), took seconds for a
             // common word at 1M stories; within a window the GIN and date bitmaps are combined instead.
             // JIT compiling costs more than these few-millisecond statements run.
             await ExecuteAsync(conn, tx, "SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off; SET LOCAL work_mem = '32MB'; SET LOCAL jit = off", ct);
-            for (long window = Math.Max(1, options.WindowStories); ;)
+            while (true)
             {
                 // A window reaching back past the "from" filter is the whole range asked for.
                 var last = cutoff is not DateTime c || (r.FromUtc is DateTime f && c <= f);
@@ -120,31 +128,41 @@ public sealed class PostgresSearchIndex(BylineDb db, SearchOptions options) : IS
     internal static long Widen(long window, int cap, int found) =>
         window * (long)Math.Clamp(Math.Ceiling(1.5 * cap / Math.Max(1, found)), 2, 100);
 
-    /// <summary>
-    /// The publication time of the <paramref name="window"/>-th newest story (before the "to" filter),
-    /// or null when there are fewer; with <paramref name="withSize"/> also the planner's estimate of
-    /// the index's size (-1 when never analysed).
-    /// </summary>
-    private static async Task<(DateTime? Cutoff, long Stories)> WindowAsync(DbConnection conn, DbTransaction tx, long window, DateTime? to, bool withSize, CancellationToken ct)
-    {
-        var before = to is null ? "" : "WHERE \"PublishedAt\" < @to";
-        var size = withSize ? "(SELECT reltuples::int8 FROM pg_class WHERE oid = '\"ArticleSearch\"'::regclass)" : "-1::int8";
-        await using var cmd = SearchSql.Command(conn, $"""
-            SELECT (SELECT "PublishedAt" FROM "ArticleSearch" {before} ORDER BY "PublishedAt" DESC OFFSET @k LIMIT 1), {size}
-            """, ("@k", window), ("@to", to));
-        cmd.Transaction = tx;
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        return (reader.IsDBNull(0) ? null : reader.GetDateTime(0), reader.GetInt64(1));
-    }
-
+    /// <summary>The publication time of the <paramref name="window"/>-th newest story (before the "to" filter), or null when there are fewer.</summary>
     private static async Task<DateTime?> CutoffAsync(DbConnection conn, DbTransaction tx, long window, DateTime? to, CancellationToken ct)
     {
         // The date index is walked here, so index scans are allowed for this one statement.
         await ExecuteAsync(conn, tx, "SET LOCAL enable_indexscan = on", ct);
-        var (cutoff, _) = await WindowAsync(conn, tx, window, to, withSize: false, ct);
+        var before = to is null ? "" : "WHERE \"PublishedAt\" < @to";
+        await using var cmd = SearchSql.Command(conn, $"""
+            SELECT "PublishedAt" FROM "ArticleSearch" {before} ORDER BY "PublishedAt" DESC OFFSET @k LIMIT 1
+            """, ("@k", window), ("@to", to));
+        cmd.Transaction = tx;
+        var cutoff = await cmd.ExecuteScalarAsync(ct) as DateTime?;
         await ExecuteAsync(conn, tx, "SET LOCAL enable_indexscan = off", ct);
         return cutoff;
+    }
+
+    /// <summary>The planner's estimate of the stories matching the words (no filters): the first line of EXPLAIN.</summary>
+    private static async Task<long> EstimateAsync(DbConnection conn, DbTransaction tx, string tsquery, CancellationToken ct)
+    {
+        await using var cmd = SearchSql.Command(conn, """
+            EXPLAIN SELECT 1 FROM "ArticleSearch" WHERE "Document" @@ to_tsquery('english', @q)
+            """, ("@q", tsquery));
+        cmd.Transaction = tx;
+        var plan = await cmd.ExecuteScalarAsync(ct) as string ?? "";
+        var rows = RowsEstimate().Match(plan);
+        return rows.Success ? long.Parse(rows.Groups[1].ValueSpan, CultureInfo.InvariantCulture) : 0;
+    }
+
+    [GeneratedRegex(@"rows=(\d+)")]
+    private static partial Regex RowsEstimate();
+
+    private static async Task<long> ScalarAsync(DbConnection conn, DbTransaction tx, string sql, CancellationToken ct)
+    {
+        await using var cmd = SearchSql.Command(conn, sql);
+        cmd.Transaction = tx;
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
     }
 
     private static async Task ExecuteAsync(DbConnection conn, DbTransaction tx, string sql, CancellationToken ct)

@@ -242,11 +242,15 @@ public sealed partial class PostgresSearchIndex(BylineDb db, SearchOptions optio
         return SearchSql.WithConnectionAsync<IReadOnlyList<int>>(db, async conn =>
         {
             // Weights {D, C, B, A}: only the headline (A) and standfirst/tags (B) count towards similarity.
+            // The tsquery is written into the filter so the planner sees the words: taken from q it
+            // guessed 5,000 matches for a headline's words that matched 374,000 of 1M stories, chose a
+            // lossy GIN bitmap and re-tested 710,000 de-toasted rows (13.8 s); seeing them it walks the
+            // date index newest first and stops at the cap (67 ms).
             await using var cmd = SearchSql.Command(conn, """
                 WITH q AS (SELECT to_tsquery('english', @q) AS q)
                 SELECT c."ArticleId" FROM (
-                    SELECT s."ArticleId", s."Document" FROM "ArticleSearch" s, q
-                    WHERE s."Document" @@ q.q AND s."ArticleId" <> @self ORDER BY s."PublishedAt" DESC LIMIT @cap) c, q
+                    SELECT s."ArticleId", s."Document" FROM "ArticleSearch" s
+                    WHERE s."Document" @@ to_tsquery('english', @q) AND s."ArticleId" <> @self ORDER BY s."PublishedAt" DESC LIMIT @cap) c, q
                 ORDER BY ts_rank_cd('{0, 0, 0.4, 1.0}', c."Document", q.q) DESC, c."ArticleId" DESC LIMIT @take
                 """, ("@q", SearchSyntax.ToTsQueryAnyOf(words)), ("@self", excludeId), ("@cap", options.Candidates), ("@take", take));
             var ids = new List<int>();

@@ -47,7 +47,16 @@ internal sealed class DiscoveryRefresher(
         try
         {
             await readiness.WhenReady.WaitAsync(stoppingToken);
-            await EnsureIndexedAsync(stoppingToken);
+            try
+            {
+                await EnsureIndexedAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A `search rebuild` in another process holds the index's table until it commits; the
+                // site must not stop for that (it did: the command timed out and stopped the host).
+                log.LogWarning(e, "Could not check whether the search index is empty; it is left as it is");
+            }
             using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, options.RefreshSeconds)));
             do
             {

@@ -31,6 +31,14 @@ public sealed class SearchOptions
 
     /// <summary>Age at which a match's score is halved: score = text rank / (1 + age in days / RecencyDays).</summary>
     public double RecencyDays { get; set; } = 30;
+
+    /// <summary>
+    /// PostgreSQL: the newest matches are first looked for among the newest <c>WindowStories</c>
+    /// stories, then among ten times as many, and so on, and only then among all. The result is the
+    /// same as one search over everything (a window holding <see cref="Candidates"/> matches holds the
+    /// newest ones); the window only keeps the GIN index from reading every match of a common word.
+    /// </summary>
+    public int WindowStories { get; set; } = 10_000;
 }
 
 /// <summary>

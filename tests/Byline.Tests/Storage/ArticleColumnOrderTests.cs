@@ -1,7 +1,6 @@
 using Byline.Content;
 using Byline.Storage;
 using Byline.Tests.Support;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -13,29 +12,14 @@ namespace Byline.Tests.Storage;
 /// SQLite keeps a row's columns in table order, so the story bodies sit last in <c>Articles</c>: the
 /// model pins the order and the ArticleColumnOrder migration rebuilds an existing table into it.
 /// </summary>
-public sealed class ArticleColumnOrderTests : IAsyncLifetime
+public sealed class ArticleColumnOrderTests : IDisposable
 {
     private const string BeforeReorder = "20261130040004_StoryFormats";
-    private readonly string _file = Path.Combine(BylineApp.TempRoot, $"column-order-{Guid.NewGuid():N}.db");
+    private readonly TempSqliteFile _database = new("column-order");
 
-    public Task InitializeAsync()
-    {
-        Directory.CreateDirectory(BylineApp.TempRoot);
-        return Task.CompletedTask;
-    }
+    public void Dispose() => _database.Dispose();
 
-    public Task DisposeAsync()
-    {
-        SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
-        {
-            File.Delete(_file + suffix);
-        }
-        return Task.CompletedTask;
-    }
-
-    private SqliteBylineDb Open() =>
-        new(new DbContextOptionsBuilder<SqliteBylineDb>().UseSqlite($"Data Source={_file}").Options);
+    private SqliteBylineDb Open() => _database.Open();
 
     private static async Task<List<string>> ColumnsAsync(BylineDb db) =>
         await db.Database.SqlQueryRaw<string>("SELECT name AS \"Value\" FROM pragma_table_info('Articles') ORDER BY cid").ToListAsync();

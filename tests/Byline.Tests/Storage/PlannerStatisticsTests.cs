@@ -1,7 +1,6 @@
 using Byline.Content;
 using Byline.Storage;
 using Byline.Tests.Support;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -14,31 +13,16 @@ namespace Byline.Tests.Storage;
 /// since 3.46), every story sharing one Status looks like ~2,000 rows per value and the planner
 /// sorts all published stories on every uncached page instead.
 /// </summary>
-public sealed class PlannerStatisticsTests : IAsyncLifetime
+public sealed class PlannerStatisticsTests : IDisposable
 {
     private const string BeforeReorder = "20261130040004_StoryFormats";
     // At this size (the bench database) the misleading estimate tips the planner; at 20,000 it does not.
     private const int Stories = 100_000;
-    private readonly string _file = Path.Combine(BylineApp.TempRoot, $"planner-stats-{Guid.NewGuid():N}.db");
+    private readonly TempSqliteFile _database = new("planner-stats");
 
-    public Task InitializeAsync()
-    {
-        Directory.CreateDirectory(BylineApp.TempRoot);
-        return Task.CompletedTask;
-    }
+    public void Dispose() => _database.Dispose();
 
-    public Task DisposeAsync()
-    {
-        SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
-        {
-            File.Delete(_file + suffix);
-        }
-        return Task.CompletedTask;
-    }
-
-    private SqliteBylineDb Open() =>
-        new(new DbContextOptionsBuilder<SqliteBylineDb>().UseSqlite($"Data Source={_file}").Options);
+    private SqliteBylineDb Open() => _database.Open();
 
     [Fact]
     public async Task Upgrading_an_analysed_database_keeps_newest_first_on_the_latest_index()

@@ -18,38 +18,43 @@ namespace Byline.Tests.LiveBlogs;
 /// <c>byline live-relay</c> in front of a real site on both databases: readers on the relay get what
 /// readers of the site get, through one stream from the site per live blog.
 /// </summary>
-public abstract class LiveRelayTests(BylineApp app) : IAsyncLifetime, IDisposable
+public abstract class LiveRelayTests(BylineApp app) : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
-    private WebApplication? _relay;
-    private HttpClient? _client;
+    private RunningRelay? _relay;
 
-    private HttpClient Relay => _client ?? throw new InvalidOperationException("not started");
+    private HttpClient Relay => (_relay ?? throw new InvalidOperationException("not started")).Client;
 
-    private LiveRelay Fanout => _relay!.Services.GetRequiredService<LiveRelay>();
+    private LiveRelay Fanout => _relay!.App.Services.GetRequiredService<LiveRelay>();
 
     private LiveBlogFeed SiteFeed => app.Services.GetRequiredService<LiveBlogFeed>();
 
-    public async Task InitializeAsync()
-    {
-        _relay = LiveRelayHost.Build(app.Client.BaseAddress!, ["http://127.0.0.1:0"]);
-        await _relay.StartAsync();
-        var address = _relay.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        _client = new HttpClient { BaseAddress = new Uri(address), Timeout = Timeout.InfiniteTimeSpan };
-    }
-
-    public void Dispose()
-    {
-        _client?.Dispose();
-        GC.SuppressFinalize(this);
-    }
+    public async Task InitializeAsync() => _relay = await StartRelayAsync(LiveRelay.DefaultMaxEventsSinceState);
 
     public async Task DisposeAsync()
     {
         if (_relay is not null)
         {
-            await _relay.StopAsync();
             await _relay.DisposeAsync();
+        }
+    }
+
+    /// <summary>A relay on a free loopback port in front of the test site.</summary>
+    private async Task<RunningRelay> StartRelayAsync(int maxEventsSinceState)
+    {
+        var relay = LiveRelayHost.Build(app.Client.BaseAddress!, ["http://127.0.0.1:0"], maxEventsSinceState: maxEventsSinceState);
+        await relay.StartAsync();
+        var address = relay.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new RunningRelay(relay, new HttpClient { BaseAddress = new Uri(address), Timeout = Timeout.InfiniteTimeSpan });
+    }
+
+    private sealed record RunningRelay(WebApplication App, HttpClient Client) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            Client.Dispose();
+            await App.StopAsync();
+            await App.DisposeAsync();
         }
     }
 
@@ -128,6 +133,37 @@ public abstract class LiveRelayTests(BylineApp app) : IAsyncLifetime, IDisposabl
         Assert.Equal(("update", a), Key(await foreign.NextAsync(deadline.Token)));
         Assert.Equal(("update", b), Key(await foreign.NextAsync(deadline.Token)));
         Assert.Equal(("update", c), Key(await foreign.NextAsync(deadline.Token)));
+    }
+
+    [DatabaseFact]
+    public async Task After_more_events_than_it_keeps_the_relay_takes_a_fresh_state_from_the_site()
+    {
+        var blog = await LiveBlogAsync();
+        await using var small = await StartRelayAsync(maxEventsSinceState: 2);
+        using var deadline = new CancellationTokenSource(Deadline);
+        using var reader = await OpenAsync(blog.Id, null, deadline.Token, small.Client);
+        Assert.Equal("reset", (await reader.NextAsync(deadline.Token)).Type);
+
+        var posted = new List<long>();
+        for (var i = 0; i < 3; i++)
+        {
+            posted.Add(await LiveBlogKit.PostAsync(app, blog.Id, $"Update {i}."));
+        }
+        foreach (var id in posted)
+        {
+            Assert.Equal(("update", id), Key(await reader.NextAsync(deadline.Token)));
+        }
+        // The third event was one too many to keep: the relay reopened the site's stream, and the fresh
+        // state (newest first) reaches the reader as the reset it is.
+        var fresh = await reader.NextAsync(deadline.Token);
+        Assert.Equal("reset", fresh.Type);
+        Assert.Equal(posted.AsEnumerable().Reverse(), fresh.Items.Select(u => u.Id));
+
+        // A reader joining now gets that state alone rather than the old one and a long tail.
+        using var late = await OpenAsync(blog.Id, "feedface-1", deadline.Token, small.Client);
+        var state = await late.NextAsync(deadline.Token);
+        Assert.Equal("reset", state.Type);
+        Assert.Equal(posted.AsEnumerable().Reverse(), state.Items.Select(u => u.Id));
     }
 
     [DatabaseFact]

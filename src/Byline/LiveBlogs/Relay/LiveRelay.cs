@@ -17,8 +17,8 @@ namespace Byline.LiveBlogs.Relay;
 /// </summary>
 public sealed class LiveRelay : IDisposable
 {
-    /// <summary>Events kept after the last state; beyond this the relay asks the site for a fresh state.</summary>
-    public const int MaxEventsSinceState = 512;
+    /// <summary>Events kept after the last state by default; beyond this the relay asks the site for a fresh state.</summary>
+    public const int DefaultMaxEventsSinceState = 512;
 
     /// <summary>Frames queued for one reader beyond what it joined with, before it counts as too slow.</summary>
     public const int QueuePerReader = 64;
@@ -42,6 +42,9 @@ public sealed class LiveRelay : IDisposable
 
     /// <summary>Readers connected here, over all live blogs.</summary>
     public int Connected => _blogs.Values.Sum(b => b.Count);
+
+    /// <summary>Events kept after the last state; beyond this the relay reopens the site's stream for a fresh state.</summary>
+    public int MaxEventsSinceState { get; init; } = DefaultMaxEventsSinceState;
 
     /// <summary>How long a joining reader waits for the site's first answer before it is told to retry.</summary>
     public TimeSpan JoinTimeout { get; init; } = TimeSpan.FromSeconds(10);
@@ -260,7 +263,7 @@ public sealed class LiveRelay : IDisposable
                 else
                 {
                     _events.Add(new Event(id, frame));
-                    if (_events.Count > MaxEventsSinceState)
+                    if (_events.Count > _relay.MaxEventsSinceState)
                     {
                         // Joiners would get the state and a long tail; reopening brings a fresh state instead.
                         _refresh?.Cancel();

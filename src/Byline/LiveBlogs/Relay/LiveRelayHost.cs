@@ -11,7 +11,9 @@ public static class LiveRelayHost
     /// <param name="site">The site's base address (its <c>/live-updates/</c> is read from there).</param>
     /// <param name="urls">Where the relay listens (Kestrel URLs).</param>
     /// <param name="handler">The connection handler for the site (tests); null for a default one.</param>
-    public static WebApplication Build(Uri site, IReadOnlyList<string> urls, HttpMessageHandler? handler = null)
+    /// <param name="maxEventsSinceState">How many events the relay keeps after a state before it asks for a fresh one.</param>
+    public static WebApplication Build(Uri site, IReadOnlyList<string> urls, HttpMessageHandler? handler = null,
+        int maxEventsSinceState = LiveRelay.DefaultMaxEventsSinceState)
     {
         ArgumentNullException.ThrowIfNull(site);
         ArgumentNullException.ThrowIfNull(urls);
@@ -25,7 +27,10 @@ public static class LiveRelayHost
                 // A stream has no end; the relay cancels it itself when its last reader leaves.
                 Timeout = Timeout.InfiniteTimeSpan,
             },
-            sp.GetRequiredService<ILogger<LiveRelay>>()));
+            sp.GetRequiredService<ILogger<LiveRelay>>())
+        {
+            MaxEventsSinceState = maxEventsSinceState,
+        });
         var app = builder.Build();
         app.MapGet("/healthz", (LiveRelay relay) => Results.Text($"ok: {relay.Connected} readers on {relay.Upstreams} live blogs\n"));
         app.MapGet(LiveBlogExtensions.StreamPrefix + "/{id:int}", ServeAsync);

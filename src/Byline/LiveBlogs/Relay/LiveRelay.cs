@@ -128,11 +128,14 @@ public sealed class LiveRelay : IDisposable
         private bool _closed;
         private CancellationTokenSource? _refresh;
 
+        private bool _following;
+
+        // The site stream starts with the first reader, not here: ConcurrentDictionary.GetOrAdd may build
+        // an instance it then throws away, and that one must not keep a stream open.
         public RelayedBlog(LiveRelay relay, int articleId)
         {
             _relay = relay;
             ArticleId = articleId;
-            _ = Task.Run(() => FollowSiteAsync(_closing.Token));
         }
 
         public int ArticleId { get; }
@@ -172,6 +175,11 @@ public sealed class LiveRelay : IDisposable
                 }
                 _readers.Add(reader);
                 _snapshot = null;
+                if (!_following)
+                {
+                    _following = true;
+                    _ = Task.Run(() => FollowSiteAsync(_closing.Token));
+                }
                 return reader;
             }
         }

@@ -139,6 +139,21 @@ public abstract class OutputCacheTests(BylineApp app)
         Assert.Empty(await head.Content.ReadAsByteArrayAsync());
     }
 
+    /// <summary>
+    /// The newsroom's write path for a correction: the story's keys before and after the change, the
+    /// change, then one content event with both. Returns the new headline.
+    /// </summary>
+    private async Task<string> CorrectHeadlineAsync(int storyId)
+    {
+        var headline = $"Corrected headline {Guid.NewGuid():N}";
+        var keys = new HashSet<string>(await app.WithDbAsync(db => AffectedKeys.ForArticleAsync(db, storyId, CancellationToken.None)));
+        await app.WithDbAsync(db => db.Articles.Where(a => a.Id == storyId)
+            .ExecuteUpdateAsync(u => u.SetProperty(a => a.Headline, headline).SetProperty(a => a.UpdatedAt, TestContent.Now())));
+        keys.UnionWith(await app.WithDbAsync(db => AffectedKeys.ForArticleAsync(db, storyId, CancellationToken.None)));
+        await app.Services.GetRequiredService<ContentEvents>().RaiseAsync(new ContentChanged([.. keys], "update", storyId), CancellationToken.None);
+        return headline;
+    }
+
     [DatabaseFact]
     public async Task Updating_a_story_refreshes_every_page_that_shows_it_and_leaves_an_unrelated_section_cached()
     {
@@ -153,13 +168,7 @@ public abstract class OutputCacheTests(BylineApp app)
         }
         await WarmAsync($"/{unrelated.Slug}");
 
-        // The newsroom's write path: keys before and after the change, the change, then one event with both.
-        var headline = $"Corrected headline {Guid.NewGuid():N}";
-        var keys = new HashSet<string>(await app.WithDbAsync(db => AffectedKeys.ForArticleAsync(db, story.Id, CancellationToken.None)));
-        await app.WithDbAsync(db => db.Articles.Where(a => a.Id == story.Id)
-            .ExecuteUpdateAsync(u => u.SetProperty(a => a.Headline, headline).SetProperty(a => a.UpdatedAt, TestContent.Now())));
-        keys.UnionWith(await app.WithDbAsync(db => AffectedKeys.ForArticleAsync(db, story.Id, CancellationToken.None)));
-        await app.Services.GetRequiredService<ContentEvents>().RaiseAsync(new ContentChanged([.. keys], "update", story.Id), CancellationToken.None);
+        var headline = await CorrectHeadlineAsync(story.Id);
 
         foreach (var path in showing)
         {
@@ -187,12 +196,7 @@ public abstract class OutputCacheTests(BylineApp app)
         Assert.Contains(story.Path, await WarmAsync(sitemap), StringComparison.Ordinal);
         await WarmAsync($"/{unrelated.Slug}/rss.xml");
 
-        var headline = $"Corrected headline {Guid.NewGuid():N}";
-        var keys = new HashSet<string>(await app.WithDbAsync(db => AffectedKeys.ForArticleAsync(db, story.Id, CancellationToken.None)));
-        await app.WithDbAsync(db => db.Articles.Where(a => a.Id == story.Id)
-            .ExecuteUpdateAsync(u => u.SetProperty(a => a.Headline, headline).SetProperty(a => a.UpdatedAt, TestContent.Now())));
-        keys.UnionWith(await app.WithDbAsync(db => AffectedKeys.ForArticleAsync(db, story.Id, CancellationToken.None)));
-        await app.Services.GetRequiredService<ContentEvents>().RaiseAsync(new ContentChanged([.. keys], "update", story.Id), CancellationToken.None);
+        var headline = await CorrectHeadlineAsync(story.Id);
 
         foreach (var path in feeds)
         {

@@ -351,16 +351,23 @@ public sealed class DemoSeeder(BylineDb db, MediaStore media, Search.ISearchInde
                 progress?.Invoke(written);
             }
             await producer;
-            // The search backlog and the search table's GIN build run beside the article index builds.
-            var searched = fill.CompleteAsync();
+            // The search rows still queued take every core; then the search table's GIN build (one
+            // backend) runs beside the article tables' index builds and the statistics step.
+            await fill.DrainAsync();
+            var searchIndexes = fill.CompleteAsync();
             try
             {
-                await articleIndexes.DisposeAsync();
+                var restore = articleIndexes;
+                articleIndexes = null;
+                await restore.DisposeAsync();
+                db.ChangeTracker.Clear();
+                // Fresh statistics for every table, the search table included (its ANALYZE waits for
+                // the GIN build's lock), as after `search rebuild`.
+                await StorageExtensions.AnalyzeAsync(db, ct);
             }
             finally
             {
-                articleIndexes = null;
-                await searched;
+                await searchIndexes;
             }
         }
         finally
@@ -370,9 +377,6 @@ public sealed class DemoSeeder(BylineDb db, MediaStore media, Search.ISearchInde
                 await articleIndexes.DisposeAsync();
             }
         }
-        db.ChangeTracker.Clear();
-        // Fresh statistics for every table, the search table included, as after `search rebuild`.
-        await StorageExtensions.AnalyzeAsync(db, ct);
     }
 
     /// <summary>Position i of n mapped onto the last 60 days, so ids and dates rise together.</summary>

@@ -63,11 +63,17 @@ internal sealed class PostgresSearchFill : IAsyncDisposable
         _ranges.Writer.TryWrite((from, to));
     }
 
-    /// <summary>Fills what is queued, then builds the table's indexes.</summary>
-    public async Task CompleteAsync()
+    /// <summary>Fills what is still queued, on every connection at once; nothing can be added after.</summary>
+    public async Task DrainAsync()
     {
         _ranges.Writer.TryComplete();
         await Task.WhenAll(_workers);
+    }
+
+    /// <summary>Fills what is still queued, then builds the table's indexes over the filled rows.</summary>
+    public async Task CompleteAsync()
+    {
+        await DrainAsync();
         _completed = true;
         await _indexes.DisposeAsync();
     }

@@ -22,7 +22,8 @@ mkdir -p "$WORK"
 psql() { command psql -h 127.0.0.1 -p "$PGPORT" -U postgres -X -q -t -A "$@"; }
 
 psql -c "DROP DATABASE IF EXISTS $DBNAME" -c "CREATE DATABASE $DBNAME"
-log "load before: $(cut -d' ' -f1-3 /proc/loadavg), idle $(cpu_idle_pct 3) %"
+idle="$(wait_quiet)"  # QUIET_IDLE (default 85 %), QUIET_WAIT (default 180 s)
+log "load before: $(cut -d' ' -f1-3 /proc/loadavg), idle $idle %"
 
 cpu_ticks() {  # summed utime+stime (clock ticks) of the given pids
   local p t=0

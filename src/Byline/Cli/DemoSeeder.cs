@@ -362,8 +362,17 @@ public sealed class DemoSeeder(BylineDb db, MediaStore media, Search.ISearchInde
                 await restore.DisposeAsync();
                 db.ChangeTracker.Clear();
                 // Fresh statistics for every table, the search table included (its ANALYZE waits for
-                // the GIN build's lock), as after `search rebuild`.
-                await StorageExtensions.AnalyzeAsync(db, ct);
+                // the GIN build's lock, a minute or more at a million stories), as after `search rebuild`.
+                var timeout = db.Database.GetCommandTimeout();
+                db.Database.SetCommandTimeout(0);
+                try
+                {
+                    await StorageExtensions.AnalyzeAsync(db, ct);
+                }
+                finally
+                {
+                    db.Database.SetCommandTimeout(timeout);
+                }
             }
             finally
             {

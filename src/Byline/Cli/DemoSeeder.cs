@@ -28,7 +28,7 @@ public sealed class DemoSeeder(BylineDb db, MediaStore media, Search.ISearchInde
     public const int Seed = 2026;
     public const int BatchSize = 2000;
     private const int LeadImages = 60;
-    private const int BulkIndexThreshold = 20_000;
+    internal const int BulkIndexThreshold = 20_000;
     private static readonly string[] ArticleTables = ["Articles", "ArticleAuthors", "ArticleTags"];
     private static readonly int[] PortraitWidths = [200, 400];
 
@@ -273,7 +273,15 @@ public sealed class DemoSeeder(BylineDb db, MediaStore media, Search.ISearchInde
     /// Generates and writes <paramref name="count"/> stories published over the last 60 days,
     /// denser towards now. Generation runs in parallel one batch ahead of the database writes.
     /// </summary>
-    internal async Task AddArticlesAsync(CatalogIds catalog, int count, Action<int>? progress, CancellationToken ct)
+    internal Task AddArticlesAsync(CatalogIds catalog, int count, Action<int>? progress, CancellationToken ct) =>
+        AddArticlesAsync(catalog, count, progress, bulk: null, ct);
+
+    /// <param name="bulk">
+    /// Whether to load the PostgreSQL way for large loads (indexes built after, search filled beside the
+    /// load); null decides by size: at least <see cref="BulkIndexThreshold"/> stories and at least as many
+    /// as are already stored. Ignored on SQLite.
+    /// </param>
+    internal async Task AddArticlesAsync(CatalogIds catalog, int count, Action<int>? progress, bool? bulk, CancellationToken ct)
     {
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         var firstIndex = await db.Articles.MaxAsync(a => (int?)a.Id, ct) ?? 0;
@@ -300,24 +308,84 @@ public sealed class DemoSeeder(BylineDb db, MediaStore media, Search.ISearchInde
             }
         }, ct);
         var written = 0;
-        // A large load into PostgreSQL builds the list indexes once at the end instead of row by row.
-        var bulk = db.Provider == DatabaseProvider.Postgres && count >= BulkIndexThreshold && count >= firstIndex;
-        await using (bulk ? await ArticleBulkInsert.SuspendIndexesAsync(db, ArticleTables, ct) : null)
+        if (db.Provider == DatabaseProvider.Postgres && (bulk ?? (count >= BulkIndexThreshold && count >= firstIndex)))
         {
-            await foreach (var batch in batches.Reader.ReadAllAsync(ct))
-            {
-                await ArticleBulkInsert.WriteAsync(db, batch, ct);
-                written += batch.Length;
-                progress?.Invoke(written);
-            }
-            await producer;
+            await AddPostgresBulkAsync(batches.Reader, producer, progress, ct);
+            return;
         }
+        await foreach (var batch in batches.Reader.ReadAllAsync(ct))
+        {
+            await ArticleBulkInsert.WriteAsync(db, batch, ct);
+            written += batch.Length;
+            progress?.Invoke(written);
+        }
+        await producer;
         db.ChangeTracker.Clear();
         // Fresh statistics, or the planners may sort whole tables instead of walking the list indexes.
         await StorageExtensions.AnalyzeAsync(db, ct);
         // Bulk rows bypass the publishing events, so the search index is rebuilt in one statement
         // (which, on PostgreSQL, builds its GIN index once after filling).
         await search.RebuildAsync(ct);
+    }
+
+    /// <summary>
+    /// A large load into PostgreSQL: the list indexes of the article tables and the search table's
+    /// indexes are dropped and built once at the end instead of row by row, and the search rows of each
+    /// committed batch are filled on other connections while the next batches are generated and copied,
+    /// so both cores work for the whole seed (docs/speed.md).
+    /// </summary>
+    private async Task AddPostgresBulkAsync(ChannelReader<ArticleRow[]> batches, Task producer, Action<int>? progress, CancellationToken ct)
+    {
+        var written = 0;
+        var connectionString = db.Database.GetConnectionString()
+            ?? throw new InvalidOperationException("The PostgreSQL connection string is not set.");
+        var articleIndexes = await ArticleBulkInsert.SuspendIndexesAsync(db, ArticleTables, ct);
+        try
+        {
+            await using var fill = await PostgresSearchFill.StartAsync(connectionString, PostgresSearchFill.DefaultWorkers, ct);
+            await foreach (var batch in batches.ReadAllAsync(ct))
+            {
+                var firstId = await ArticleBulkInsert.WriteAsync(db, batch, ct);
+                fill.Add(firstId, firstId + batch.Length - 1);
+                written += batch.Length;
+                progress?.Invoke(written);
+            }
+            await producer;
+            // The search rows still queued take every core; then the search table's GIN build (one
+            // backend) runs beside the article tables' index builds and the statistics step.
+            await fill.DrainAsync();
+            var searchIndexes = fill.CompleteAsync();
+            try
+            {
+                var restore = articleIndexes;
+                articleIndexes = null;
+                await restore.DisposeAsync();
+                db.ChangeTracker.Clear();
+                // Fresh statistics for every table, the search table included (its ANALYZE waits for
+                // the GIN build's lock, a minute or more at a million stories), as after `search rebuild`.
+                var timeout = db.Database.GetCommandTimeout();
+                db.Database.SetCommandTimeout(0);
+                try
+                {
+                    await StorageExtensions.AnalyzeAsync(db, ct);
+                }
+                finally
+                {
+                    db.Database.SetCommandTimeout(timeout);
+                }
+            }
+            finally
+            {
+                await searchIndexes;
+            }
+        }
+        finally
+        {
+            if (articleIndexes is not null)
+            {
+                await articleIndexes.DisposeAsync();
+            }
+        }
     }
 
     /// <summary>Position i of n mapped onto the last 60 days, so ids and dates rise together.</summary>

@@ -14,24 +14,36 @@ public sealed partial class PostgresSearchIndex(BylineDb db, SearchOptions optio
 {
     private const string Columns = "\"ArticleId\", \"PublishedAt\", \"SectionId\", \"TopSectionId\", \"Headline\", \"Standfirst\", \"Body\", \"Tags\", \"Authors\"";
 
-    // The GIN index is dropped for the load and built once over the filled table: one sorted build
-    // with generous working memory is several times faster than a million incremental inserts into it.
-    // Searches wait on TRUNCATE's lock until the commit, and see the old index or the new one, never half.
-    internal const string RebuildSql = """
-        TRUNCATE "ArticleSearch";
-        DROP INDEX IF EXISTS "IX_ArticleSearch_Document";
-        SET LOCAL maintenance_work_mem = '512MB';
+    /// <summary>
+    /// Fills the search rows of published stories from <c>Articles</c> (the rows must not exist yet).
+    /// Append <c>AND a."Id" BETWEEN …</c> to fill a range: the seeder fills the ranges of batches already
+    /// committed on connections of its own while it writes the next ones. Tags and authors are joined in
+    /// their stored order, live-blog updates in posting order, as <see cref="SearchIndexSync"/> indexes a
+    /// single story, so a filled row and a row indexed story by story are the same.
+    /// </summary>
+    internal const string FillSql = """
         INSERT INTO "ArticleSearch" ("ArticleId", "PublishedAt", "SectionId", "TopSectionId", "Headline", "Standfirst", "Body", "Tags", "Authors")
         SELECT a."Id", a."PublishedAt", a."SectionId", a."TopSectionId", a."Headline", a."Standfirst",
             a."BodyMarkdown"
             || CASE WHEN a."Format" IN (1, 12) AND a."FormatData" IS NOT NULL
-                THEN COALESCE((SELECT ' ' || string_agg(COALESCE(s->>'heading', '') || ' ' || COALESCE(s->>'text', ''), ' ')
-                    FROM jsonb_array_elements(CASE WHEN jsonb_typeof(a."FormatData"::jsonb -> 'slides') = 'array' THEN a."FormatData"::jsonb -> 'slides' ELSE '[]'::jsonb END) s), '') ELSE '' END
+                THEN COALESCE((SELECT ' ' || string_agg(COALESCE(e.slide->>'heading', '') || ' ' || COALESCE(e.slide->>'text', ''), ' ' ORDER BY e.n)
+                    FROM jsonb_array_elements(CASE WHEN jsonb_typeof(a."FormatData"::jsonb -> 'slides') = 'array' THEN a."FormatData"::jsonb -> 'slides' ELSE '[]'::jsonb END)
+                        WITH ORDINALITY AS e(slide, n)), '') ELSE '' END
             || CASE WHEN a."Format" = 2
-                THEN COALESCE((SELECT ' ' || string_agg(u."Headline" || ' ' || u."BodyMarkdown", ' ') FROM "LiveBlogUpdates" u WHERE u."ArticleId" = a."Id" AND NOT u."IsDeleted"), '') ELSE '' END,
-            COALESCE((SELECT string_agg(t."Name", ' ') FROM "ArticleTags" x JOIN "Tags" t ON t."Id" = x."TagId" WHERE x."ArticleId" = a."Id"), ''),
-            COALESCE((SELECT string_agg(u."Name", ' ') FROM "ArticleAuthors" y JOIN "Authors" u ON u."Id" = y."AuthorId" WHERE y."ArticleId" = a."Id"), '')
-        FROM "Articles" a WHERE a."Status" = 3 AND a."PublishedAt" IS NOT NULL;
+                THEN COALESCE((SELECT ' ' || string_agg(u."Headline" || ' ' || u."BodyMarkdown", ' ' ORDER BY u."Id") FROM "LiveBlogUpdates" u WHERE u."ArticleId" = a."Id" AND NOT u."IsDeleted"), '') ELSE '' END,
+            COALESCE((SELECT string_agg(t."Name", ' ' ORDER BY x."Position") FROM "ArticleTags" x JOIN "Tags" t ON t."Id" = x."TagId" WHERE x."ArticleId" = a."Id"), ''),
+            COALESCE((SELECT string_agg(u."Name", ' ' ORDER BY y."Position") FROM "ArticleAuthors" y JOIN "Authors" u ON u."Id" = y."AuthorId" WHERE y."ArticleId" = a."Id"), '')
+        FROM "Articles" a WHERE a."Status" = 3 AND a."PublishedAt" IS NOT NULL
+        """;
+
+    // The GIN index is dropped for the load and built once over the filled table: one sorted build
+    // with generous working memory is several times faster than a million incremental inserts into it.
+    // Searches wait on TRUNCATE's lock until the commit, and see the old index or the new one, never half.
+    internal const string RebuildSql = $"""
+        TRUNCATE "ArticleSearch";
+        DROP INDEX IF EXISTS "IX_ArticleSearch_Document";
+        SET LOCAL maintenance_work_mem = '512MB';
+        {FillSql};
         CREATE INDEX "IX_ArticleSearch_Document" ON "ArticleSearch" USING GIN ("Document");
         ANALYZE "ArticleSearch";
         """;

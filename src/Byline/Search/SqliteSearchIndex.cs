@@ -21,16 +21,17 @@ public sealed class SqliteSearchIndex(BylineDb db, SearchOptions options) : ISea
             headline, standfirst, body, tags, authors,
             tokenize = 'porter unicode61 remove_diacritics 2');
         INSERT INTO "ArticleSearch" ("ArticleSearch", rank) VALUES ('automerge', 0);
+        -- Tags, authors, updates and slides in their stored order, as SearchIndexSync indexes one story.
         INSERT INTO "ArticleSearch" (rowid, headline, standfirst, body, tags, authors)
         SELECT a."Id", a."Headline", a."Standfirst",
             a."BodyMarkdown"
             || CASE WHEN a."Format" IN (1, 12) AND json_valid(a."FormatData")
-                THEN COALESCE((SELECT ' ' || group_concat(COALESCE(json_extract(s.value, '$.heading'), '') || ' ' || COALESCE(json_extract(s.value, '$.text'), ''), ' ')
+                THEN COALESCE((SELECT ' ' || group_concat(COALESCE(json_extract(s.value, '$.heading'), '') || ' ' || COALESCE(json_extract(s.value, '$.text'), ''), ' ' ORDER BY s.key)
                     FROM json_each(a."FormatData", '$.slides') s), '') ELSE '' END
             || CASE WHEN a."Format" = 2
-                THEN COALESCE((SELECT ' ' || group_concat(u."Headline" || ' ' || u."BodyMarkdown", ' ') FROM "LiveBlogUpdates" u WHERE u."ArticleId" = a."Id" AND u."IsDeleted" = 0), '') ELSE '' END,
-            COALESCE((SELECT group_concat(t."Name", ' ') FROM "ArticleTags" x JOIN "Tags" t ON t."Id" = x."TagId" WHERE x."ArticleId" = a."Id"), ''),
-            COALESCE((SELECT group_concat(u."Name", ' ') FROM "ArticleAuthors" y JOIN "Authors" u ON u."Id" = y."AuthorId" WHERE y."ArticleId" = a."Id"), '')
+                THEN COALESCE((SELECT ' ' || group_concat(u."Headline" || ' ' || u."BodyMarkdown", ' ' ORDER BY u."Id") FROM "LiveBlogUpdates" u WHERE u."ArticleId" = a."Id" AND u."IsDeleted" = 0), '') ELSE '' END,
+            COALESCE((SELECT group_concat(t."Name", ' ' ORDER BY x."Position") FROM "ArticleTags" x JOIN "Tags" t ON t."Id" = x."TagId" WHERE x."ArticleId" = a."Id"), ''),
+            COALESCE((SELECT group_concat(u."Name", ' ' ORDER BY y."Position") FROM "ArticleAuthors" y JOIN "Authors" u ON u."Id" = y."AuthorId" WHERE y."ArticleId" = a."Id"), '')
         FROM "Articles" a WHERE a."Status" = 3;
         INSERT INTO "ArticleSearch" ("ArticleSearch") VALUES ('optimize');
         INSERT INTO "ArticleSearch" ("ArticleSearch", rank) VALUES ('automerge', 4);

@@ -1,4 +1,5 @@
 using Byline.Content;
+using Byline.Publishing;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -18,7 +19,7 @@ public sealed record StoryPage(IReadOnlyList<StoryCard> Stories, Paging Paging, 
 /// list's index (the skipped rows cost index entries, never row data), then loads the cards for
 /// those ids in one query.
 /// </summary>
-public sealed class StoryLists(BylineDb db, StoryIdCache idCache)
+public sealed class StoryLists(BylineDb db, StoryIdCache idCache, PageBoundaries boundaries)
 {
     // The id lists every article page and the home page read, and the cards they load: compiled
     // once per provider, since EF's own per-query work is most of what such a sub-millisecond index
@@ -54,20 +55,30 @@ public sealed class StoryLists(BylineDb db, StoryIdCache idCache)
                 a.Format == StoryFormat.PhotoStory ? a.FormatData : null))));
 
     public Task<StoryPage> SectionPageAsync(int topSectionId, Paging paging, CancellationToken ct) =>
-        PageAsync(Listed().Where(a => a.TopSectionId == topSectionId)
-            .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id), paging, ct);
+        StoriesPageAsync(ContentKeys.Section(topSectionId), Listed().Where(a => a.TopSectionId == topSectionId), paging, ct);
 
     public Task<StoryPage> SubSectionPageAsync(int sectionId, Paging paging, CancellationToken ct) =>
-        PageAsync(Listed().Where(a => a.SectionId == sectionId)
-            .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id), paging, ct);
+        StoriesPageAsync(ContentKeys.Section(sectionId), Listed().Where(a => a.SectionId == sectionId), paging, ct);
 
-    public Task<StoryPage> TagPageAsync(int tagId, Paging paging, CancellationToken ct) =>
-        PageAsync(db.ArticleTags.Where(t => t.TagId == tagId && t.ListedAt != null)
-            .OrderByDescending(t => t.ListedAt).ThenByDescending(t => t.ArticleId).Select(t => t.ArticleId), paging, ct);
+    public Task<StoryPage> TagPageAsync(int tagId, Paging paging, CancellationToken ct)
+    {
+        var rows = db.ArticleTags.Where(t => t.TagId == tagId && t.ListedAt != null);
+        return PageAsync(ContentKeys.Tag(tagId), paging,
+            rows.OrderByDescending(t => t.ListedAt).ThenByDescending(t => t.ArticleId).Select(t => new ListEntry(t.ArticleId, t.ListedAt!.Value)),
+            b => rows.Where(t => t.ListedAt <= b.At && (t.ListedAt < b.At || t.ArticleId < b.Id))
+                .OrderByDescending(t => t.ListedAt).ThenByDescending(t => t.ArticleId).Select(t => new ListEntry(t.ArticleId, t.ListedAt!.Value)),
+            ct);
+    }
 
-    public Task<StoryPage> AuthorPageAsync(int authorId, Paging paging, CancellationToken ct) =>
-        PageAsync(db.ArticleAuthors.Where(t => t.AuthorId == authorId && t.ListedAt != null)
-            .OrderByDescending(t => t.ListedAt).ThenByDescending(t => t.ArticleId).Select(t => t.ArticleId), paging, ct);
+    public Task<StoryPage> AuthorPageAsync(int authorId, Paging paging, CancellationToken ct)
+    {
+        var rows = db.ArticleAuthors.Where(t => t.AuthorId == authorId && t.ListedAt != null);
+        return PageAsync(ContentKeys.Author(authorId), paging,
+            rows.OrderByDescending(t => t.ListedAt).ThenByDescending(t => t.ArticleId).Select(t => new ListEntry(t.ArticleId, t.ListedAt!.Value)),
+            b => rows.Where(t => t.ListedAt <= b.At && (t.ListedAt < b.At || t.ArticleId < b.Id))
+                .OrderByDescending(t => t.ListedAt).ThenByDescending(t => t.ArticleId).Select(t => new ListEntry(t.ArticleId, t.ListedAt!.Value)),
+            ct);
+    }
 
     /// <summary>
     /// The newest stories: their ids from the latest-stories index, then their cards. In one query
@@ -88,13 +99,15 @@ public sealed class StoryLists(BylineDb db, StoryIdCache idCache)
 
     /// <summary>One page of a format's own stream (/shorts, /web-stories…), newest first, from IX_Articles_Format.</summary>
     public Task<StoryPage> FormatPageAsync(StoryFormat format, Paging paging, CancellationToken ct) =>
-        PageAsync(Published().Where(a => a.Format == format)
-            .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id), paging, ct);
+        StoriesPageAsync(ContentKeys.Format(format), Published().Where(a => a.Format == format), paging, ct);
 
-    /// <summary>Ids of the newest published stories of one format (the short-news rail and boxes).</summary>
+    /// <summary>
+    /// Ids of the newest published stories of one format (the short-news rail and boxes on every article
+    /// and home page), held like the newest stories: any story's change names <see cref="ContentKeys.Home"/>.
+    /// </summary>
     public Task<List<int>> NewestOfFormatIdsAsync(StoryFormat format, int count, CancellationToken ct) =>
-        Published().Where(a => a.Format == format)
-            .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id).Take(count).ToListAsync(ct);
+        idCache.GetAsync(ContentKeys.Format(format), count, c => Published().Where(a => a.Format == format)
+            .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id).TakeFixed(count).ToListAsync(c), ct);
 
     /// <summary>
     /// A topic hub's stream: every listed story carrying any of <paramref name="tagIds"/>, newest first,
@@ -129,11 +142,13 @@ public sealed class StoryLists(BylineDb db, StoryIdCache idCache)
             return [];
         }
         // A UNION ALL of small index ranges: each part reads `each` entries of IX_Articles_TopSection.
+        // The count is written into the SQL: with LIMIT as a parameter PostgreSQL judged its generic plan
+        // costlier and planned the 13-part statement again on every execution (1.2 ms), prepared or not.
         IQueryable<int>? ids = null;
         foreach (var sectionId in topSectionIds)
         {
             var part = Listed().Where(a => a.TopSectionId == sectionId)
-                .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id).Take(each);
+                .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id).TakeFixed(each);
             ids = ids is null ? part : ids.Concat(part);
         }
         return await ids!.ToListAsync(ct);
@@ -155,9 +170,50 @@ public sealed class StoryLists(BylineDb db, StoryIdCache idCache)
         return Map(wanted.Distinct().Where(byId.ContainsKey).Select(id => byId[id]));
     }
 
+    /// <summary>A page of a list of stories kept newest first (a section, a sub-section, a format's stream).</summary>
+    private Task<StoryPage> StoriesPageAsync(string list, IQueryable<Article> stories, Paging paging, CancellationToken ct) =>
+        PageAsync(list, paging,
+            stories.OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => new ListEntry(a.Id, a.PublishedAt!.Value)),
+            // "<= At" is the index range; the rest drops the entries of the same instant up to the boundary.
+            b => stories.Where(a => a.PublishedAt <= b.At && (a.PublishedAt < b.At || a.Id < b.Id))
+                .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => new ListEntry(a.Id, a.PublishedAt!.Value)),
+            ct);
+
+    /// <summary>
+    /// One page of a list held in <see cref="PageBoundaries"/> under <paramref name="list"/>: page 1 from
+    /// the top, a later page from the entry before it when that is held (a seek), otherwise by offset —
+    /// reading that entry too and holding it for the next reader of the page.
+    /// </summary>
+    private async Task<StoryPage> PageAsync(string list, Paging paging, IQueryable<ListEntry> ordered, Func<ListEntry, IQueryable<ListEntry>> after, CancellationToken ct)
+    {
+        // One extra entry tells whether a next page exists without counting the whole list.
+        var take = paging.Size + 1;
+        List<ListEntry> entries;
+        if (paging.Page == 1)
+        {
+            entries = await ordered.TakeFixed(take).ToListAsync(ct);
+        }
+        else if (boundaries.TryGet(list, paging.Page, out var before))
+        {
+            entries = await after(before).TakeFixed(take).ToListAsync(ct);
+        }
+        else
+        {
+            var version = boundaries.Version;
+            entries = await ordered.Skip(paging.Skip - 1).TakeFixed(take + 1).ToListAsync(ct);
+            if (entries.Count > 0)
+            {
+                boundaries.Keep(list, paging.Page, entries[0], version);
+                entries.RemoveAt(0);
+            }
+        }
+        var hasNext = entries.Count > paging.Size;
+        var ids = entries.Take(paging.Size).Select(e => e.Id).ToList();
+        return new StoryPage(await CardsAsync(ids, ct), paging, hasNext);
+    }
+
     private async Task<StoryPage> PageAsync(IQueryable<int> orderedIds, Paging paging, CancellationToken ct)
     {
-        // One extra id tells whether a next page exists without counting the whole list.
         var ids = await orderedIds.Skip(paging.Skip).Take(paging.Size + 1).ToListAsync(ct);
         var hasNext = ids.Count > paging.Size;
         if (hasNext)

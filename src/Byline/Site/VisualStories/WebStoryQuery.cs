@@ -13,7 +13,7 @@ public sealed record WebStoryPage(IReadOnlyList<WebStoryCard> Stories, Paging Pa
 /// The web-story stream, newest first: a range of IX_Articles_Format (Format, PublishedAt, Id) for the
 /// ids of one page, then the rows of just those ids and their cover pictures.
 /// </summary>
-public sealed class WebStoryQuery(BylineDb db, SlideImages images)
+public sealed class WebStoryQuery(BylineDb db, SlideImages images, Stories.StoryIdCache idCache)
 {
     public async Task<WebStoryPage> PageAsync(Paging paging, CancellationToken ct)
     {
@@ -26,8 +26,9 @@ public sealed class WebStoryQuery(BylineDb db, SlideImages images)
         return new WebStoryPage(await CardsAsync(ids, ct), paging, hasNext);
     }
 
+    /// <summary>The home strip's newest web stories; their ids are held like the newest stories' (every story's change names the home page).</summary>
     public async Task<IReadOnlyList<WebStoryCard>> NewestAsync(int count, CancellationToken ct) =>
-        await CardsAsync(await Stream().Take(count).ToListAsync(ct), ct);
+        await CardsAsync(await idCache.GetAsync(Publishing.ContentKeys.Format(StoryFormat.WebStory), count, c => Stream().TakeFixed(count).ToListAsync(c), ct), ct);
 
     private IQueryable<int> Stream() =>
         db.Articles.Where(a => a.Format == StoryFormat.WebStory && a.Status == ArticleStatus.Published)

@@ -19,6 +19,7 @@ public static class SiteExtensions
         services.AddSingleton<SiteChrome>();
         services.AddHostedService<SiteChromeWarmup>();
         services.AddSingleton<StoryIdCache>();
+        services.AddSingleton<StoryCardCache>();
         services.AddScoped<StoryLists>();
         services.AddScoped<SectionResolver>();
         services.AddScoped<ArticleQuery>();

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Byline.Content;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -18,7 +19,7 @@ public sealed record StoryPage(IReadOnlyList<StoryCard> Stories, Paging Paging, 
 /// list's index (the skipped rows cost index entries, never row data), then loads the cards for
 /// those ids in one query.
 /// </summary>
-public sealed class StoryLists(BylineDb db, StoryIdCache idCache)
+public sealed class StoryLists(BylineDb db, StoryIdCache idCache, StoryCardCache cardCache)
 {
     // The id lists every article page and the home page read, and the cards they load: compiled
     // once per provider, since EF's own per-query work is most of what such a sub-millisecond index
@@ -27,6 +28,15 @@ public sealed class StoryLists(BylineDb db, StoryIdCache idCache)
         EF.CompileAsyncQuery((BylineDb db, int count) => db.Articles
             .Where(a => a.Status == ArticleStatus.Published && a.Format < StoryFormats.FirstUnlisted)
             .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id).Take(count)));
+
+    private static readonly CompiledQuery<Func<BylineDb, StoryFormat, int, IAsyncEnumerable<int>>> NewestOfFormat = new(() =>
+        EF.CompileAsyncQuery((BylineDb db, StoryFormat format, int count) => db.Articles
+            .Where(a => a.Status == ArticleStatus.Published && a.Format == format)
+            .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id).Take(count)));
+
+    // The held lists' names, one per format, made once rather than per request.
+    private static readonly FrozenDictionary<StoryFormat, string> FormatLists =
+        Enum.GetValues<StoryFormat>().ToFrozenDictionary(f => f, f => "format:" + f);
 
     private static readonly CompiledQuery<Func<BylineDb, int, IAsyncEnumerable<int>>> TopIds = new(() =>
         EF.CompileAsyncQuery((BylineDb db, int count) => db.CuratedItems
@@ -91,10 +101,12 @@ public sealed class StoryLists(BylineDb db, StoryIdCache idCache)
         PageAsync(Published().Where(a => a.Format == format)
             .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id), paging, ct);
 
-    /// <summary>Ids of the newest published stories of one format (the short-news rail and boxes).</summary>
+    /// <summary>
+    /// Ids of the newest published stories of one format (the short-news rail on every article and
+    /// the home page, the boxes), held like the newest stories: every story change clears them.
+    /// </summary>
     public Task<List<int>> NewestOfFormatIdsAsync(StoryFormat format, int count, CancellationToken ct) =>
-        Published().Where(a => a.Format == format)
-            .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => a.Id).Take(count).ToListAsync(ct);
+        idCache.GetAsync(FormatLists[format], count, c => ToListAsync(NewestOfFormat.For(db)(db, format, count), c), ct);
 
     /// <summary>
     /// A topic hub's stream: every listed story carrying any of <paramref name="tagIds"/>, newest first,
@@ -146,13 +158,41 @@ public sealed class StoryLists(BylineDb db, StoryIdCache idCache)
         {
             return [];
         }
-        var wanted = ids.ToArray();
-        var byId = new Dictionary<int, CardRow>(wanted.Length);
-        await foreach (var row in CardRows.For(db)(db, wanted).WithCancellation(ct))
+        var byId = new Dictionary<int, StoryCard>(ids.Count);
+        List<int>? missing = null;
+        foreach (var id in ids)
         {
-            byId[row.Id] = row;
+            if (cardCache.TryGet(id, out var card))
+            {
+                byId[id] = card;
+            }
+            else
+            {
+                (missing ??= []).Add(id);
+            }
         }
-        return Map(wanted.Distinct().Where(byId.ContainsKey).Select(id => byId[id]));
+        if (missing is not null)
+        {
+            var version = cardCache.Version;
+            var read = new List<StoryCard>(missing.Count);
+            await foreach (var row in CardRows.For(db)(db, [.. missing]).WithCancellation(ct))
+            {
+                var card = Map(row);
+                read.Add(card);
+                byId[card.Id] = card;
+            }
+            cardCache.Add(read, version);
+        }
+        var cards = new List<StoryCard>(byId.Count);
+        var seen = new HashSet<int>();
+        foreach (var id in ids)
+        {
+            if (byId.TryGetValue(id, out var card) && seen.Add(id))
+            {
+                cards.Add(card);
+            }
+        }
+        return cards;
     }
 
     private async Task<StoryPage> PageAsync(IQueryable<int> orderedIds, Paging paging, CancellationToken ct)
@@ -182,9 +222,9 @@ public sealed class StoryLists(BylineDb db, StoryIdCache idCache)
     /// <summary>Published stories of the formats that appear in story lists (not shorts, episodes, web stories, hubs).</summary>
     private IQueryable<Article> Listed() => db.Articles.Where(a => a.Status == ArticleStatus.Published && a.Format < StoryFormats.FirstUnlisted);
 
-    private static List<StoryCard> Map(IEnumerable<CardRow> rows) =>
-        [.. rows.Select(r => new StoryCard(r.Id, r.Headline, r.Standfirst, StoryFormats.Path(r.Format, r.TopSlug, r.Slug, r.Id, r.ShowSlug), r.PublishedAt, r.TopSectionId, r.SectionName, r.Image,
-            r.Format, r.FormatData is null ? 0 : FormatData.FromJson(r.FormatData).Slides.Count))];
+    private static StoryCard Map(CardRow r) =>
+        new(r.Id, r.Headline, r.Standfirst, StoryFormats.Path(r.Format, r.TopSlug, r.Slug, r.Id, r.ShowSlug), r.PublishedAt, r.TopSectionId, r.SectionName, r.Image,
+            r.Format, r.FormatData is null ? 0 : FormatData.FromJson(r.FormatData).Slides.Count);
 
     private sealed record CardRow(int Id, string Slug, string Headline, string Standfirst, DateTime PublishedAt, int TopSectionId, string TopSlug, string SectionName,
         StoryFormat Format, string? ShowSlug, StoryImage? Image, string? FormatData);

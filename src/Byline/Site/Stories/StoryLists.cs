@@ -134,12 +134,19 @@ public sealed class StoryLists(BylineDb db, StoryIdCache idCache, StoryCardCache
         [.. ids.Where(cards.ContainsKey).Select(id => cards[id])];
 
     /// <summary>Ids of the newest few stories of each given top-level section, in one round trip.</summary>
-    public async Task<List<int>> NewestPerSectionIdsAsync(IReadOnlyList<int> topSectionIds, int each, CancellationToken ct)
+    public Task<List<int>> NewestPerSectionIdsAsync(IReadOnlyList<int> topSectionIds, int each, CancellationToken ct)
     {
         if (topSectionIds.Count == 0)
         {
-            return [];
+            return Task.FromResult(new List<int>());
         }
+        // Held like the newest stories (every story change clears it); the sections are part of the
+        // name, so a change to the home page's sections is a different list.
+        return idCache.GetAsync("sections:" + string.Join(',', topSectionIds), each, c => ReadNewestPerSectionIdsAsync(topSectionIds, each, c), ct);
+    }
+
+    private async Task<List<int>> ReadNewestPerSectionIdsAsync(IReadOnlyList<int> topSectionIds, int each, CancellationToken ct)
+    {
         // A UNION ALL of small index ranges: each part reads `each` entries of IX_Articles_TopSection.
         IQueryable<int>? ids = null;
         foreach (var sectionId in topSectionIds)

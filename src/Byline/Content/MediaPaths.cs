@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 
 namespace Byline.Content;
@@ -34,6 +35,43 @@ public static class MediaPaths
             ? []
             : widths.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(w => int.Parse(w, CultureInfo.InvariantCulture)).ToArray();
 
+    /// <summary>The <c>srcset</c> of an image's renditions in one format.</summary>
     public static string SrcSet(string key, string widths, string ext) =>
-        string.Join(", ", ParseWidths(widths).Select(w => $"{Url(key, w, ext)} {w.ToString(CultureInfo.InvariantCulture)}w"));
+        SrcSets.Get((key, widths, ext), static k =>
+            string.Join(", ", ParseWidths(k.Widths).Select(w => $"{Url(k.Key, w, k.Ext)} {w.ToString(CultureInfo.InvariantCulture)}w")));
+
+    /// <summary>The JPEG rendition nearest <paramref name="preferred"/> pixels wide (an <c>img</c>'s <c>src</c>).</summary>
+    public static string NearestUrl(string key, string widths, int preferred) =>
+        NearestUrls.Get((key, widths, preferred), static k =>
+        {
+            var parsed = ParseWidths(k.Widths);
+            var width = parsed.Length == 0 ? k.Preferred : parsed.OrderBy(w => Math.Abs(w - k.Preferred)).First();
+            return Url(k.Key, width, "jpg");
+        });
+
+    // Every card on every page asks for these strings again; they depend on nothing but their inputs.
+    private static readonly Memo<(string Key, string Widths, string Ext)> SrcSets = new();
+    private static readonly Memo<(string Key, string Widths, int Preferred)> NearestUrls = new();
+
+    /// <summary>Strings built once per input, up to a bound past which it starts afresh.</summary>
+    private sealed class Memo<TKey> where TKey : notnull
+    {
+        private const int Capacity = 20_000;
+        private readonly ConcurrentDictionary<TKey, string> _values = new();
+
+        public string Get(TKey key, Func<TKey, string> build)
+        {
+            if (_values.TryGetValue(key, out var value))
+            {
+                return value;
+            }
+            value = build(key);
+            if (_values.Count >= Capacity)
+            {
+                _values.Clear();
+            }
+            _values[key] = value;
+            return value;
+        }
+    }
 }

@@ -66,13 +66,7 @@ public sealed class ScheduledPublisher(
             await using (var scope = scopes.CreateAsyncScope())
             {
                 var db = scope.ServiceProvider.GetRequiredService<BylineDb>();
-                due = [.. (await db.Articles
-                        .Where(a => a.Status == ArticleStatus.Scheduled && a.PublishedAt <= now)
-                        .OrderBy(a => a.PublishedAt).ThenBy(a => a.Id)
-                        .Select(a => new { a.Id, a.Version })
-                        .Take(Batch)
-                        .ToListAsync(ct))
-                    .Select(a => (a.Id, a.Version))];
+                due = [.. (await Due(db, now).ToListAsync(ct)).Select(a => (a.Id, a.Version))];
             }
             var won = 0;
             foreach (var (id, version) in due)
@@ -93,12 +87,25 @@ public sealed class ScheduledPublisher(
         }
     }
 
+    /// <summary>The next batch of stories whose time has come, oldest first (read from IX_Articles_Scheduled).</summary>
+    internal static IQueryable<DueStory> Due(BylineDb db, DateTime now) =>
+        db.Articles
+            .Where(a => a.Status == ArticleStatus.Scheduled && a.PublishedAt <= now)
+            .OrderBy(a => a.PublishedAt).ThenBy(a => a.Id)
+            .Select(a => new DueStory(a.Id, a.Version))
+            .Take(Batch);
+
+    /// <summary>When the next scheduled story is due (read from IX_Articles_Scheduled).</summary>
+    internal static IQueryable<DateTime?> Next(BylineDb db) =>
+        db.Articles.Where(a => a.Status == ArticleStatus.Scheduled).OrderBy(a => a.PublishedAt).Select(a => a.PublishedAt);
+
+    internal sealed record DueStory(int Id, int Version);
+
     private async Task<TimeSpan> UntilNextAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BylineDb>();
-        var next = await db.Articles.Where(a => a.Status == ArticleStatus.Scheduled)
-            .OrderBy(a => a.PublishedAt).Select(a => a.PublishedAt).FirstOrDefaultAsync(ct);
+        var next = await Next(db).FirstOrDefaultAsync(ct);
         var wait = options.CheckInterval;
         if (next is { } at)
         {

@@ -20,6 +20,7 @@ public static class SiteExtensions
         services.AddHostedService<SiteChromeWarmup>();
         services.AddSingleton<StoryIdCache>();
         services.AddSingleton<PageBoundaries>();
+        services.AddSingleton<StoryCardCache>();
         services.AddScoped<StoryLists>();
         services.AddScoped<SectionResolver>();
         services.AddScoped<ArticleQuery>();

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
 
 namespace Byline.Site;
 
@@ -60,7 +61,19 @@ public abstract class SitePageModel : PageModel
         Settings = store.Current;
         Dateline = store.Dateline;
         Chrome = await LoadChromeAsync(HttpContext.RequestServices.GetRequiredService<SiteChrome>(), HttpContext.RequestAborted);
-        await next();
+        // One connection for all of the handler's reads: left to EF, each read opens and closes its
+        // own, and every open is a pool round trip (and on SQLite, EF registering its functions on
+        // the connection again) — eight of them for an article page. Closed before the page renders.
+        var database = HttpContext.RequestServices.GetRequiredService<Storage.BylineDb>().Database;
+        await database.OpenConnectionAsync(HttpContext.RequestAborted);
+        try
+        {
+            await next();
+        }
+        finally
+        {
+            await database.CloseConnectionAsync();
+        }
     }
 
     /// <summary>

@@ -20,6 +20,15 @@ public static class StorageExtensions
 {
     public const string DefaultSqlite = "Data Source=data/byline.db";
 
+    /// <summary>
+    /// A list in a query (<c>ids.Contains(a.Id)</c>) goes to the database as one array parameter
+    /// (<c>json_each</c> on SQLite, <c>= ANY</c> on PostgreSQL). EF's default, one scalar parameter per
+    /// item, makes the statement's text depend on the list's length, so EF built the SQL again on every
+    /// call, one request at a time behind a lock per query: at 32 concurrent article views that queue
+    /// was the page's largest wait (docs/speed.md).
+    /// </summary>
+    internal const ParameterTranslationMode ListParameters = ParameterTranslationMode.Parameter;
+
     /// <summary>Registers the configured provider's DbContext as <see cref="BylineDb"/>.</summary>
     public static IServiceCollection AddBylineStorage(this IServiceCollection services, IConfiguration config)
     {
@@ -35,7 +44,7 @@ public static class StorageExtensions
                         "Byline__Database__Provider is Postgres but ConnectionStrings__Byline is empty: set it, e.g. 'Host=127.0.0.1;Username=byline;Password=…;Database=byline'.");
                 }
                 services.AddDbContextPool<PostgresBylineDb>(o => o
-                    .UseNpgsql(NpgsqlDefaults.Apply(connection), n => n.MigrationsHistoryTable("__EFMigrationsHistory"))
+                    .UseNpgsql(NpgsqlDefaults.Apply(connection), n => n.MigrationsHistoryTable("__EFMigrationsHistory").UseParameterizedCollectionMode(ListParameters))
                     .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking));
                 services.AddScoped<BylineDb>(sp => sp.GetRequiredService<PostgresBylineDb>());
                 break;
@@ -43,7 +52,7 @@ public static class StorageExtensions
                 connection = string.IsNullOrWhiteSpace(connection) ? DefaultSqlite : connection;
                 EnsureSqliteFolder(connection);
                 services.AddDbContextPool<SqliteBylineDb>(o => o
-                    .UseSqlite(connection)
+                    .UseSqlite(connection, s => s.UseParameterizedCollectionMode(ListParameters))
                     .AddInterceptors(new SqlitePragmas(options))
                     .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking));
                 services.AddScoped<BylineDb>(sp => sp.GetRequiredService<SqliteBylineDb>());

@@ -1,4 +1,5 @@
 using Byline.Content;
+using Byline.Publishing;
 using Byline.Storage;
 using Byline.Tests.Support;
 using Microsoft.EntityFrameworkCore;
@@ -33,19 +34,7 @@ public sealed class PlannerStatisticsTests : IDisposable
             var section = new Section { Slug = "world", Name = "World" };
             db.Sections.Add(section);
             await db.SaveChangesAsync();
-            // Set-based insert: the test is about statistics, not about how stories are written.
-            await db.Database.ExecuteSqlAsync($"""
-                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {Stories})
-                INSERT INTO "Articles" ("Slug", "Headline", "Standfirst", "BodyMarkdown", "BodyHtml", "WordCount",
-                    "SectionId", "TopSectionId", "Attribution", "Status", "PublishedAt", "CreatedAt", "ModifiedAt",
-                    "Version", "Format")
-                SELECT 'story-' || i, 'Story ' || i, '', '', '[]', 0, {section.Id}, {section.Id}, '',
-                    {(int)ArticleStatus.Published},
-                    strftime('%Y-%m-%d %H:%M:%S', '2026-01-01', '+' || i || ' minutes'),
-                    '2026-01-01 00:00:00', strftime('%Y-%m-%d %H:%M:%S', '2026-01-01', '+' || i || ' minutes'),
-                    1, {(int)StoryFormat.Article}
-                FROM n
-                """);
+            await InsertPublishedAsync(db, section.Id);
             await StorageExtensions.AnalyzeAsync(db, CancellationToken.None);
         }
 
@@ -63,6 +52,46 @@ public sealed class PlannerStatisticsTests : IDisposable
             Assert.DoesNotContain(plan, step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
         }
     }
+
+    [Fact]
+    public async Task The_schedulers_reads_take_the_scheduled_index_however_many_stories_are_published()
+    {
+        await using var db = Open();
+        await StorageExtensions.MigrateAsync(db, CancellationToken.None);
+        var section = new Section { Slug = "world", Name = "World" };
+        db.Sections.Add(section);
+        await db.SaveChangesAsync();
+        await InsertPublishedAsync(db, section.Id);
+        await StorageExtensions.AnalyzeAsync(db, CancellationToken.None);
+
+        // Every few seconds: with Status = ? estimated at every row, these were a scan of the whole
+        // table and a sort.
+        foreach (var sql in new[]
+        {
+            ScheduledPublisher.Due(db, new DateTime(2026, 6, 1, 0, 0, 0, DateTimeKind.Utc)).ToQueryString(),
+            ScheduledPublisher.Next(db).Take(1).ToQueryString(),
+        })
+        {
+            var plan = await PlanAsync(db, sql);
+            Assert.Contains(plan, step => step.Contains("IX_Articles_Scheduled", StringComparison.Ordinal));
+            Assert.DoesNotContain(plan, step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
+        }
+    }
+
+    // Set-based insert: the tests are about statistics and plans, not about how stories are written.
+    private static Task InsertPublishedAsync(BylineDb db, int sectionId) =>
+        db.Database.ExecuteSqlAsync($"""
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {Stories})
+            INSERT INTO "Articles" ("Slug", "Headline", "Standfirst", "BodyMarkdown", "BodyHtml", "WordCount",
+                "SectionId", "TopSectionId", "Attribution", "Status", "PublishedAt", "CreatedAt", "ModifiedAt",
+                "Version", "Format")
+            SELECT 'story-' || i, 'Story ' || i, '', '', '[]', 0, {sectionId}, {sectionId}, '',
+                {(int)ArticleStatus.Published},
+                strftime('%Y-%m-%d %H:%M:%S', '2026-01-01', '+' || i || ' minutes'),
+                '2026-01-01 00:00:00', strftime('%Y-%m-%d %H:%M:%S', '2026-01-01', '+' || i || ' minutes'),
+                1, {(int)StoryFormat.Article}
+            FROM n
+            """);
 
     private static async Task<List<string>> PlanAsync(BylineDb db, string sql)
     {

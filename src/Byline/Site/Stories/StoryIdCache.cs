@@ -4,8 +4,9 @@ using Byline.Publishing;
 namespace Byline.Site.Stories;
 
 /// <summary>
-/// The ids of the newest stories and of Top Stories, held for a moment: every article page and the
-/// home page read exactly the same few ids, so with the output cache off (or on a miss) these reads
+/// The ids of the newest stories, of Top Stories, of the newest per home-page section and per format
+/// (the short-news rail), held for a moment: every article page and the home page read exactly the
+/// same few ids, so with the output cache off (or on a miss) these reads
 /// are repeated per request. Any change that names <see cref="ContentKeys.Home"/> or
 /// <see cref="ContentKeys.Latest"/> clears them at once; the short lifetime only bounds the damage
 /// of a write that raised no event.

@@ -21,8 +21,7 @@ public static class Pictures
 {
     public static string Fallback(StoryImage image, int preferred = 800)
     {
-        var widths = MediaPaths.ParseWidths(image.Widths);
-        var width = widths.Length == 0 ? preferred : widths.OrderBy(w => Math.Abs(w - preferred)).First();
-        return MediaPaths.Url(image.Key, width, "jpg");
+        ArgumentNullException.ThrowIfNull(image);
+        return MediaPaths.NearestUrl(image.Key, image.Widths, preferred);
     }
 }

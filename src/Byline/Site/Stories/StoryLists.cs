@@ -19,7 +19,7 @@ public sealed record StoryPage(IReadOnlyList<StoryCard> Stories, Paging Paging, 
 /// list's index (the skipped rows cost index entries, never row data), then loads the cards for
 /// those ids in one query.
 /// </summary>
-public sealed class StoryLists(BylineDb db, StoryIdCache idCache, PageBoundaries boundaries)
+public sealed class StoryLists(BylineDb db, StoryIdCache idCache, PageBoundaries boundaries, StoryCardCache cardCache)
 {
     // The id lists every article page and the home page read, and the cards they load: compiled
     // once per provider, since EF's own per-query work is most of what such a sub-millisecond index
@@ -135,12 +135,19 @@ public sealed class StoryLists(BylineDb db, StoryIdCache idCache, PageBoundaries
         [.. ids.Where(cards.ContainsKey).Select(id => cards[id])];
 
     /// <summary>Ids of the newest few stories of each given top-level section, in one round trip.</summary>
-    public async Task<List<int>> NewestPerSectionIdsAsync(IReadOnlyList<int> topSectionIds, int each, CancellationToken ct)
+    public Task<List<int>> NewestPerSectionIdsAsync(IReadOnlyList<int> topSectionIds, int each, CancellationToken ct)
     {
         if (topSectionIds.Count == 0)
         {
-            return [];
+            return Task.FromResult(new List<int>());
         }
+        // Held like the newest stories (every story change clears it); the sections are part of the
+        // name, so a change to the home page's sections is a different list.
+        return idCache.GetAsync("sections:" + string.Join(',', topSectionIds), each, c => ReadNewestPerSectionIdsAsync(topSectionIds, each, c), ct);
+    }
+
+    private async Task<List<int>> ReadNewestPerSectionIdsAsync(IReadOnlyList<int> topSectionIds, int each, CancellationToken ct)
+    {
         // A UNION ALL of small index ranges: each part reads `each` entries of IX_Articles_TopSection.
         // The count is written into the SQL: with LIMIT as a parameter PostgreSQL judged its generic plan
         // costlier and planned the 13-part statement again on every execution (1.2 ms), prepared or not.
@@ -161,13 +168,41 @@ public sealed class StoryLists(BylineDb db, StoryIdCache idCache, PageBoundaries
         {
             return [];
         }
-        var wanted = ids.ToArray();
-        var byId = new Dictionary<int, CardRow>(wanted.Length);
-        await foreach (var row in CardRows.For(db)(db, wanted).WithCancellation(ct))
+        var byId = new Dictionary<int, StoryCard>(ids.Count);
+        List<int>? missing = null;
+        foreach (var id in ids)
         {
-            byId[row.Id] = row;
+            if (cardCache.TryGet(id, out var card))
+            {
+                byId[id] = card;
+            }
+            else
+            {
+                (missing ??= []).Add(id);
+            }
         }
-        return Map(wanted.Distinct().Where(byId.ContainsKey).Select(id => byId[id]));
+        if (missing is not null)
+        {
+            var version = cardCache.Version;
+            var read = new List<StoryCard>(missing.Count);
+            await foreach (var row in CardRows.For(db)(db, [.. missing]).WithCancellation(ct))
+            {
+                var card = Map(row);
+                read.Add(card);
+                byId[card.Id] = card;
+            }
+            cardCache.Add(read, version);
+        }
+        var cards = new List<StoryCard>(byId.Count);
+        var seen = new HashSet<int>();
+        foreach (var id in ids)
+        {
+            if (byId.TryGetValue(id, out var card) && seen.Add(id))
+            {
+                cards.Add(card);
+            }
+        }
+        return cards;
     }
 
     /// <summary>A page of a list of stories kept newest first (a section, a sub-section, a format's stream).</summary>
@@ -238,9 +273,9 @@ public sealed class StoryLists(BylineDb db, StoryIdCache idCache, PageBoundaries
     /// <summary>Published stories of the formats that appear in story lists (not shorts, episodes, web stories, hubs).</summary>
     private IQueryable<Article> Listed() => db.Articles.Where(a => a.Status == ArticleStatus.Published && a.Format < StoryFormats.FirstUnlisted);
 
-    private static List<StoryCard> Map(IEnumerable<CardRow> rows) =>
-        [.. rows.Select(r => new StoryCard(r.Id, r.Headline, r.Standfirst, StoryFormats.Path(r.Format, r.TopSlug, r.Slug, r.Id, r.ShowSlug), r.PublishedAt, r.TopSectionId, r.SectionName, r.Image,
-            r.Format, r.FormatData is null ? 0 : FormatData.FromJson(r.FormatData).Slides.Count))];
+    private static StoryCard Map(CardRow r) =>
+        new(r.Id, r.Headline, r.Standfirst, StoryFormats.Path(r.Format, r.TopSlug, r.Slug, r.Id, r.ShowSlug), r.PublishedAt, r.TopSectionId, r.SectionName, r.Image,
+            r.Format, r.FormatData is null ? 0 : FormatData.FromJson(r.FormatData).Slides.Count);
 
     private sealed record CardRow(int Id, string Slug, string Headline, string Standfirst, DateTime PublishedAt, int TopSectionId, string TopSlug, string SectionName,
         StoryFormat Format, string? ShowSlug, StoryImage? Image, string? FormatData);

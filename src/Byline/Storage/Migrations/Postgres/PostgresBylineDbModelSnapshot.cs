@@ -159,6 +159,10 @@ namespace Byline.Storage.Migrations.Postgres
 
                     b.HasIndex("Slug");
 
+                    b.HasIndex("PublishedAt", "Id")
+                        .HasDatabaseName("IX_Articles_Scheduled")
+                        .HasFilter("\"Status\" = 2");
+
                     b.HasIndex("Status", "ModifiedAt");
 
                     b.HasIndex("Format", "PublishedAt", "Id")

@@ -152,6 +152,10 @@ namespace Byline.Storage.Migrations.Sqlite
 
                     b.HasIndex("Slug");
 
+                    b.HasIndex("PublishedAt", "Id")
+                        .HasDatabaseName("IX_Articles_Scheduled")
+                        .HasFilter("\"Status\" = 2");
+
                     b.HasIndex("Status", "ModifiedAt");
 
                     b.HasIndex("Format", "PublishedAt", "Id")

@@ -7,6 +7,7 @@
 #   BENCH_DB="Host=127.0.0.1;Port=5470;Username=postgres;Database=byline1m" bash bench/uncached.sh
 #
 # Env: BENCH_DB SKIP_BUILD=1 THREADS (2) CONNS (8) DURATION (15s) PAGES ("article home section section1000 tag author")
+#      WARMUP_EACH (4s: every page is served this long before the first is measured)
 #      SITE_ENV (extra VAR=value for the server, e.g. "DOTNET_GCHeapHardLimit=0x10000000")
 # Output: table on stdout and bench/.work/runs/<ts>-uncached/uncached.md
 set -euo pipefail
@@ -30,6 +31,11 @@ TAG="$(curl -sf "$BASE$ARTICLE" | grep -oE 'href="/tag/[a-z0-9-]+"' | head -n1 |
 AUTHOR="$(curl -sf "$BASE$ARTICLE" | grep -oE 'href="/author/[a-z0-9-]+"' | head -n1 | sed -E 's/href="(.*)"/\1/' || true)"
 declare -A URLS=([article]="$ARTICLE" [home]="/" [section]="$SECTION" [section1000]="$SECTION?page=1000" [tag]="$TAG" [author]="$AUTHOR")
 rss_watch "$SITE_PID" "$RUN/rss.max"
+# The runtime tiers its hot code up in the background during the first tens of seconds (docs/speed.md):
+# every page is served for WARMUP_EACH before any is measured, so no page pays for the start-up.
+for p in $PAGES; do
+  wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP_EACH:-4s}" "$BASE${URLS[$p]}" >/dev/null 2>&1 || true
+done
 rows=()
 for p in $PAGES; do
   u="$BASE${URLS[$p]}"

@@ -58,7 +58,14 @@ public sealed class Article
     public List<ArticleTag> Tags { get; set; } = [];
 }
 
-public sealed class ArticleAuthor
+/// <summary>A story's link to a tag or an author: the tag and author pages list these, newest first by <see cref="ListedAt"/>.</summary>
+public interface IListedLink
+{
+    int ArticleId { get; }
+    DateTime? ListedAt { get; }
+}
+
+public sealed class ArticleAuthor : IListedLink
 {
     public int ArticleId { get; set; }
     public int AuthorId { get; set; }
@@ -68,7 +75,7 @@ public sealed class ArticleAuthor
     public DateTime? ListedAt { get; set; }
 }
 
-public sealed class ArticleTag
+public sealed class ArticleTag : IListedLink
 {
     public int ArticleId { get; set; }
     public int TagId { get; set; }

@@ -60,25 +60,11 @@ public sealed class StoryLists(BylineDb db, StoryIdCache idCache, PageBoundaries
     public Task<StoryPage> SubSectionPageAsync(int sectionId, Paging paging, CancellationToken ct) =>
         StoriesPageAsync(ContentKeys.Section(sectionId), Listed().Where(a => a.SectionId == sectionId), paging, ct);
 
-    public Task<StoryPage> TagPageAsync(int tagId, Paging paging, CancellationToken ct)
-    {
-        var rows = db.ArticleTags.Where(t => t.TagId == tagId && t.ListedAt != null);
-        return PageAsync(ContentKeys.Tag(tagId), paging,
-            rows.OrderByDescending(t => t.ListedAt).ThenByDescending(t => t.ArticleId).Select(t => new ListEntry(t.ArticleId, t.ListedAt!.Value)),
-            b => rows.Where(t => t.ListedAt <= b.At && (t.ListedAt < b.At || t.ArticleId < b.Id))
-                .OrderByDescending(t => t.ListedAt).ThenByDescending(t => t.ArticleId).Select(t => new ListEntry(t.ArticleId, t.ListedAt!.Value)),
-            ct);
-    }
+    public Task<StoryPage> TagPageAsync(int tagId, Paging paging, CancellationToken ct) =>
+        LinksPageAsync(ContentKeys.Tag(tagId), db.ArticleTags.Where(t => t.TagId == tagId && t.ListedAt != null), paging, ct);
 
-    public Task<StoryPage> AuthorPageAsync(int authorId, Paging paging, CancellationToken ct)
-    {
-        var rows = db.ArticleAuthors.Where(t => t.AuthorId == authorId && t.ListedAt != null);
-        return PageAsync(ContentKeys.Author(authorId), paging,
-            rows.OrderByDescending(t => t.ListedAt).ThenByDescending(t => t.ArticleId).Select(t => new ListEntry(t.ArticleId, t.ListedAt!.Value)),
-            b => rows.Where(t => t.ListedAt <= b.At && (t.ListedAt < b.At || t.ArticleId < b.Id))
-                .OrderByDescending(t => t.ListedAt).ThenByDescending(t => t.ArticleId).Select(t => new ListEntry(t.ArticleId, t.ListedAt!.Value)),
-            ct);
-    }
+    public Task<StoryPage> AuthorPageAsync(int authorId, Paging paging, CancellationToken ct) =>
+        LinksPageAsync(ContentKeys.Author(authorId), db.ArticleAuthors.Where(t => t.AuthorId == authorId && t.ListedAt != null), paging, ct);
 
     /// <summary>
     /// The newest stories: their ids from the latest-stories index, then their cards. In one query
@@ -212,6 +198,15 @@ public sealed class StoryLists(BylineDb db, StoryIdCache idCache, PageBoundaries
             // "<= At" is the index range; the rest drops the entries of the same instant up to the boundary.
             b => stories.Where(a => a.PublishedAt <= b.At && (a.PublishedAt < b.At || a.Id < b.Id))
                 .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Select(a => new ListEntry(a.Id, a.PublishedAt!.Value)),
+            ct);
+
+    /// <summary>A page of a tag's or an author's stories, newest first by the links' ListedAt.</summary>
+    private Task<StoryPage> LinksPageAsync<TLink>(string list, IQueryable<TLink> links, Paging paging, CancellationToken ct)
+        where TLink : class, IListedLink =>
+        PageAsync(list, paging,
+            links.OrderByDescending(t => t.ListedAt).ThenByDescending(t => t.ArticleId).Select(t => new ListEntry(t.ArticleId, t.ListedAt!.Value)),
+            b => links.Where(t => t.ListedAt <= b.At && (t.ListedAt < b.At || t.ArticleId < b.Id))
+                .OrderByDescending(t => t.ListedAt).ThenByDescending(t => t.ArticleId).Select(t => new ListEntry(t.ArticleId, t.ListedAt!.Value)),
             ct);
 
     /// <summary>

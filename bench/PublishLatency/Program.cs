@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Byline.Events;
 using Byline.Hosting;
 using Byline.Publishing;
 using Byline.Storage;

@@ -1,49 +1,81 @@
 using System.Text;
 using Byline.Content;
 using Byline.Hosting;
-using Byline.Publishing;
+using Byline.Events;
 using Byline.Site.Chrome;
 
 namespace Byline.Caching;
 
 /// <summary>
-/// Turns changes into evictions: a <see cref="ContentChanged"/> evicts exactly the entries carrying
-/// one of its keys, a settings change every entry (all pages carry <c>settings</c>), and a change in
-/// what the layout shows (sections, static page titles, the trending strip) marks every entry stale
-/// through the soft <c>chrome</c> key. Each eviction is passed on to the CDN purge hook.
+/// Turns content events into evictions in this process: each evicts exactly the entries carrying one of
+/// its keys, a settings change every entry (all pages carry <c>settings</c>), and a change in what the
+/// layout shows (sections, static page titles, the trending strip) marks every entry stale through the
+/// soft <c>chrome</c> key. Runs after the data caches (<see cref="ConsumerStage.LocalPages"/>), so a page
+/// rendered right after the eviction reads fresh data. CDN purges are a durable consumer of their own.
+/// </summary>
+public sealed class OutputCacheConsumer(OutputCacheStore store, ChromeWatch chrome, Readiness readiness, ILogger<OutputCacheConsumer> log) : IContentConsumer
+{
+    public string Name => "output-cache";
+
+    public ConsumerStage Stage => ConsumerStage.LocalPages;
+
+    public async Task HandleAsync(ContentEventRecord change, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var keys = change.Keys.ToList();
+        // Reload the chrome first, so the pages rendered after the eviction already show the new strip.
+        if (readiness.IsReady && await chrome.ChangedAsync(ct))
+        {
+            keys.Add(CacheTags.Chrome);
+        }
+        var result = store.Invalidate(keys);
+        log.LogDebug("Cache: {Reason} evicted {Evicted} and staled {Stale} entries for {Keys}", change.Reason, result.Evicted, result.MarkedStale, string.Join(' ', keys));
+    }
+}
+
+/// <summary>Tells the CDN what to purge for each change, once per deployment, with the outbox's retries behind it.</summary>
+public sealed class CdnPurgeConsumer(PurgeWebhook purge) : IContentConsumer
+{
+    public string Name => "cdn-purge";
+
+    public ConsumerStage Stage => ConsumerStage.Durable;
+
+    public Task HandleAsync(ContentEventRecord change, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return purge.PostAsync(change.Keys, ct);
+    }
+}
+
+/// <summary>
+/// The trending strip ages on its own (stories leave the last day), with no event: this looks at the
+/// chrome every half minute and marks every page stale when it changed.
 /// </summary>
 public sealed class CacheInvalidation(
     OutputCacheStore store,
-    ContentEvents events,
-    SiteSettingsStore settings,
-    SiteChrome chrome,
+    ChromeWatch chrome,
     PurgeWebhook purge,
     Readiness readiness,
     ILogger<CacheInvalidation> log) : BackgroundService
 {
-    /// <summary>The trending strip ages on its own (stories leave the last day); look this often.</summary>
     private static readonly TimeSpan ChromeCheck = TimeSpan.FromSeconds(30);
-
-    private readonly SemaphoreSlim _chromeGate = new(1, 1);
-    private string? _chromePrint;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Subscribed before the first await: no event raised after start-up is missed.
-        events.Subscribe(OnContentChangedAsync);
-        settings.Changed += OnSettingsChanged;
         try
         {
             await readiness.WhenReady.WaitAsync(stoppingToken);
-            await ChromeChangedAsync(stoppingToken);
+            await chrome.ChangedAsync(stoppingToken);
             using var timer = new PeriodicTimer(ChromeCheck);
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 try
                 {
-                    if (await ChromeChangedAsync(stoppingToken))
+                    if (await chrome.ChangedAsync(stoppingToken))
                     {
-                        Evict([CacheTags.Chrome], "chrome");
+                        string[] keys = [CacheTags.Chrome];
+                        store.Invalidate(keys);
+                        purge.Enqueue(keys);
                     }
                 }
                 catch (Exception e) when (!stoppingToken.IsCancellationRequested)
@@ -60,51 +92,31 @@ public sealed class CacheInvalidation(
             // Start-up failed; nothing to watch.
             log.LogDebug(e, "Cache invalidation is not watching the chrome");
         }
-        finally
-        {
-            settings.Changed -= OnSettingsChanged;
-        }
     }
+}
 
-    public override void Dispose()
+/// <summary>Remembers what the layout showed last, to tell when a reload changed it.</summary>
+public sealed class ChromeWatch(SiteChrome chrome) : IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private string? _print;
+
+    public void Dispose() => _gate.Dispose();
+
+    /// <summary>Reloads the chrome; true when it differs from the last reload (false the first time).</summary>
+    public async Task<bool> ChangedAsync(CancellationToken ct)
     {
-        _chromeGate.Dispose();
-        base.Dispose();
-    }
-
-    private async Task OnContentChangedAsync(ContentChanged change, CancellationToken ct)
-    {
-        var keys = change.Keys.ToList();
-        // Reload the chrome first, so the pages rendered after the eviction already show the new strip.
-        if (readiness.IsReady && await ChromeChangedAsync(ct))
-        {
-            keys.Add(CacheTags.Chrome);
-        }
-        Evict(keys, change.Reason);
-    }
-
-    private void OnSettingsChanged(SiteSettings _) => Evict([ContentKeys.Settings], "settings");
-
-    private void Evict(IReadOnlyCollection<string> keys, string reason)
-    {
-        var result = store.Invalidate(keys);
-        purge.Enqueue(keys);
-        log.LogDebug("Cache: {Reason} evicted {Evicted} and staled {Stale} entries for {Keys}", reason, result.Evicted, result.MarkedStale, string.Join(' ', keys));
-    }
-
-    private async Task<bool> ChromeChangedAsync(CancellationToken ct)
-    {
-        await _chromeGate.WaitAsync(ct);
+        await _gate.WaitAsync(ct);
         try
         {
             var print = Fingerprint(await chrome.ReloadAsync(ct));
-            var changed = _chromePrint is not null && !string.Equals(print, _chromePrint, StringComparison.Ordinal);
-            _chromePrint = print;
+            var changed = _print is not null && !string.Equals(print, _print, StringComparison.Ordinal);
+            _print = print;
             return changed;
         }
         finally
         {
-            _chromeGate.Release();
+            _gate.Release();
         }
     }
 

@@ -1,7 +1,8 @@
+using Byline.Events;
 namespace Byline.Caching;
 
 /// <summary>
-/// The content keys a response shows (see <see cref="Publishing.ContentKeys"/>). A page, feed or
+/// The content keys a response shows (see <see cref="Events.ContentKeys"/>). A page, feed or
 /// sitemap that adds any key asks to be cached; one that adds none is never stored.
 /// <para>
 /// A <b>hard</b> key (<see cref="Add"/>) names what the response is about: when it changes the entry

@@ -6,6 +6,7 @@ public static class CachingExtensions
     {
         services.Configure<CacheOptions>(config.GetSection(CacheOptions.Section));
         services.AddSingleton<OutputCacheStore>();
+        services.AddSingleton<ChromeWatch>();
         services.AddHttpClient(PurgeWebhook.ClientName);
         services.AddSingleton<PurgeWebhook>();
         services.AddHostedService(sp => sp.GetRequiredService<PurgeWebhook>());

@@ -5,9 +5,10 @@ using Microsoft.Extensions.Options;
 namespace Byline.Caching;
 
 /// <summary>
-/// Tells a CDN which surrogate keys to purge: each eviction by content key is POSTed as
-/// <c>{"keys": [...]}</c> to <c>Byline:Cache:PurgeWebhook</c>. Queued, so a slow or failing CDN never
-/// holds up a publish; failures are logged and not retried (the CDN's own max-age bounds the damage).
+/// Tells a CDN which surrogate keys to purge: keys are POSTed as <c>{"keys": [...]}</c> to
+/// <c>Byline:Cache:PurgeWebhook</c>. Content changes go through <see cref="PostAsync"/> from the outbox
+/// (retried, never lost); the chrome's own periodic staleness is queued here and not retried (the CDN's
+/// max-age bounds that).
 /// </summary>
 public sealed class PurgeWebhook(IHttpClientFactory clients, IOptionsMonitor<CacheOptions> options, ILogger<PurgeWebhook> log) : BackgroundService
 {
@@ -24,6 +25,35 @@ public sealed class PurgeWebhook(IHttpClientFactory clients, IOptionsMonitor<Cac
             return;
         }
         _queue.Writer.TryWrite([.. keys]);
+    }
+
+    /// <summary>
+    /// Posts one change's keys now and throws when the CDN does not take them, so the outbox retries
+    /// (with backoff, then a dead letter an admin can retry). Nothing to do when no hook is configured.
+    /// </summary>
+    public async Task PostAsync(IReadOnlyCollection<string> keys, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var opts = options.CurrentValue;
+        if (keys.Count == 0 || string.IsNullOrWhiteSpace(opts.PurgeWebhook))
+        {
+            return;
+        }
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(opts.PurgeTimeout);
+        using var client = clients.CreateClient(ClientName);
+        try
+        {
+            using var response = await client.PostAsJsonAsync(opts.PurgeWebhook, new PurgeRequest([.. keys]), timeout.Token);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new HttpRequestException($"The purge hook answered {(int)response.StatusCode}.", null, response.StatusCode);
+            }
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The purge hook did not answer within {opts.PurgeTimeout.TotalSeconds:0.#} s.");
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -19,8 +19,6 @@ public sealed class SiteSettingsStore(IServiceScopeFactory scopes)
     public SiteSettings Current => _current;
     public Dateline Dateline => _dateline;
 
-    public event Action<SiteSettings>? Changed;
-
     public async Task LoadAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -36,7 +34,6 @@ public sealed class SiteSettingsStore(IServiceScopeFactory scopes)
         var db = scope.ServiceProvider.GetRequiredService<BylineDb>();
         await WriteAsync(db, settings, ct);
         Apply(settings);
-        Changed?.Invoke(settings);
     }
 
     /// <summary>Writes the document in the caller's context (used by the seeder inside its own transaction).</summary>
@@ -54,8 +51,10 @@ public sealed class SiteSettingsStore(IServiceScopeFactory scopes)
         }
     }
 
-    private void Apply(SiteSettings settings)
+    /// <summary>Holds settings already committed (by this process, or read back after another node's change).</summary>
+    public void Apply(SiteSettings settings)
     {
+        ArgumentNullException.ThrowIfNull(settings);
         _dateline = new Dateline(settings.TimeZone);
         _current = settings;
     }

@@ -33,7 +33,6 @@ public static class DiscoveryExtensions
     {
         services.AddSingleton(config.GetSection("Byline:Discovery").Get<DiscoveryOptions>() ?? new DiscoveryOptions());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ContentEvents>();
         services.TryAddSingleton<AuditLog>();
         services.AddSingleton<DiscoveryCounters>();
         services.AddSingleton<PopularStories>();
@@ -41,7 +40,7 @@ public static class DiscoveryExtensions
         services.AddSingleton<RelatedCache>();
         services.AddScoped<RelatedStories>();
         services.AddScoped<SiteSearch>();
-        services.AddHostedService<DiscoveryEventHandler>();
+        
         services.AddHostedService<DiscoveryFlusher>();
         services.AddHostedService<DiscoveryRefresher>();
         // A pasted paragraph in the search box is a long GET; it gets a results page, not a 414.

@@ -1,35 +1,40 @@
 using Byline.Hosting;
-using Byline.Publishing;
+using Byline.Events;
 using Byline.Search;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
 
 namespace Byline.Discovery;
 
-/// <summary>
-/// Keeps search and related stories in step with publishing: every <see cref="ContentChanged"/>
-/// naming a story re-indexes it (published → upsert, otherwise delete) before the event returns, and
-/// drops cached related lists the change touches. Subscribes at boot, not on a first request.
-/// </summary>
-internal sealed class DiscoveryEventHandler(ContentEvents events, IServiceScopeFactory scopes, RelatedCache related, ILogger<DiscoveryEventHandler> log) : IHostedService
+/// <summary>Related lists drop what a change touches, before pages are evicted.</summary>
+public sealed class RelatedCacheConsumer(RelatedCache related) : IContentConsumer
 {
-    public Task StartAsync(CancellationToken cancellationToken)
+    public string Name => "related";
+
+    public ConsumerStage Stage => ConsumerStage.LocalData;
+
+    public Task HandleAsync(ContentEventRecord change, CancellationToken ct)
     {
-        events.Subscribe(OnChangedAsync);
+        related.Invalidate(change);
         return Task.CompletedTask;
     }
+}
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+/// <summary>A change to a story that most read or trending shows has the lists recomputed now, not at the next tick.</summary>
+public sealed class PopularListsConsumer(PopularStories popular) : IContentConsumer
+{
+    public string Name => "popular";
 
-    private async Task OnChangedAsync(ContentChanged change, CancellationToken ct)
+    public ConsumerStage Stage => ConsumerStage.LocalData;
+
+    public Task HandleAsync(ContentEventRecord change, CancellationToken ct)
     {
-        if (change.ArticleId is int id)
+        ArgumentNullException.ThrowIfNull(change);
+        if (change.Id != 0 && change.ArticleId is int id && popular.Shows(id))
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var indexed = await scope.ServiceProvider.GetRequiredService<SearchIndexSync>().SyncAsync(id, ct);
-            log.LogDebug("Search index: story {Id} {Action}", id, indexed ? "indexed" : "removed");
+            popular.RequestRefresh();
         }
-        related.Invalidate(change);
+        return Task.CompletedTask;
     }
 }
 
@@ -57,7 +62,7 @@ internal sealed class DiscoveryRefresher(
                 // site must not stop for that (it did: the command timed out and stopped the host).
                 log.LogWarning(e, "Could not check whether the search index is empty; it is left as it is");
             }
-            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, options.RefreshSeconds)));
+            var interval = TimeSpan.FromSeconds(Math.Max(1, options.RefreshSeconds));
             do
             {
                 try
@@ -70,7 +75,7 @@ internal sealed class DiscoveryRefresher(
                     log.LogWarning(e, "Could not refresh most read, trending and most searched; keeping the previous lists");
                 }
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
+            while (await WaitAsync(interval, stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -80,6 +85,12 @@ internal sealed class DiscoveryRefresher(
         {
             log.LogWarning(e, "Discovery not started: start-up did not finish");
         }
+    }
+
+    private async Task<bool> WaitAsync(TimeSpan interval, CancellationToken ct)
+    {
+        await popular.WaitForRefreshAsync(interval, ct);
+        return !ct.IsCancellationRequested;
     }
 
     private async Task EnsureIndexedAsync(CancellationToken ct)

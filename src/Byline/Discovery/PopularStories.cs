@@ -1,5 +1,5 @@
 using Byline.Content;
-using Byline.Publishing;
+using Byline.Events;
 using Byline.Site.Stories;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -38,14 +38,54 @@ public static class PopularKeys
 /// leads Trending site-wide and in its own section). Pages read <see cref="Current"/> and never query
 /// for it; lists that changed are announced by their <see cref="PopularKeys"/> so cached pages follow.
 /// </summary>
-public sealed class PopularStories(IServiceScopeFactory scopes, TimeProvider clock, DiscoveryOptions options, ContentEvents events)
+public sealed class PopularStories(IServiceScopeFactory scopes, TimeProvider clock, DiscoveryOptions options, ContentEvents events) : IDisposable
 {
     public const int SiteCount = 10;
     public const int SectionCount = 5;
 
     private volatile PopularSnapshot _current = PopularSnapshot.Empty;
+    private readonly SemaphoreSlim _refreshWanted = new(0, 1);
 
     public PopularSnapshot Current => _current;
+
+    /// <summary>True when one of the lists shows the story (an unpublished or retitled story must leave them at once).</summary>
+    public bool Shows(int articleId)
+    {
+        var s = _current;
+        return s.MostRead.Any(c => c.Id == articleId) || s.Trending.Any(c => c.Id == articleId)
+            || s.MostReadBySection.Values.Any(l => l.Any(c => c.Id == articleId))
+            || s.TrendingBySection.Values.Any(l => l.Any(c => c.Id == articleId));
+    }
+
+    public void Dispose() => _refreshWanted.Dispose();
+
+    /// <summary>Asks the refresher to recompute now rather than at its next tick.</summary>
+    public void RequestRefresh()
+    {
+        if (_refreshWanted.CurrentCount == 0)
+        {
+            try
+            {
+                _refreshWanted.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Already asked.
+            }
+        }
+    }
+
+    /// <summary>Waits for <see cref="RequestRefresh"/> or the timeout, whichever comes first.</summary>
+    internal async Task WaitForRefreshAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        try
+        {
+            await _refreshWanted.WaitAsync(timeout, ct);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+        }
+    }
 
     /// <summary>Weight of a view counted in the hour starting at <paramref name="hour"/>: its age is measured from the middle of the hour.</summary>
     public static double Decay(DateTime hour, DateTime nowUtc, double halfLifeHours)
@@ -110,7 +150,8 @@ public sealed class PopularStories(IServiceScopeFactory scopes, TimeProvider clo
         var changed = ChangedKeys(previous, snapshot);
         if (changed.Count > 0)
         {
-            await events.RaiseAsync(new ContentChanged(changed, "popular"), ct);
+            // Computed by every node from the shared counters: this process's pages follow, nothing is stored.
+            await events.NotifyLocalAsync(new ContentChanged(changed, "popular"), ct);
         }
         return snapshot;
     }

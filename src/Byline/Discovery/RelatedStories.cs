@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Byline.Content;
+using Byline.Events;
 using Byline.Publishing;
 using Byline.Search;
 using Byline.Storage;
@@ -31,7 +32,7 @@ public sealed class RelatedCache
         _entries[articleId] = entry;
     }
 
-    public void Invalidate(ContentChanged change)
+    public void Invalidate(ContentEventRecord change)
     {
         ArgumentNullException.ThrowIfNull(change);
         var keys = change.Keys.ToHashSet(StringComparer.Ordinal);

@@ -1,5 +1,6 @@
 using Byline.Content;
 using Byline.Newsroom;
+using Byline.Events;
 using Byline.Publishing;
 using Byline.Storage;
 using Microsoft.AspNetCore.Authorization;
@@ -39,11 +40,18 @@ public sealed class AdsTxtSettingsModel(SiteSettingsStore store, BylineDb db, Co
             Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
             return Page();
         }
-        await store.SaveAsync(store.Current with { AdsTxt = text.Length == 0 ? "" : text + "\n" }, ct);
-        audit.Record(db, User, "settings.ads-txt", "Settings", SiteSettingsStore.Key,
-            $"{text.Split('\n').Length} lines", HttpContext.Connection.RemoteIpAddress?.ToString() ?? "");
-        await db.SaveChangesAsync(ct);
-        await events.RaiseAsync(new ContentChanged([ContentKeys.Settings], "ads.txt saved"), ct);
+        var settings = store.Current with { AdsTxt = text.Length == 0 ? "" : text + "\n" };
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            await SiteSettingsStore.WriteAsync(db, settings, ct);
+            audit.Record(db, User, "settings.ads-txt", "Settings", SiteSettingsStore.Key,
+                $"{text.Split('\n').Length} lines", HttpContext.Connection.RemoteIpAddress?.ToString() ?? "");
+            await db.SaveChangesAsync(ct);
+            await events.AppendAsync(db, new ContentChanged([ContentKeys.Settings], "ads.txt saved"), ct);
+            await tx.CommitAsync(ct);
+        }
+        store.Apply(settings);
+        await events.CommittedAsync(ct);
         return RedirectToPage(null, null, new { saved = 1 });
     }
 }

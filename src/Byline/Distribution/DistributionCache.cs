@@ -1,4 +1,5 @@
 using Byline.Caching;
+using Byline.Events;
 using Byline.Publishing;
 
 namespace Byline.Distribution;

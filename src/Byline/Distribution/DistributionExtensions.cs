@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Byline.Content;
+using Byline.Events;
 using Byline.Publishing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

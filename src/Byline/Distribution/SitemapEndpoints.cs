@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Byline.Content;
+using Byline.Events;
 using Byline.Publishing;
 using Byline.Site.Chrome;
 

@@ -1,6 +1,7 @@
 using Byline.Caching;
 using Byline.Content;
 using Byline.Distribution;
+using Byline.Events;
 using Byline.Discovery;
 using Byline.LiveBlogs;
 using Byline.Media;
@@ -23,7 +24,7 @@ public static class BylineHosting
         services.AddBylineStorage(config);
         services.AddSingleton<SiteSettingsStore>();
         services.AddSingleton<Media.MediaStore>();
-        services.TryAddSingleton<ContentEvents>();
+        services.AddContentEvents(config);
         services.AddScoped<Cli.DemoSeeder>();
         services.AddSearchCore(config);
         return services;
@@ -47,6 +48,7 @@ public static class BylineHosting
         services.AddBylineCaching(builder.Configuration);
         services.AddShows(builder.Configuration);
         services.AddLiveBlogs();
+        services.AddContentConsumers();
         return builder;
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Byline.Content;
+using Byline.Events;
 using Byline.Newsroom;
 using Byline.Newsroom.Accounts;
 using Byline.Publishing;
@@ -96,10 +97,11 @@ public sealed class LiveBlogService(
             await db.SaveChangesAsync(ct);
             audit.Record(db, actor.Principal, LiveBlogAuditActions.Post, "article", Id(articleId), Describe(update));
             await db.SaveChangesAsync(ct);
+            await events.AppendAsync(db, Changed(articleId, LiveBlogAuditActions.Post), ct);
             await tx.CommitAsync(ct);
         }
         db.ChangeTracker.Clear();
-        await AnnounceAsync(article, LiveBlogAuditActions.Post, ct, unpinned, Row(update));
+        await AnnounceAsync(article, ct, unpinned, Row(update));
         return new LiveResult(LiveOutcome.Ok, update.Id, update.Version);
     }
 
@@ -128,11 +130,11 @@ public sealed class LiveBlogService(
         update.Version = expectedVersion + 1;
         db.Entry(update).Property(u => u.Version).OriginalValue = expectedVersion;
         audit.Record(db, actor.Principal, LiveBlogAuditActions.Correct, "article", Id(article!.Id), Describe(update));
-        if (await SaveGuardedAsync(ct) is false)
+        if (await SaveGuardedAsync(Changed(article.Id, LiveBlogAuditActions.Correct), ct) is false)
         {
             return await ConflictAsync(updateId, ct);
         }
-        await AnnounceAsync(article, LiveBlogAuditActions.Correct, ct, Row(update));
+        await AnnounceAsync(article, ct, Row(update));
         return new LiveResult(LiveOutcome.Ok, update.Id, update.Version);
     }
 
@@ -151,12 +153,12 @@ public sealed class LiveBlogService(
         update.Version = version + 1;
         db.Entry(update).Property(u => u.Version).OriginalValue = version;
         audit.Record(db, actor.Principal, LiveBlogAuditActions.Delete, "article", Id(article!.Id), Describe(update));
-        if (await SaveGuardedAsync(ct) is false)
+        if (await SaveGuardedAsync(Changed(article.Id, LiveBlogAuditActions.Delete), ct) is false)
         {
             return await ConflictAsync(updateId, ct);
         }
         db.ChangeTracker.Clear();
-        await events.RaiseAsync(new ContentChanged([ContentKeys.Article(article.Id)], LiveBlogAuditActions.Delete, article.Id), ct);
+        await events.CommittedAsync(ct);
         feed.Publish(article.Id, LiveBlogMarkup.RemoveEvent(updateId));
         return new LiveResult(LiveOutcome.Ok, update.Id, update.Version);
     }
@@ -186,14 +188,14 @@ public sealed class LiveBlogService(
             update.Version = version + 1;
             db.Entry(update).Property(u => u.Version).OriginalValue = version;
             audit.Record(db, actor.Principal, pinned ? LiveBlogAuditActions.Pin : LiveBlogAuditActions.Unpin, "article", Id(article!.Id), Describe(update));
-            if (await SaveGuardedAsync(ct) is false)
+            if (await SaveGuardedAsync(Changed(article.Id, pinned ? LiveBlogAuditActions.Pin : LiveBlogAuditActions.Unpin), ct) is false)
             {
                 return await ConflictAsync(updateId, ct);
             }
             await tx.CommitAsync(ct);
         }
         db.ChangeTracker.Clear();
-        await AnnounceAsync(article, pinned ? LiveBlogAuditActions.Pin : LiveBlogAuditActions.Unpin, ct, unpinned, Row(update));
+        await AnnounceAsync(article, ct, unpinned, Row(update));
         return new LiveResult(LiveOutcome.Ok, update.Id, update.Version);
     }
 
@@ -298,11 +300,18 @@ public sealed class LiveBlogService(
         return Row(last);
     }
 
-    private async Task<bool> SaveGuardedAsync(CancellationToken ct)
+    /// <summary>Saves with the event in one transaction (the caller's, when one is open); false on a version conflict.</summary>
+    private async Task<bool> SaveGuardedAsync(ContentChanged change, CancellationToken ct)
     {
+        var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         try
         {
             await db.SaveChangesAsync(ct);
+            await events.AppendAsync(db, change, ct);
+            if (own is not null)
+            {
+                await own.CommitAsync(ct);
+            }
             return true;
         }
         catch (DbUpdateConcurrencyException e)
@@ -311,7 +320,16 @@ public sealed class LiveBlogService(
             db.ChangeTracker.Clear();
             return false;
         }
+        finally
+        {
+            if (own is not null)
+            {
+                await own.DisposeAsync();
+            }
+        }
     }
+
+    private static ContentChanged Changed(int articleId, string reason) => new([ContentKeys.Article(articleId)], reason, articleId);
 
     private async Task<LiveResult> ConflictAsync(long updateId, CancellationToken ct)
     {
@@ -321,10 +339,10 @@ public sealed class LiveBlogService(
             : new LiveResult(LiveOutcome.Conflict, updateId, fresh.Version, Current: Row(fresh));
     }
 
-    /// <summary>Evicts the story's cached page, then sends the changed updates (previous key update first) to readers.</summary>
-    private async Task AnnounceAsync(Article article, string reason, CancellationToken ct, params LiveUpdateRow?[] changed)
+    /// <summary>After the commit: evicts the story's cached page, then sends the changed updates (previous key update first) to readers.</summary>
+    private async Task AnnounceAsync(Article article, CancellationToken ct, params LiveUpdateRow?[] changed)
     {
-        await events.RaiseAsync(new ContentChanged([ContentKeys.Article(article.Id)], reason, article.Id), ct);
+        await events.CommittedAsync(ct);
         var dateline = settings.Dateline;
         foreach (var row in changed)
         {

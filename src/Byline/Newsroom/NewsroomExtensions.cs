@@ -57,7 +57,6 @@ public static class NewsroomExtensions
     {
         var services = builder.Services;
         services.AddNewsroomAccounts();
-        services.TryAddSingleton<ContentEvents>();
         services.AddSingleton<IBootStep, NewsroomBoot>();
         services.AddScoped<Curation.SiteEdits>();
         services.AddScoped<Structure.StructureEdits>();

@@ -1,3 +1,4 @@
+using Byline.Events;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
 

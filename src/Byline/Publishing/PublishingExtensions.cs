@@ -14,7 +14,6 @@ public static class PublishingExtensions
     public static IServiceCollection AddPublishing(this IServiceCollection services, IConfiguration config)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ContentEvents>();
         services.TryAddSingleton<AuditLog>();
         services.AddScoped<PublishingService>();
         services.AddSingleton(config.GetSection("Byline:Publishing").Get<SchedulerOptions>() ?? new SchedulerOptions());

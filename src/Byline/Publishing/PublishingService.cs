@@ -1,5 +1,6 @@
 using System.Globalization;
 using Byline.Content;
+using Byline.Events;
 using Byline.Newsroom;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -13,8 +14,9 @@ public sealed record StoryCommand(StoryAction Action, int ExpectedVersion, Story
 /// The one place every write of a story goes through (newsroom pages, autosave, the scheduler, later
 /// the API). Each write validates, checks the workflow rules and the writer's rights, renders the
 /// body, keeps the denormalised list columns right, appends a revision and an audit entry, and
-/// commits all of it in one SaveChanges (one transaction) guarded by the story's version; only then
-/// does it raise <see cref="ContentChanged"/>.
+/// commits all of it in one transaction guarded by the story's version, with the content event that
+/// names every key the change affects (the outbox); after the commit this process's caches follow
+/// before the write returns.
 /// </summary>
 public sealed class PublishingService(BylineDb db, AuditLog audit, ContentEvents events, TimeProvider clock, ILogger<PublishingService> log)
 {
@@ -54,10 +56,11 @@ public sealed class PublishingService(BylineDb db, AuditLog audit, ContentEvents
             db.ArticleRevisions.Add(NewRevision(article, 1, "create", input, actor, now));
             audit.Record(db, actor.Principal, Newsroom.AuditActions.StoryCreated, "article", Id(article.Id), article.Headline);
             await db.SaveChangesAsync(ct);
+            await events.AppendAsync(db, new ContentChanged([ContentKeys.Article(article.Id)], "story.create", article.Id, actor.Name), ct);
             await tx.CommitAsync(ct);
         }
         db.ChangeTracker.Clear();
-        await events.RaiseAsync(new ContentChanged([ContentKeys.Article(article.Id)], "story.create", article.Id), ct);
+        await events.CommittedAsync(ct);
         return new PublishResult(PublishOutcome.Ok, article.Id, article.Version);
     }
 
@@ -155,25 +158,31 @@ public sealed class PublishingService(BylineDb db, AuditLog audit, ContentEvents
             audit.Record(db, actor.Principal, Newsroom.AuditActions.Story(command.Action), "article", Id(id),
                 command.Action == StoryAction.Schedule ? $"{article.Headline} at {command.ScheduleAtUtc:O}" : article.Headline);
         }
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException e)
-        {
-            // Someone else saved between our read and our write (the version guard), or took the next revision number.
-            log.LogInformation(e, "Story {Id} changed under a {Action}; answering with a conflict", id, command.Action);
-            db.ChangeTracker.Clear();
-            var fresh = await LoadForWriteAsync(db, id, tracking: true, ct);
-            return fresh is null ? new PublishResult(PublishOutcome.NotFound) : await ConflictAsync(fresh, ct);
-        }
         var version = article.Version;
         var isVisible = article.Status == ArticleStatus.Published;
-        db.ChangeTracker.Clear();
-        if (!revisionOnly)
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            await RaiseAsync(id, "story." + actionName, before, wasVisible || isVisible, ct);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException e)
+            {
+                // Someone else saved between our read and our write (the version guard), or took the next revision number.
+                log.LogInformation(e, "Story {Id} changed under a {Action}; answering with a conflict", id, command.Action);
+                await tx.RollbackAsync(ct);
+                db.ChangeTracker.Clear();
+                var fresh = await LoadForWriteAsync(db, id, tracking: true, ct);
+                return fresh is null ? new PublishResult(PublishOutcome.NotFound) : await ConflictAsync(fresh, ct);
+            }
+            db.ChangeTracker.Clear();
+            if (!revisionOnly)
+            {
+                await AppendAsync(id, "story." + actionName, before, wasVisible || isVisible, actor, ct);
+            }
+            await tx.CommitAsync(ct);
         }
+        await events.CommittedAsync(ct);
         return new PublishResult(PublishOutcome.Ok, id, version);
     }
 
@@ -204,11 +213,13 @@ public sealed class PublishingService(BylineDb db, AuditLog audit, ContentEvents
             await AppendRevisionAsync(article, Current(article), "publish (scheduled)", Actor.Scheduler, now, ct);
             audit.Record(db, Actor.Scheduler.Principal, Newsroom.AuditActions.Story(StoryAction.Publish), "article", Id(id), article.Headline + " (scheduled)");
             await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+            // The same event as a manual publish: caches, search and every later consumer cannot tell them apart.
+            await AppendAsync(id, "story.publish", before, true, Actor.Scheduler, ct);
             await tx.CommitAsync(ct);
         }
-        db.ChangeTracker.Clear();
         log.LogInformation("Scheduled story {Id} went live", id);
-        await RaiseAsync(id, "story.publish", before, true, ct);
+        await events.CommittedAsync(ct);
         return true;
     }
 
@@ -243,7 +254,8 @@ public sealed class PublishingService(BylineDb db, AuditLog audit, ContentEvents
     private static StoryInput Current(Article article) =>
         StoryInput.From(article, [.. article.Tags.OrderBy(t => t.Position).Select(t => t.Tag?.Name ?? "")]);
 
-    private async Task RaiseAsync(int id, string reason, List<string> before, bool visible, CancellationToken ct)
+    /// <summary>Appends the story's event inside the write's transaction: the keys it showed under before, and those it shows under now.</summary>
+    private async Task AppendAsync(int id, string reason, List<string> before, bool visible, Actor actor, CancellationToken ct)
     {
         // A story no reader has seen and none will yet shows only under its own key (its 404 page):
         // a reporter's draft saves must not empty the home page's cache.
@@ -252,7 +264,7 @@ public sealed class PublishingService(BylineDb db, AuditLog audit, ContentEvents
         {
             keys.UnionWith(await AffectedKeys.ForArticleAsync(db, id, ct));
         }
-        await events.RaiseAsync(new ContentChanged([.. keys], reason, id), ct);
+        await events.AppendAsync(db, new ContentChanged([.. keys], reason, id, actor.Name), ct);
     }
 
     private static ArticleStatus? TargetStatus(ArticleStatus from, StoryAction action) => action switch

@@ -1,6 +1,7 @@
 using Byline.Caching;
 using Byline.Content;
 using Byline.Distribution;
+using Byline.Events;
 using Byline.Publishing;
 using Byline.Site.Chrome;
 using Microsoft.AspNetCore.Authorization;

@@ -199,6 +199,7 @@ public abstract class BylineDb(DbContextOptions options)
             e.Property(s => s.Key).HasMaxLength(100);
         });
         Discovery.DiscoveryModel.Configure(b);
+        Events.EventsModel.Configure(b);
     }
 }
 

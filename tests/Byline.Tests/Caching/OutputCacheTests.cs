@@ -5,6 +5,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Byline.Caching;
 using Byline.Content;
+using Byline.Events;
 using Byline.Publishing;
 using Byline.Storage;
 using Byline.Tests.Support;

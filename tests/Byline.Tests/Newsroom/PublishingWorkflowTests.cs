@@ -1,5 +1,6 @@
 using System.Net;
 using Byline.Content;
+using Byline.Events;
 using Byline.Newsroom;
 using Byline.Publishing;
 using Byline.Tests.Support;
@@ -218,23 +219,13 @@ public abstract class PublishingWorkflowTests(BylineApp app)
         var editor = await app.UserAsync(Roles.Editor);
         var (id, version) = await app.DraftAsync(editor, NewsroomServices.Story(from));
         var published = await app.ApplyAsync(id, new StoryCommand(StoryAction.Publish, version), editor);
-        var seen = new List<ContentChanged>();
-        app.Services.GetRequiredService<ContentEvents>().Subscribe((c, _) =>
-        {
-            if (c.ArticleId == id)
-            {
-                lock (seen)
-                {
-                    seen.Add(c);
-                }
-            }
-            return Task.CompletedTask;
-        });
+        var head = await app.OutboxHeadAsync();
 
         var moved = await app.ApplyAsync(id, new StoryCommand(StoryAction.Save, published.Version, NewsroomServices.Story(to)), editor);
 
         Assert.Equal(PublishOutcome.Ok, moved.Outcome);
-        var change = Assert.Single(seen);
+        var change = Assert.Single((await app.EventsSinceAsync(head)).Where(c => c.ArticleId == id));
+        Assert.Equal(editor.Name, change.Actor);
         Assert.Contains(ContentKeys.Section(from.Id), change.Keys);
         Assert.Contains(ContentKeys.Section(to.Id), change.Keys);
         Assert.Contains(ContentKeys.Article(id), change.Keys);

@@ -1,4 +1,5 @@
 using Byline.Content;
+using Byline.Events;
 using Byline.Hosting;
 using Byline.Newsroom;
 using Byline.Publishing;
@@ -37,18 +38,7 @@ public abstract class ScheduledPublishingTests(BylineApp app)
         {
             ids.Add(await ScheduledStoryAsync(editor, at.AddSeconds(i)));
         }
-        var events = new List<ContentChanged>();
-        app.Services.GetRequiredService<ContentEvents>().Subscribe((c, _) =>
-        {
-            lock (events)
-            {
-                if (c.ArticleId is { } id && ids.Contains(id))
-                {
-                    events.Add(c);
-                }
-            }
-            return Task.CompletedTask;
-        });
+        var head = await app.OutboxHeadAsync();
         var clock = new FakeTimeProvider(new DateTimeOffset(at.AddMinutes(1)));
 
         var results = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => Publisher(clock).PublishDueAsync(CancellationToken.None))));
@@ -63,6 +53,7 @@ public abstract class ScheduledPublishingTests(BylineApp app)
             Assert.Single(revisions, r => r.Action == "publish (scheduled)");
             Assert.Equal(1, await app.AuditCountAsync(id, "story.publish"));
         }
+        var events = (await app.EventsSinceAsync(head)).Where(e => e.ArticleId is { } id && ids.Contains(id)).ToList();
         Assert.Equal(ids.Count, events.Count(e => e.Reason == "story.publish"));
     }
 

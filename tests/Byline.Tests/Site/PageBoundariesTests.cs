@@ -1,6 +1,6 @@
+using Byline.Events;
 using Byline.Publishing;
 using Byline.Site.Stories;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Byline.Tests.Site;
@@ -11,18 +11,20 @@ namespace Byline.Tests.Site;
 /// </summary>
 public sealed class PageBoundariesTests
 {
+    private static ContentEventRecord Change(IReadOnlyList<string> keys, string reason, int? articleId = null) =>
+        new(1, keys, reason, articleId, "test", DateTime.UnixEpoch);
+
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.Parse("2026-11-30T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
-    private readonly ContentEvents _events = new(NullLogger<ContentEvents>.Instance);
     private static readonly ListEntry Entry = new(42, new DateTime(2026, 11, 30, 9, 0, 0, DateTimeKind.Utc));
 
     [Fact]
     public async Task An_event_drops_the_boundaries_of_the_lists_it_names_and_only_those()
     {
-        var boundaries = new PageBoundaries(_events, _clock);
+        var boundaries = new PageBoundaries(_clock);
         boundaries.Keep(ContentKeys.Section(1), 1000, Entry, boundaries.Version);
         boundaries.Keep(ContentKeys.Tag(1), 3, Entry, boundaries.Version);
 
-        await _events.RaiseAsync(new ContentChanged([ContentKeys.Section(1), ContentKeys.Home], "published"), CancellationToken.None);
+        boundaries.OnChange(Change([ContentKeys.Section(1), ContentKeys.Home], "published"));
 
         Assert.False(boundaries.TryGet(ContentKeys.Section(1), 1000, out _));
         Assert.True(boundaries.TryGet(ContentKeys.Tag(1), 3, out var held));
@@ -32,10 +34,10 @@ public sealed class PageBoundariesTests
     [Fact]
     public async Task A_boundary_read_while_an_event_was_raised_is_not_kept()
     {
-        var boundaries = new PageBoundaries(_events, _clock);
+        var boundaries = new PageBoundaries(_clock);
         var before = boundaries.Version;
 
-        await _events.RaiseAsync(new ContentChanged([ContentKeys.Tag(9)], "published"), CancellationToken.None);
+        boundaries.OnChange(Change([ContentKeys.Tag(9)], "published"));
         boundaries.Keep(ContentKeys.Section(1), 2, Entry, before);
 
         Assert.False(boundaries.TryGet(ContentKeys.Section(1), 2, out _));
@@ -44,7 +46,7 @@ public sealed class PageBoundariesTests
     [Fact]
     public void A_boundary_expires_after_its_lifetime()
     {
-        var boundaries = new PageBoundaries(_events, _clock);
+        var boundaries = new PageBoundaries(_clock);
         boundaries.Keep(ContentKeys.Author(5), 2, Entry, boundaries.Version);
         Assert.True(boundaries.TryGet(ContentKeys.Author(5), 2, out _));
 
@@ -56,7 +58,7 @@ public sealed class PageBoundariesTests
     [Fact]
     public void Holding_is_bounded_when_a_crawler_walks_every_page()
     {
-        var boundaries = new PageBoundaries(_events, _clock);
+        var boundaries = new PageBoundaries(_clock);
         for (var page = 2; page < PageBoundaries.Capacity + 500; page++)
         {
             boundaries.Keep(ContentKeys.Tag(1), page, Entry, boundaries.Version);

@@ -1,7 +1,7 @@
 using Byline.Discovery;
+using Byline.Events;
 using Byline.Publishing;
 using Byline.Site.Stories;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Byline.Tests.Site;
@@ -14,8 +14,10 @@ namespace Byline.Tests.Site;
 /// </summary>
 public sealed class StoryCardCacheTests
 {
+    private static ContentEventRecord Change(IReadOnlyList<string> keys, string reason, int? articleId = null) =>
+        new(1, keys, reason, articleId, "test", DateTime.UnixEpoch);
+
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.Parse("2026-11-30T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
-    private readonly ContentEvents _events = new(NullLogger<ContentEvents>.Instance);
 
     private static StoryCard Card(int id, string headline = "Headline") =>
         new(id, headline, "Standfirst", $"/world/story-{id}", DateTime.UnixEpoch, 1, "World", null);
@@ -23,7 +25,7 @@ public sealed class StoryCardCacheTests
     [Fact]
     public void A_card_read_from_the_database_is_served_until_its_lifetime_ends()
     {
-        var cache = new StoryCardCache(_events, _clock);
+        var cache = new StoryCardCache(_clock);
         cache.Add([Card(1), Card(2)], cache.Version);
 
         Assert.True(cache.TryGet(1, out var card));
@@ -36,11 +38,11 @@ public sealed class StoryCardCacheTests
     [Fact]
     public async Task A_content_change_drops_every_card_and_cards_read_across_it_are_not_kept()
     {
-        var cache = new StoryCardCache(_events, _clock);
+        var cache = new StoryCardCache(_clock);
         cache.Add([Card(1)], cache.Version);
         var readBefore = cache.Version;
 
-        await _events.RaiseAsync(new ContentChanged([ContentKeys.Section(4)], "section: renamed"), CancellationToken.None);
+        cache.OnChange(Change([ContentKeys.Section(4)], "section: renamed"));
         cache.Add([Card(2, "Old headline")], readBefore);
 
         Assert.False(cache.TryGet(1, out _));
@@ -53,20 +55,20 @@ public sealed class StoryCardCacheTests
     [Fact]
     public async Task A_reshuffle_of_the_popular_lists_keeps_the_cards()
     {
-        var cache = new StoryCardCache(_events, _clock);
+        var cache = new StoryCardCache(_clock);
         cache.Add([Card(1)], cache.Version);
 
-        await _events.RaiseAsync(new ContentChanged([PopularKeys.Site, PopularKeys.Section(3)], "popular"), CancellationToken.None);
+        cache.OnChange(Change([PopularKeys.Site, PopularKeys.Section(3)], "popular"));
 
         Assert.True(cache.TryGet(1, out _));
-        await _events.RaiseAsync(new ContentChanged([PopularKeys.Site, ContentKeys.Article(1)], "story.update", 1), CancellationToken.None);
+        cache.OnChange(Change([PopularKeys.Site, ContentKeys.Article(1)], "story.update", 1));
         Assert.False(cache.TryGet(1, out _));
     }
 
     [Fact]
     public void The_cache_never_holds_more_than_its_capacity()
     {
-        var cache = new StoryCardCache(_events, _clock);
+        var cache = new StoryCardCache(_clock);
 
         cache.Add(Enumerable.Range(1, StoryCardCache.Capacity + 5).Select(id => Card(id)), cache.Version);
 

@@ -1,6 +1,6 @@
+using Byline.Events;
 using Byline.Publishing;
 using Byline.Site.Stories;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Byline.Tests.Site;
@@ -11,13 +11,15 @@ namespace Byline.Tests.Site;
 /// </summary>
 public sealed class StoryIdCacheTests
 {
+    private static ContentEventRecord Change(IReadOnlyList<string> keys, string reason, int? articleId = null) =>
+        new(1, keys, reason, articleId, "test", DateTime.UnixEpoch);
+
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.Parse("2026-11-30T07:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
-    private readonly ContentEvents _events = new(NullLogger<ContentEvents>.Instance);
 
     [Fact]
     public async Task An_expired_list_is_read_again_by_one_request_while_the_others_keep_the_held_ids()
     {
-        var cache = new StoryIdCache(_events, _clock);
+        var cache = new StoryIdCache(_clock);
         await cache.GetAsync("latest", 3, _ => Task.FromResult(new List<int> { 1, 2, 3 }), CancellationToken.None);
         _clock.Advance(TimeSpan.FromSeconds(3));
 
@@ -43,7 +45,7 @@ public sealed class StoryIdCacheTests
     [Fact]
     public async Task A_failed_read_lets_the_next_request_read_again()
     {
-        var cache = new StoryIdCache(_events, _clock);
+        var cache = new StoryIdCache(_clock);
         await cache.GetAsync("top", 7, _ => Task.FromResult(new List<int> { 9 }), CancellationToken.None);
         _clock.Advance(TimeSpan.FromSeconds(3));
 
@@ -57,13 +59,13 @@ public sealed class StoryIdCacheTests
     [Fact]
     public async Task A_content_event_drops_the_held_ids_and_no_request_sees_them_afterwards()
     {
-        var cache = new StoryIdCache(_events, _clock);
+        var cache = new StoryIdCache(_clock);
         await cache.GetAsync("latest", 3, _ => Task.FromResult(new List<int> { 1, 2, 3 }), CancellationToken.None);
         _clock.Advance(TimeSpan.FromSeconds(3));
         var release = new TaskCompletionSource<List<int>>(TaskCreationOptions.RunContinuationsAsynchronously);
         var refreshing = cache.GetAsync("latest", 3, _ => release.Task, CancellationToken.None);
 
-        await _events.RaiseAsync(new ContentChanged([ContentKeys.Latest], "published"), CancellationToken.None);
+        cache.OnChange(Change([ContentKeys.Latest], "published"));
         var after = await cache.GetAsync("latest", 3, _ => Task.FromResult(new List<int> { 7, 1, 2 }), CancellationToken.None);
 
         Assert.Equal([7, 1, 2], after);

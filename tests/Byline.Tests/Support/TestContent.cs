@@ -1,5 +1,6 @@
 using System.Text;
 using Byline.Content;
+using Byline.Events;
 using Byline.Publishing;
 using Byline.Site.Chrome;
 using Byline.Storage;
@@ -178,6 +179,7 @@ public sealed class TestContent(BylineApp app)
         // The newsroom's path: write through, swap the in-memory copy, tell the caches.
         await store.SaveAsync(change(store.Current), CancellationToken.None);
         ChangedStructure();
+        await RaiseAsync("settings", ContentKeys.Settings);
         return store.Current;
     }
 

@@ -1,13 +1,14 @@
 using System.Security.Claims;
 using Byline.Content;
+using Byline.Events;
 using Byline.Publishing;
 using Byline.Storage;
 
 namespace Byline.Newsroom.Curation;
 
 /// <summary>
-/// Saves a change to the site settings document: write-through store (which raises its Changed
-/// event), audit entry, and one content-changed event for the settings and the home page.
+/// Saves a change to the site settings document with its audit entry and one content event for the
+/// settings and the home page, in one transaction; every node's settings reload as they consume it.
 /// </summary>
 public sealed class SiteEdits(SiteSettingsStore store, BylineDb db, AuditLog audit, ContentEvents events)
 {
@@ -15,10 +16,16 @@ public sealed class SiteEdits(SiteSettingsStore store, BylineDb db, AuditLog aud
 
     public async Task SaveAsync(SiteSettings settings, ClaimsPrincipal actor, string what, string ip, CancellationToken ct)
     {
-        await store.SaveAsync(settings, ct);
-        audit.Record(db, actor, AuditActions.SettingsSaved, "settings", what, "", ip);
-        await db.SaveChangesAsync(ct);
-        await events.RaiseAsync(new ContentChanged([ContentKeys.Settings, ContentKeys.Home], "settings: " + what), ct);
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            await SiteSettingsStore.WriteAsync(db, settings, ct);
+            audit.Record(db, actor, AuditActions.SettingsSaved, "settings", what, "", ip);
+            await db.SaveChangesAsync(ct);
+            await events.AppendAsync(db, new ContentChanged([ContentKeys.Settings, ContentKeys.Home], "settings: " + what), ct);
+            await tx.CommitAsync(ct);
+        }
+        store.Apply(settings);
+        await events.CommittedAsync(ct);
     }
 }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Byline.Content;
+using Byline.Events;
 using Byline.Publishing;
 using Byline.Storage;
 using Microsoft.AspNetCore.Authorization;
@@ -118,8 +119,7 @@ public sealed class TopStoriesPageModel(BylineDb db, AuditLog audit, ContentEven
     private async Task<IActionResult> SavedAsync(string what, int articleId, CancellationToken ct)
     {
         audit.Record(db, User, AuditActions.CurationSaved, "curation", List, what, ClientIp);
-        await db.SaveChangesAsync(ct);
-        await events.RaiseAsync(new ContentChanged([ContentKeys.Home, ContentKeys.Settings, ContentKeys.Article(articleId)], "curation: top stories", articleId), ct);
+        await events.SaveAsync(db, new ContentChanged([ContentKeys.Home, ContentKeys.Settings, ContentKeys.Article(articleId)], "curation: top stories", articleId), ct);
         Flash = "Top Stories saved.";
         return RedirectToPage();
     }

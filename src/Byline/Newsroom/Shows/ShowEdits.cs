@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using Byline.Events;
 using Byline.Publishing;
 using Byline.Site.Shows;
 using Byline.Storage;
@@ -15,10 +16,10 @@ public static class ShowAuditActions
 }
 
 /// <summary>
-/// Commits a change to a show with its audit entry, reloads the show catalogue (so the pages
-/// rendered right after the eviction already list the new shows), then raises the event.
+/// Commits a change to a show with its audit entry and its content event; the show catalogue reloads
+/// as a consumer of that event, before the pages listing shows are evicted.
 /// </summary>
-public sealed class ShowEdits(BylineDb db, AuditLog audit, ContentEvents events, ShowCatalog catalog)
+public sealed class ShowEdits(BylineDb db, AuditLog audit, ContentEvents events)
 {
     /// <summary>What a change to a show evicts: its page, every list of shows, and every page's header (settings).</summary>
     public static IReadOnlyCollection<string> Keys(int showId) =>
@@ -27,8 +28,6 @@ public sealed class ShowEdits(BylineDb db, AuditLog audit, ContentEvents events,
     public async Task SaveAsync(ClaimsPrincipal actor, string action, int showId, string details, string ip, CancellationToken ct)
     {
         audit.Record(db, actor, action, "show", showId.ToString(CultureInfo.InvariantCulture), details, ip);
-        await db.SaveChangesAsync(ct);
-        await catalog.ReloadAsync(ct);
-        await events.RaiseAsync(new ContentChanged(Keys(showId), $"show: {details}"), ct);
+        await events.SaveAsync(db, new ContentChanged(Keys(showId), $"show: {details}"), ct);
     }
 }

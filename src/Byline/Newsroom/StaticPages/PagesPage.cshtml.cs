@@ -1,4 +1,5 @@
 using Byline.Content;
+using Byline.Events;
 using Byline.Publishing;
 using Byline.Site.Chrome;
 using Byline.Storage;
@@ -10,7 +11,7 @@ namespace Byline.Newsroom.StaticPages;
 
 /// <summary>The footer's static pages (About, Contact, Privacy…): title and Markdown body, rendered to sanitised blocks on save.</summary>
 [Authorize(Policy = Policies.Editor)]
-public sealed class PagesPageModel(BylineDb db, AuditLog audit, ContentEvents events, SiteChrome chrome, TimeProvider clock) : NewsroomPageModel
+public sealed class PagesPageModel(BylineDb db, AuditLog audit, ContentEvents events, TimeProvider clock) : NewsroomPageModel
 {
     public const int MaxBody = 100_000;
 
@@ -74,10 +75,8 @@ public sealed class PagesPageModel(BylineDb db, AuditLog audit, ContentEvents ev
         page.BodyHtml = BodyDocument.Serialize(BodyDocument.Render(Body));
         page.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         audit.Record(db, User, AuditActions.PageSaved, "page", Slug, PageTitle, ClientIp);
-        await db.SaveChangesAsync(ct);
-        // The footer lists page titles from the chrome snapshot.
-        chrome.Invalidate();
-        await events.RaiseAsync(new ContentChanged([ContentKeys.Page(Slug), ContentKeys.Settings], "page: " + Slug), ct);
+        // The footer lists page titles from the chrome snapshot, which reloads as the event is consumed.
+        await events.SaveAsync(db, new ContentChanged([ContentKeys.Page(Slug), ContentKeys.Settings], "page: " + Slug), ct);
         Flash = $"“{PageTitle}” saved.";
         return Redirect($"/newsroom/pages?slug={Uri.EscapeDataString(Slug)}");
     }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Byline.Content;
+using Byline.Events;
 using Byline.Publishing;
 using Byline.Site.Chrome;
 using Byline.Storage;
@@ -9,9 +10,9 @@ namespace Byline.Newsroom.Structure;
 
 /// <summary>
 /// What sections, tags and authors share when they change: slug checks, a redirect from the old
-/// slug so old URLs keep answering (301), the audit entry, the chrome reload and the event.
+/// slug so old URLs keep answering (301), the audit entry and the content event (the chrome reloads as the output cache consumes it).
 /// </summary>
-public sealed class StructureEdits(BylineDb db, AuditLog audit, ContentEvents events, SiteChrome chrome)
+public sealed class StructureEdits(BylineDb db, AuditLog audit, ContentEvents events)
 {
     /// <summary>
     /// First URL segments a section must not take: the formats' own streams, the fixed routes
@@ -55,12 +56,10 @@ public sealed class StructureEdits(BylineDb db, AuditLog audit, ContentEvents ev
         }
     }
 
-    /// <summary>Commits the change with its audit entry, then tells caches and the chrome.</summary>
+    /// <summary>Commits the change with its audit entry and its content event.</summary>
     public async Task SaveAsync(ClaimsPrincipal actor, string action, string entityType, int id, string details, string ip, IReadOnlyCollection<string> keys, CancellationToken ct)
     {
         audit.Record(db, actor, action, entityType, id.ToString(System.Globalization.CultureInfo.InvariantCulture), details, ip);
-        await db.SaveChangesAsync(ct);
-        chrome.Invalidate();
-        await events.RaiseAsync(new ContentChanged(keys, $"{entityType}: {details}"), ct);
+        await events.SaveAsync(db, new ContentChanged(keys, $"{entityType}: {details}"), ct);
     }
 }

@@ -1,3 +1,4 @@
+using Byline.Events;
 using Byline.Publishing;
 using Byline.Content;
 using Byline.Distribution;

@@ -1,4 +1,5 @@
 using Byline.Distribution;
+using Byline.Events;
 using Byline.Publishing;
 using Byline.Site.Chrome;
 using Byline.Site.Stories;

@@ -1,5 +1,6 @@
 using Byline.Content;
 using Byline.Distribution;
+using Byline.Events;
 using Byline.Publishing;
 using Byline.Site.Chrome;
 using Byline.Site.Stories;

@@ -1,7 +1,6 @@
-using Byline.Caching;
 using Byline.Content;
 using Byline.Hosting;
-using Byline.Publishing;
+using Byline.Events;
 using Byline.Site.Stories;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -25,7 +24,7 @@ public sealed record ShowEntry(
 /// shows are tagged <see cref="ContentKeys.Shows"/> (the header itself rides on the settings key,
 /// which every show edit raises).
 /// </summary>
-public sealed class ShowCatalog(IServiceScopeFactory scopes, OutputCacheStore cache, ILogger<ShowCatalog> log) : IDisposable
+public sealed class ShowCatalog(IServiceScopeFactory scopes, ILogger<ShowCatalog> log) : IDisposable
 {
     private readonly SemaphoreSlim _reload = new(1, 1);
     private volatile IReadOnlyList<ShowEntry> _all = [];
@@ -79,28 +78,18 @@ public sealed class ShowCatalog(IServiceScopeFactory scopes, OutputCacheStore ca
     }
 
     /// <summary>True when a change can alter what the catalogue holds.</summary>
-    public static bool Concerns(ContentChanged change) =>
-        change.Keys.Any(k => k == ContentKeys.Shows || k.StartsWith("show:", StringComparison.Ordinal) || k == ContentKeys.Format(StoryFormat.Episode));
-
-    internal async Task OnChangedAsync(ContentChanged change, CancellationToken ct)
+    public static bool Concerns(ContentEventRecord change)
     {
-        if (!Concerns(change))
-        {
-            return;
-        }
-        await ReloadAsync(ct);
-        // The cache evicted these pages before this reload finished; a page rendered in between
-        // could hold the old list, so the lists of shows are evicted once more.
-        cache.Invalidate([ContentKeys.Shows]);
+        ArgumentNullException.ThrowIfNull(change);
+        return change.Keys.Any(k => k == ContentKeys.Shows || k.StartsWith("show:", StringComparison.Ordinal) || k == ContentKeys.Format(StoryFormat.Episode));
     }
 }
 
-/// <summary>Loads the catalogue once the database is ready and keeps it in step with content changes.</summary>
-internal sealed class ShowCatalogService(ShowCatalog catalog, ContentEvents events, Readiness readiness, ILogger<ShowCatalogService> log) : BackgroundService
+/// <summary>Loads the catalogue once the database is ready; <see cref="ShowCatalogConsumer"/> keeps it in step with changes.</summary>
+internal sealed class ShowCatalogService(ShowCatalog catalog, Readiness readiness, ILogger<ShowCatalogService> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        events.Subscribe(catalog.OnChangedAsync);
         try
         {
             await readiness.WhenReady.WaitAsync(stoppingToken);

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Byline.Publishing;
+using Byline.Events;
 
 namespace Byline.Site.Stories;
 
@@ -29,14 +29,16 @@ public sealed class PageBoundaries
     private readonly TimeProvider _clock;
     private long _version;
 
-    public PageBoundaries(ContentEvents events, TimeProvider clock)
+    public PageBoundaries(TimeProvider clock)
     {
         _clock = clock;
-        events.Subscribe((change, _) =>
-        {
-            Drop(change.Keys);
-            return Task.CompletedTask;
-        });
+    }
+
+    /// <summary>Called by <see cref="StoryListCachesConsumer"/> for every content event.</summary>
+    public void OnChange(ContentEventRecord change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        Drop(change.Keys);
     }
 
     /// <summary>A stamp to hand back to <see cref="Keep"/>: taken before reading a boundary from the database.</summary>

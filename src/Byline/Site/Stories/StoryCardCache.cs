@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Byline.Discovery;
-using Byline.Publishing;
+using Byline.Events;
 
 namespace Byline.Site.Stories;
 
@@ -23,18 +23,19 @@ public sealed class StoryCardCache
     private readonly TimeProvider _clock;
     private long _version;
 
-    public StoryCardCache(ContentEvents events, TimeProvider clock)
+    public StoryCardCache(TimeProvider clock)
     {
-        ArgumentNullException.ThrowIfNull(events);
         _clock = clock;
-        events.Subscribe((change, _) =>
+    }
+
+    /// <summary>Called by <see cref="StoryListCachesConsumer"/> for every content event.</summary>
+    public void OnChange(ContentEventRecord change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        if (!change.Keys.All(IsPopularityKey))
         {
-            if (!change.Keys.All(IsPopularityKey))
-            {
-                Clear();
-            }
-            return Task.CompletedTask;
-        });
+            Clear();
+        }
     }
 
     internal int Count => _cards.Count;

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Byline.Publishing;
+using Byline.Events;
 
 namespace Byline.Site.Stories;
 
@@ -23,17 +23,19 @@ public sealed class StoryIdCache
     private readonly TimeProvider _clock;
     private long _version;
 
-    public StoryIdCache(ContentEvents events, TimeProvider clock)
+    public StoryIdCache(TimeProvider clock)
     {
         _clock = clock;
-        events.Subscribe((change, _) =>
+    }
+
+    /// <summary>Called by <see cref="StoryListCachesConsumer"/> for every content event.</summary>
+    public void OnChange(ContentEventRecord change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        if (change.Names(ContentKeys.Home) || change.Names(ContentKeys.Latest))
         {
-            if (change.Keys.Contains(ContentKeys.Home) || change.Keys.Contains(ContentKeys.Latest))
-            {
-                Clear();
-            }
-            return Task.CompletedTask;
-        });
+            Clear();
+        }
     }
 
     public async Task<List<int>> GetAsync(string list, int count, Func<CancellationToken, Task<List<int>>> load, CancellationToken ct)

@@ -1,4 +1,5 @@
 using Byline.Content;
+using Byline.Events;
 using Byline.Publishing;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;

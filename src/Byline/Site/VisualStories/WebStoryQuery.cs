@@ -1,4 +1,5 @@
 using Byline.Content;
+using Byline.Events;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -28,7 +29,7 @@ public sealed class WebStoryQuery(BylineDb db, SlideImages images, Stories.Story
 
     /// <summary>The home strip's newest web stories; their ids are held like the newest stories' (every story's change names the home page).</summary>
     public async Task<IReadOnlyList<WebStoryCard>> NewestAsync(int count, CancellationToken ct) =>
-        await CardsAsync(await idCache.GetAsync(Publishing.ContentKeys.Format(StoryFormat.WebStory), count, c => Stream().TakeFixed(count).ToListAsync(c), ct), ct);
+        await CardsAsync(await idCache.GetAsync(Events.ContentKeys.Format(StoryFormat.WebStory), count, c => Stream().TakeFixed(count).ToListAsync(c), ct), ct);
 
     private IQueryable<int> Stream() =>
         db.Articles.Where(a => a.Format == StoryFormat.WebStory && a.Status == ArticleStatus.Published)

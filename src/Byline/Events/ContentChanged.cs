@@ -1,0 +1,22 @@
+namespace Byline.Events;
+
+/// <summary>
+/// What changed: every key the write affects, why, the story it concerns and who did it. A write
+/// appends one to the outbox in its own transaction; consumers receive it as a <see cref="ContentEventRecord"/>.
+/// </summary>
+public sealed record ContentChanged(IReadOnlyCollection<string> Keys, string Reason, int? ArticleId = null, string? Actor = null);
+
+/// <summary>
+/// One event as a consumer receives it: the outbox row's position (0 for a change that is not stored,
+/// such as a popularity reshuffle that only this process computed) and its commit time.
+/// </summary>
+public sealed record ContentEventRecord(long Id, IReadOnlyList<string> Keys, string Reason, int? ArticleId, string Actor, DateTime At)
+{
+    public bool Names(string key) => Keys.Contains(key, StringComparer.Ordinal);
+
+    public static ContentEventRecord From(ContentEvent row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return new(row.Id, ContentEvent.SplitKeys(row.Keys), row.Reason, row.ArticleId, row.Actor, row.CreatedAt);
+    }
+}

@@ -1,0 +1,26 @@
+using System.Globalization;
+
+namespace Byline.Events;
+
+/// <summary>
+/// The keys a page, feed or sitemap shows. A content change names the keys it affects; caches evict
+/// exactly the entries tagged with them and a CDN purges by the same names (Surrogate-Key).
+/// </summary>
+public static class ContentKeys
+{
+    public const string Home = "home";
+    public const string Settings = "settings";
+    public const string Latest = "latest";
+    public const string Sitemaps = "sitemaps";
+
+    public static string Article(int id) => "article:" + id.ToString(CultureInfo.InvariantCulture);
+    public static string Section(int id) => "section:" + id.ToString(CultureInfo.InvariantCulture);
+    public static string Tag(int id) => "tag:" + id.ToString(CultureInfo.InvariantCulture);
+    public static string Author(int id) => "author:" + id.ToString(CultureInfo.InvariantCulture);
+    public static string Page(string slug) => "page:" + slug;
+    /// <summary>A format's own stream (/shorts, /web-stories, the events list…): "format:short".</summary>
+    public static string Format(Content.StoryFormat format) => "format:" + Content.StoryFormats.Key(format);
+    public static string Show(int id) => "show:" + id.ToString(CultureInfo.InvariantCulture);
+    /// <summary>Every page that lists shows (menus, drawers, the Top Shows rail).</summary>
+    public const string Shows = "shows";
+}

@@ -1,0 +1,59 @@
+using Byline.Content;
+using Byline.Events;
+using Byline.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Byline.Search;
+
+/// <summary>
+/// Keeps the search index in step with the stories: a change naming a story re-indexes it (published →
+/// upsert, otherwise removed); a renamed tag or author, which every story carrying it indexes by name,
+/// re-indexes those stories. Durable: a crash between a commit and this leaves the event for the next start.
+/// </summary>
+public sealed class SearchIndexConsumer(IServiceScopeFactory scopes, ILogger<SearchIndexConsumer> log) : IContentConsumer
+{
+    /// <summary>Stories re-indexed for one renamed tag or author at most; past it `search verify` repairs the rest.</summary>
+    internal const int MaxFollowers = 5_000;
+
+    public string Name => "search-index";
+
+    public ConsumerStage Stage => ConsumerStage.Durable;
+
+    /// <summary>An editor who publishes and then searches finds the story.</summary>
+    public bool InStepWithSaves => true;
+
+    public async Task HandleAsync(ContentEventRecord change, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        await using var scope = scopes.CreateAsyncScope();
+        var sync = scope.ServiceProvider.GetRequiredService<SearchIndexSync>();
+        if (change.ArticleId is int id)
+        {
+            await sync.SyncAsync(id, ct);
+            return;
+        }
+        var tags = IdsOf(change, "tag:");
+        var authors = IdsOf(change, "author:");
+        if (tags.Count == 0 && authors.Count == 0)
+        {
+            return;
+        }
+        var db = scope.ServiceProvider.GetRequiredService<BylineDb>();
+        var stories = await db.ArticleTags.AsNoTracking().Where(t => tags.Contains(t.TagId)).Select(t => t.ArticleId)
+            .Union(db.ArticleAuthors.AsNoTracking().Where(a => authors.Contains(a.AuthorId)).Select(a => a.ArticleId))
+            .Take(MaxFollowers + 1).ToListAsync(ct);
+        if (stories.Count > MaxFollowers)
+        {
+            log.LogWarning("Search: {Reason} touches more than {Max} stories; re-indexing the first {Max} (run `search verify` for the rest)", change.Reason, MaxFollowers, MaxFollowers);
+        }
+        foreach (var story in stories.Take(MaxFollowers))
+        {
+            await sync.SyncAsync(story, ct);
+        }
+    }
+
+    private static List<int> IdsOf(ContentEventRecord change, string prefix) =>
+        [.. change.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal))
+            .Select(k => int.TryParse(k.AsSpan(prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0)
+            .Where(n => n > 0)];
+}

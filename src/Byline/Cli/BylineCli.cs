@@ -147,8 +147,45 @@ public static class BylineCli
     {
         var rebuild = new Command("rebuild", "Empty the full-text search index and fill it again from the published stories.");
         rebuild.SetAction((_, ct) => RebuildSearchAsync(configArgs, ct));
-        var search = new Command("search", "Maintain the full-text search index.") { rebuild };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Only report the drift; exit 2 when there is any." };
+        var verify = new Command("verify", "Compare the search index with the stories and re-index the ones that drifted (missing, extra or stale entries).") { dryRun };
+        verify.SetAction((parsed, ct) => VerifySearchAsync(configArgs, parsed.GetValue(dryRun), ct));
+        var search = new Command("search", "Maintain the full-text search index.") { rebuild, verify };
         return search;
+    }
+
+    private static async Task<int> VerifySearchAsync(string[] configArgs, bool dryRun, CancellationToken ct)
+    {
+        try
+        {
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = configArgs, ContentRootPath = Directory.GetCurrentDirectory() });
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.Services.AddBylineCore(builder.Configuration);
+            using var host = builder.Build();
+            await using var scope = host.Services.CreateAsyncScope();
+            await StorageExtensions.MigrateAsync(scope.ServiceProvider.GetRequiredService<BylineDb>(), ct);
+            var clock = Stopwatch.StartNew();
+            var drift = await scope.ServiceProvider.GetRequiredService<Search.SearchVerifier>().VerifyAsync(!dryRun, null, ct);
+            var summary = $"checked {drift.Checked:N0} entries in {clock.Elapsed.TotalSeconds:0.0} s: {drift.Missing.Count:N0} missing, {drift.Extra.Count:N0} extra, {drift.Stale.Count:N0} stale";
+            if (drift.Total == 0)
+            {
+                AnsiConsole.MarkupLine($"[green]In step:[/] {summary}.");
+                return 0;
+            }
+            static string Ids(IReadOnlyList<int> ids) => ids.Count == 0 ? "" : " (" + string.Join(", ", ids.Take(20)) + (ids.Count > 20 ? ", …" : "") + ")";
+            AnsiConsole.MarkupLine(Markup.Escape($"{(dryRun ? "Drift" : "Repaired")}: {summary}. Missing{Ids(drift.Missing)}; extra{Ids(drift.Extra)}; stale{Ids(drift.Stale)}."));
+            return dryRun ? 2 : 0;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync("byline: search verify cancelled; the stories re-indexed so far stay re-indexed.");
+            return 130;
+        }
+        catch (Exception e)
+        {
+            await Console.Error.WriteLineAsync($"byline: search verify failed: {e.GetBaseException().Message}");
+            return 1;
+        }
     }
 
     private static async Task<int> RebuildSearchAsync(string[] configArgs, CancellationToken ct)

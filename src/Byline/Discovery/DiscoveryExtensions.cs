@@ -26,6 +26,7 @@ public static class DiscoveryExtensions
             services.AddScoped<ISearchIndex, SqliteSearchIndex>();
         }
         services.AddScoped<SearchIndexSync>();
+        services.AddScoped<SearchVerifier>();
         return services;
     }
 

@@ -9,6 +9,8 @@ public static class AuditActions
     public const string SignInRefused = "signin.refused";
     public const string SignInLink = "signin.link";
     public const string SignOut = "signout";
+    public const string EventRetried = "events.retried";
+    public const string EventSkipped = "events.skipped";
     public const string PasswordSet = "user.password";
     public const string UserCreated = "user.created";
     public const string UserRole = "user.role";

@@ -61,7 +61,13 @@ public interface ISearchIndex
 
     /// <summary>Published stories whose headline or standfirst share any of the words, most similar first.</summary>
     Task<IReadOnlyList<int>> SimilarAsync(IReadOnlyList<string> words, int excludeId, int take, CancellationToken ct);
+
+    /// <summary>A page of what the index holds, by story id (for `search verify`).</summary>
+    Task<IReadOnlyList<IndexedEntry>> ReadEntriesAsync(int afterId, int take, CancellationToken ct);
 }
+
+/// <summary>The fields of an index entry that `search verify` compares with the story.</summary>
+public sealed record IndexedEntry(int ArticleId, string Headline, string Standfirst, string Tags, string Authors);
 
 /// <summary>Turns engine output with sentinel marks into safe HTML: the text is encoded, only our own &lt;mark&gt; tags are added.</summary>
 public static class SearchMarkup
@@ -152,4 +158,19 @@ internal static class SearchSql
 
     /// <summary>Sentinels must not come from the stored text itself.</summary>
     public static string Clean(string s) => s.Replace(SearchMarkup.Start, ' ').Replace(SearchMarkup.End, ' ');
+
+    public static async Task<IReadOnlyList<IndexedEntry>> ReadEntriesAsync(DbCommand cmd, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(cmd);
+        var entries = new List<IndexedEntry>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            entries.Add(new IndexedEntry(Convert.ToInt32(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture),
+                Text(reader, 1), Text(reader, 2), Text(reader, 3), Text(reader, 4)));
+        }
+        return entries;
+    }
+
+    private static string Text(DbDataReader reader, int i) => reader.IsDBNull(i) ? "" : reader.GetString(i);
 }

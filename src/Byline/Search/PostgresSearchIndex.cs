@@ -86,6 +86,15 @@ public sealed partial class PostgresSearchIndex(BylineDb db, SearchOptions optio
             return Convert.ToInt32(await count.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
         });
 
+    public Task<IReadOnlyList<IndexedEntry>> ReadEntriesAsync(int afterId, int take, CancellationToken ct) =>
+        SearchSql.WithConnectionAsync(db, async conn =>
+        {
+            await using var cmd = SearchSql.Command(conn,
+                "SELECT \"ArticleId\", \"Headline\", \"Standfirst\", \"Tags\", \"Authors\" FROM \"ArticleSearch\" WHERE \"ArticleId\" > @after ORDER BY \"ArticleId\" LIMIT @take",
+                ("@after", afterId), ("@take", take));
+            return await SearchSql.ReadEntriesAsync(cmd, ct);
+        });
+
     public Task<long> CountAsync(CancellationToken ct) =>
         SearchSql.WithConnectionAsync(db, async conn =>
         {

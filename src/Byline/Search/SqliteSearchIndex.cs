@@ -95,6 +95,16 @@ public sealed class SqliteSearchIndex(BylineDb db, SearchOptions options) : ISea
             return Convert.ToInt32(await count.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
         });
 
+    public Task<IReadOnlyList<IndexedEntry>> ReadEntriesAsync(int afterId, int take, CancellationToken ct) =>
+        SearchSql.WithConnectionAsync(db, async conn =>
+        {
+            // FTS5 walks rowid ranges directly.
+            await using var cmd = SearchSql.Command(conn,
+                "SELECT rowid, headline, standfirst, tags, authors FROM \"ArticleSearch\" WHERE rowid > @after ORDER BY rowid LIMIT @take",
+                ("@after", afterId), ("@take", take));
+            return await SearchSql.ReadEntriesAsync(cmd, ct);
+        });
+
     public Task<long> CountAsync(CancellationToken ct) =>
         SearchSql.WithConnectionAsync(db, async conn =>
         {

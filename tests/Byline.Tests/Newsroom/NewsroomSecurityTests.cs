@@ -37,6 +37,7 @@ public abstract class NewsroomSecurityTests(BylineApp app)
         ["newsroom/account/password"] = ("/newsroom/account/password", Access.Contributor),
         ["newsroom/users"] = ("/newsroom/users", Access.Admin),
         ["newsroom/audit"] = ("/newsroom/audit", Access.Admin),
+        ["newsroom/events"] = ("/newsroom/events", Access.Admin),
         ["newsroom/settings"] = ("/newsroom/settings", Access.Admin),
         ["newsroom/settings/ads-txt"] = ("/newsroom/settings/ads-txt", Access.Admin),
         ["newsroom/reports/searches"] = ("/newsroom/reports/searches", Access.Editor),

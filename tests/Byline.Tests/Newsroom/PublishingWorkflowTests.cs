@@ -224,7 +224,7 @@ public abstract class PublishingWorkflowTests(BylineApp app)
         var moved = await app.ApplyAsync(id, new StoryCommand(StoryAction.Save, published.Version, NewsroomServices.Story(to)), editor);
 
         Assert.Equal(PublishOutcome.Ok, moved.Outcome);
-        var change = Assert.Single((await app.EventsSinceAsync(head)).Where(c => c.ArticleId == id));
+        var change = Assert.Single(await app.EventsSinceAsync(head), c => c.ArticleId == id);
         Assert.Equal(editor.Name, change.Actor);
         Assert.Contains(ContentKeys.Section(from.Id), change.Keys);
         Assert.Contains(ContentKeys.Section(to.Id), change.Keys);

@@ -56,17 +56,8 @@ public abstract class BylineApp : IAsyncLifetime, IDisposable
         var connection = await CreateDatabaseAsync();
         try
         {
-            _factory = new Factory(Database, connection, MediaPath);
-            // A real Kestrel on a loopback port rather than TestServer: request-line parsing (bad escapes,
-            // NUL bytes, long paths) is part of what the suites check.
-            _factory.UseKestrel(0);
-            _factory.StartServer();
-            var address = _factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses
-                .Select(a => new Uri(a))
-                .First(a => a.Scheme == Uri.UriSchemeHttp);
-            // Our own client: the factory's clients follow redirects when it runs on Kestrel.
-            _client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = address };
-            await WaitUntilReadyAsync(_client);
+            _connection = connection;
+            await StartAsync(new Dictionary<string, string?>());
         }
         catch
         {
@@ -74,6 +65,53 @@ public abstract class BylineApp : IAsyncLifetime, IDisposable
             await DisposeAsync();
             throw;
         }
+    }
+
+    private string? _connection;
+
+    /// <summary>The app's connection string (for the command line run against the same database).</summary>
+    public string ConnectionString => _connection ?? throw new InvalidOperationException("The app has not started.");
+
+    /// <summary>Settings and services a suite's own kind of app adds (extra consumers, shorter retry delays…).</summary>
+    protected virtual void Configure(IWebHostBuilder builder)
+    {
+    }
+
+    /// <summary>
+    /// Stops the app without touching its database, then starts a new one on it with these settings on
+    /// top: what a node sees when it comes back after a crash or a deploy.
+    /// </summary>
+    public async Task RestartAsync(IReadOnlyDictionary<string, string?> settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        _client?.Dispose();
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+        await StartAsync(settings);
+    }
+
+    private async Task StartAsync(IReadOnlyDictionary<string, string?> settings)
+    {
+        _factory = new Factory(Database, _connection!, MediaPath, builder =>
+        {
+            Configure(builder);
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
+        });
+        // A real Kestrel on a loopback port rather than TestServer: request-line parsing (bad escapes,
+        // NUL bytes, long paths) is part of what the suites check.
+        _factory.UseKestrel(0);
+        _factory.StartServer();
+        var address = _factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses
+            .Select(a => new Uri(a))
+            .First(a => a.Scheme == Uri.UriSchemeHttp);
+        // Our own client: the factory's clients follow redirects when it runs on Kestrel.
+        _client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = address };
+        await WaitUntilReadyAsync(_client);
     }
 
     public async Task DisposeAsync()
@@ -149,7 +187,7 @@ public abstract class BylineApp : IAsyncLifetime, IDisposable
         }
     }
 
-    private sealed class Factory(TestDatabase database, string connection, string mediaPath) : WebApplicationFactory<Program>
+    private sealed class Factory(TestDatabase database, string connection, string mediaPath, Action<IWebHostBuilder> configure) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -157,6 +195,7 @@ public abstract class BylineApp : IAsyncLifetime, IDisposable
             builder.UseSetting("ConnectionStrings:Byline", connection);
             builder.UseSetting("Byline:DemoContent", "false");
             builder.UseSetting("Byline:Media:Path", mediaPath);
+            configure(builder);
         }
     }
 }

@@ -42,13 +42,17 @@ internal static class DatabaseOf
         {
             return true;
         }
-        if (typeof(IClassFixture<PostgresApp>).IsAssignableFrom(type))
+        // The fixture may be a suite's own kind of app (extra consumers, settings) on either database.
+        foreach (var fixture in type.GetInterfaces().Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IClassFixture<>)).Select(i => i.GetGenericArguments()[0]))
         {
-            return TestDatabases.IsSelected(TestDatabase.Postgres);
-        }
-        if (typeof(IClassFixture<SqliteApp>).IsAssignableFrom(type))
-        {
-            return TestDatabases.IsSelected(TestDatabase.Sqlite);
+            if (typeof(PostgresApp).IsAssignableFrom(fixture))
+            {
+                return TestDatabases.IsSelected(TestDatabase.Postgres);
+            }
+            if (typeof(SqliteApp).IsAssignableFrom(fixture))
+            {
+                return TestDatabases.IsSelected(TestDatabase.Sqlite);
+            }
         }
         return true;
     }

@@ -1,5 +1,6 @@
 using Byline.Events;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Byline.Tests.Support;
 
@@ -10,6 +11,15 @@ public static class Outbox
     {
         ArgumentNullException.ThrowIfNull(app);
         return app.WithDbAsync(async db => await db.Set<ContentEvent>().MaxAsync(e => (long?)e.Id) ?? 0);
+    }
+
+    /// <summary>True when the search index holds an entry for the story.</summary>
+    public static async Task<bool> IndexedAsync(this BylineApp app, int articleId)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        await using var scope = app.Services.CreateAsyncScope();
+        var index = scope.ServiceProvider.GetRequiredService<Byline.Search.ISearchIndex>();
+        return (await index.ReadEntriesAsync(articleId - 1, 1, CancellationToken.None)).Any(e => e.ArticleId == articleId);
     }
 
     /// <summary>The events committed after <paramref name="after"/>, in commit order.</summary>

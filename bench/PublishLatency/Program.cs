@@ -91,7 +91,7 @@ await using (var scope = app.Services.CreateAsyncScope())
 static string Stats(List<double> ms)
 {
     var s = ms.Order().ToList();
-    return string.Create(CultureInfo.InvariantCulture, $"median {s[s.Count / 2]:0.0} ms, p90 {s[(int)(s.Count * 0.9)]:0.0} ms, max {s[^1]:0.0} ms");
+    return string.Create(CultureInfo.InvariantCulture, $"median {s[s.Count / 2]:0.0} ms, p90 {s[(int)(s.Count * 0.9)]:0.0} ms, p99 {s[Math.Min(s.Count - 1, (int)(s.Count * 0.99))]:0.0} ms, max {s[^1]:0.0} ms");
 }
 Console.WriteLine($"story {storyId}, {rounds} rounds on {(postgres ? "postgres" : "sqlite")}");
 Console.WriteLine($"raise returned -> home shows it: {Stats(afterRaise)}");

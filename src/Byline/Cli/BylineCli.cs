@@ -128,6 +128,10 @@ public static class BylineCli
                     });
             }
             await seeder.EnsureTopStoriesAsync(ct);
+            // A site already running on this database hears of the new stories like any other change
+            // (every page carries the settings key); the seed filled search itself.
+            await host.Services.GetRequiredService<Events.ContentEvents>().RaiseAsync(
+                new Events.ContentChanged([Events.ContentKeys.Settings, Events.ContentKeys.Home, Events.ContentKeys.Latest, Events.ContentKeys.Sitemaps], "seed", null, "command line"), ct);
             AnsiConsole.MarkupLine($"[green]Done:[/] {count:N0} articles in {clock.Elapsed.TotalSeconds:0.0} s ({Rate(count, clock.Elapsed):N0} articles/s).");
             return 0;
         }

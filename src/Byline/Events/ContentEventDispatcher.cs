@@ -256,7 +256,7 @@ public sealed class ContentEventDispatcher : IDisposable
                 {
                     await RunDurableAsync(d, ct);
                 }
-                await d.WaitAsync(NextWake(d), _clock, ct);
+                await d.WaitAsync(NextWake(d), ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -698,20 +698,8 @@ public sealed class ContentEventDispatcher : IDisposable
             }
         }
 
-        public async Task WaitAsync(TimeSpan timeout, TimeProvider clock, CancellationToken ct)
-        {
-            using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timer.CancelAfter(timeout);
-            try
-            {
-                await _wake.WaitAsync(timer.Token);
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                // Timed out: time to renew the lease or retry.
-            }
-            _ = clock;
-        }
+        /// <summary>Until woken (a commit, new events seen) or the timeout (time to renew the lease or retry).</summary>
+        public async Task WaitAsync(TimeSpan timeout, CancellationToken ct) => await _wake.WaitAsync(timeout, ct);
 
         public void Dispose()
         {

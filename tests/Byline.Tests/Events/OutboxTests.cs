@@ -30,7 +30,7 @@ public sealed class RecordingConsumer : IContentConsumer
     }
 }
 
-/// <summary>A durable consumer that throws on every event about the stories it is told to fail on.</summary>
+/// <summary>A durable consumer that throws on every publish event of the stories it is told to fail on.</summary>
 public sealed class FailingConsumer : IContentConsumer
 {
     public ConcurrentDictionary<int, int> FailFor { get; } = new();
@@ -43,7 +43,7 @@ public sealed class FailingConsumer : IContentConsumer
 
     public Task HandleAsync(ContentEventRecord change, CancellationToken ct)
     {
-        if (change.ArticleId is int id && FailFor.TryGetValue(id, out _))
+        if (change.ArticleId is int id && change.Reason == "story.publish" && FailFor.TryGetValue(id, out _))
         {
             FailFor.AddOrUpdate(id, 1, (_, n) => n + 1);
             throw new InvalidOperationException($"test consumer refuses story {id}");

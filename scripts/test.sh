@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The one test command: builds the solution once, runs every test project on SQLite and on a
-# throwaway PostgreSQL, and ends with a single line "N passed, N failed".
+# throwaway PostgreSQL, checks the packages for known vulnerabilities (dotnet list package --vulnerable; one
+# failure when there are any, one line and no failure when the advisory data is unreachable), and ends with a
+# single line "N passed, N failed".
 #
 # Needs only the .NET SDK on Debian 12; as root it installs what is missing (chromium for the
 # browser tests, postgresql, fonts for generated pictures). Environment it honours:

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The one test command: builds the solution once, runs every test project on SQLite and on a
-# throwaway PostgreSQL, and ends with a single line "N passed, N failed".
+# throwaway PostgreSQL, checks the packages for known vulnerabilities (dotnet list package --vulnerable; one
+# failure when there are any, one line and no failure when the advisory data is unreachable), and ends with a
+# single line "N passed, N failed".
 #
 # Needs only the .NET SDK on Debian 12; as root it installs what is missing (chromium for the
 # browser tests, postgresql, fonts for generated pictures). Environment it honours:
@@ -99,6 +101,13 @@ if ! dotnet build Byline.slnx -c "$CONFIGURATION" -nologo -v quiet -clp:ErrorsOn
   exit 1
 fi
 
+# --- known vulnerabilities (NuGet's advisory data), checked beside the tests ----------------------
+# Every package, transitive ones included. Unreachable advisory data is said in one line and does not
+# fail the run; a known vulnerability does (counted as one failure below).
+VULN_JSON=$RESULTS/vulnerable.json
+dotnet list Byline.slnx package --vulnerable --include-transitive --format json >"$VULN_JSON" 2>"$RESULTS/vulnerable.err" &
+vuln_pid=$!
+
 broken=0
 for project in tests/*/*.csproj; do
   name=$(basename "$project" .csproj)
@@ -119,6 +128,18 @@ counts=$(cat "$RESULTS"/*.trx 2>/dev/null | grep -o '<Counters [^>]*>' | awk '
   END { print p + 0, f + 0 }')
 passed=${counts% *}
 failed=${counts#* }
+
+if wait "$vuln_pid" && grep -q '"projects"' "$VULN_JSON" && ! grep -q '"level": "error"' "$VULN_JSON"; then
+  if grep -q '"vulnerabilities"' "$VULN_JSON"; then
+    say "known vulnerabilities in packages (dotnet list package --vulnerable --include-transitive):"
+    grep -E '"(id|requestedVersion|resolvedVersion|severity|advisoryurl)"' "$VULN_JSON" | tr -d ' ",' | sed 's/^/    /'
+    failed=$((failed + 1))
+  else
+    say "no known vulnerabilities in packages"
+  fi
+else
+  say "could not check packages for known vulnerabilities (advisory data unreachable: $(cat "$RESULTS/vulnerable.err" "$VULN_JSON" 2>/dev/null | grep -m1 -iE 'error|unable' | sed 's/^ *//' | cut -c1-160)); not counted"
+fi
 echo "$passed passed, $failed failed"
 if [ "$failed" -gt 0 ] || [ "$passed" -eq 0 ] || [ "$broken" -ne 0 ]; then
   exit 1

@@ -37,6 +37,7 @@ public static class BylineHosting
         services.AddSingleton<Readiness>();
         services.AddHostedService<StartupTasks>();
         services.AddProblemDetails();
+        services.AddHostileInputGuards();
         services.AddRazorPages(o => o.RootDirectory = "/");
         services.AddBylineSite();
         services.AddVisualStories();
@@ -54,7 +55,8 @@ public static class BylineHosting
 
     public static WebApplication UseByline(this WebApplication app)
     {
-        app.UseExceptionHandler("/error");
+        app.UseHostileInputGuards();
+        app.UseExceptionHandler(HostileInput.ErrorHandling("/error"));
         // The view beacon answers before everything else below (status pages, cache, routing): it is the busiest request.
         app.UseDiscovery();
         app.UseStatusCodePagesWithReExecute("/error/{0}");

@@ -94,7 +94,14 @@ public sealed class SignInModel(SignInManager<BylineUser> signIn, BylineDb db, A
         return Page();
     }
 
-    /// <summary>Only a local path; anything else (another host, "//evil", "/\evil") goes to the dashboard.</summary>
+    /// <summary>
+    /// Only a local path; anything else (another host, "//evil", "/\evil") goes to the dashboard. The query
+    /// arrives decoded, so "/%C3%A9" is "/é": escaped again, because a Location header must be ASCII
+    /// (Kestrel refused it: a 500). Checked again after escaping, which also resolves "/./" segments.
+    /// </summary>
     private string SafeReturnUrl() =>
-        !string.IsNullOrEmpty(ReturnUrl) && Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/newsroom";
+        !string.IsNullOrEmpty(ReturnUrl) && ReturnUrl.StartsWith('/') && Url.IsLocalUrl(ReturnUrl)
+        && Uri.TryCreate(new Uri("http://local"), ReturnUrl, out var uri)
+        && uri.GetComponents(UriComponents.PathAndQuery | UriComponents.Fragment, UriFormat.UriEscaped) is var escaped
+        && Url.IsLocalUrl(escaped) ? escaped : "/newsroom";
 }

@@ -19,6 +19,11 @@ public sealed class ErrorModel(ILogger<ErrorModel> log) : SitePageModel
     public IActionResult OnGet(int? code) => Render(code);
     public IActionResult OnPost(int? code) => Render(code);
     public IActionResult OnHead(int? code) => Render(code);
+    // Re-execution keeps the request's method: without these, a failed PUT or OPTIONS found no handler here.
+    public IActionResult OnPut(int? code) => Render(code);
+    public IActionResult OnPatch(int? code) => Render(code);
+    public IActionResult OnDelete(int? code) => Render(code);
+    public IActionResult OnOptions(int? code) => Render(code);
 
     protected override async Task<ChromeSnapshot> LoadChromeAsync(SiteChrome chrome, CancellationToken ct)
     {
@@ -32,15 +37,16 @@ public sealed class ErrorModel(ILogger<ErrorModel> log) : SitePageModel
         var reExecuted = HttpContext.Features.Get<IStatusCodeReExecuteFeature>() is not null;
         var exception = HttpContext.Features.Get<IExceptionHandlerPathFeature>();
         Status = exception is not null
-            ? StatusCodes.Status500InternalServerError
+            ? exception.Error is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError
             : reExecuted && code is >= 400 and <= 599 ? code.Value : StatusCodes.Status404NotFound;
-        if (exception is not null)
+        if (exception is not null && Status >= 500)
         {
             log.LogError(exception.Error, "Unhandled error on {Path}", exception.Path);
         }
         (Heading, Message) = Status switch
         {
             400 => ("That request didn't make sense", "Part of the address isn't valid, such as a page number. Check it, or start again from the home page."),
+            405 => ("That page can't do that", "This address doesn't accept that kind of request. Start again from the home page."),
             404 => ("We can't find that page", "It may have moved, or the address may be mistyped. Try searching for it, or browse the sections below."),
             503 => ("We'll be right back", "The site is starting up or briefly unavailable. Please try again in a moment."),
             _ => ("Something went wrong on our side", "We've been told about it. Please try again in a moment."),

@@ -49,8 +49,9 @@ public sealed class StoryAccess(BylineDb db)
     /// <summary>The contributors a story is shared with (for the editor's share panel).</summary>
     public async Task<IReadOnlyList<ShareRow>> SharesAsync(int storyId, CancellationToken ct) =>
         await db.StoryShares.Where(s => s.ArticleId == storyId)
-            .Join(db.Users, s => s.UserId, u => u.Id, (s, u) => new ShareRow(u.Id, u.DisplayName, u.Email ?? "", s.SharedAt))
-            .OrderBy(r => r.Name)
+            .Join(db.Users, s => s.UserId, u => u.Id, (s, u) => new { u.Id, u.DisplayName, u.Email, s.SharedAt })
+            .OrderBy(r => r.DisplayName)
+            .Select(r => new ShareRow(r.Id, r.DisplayName, r.Email ?? "", r.SharedAt))
             .ToListAsync(ct);
 
     /// <summary>Enabled contributors a story could be shared with (editors see every story anyway).</summary>

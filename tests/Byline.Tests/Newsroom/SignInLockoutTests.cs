@@ -174,6 +174,25 @@ public abstract partial class SignInLockoutTests(BylineApp app)
         Assert.True(await app.WithDbAsync(db => db.AuditEntries.AnyAsync(e => e.Action == AuditActions.UserUnlocked && e.EntityId == user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))));
     }
 
+    [DatabaseFact]
+    public async Task An_admin_unlocks_an_account_on_the_users_page()
+    {
+        var (user, password) = await NewsroomClient.CreateUserAsync(app, Roles.Contributor);
+        var source = NewSource();
+        await LockAsync(user.Email!, source);
+        var admin = await NewsroomClient.ForRoleAsync(app, Roles.Admin);
+        var row = $"tr[data-user='{user.Email}']";
+        Assert.Equal("locked out", (await admin.PageAsync("/newsroom/users")).One(row + " [data-state]").TextContent.Trim());
+
+        using var unlock = await admin.SubmitAsync("/newsroom/users", new Dictionary<string, string>(), row + " form[data-form=unlock]");
+
+        Assert.Equal(HttpStatusCode.Redirect, unlock.StatusCode);
+        Assert.Equal("active", (await admin.PageAsync("/newsroom/users")).One(row + " [data-state]").TextContent.Trim());
+        using var client = NewsroomClient.Anonymous(app, source);
+        using var signIn = await client.SignInAsync(user.Email!, password);
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+    }
+
     [DatabaseTheory]
     [InlineData("user", "unlock", "--email", "nobody@newsroom.test")]
     [InlineData("user", "unlock", "--email", "")]

@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Identity;
 namespace Byline.Cli;
 
 /// <summary>
-/// `user add | list | role | disable | enable | link`: newsroom accounts from the command line. No
+/// `user add | list | role | disable | enable | link | unlock`: newsroom accounts from the command line. No
 /// password is ever invented: `add` reads one from standard input, or prints a one-time sign-in link.
 /// </summary>
 internal static class UserCommands
@@ -20,13 +20,14 @@ internal static class UserCommands
 
     public static Command Create(string[] configArgs, CliConsole console)
     {
-        var user = new Command("user", "Manage newsroom accounts: add, list, role, disable, enable, link.");
+        var user = new Command("user", "Manage newsroom accounts: add, list, role, disable, enable, link, unlock.");
         user.Subcommands.Add(Add(configArgs, console));
         user.Subcommands.Add(List(configArgs, console));
         user.Subcommands.Add(Role(configArgs, console));
         user.Subcommands.Add(SetDisabled("disable", "Disable an account: it cannot sign in and its open sessions end.", true, configArgs, console));
         user.Subcommands.Add(SetDisabled("enable", "Enable a disabled account again.", false, configArgs, console));
         user.Subcommands.Add(Link(configArgs, console));
+        user.Subcommands.Add(Unlock(configArgs, console));
         return user;
     }
 
@@ -160,6 +161,21 @@ internal static class UserCommands
                 return BadInput;
             }
             await PrintLinkAsync(sp, user, pr.GetValue(baseUrl) ?? "", console, ct);
+            return 0;
+        }, ct));
+        return command;
+    }
+
+    private static Command Unlock(string[] configArgs, CliConsole console)
+    {
+        var email = EmailOption();
+        var command = new Command("unlock", "Lift the sign-in locks on an account (from every address) and forget its failed attempts.") { email };
+        command.SetAction((pr, ct) => WithUserAsync(configArgs, console, pr.GetValue(email), async (sp, accounts, user, ct) =>
+        {
+            var sources = await accounts.UnlockAsync(user, Actors.CommandLine(), "", ct);
+            await console.Out.WriteLineAsync(sources == 0
+                ? $"{user.Email} was not locked; its failed attempts are forgotten."
+                : $"{user.Email} is unlocked (it was locked from {sources.ToString(CultureInfo.InvariantCulture)} address(es)).");
             return 0;
         }, ct));
         return command;

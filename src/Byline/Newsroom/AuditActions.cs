@@ -17,6 +17,9 @@ public static class AuditActions
     public const string UserDisabled = "user.disabled";
     public const string UserEnabled = "user.enabled";
     public const string UserLink = "user.link";
+    public const string UserUnlocked = "user.unlocked";
+    public const string StoryShared = "story.shared";
+    public const string StoryUnshared = "story.unshared";
     public const string SettingsSaved = "settings.saved";
     public const string CurationSaved = "curation.saved";
     public const string SectionSaved = "section.saved";
@@ -33,7 +36,7 @@ public static class AuditActions
     public static readonly string[] Known =
     [
         SignIn, SignInFailed, SignInLockedOut, SignInRefused, SignInLink, SignOut, PasswordSet,
-        UserCreated, UserRole, UserDisabled, UserEnabled, UserLink,
+        UserCreated, UserRole, UserDisabled, UserEnabled, UserLink, UserUnlocked, StoryShared, StoryUnshared,
         SettingsSaved, CurationSaved, SectionSaved, TagSaved, AuthorSaved, PageSaved,
         StoryCreated, .. Enum.GetValues<Publishing.StoryAction>().Where(a => a != Publishing.StoryAction.Autosave).Select(Story),
         .. LiveBlogs.LiveBlogAuditActions.All,

@@ -39,9 +39,8 @@ public static class NewsroomExtensions
             {
                 o.User.RequireUniqueEmail = true;
                 o.Password.RequiredLength = 10;
-                o.Lockout.AllowedForNewUsers = true;
-                o.Lockout.MaxFailedAccessAttempts = 5;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                // Identity's lockout is per account, so anyone could lock anyone: SignInThrottles locks per account and source instead.
+                o.Lockout.AllowedForNewUsers = false;
             })
             .AddRoles<BylineRole>()
             .AddEntityFrameworkStores<BylineDb>()
@@ -50,6 +49,10 @@ public static class NewsroomExtensions
             .AddTokenProvider<SignInLinkTokenProvider>(SignInLinks.Provider);
         services.AddScoped<SignInLinks>();
         services.AddScoped<NewsroomAccounts>();
+        services.AddScoped<SignInThrottles>();
+        services.AddMetrics();
+        services.AddSingleton<PasswordChecks>();
+        services.AddScoped<PasswordSignIn>();
         return services;
     }
 
@@ -60,6 +63,10 @@ public static class NewsroomExtensions
         services.AddSingleton<IBootStep, NewsroomBoot>();
         services.AddScoped<Curation.SiteEdits>();
         services.AddScoped<Structure.StructureEdits>();
+        services.AddScoped<Stories.StoryAccess>();
+        // One handling of a database that takes no writes, for every newsroom form (Saving/CannotSave.cs).
+        services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(o => o.Filters.Add<Saving.CannotSaveFilter>());
+        services.AddHealthChecks().AddCheck<Saving.DatabaseWritableHealthCheck>(Saving.DatabaseWritableHealthCheck.Name, tags: ["ready"]);
         services.Configure<NewsroomOptions>(builder.Configuration.GetSection("Byline:Newsroom"));
 
         services.AddAuthentication(IdentityConstants.ApplicationScheme)

@@ -166,9 +166,10 @@ public sealed class PublishingService(BylineDb db, AuditLog audit, ContentEvents
             {
                 await db.SaveChangesAsync(ct);
             }
-            catch (DbUpdateException e)
+            catch (DbUpdateException e) when (!Newsroom.Saving.StorageFailures.IsUnwritable(e))
             {
                 // Someone else saved between our read and our write (the version guard), or took the next revision number.
+                // (A write the database refused — read-only, full — is no conflict: it goes up to the newsroom's cannot-save handling.)
                 log.LogInformation(e, "Story {Id} changed under a {Action}; answering with a conflict", id, command.Action);
                 await tx.RollbackAsync(ct);
                 db.ChangeTracker.Clear();

@@ -48,6 +48,12 @@ public abstract class SitePageModel : PageModel
         {
             return User.Identity?.IsAuthenticated == true ? Forbid() : Challenge();
         }
+        // Contributors preview only the stories they may see (their own, published, shared): others are not there.
+        if (!int.TryParse(RouteData.Values["previewId"] as string, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var storyId)
+            || !await HttpContext.RequestServices.GetRequiredService<Newsroom.Stories.StoryAccess>().CanSeeAsync(storyId, User, HttpContext.RequestAborted))
+        {
+            return NotFound();
+        }
         IsPreview = true;
         NoIndex = true;
         Response.Headers.CacheControl = "no-store";

@@ -34,6 +34,9 @@ public abstract class BylineDb(DbContextOptions options)
     public DbSet<Discovery.SearchTermCount> SearchTerms => Set<Discovery.SearchTermCount>();
     public DbSet<Discovery.HiddenSearchTerm> HiddenSearchTerms => Set<Discovery.HiddenSearchTerm>();
     public DbSet<Discovery.TrendingOverride> TrendingOverrides => Set<Discovery.TrendingOverride>();
+    public DbSet<Newsroom.Stories.StoryShare> StoryShares => Set<Newsroom.Stories.StoryShare>();
+    public DbSet<Newsroom.Accounts.SignInThrottle> SignInThrottles => Set<Newsroom.Accounts.SignInThrottle>();
+    public DbSet<Newsroom.Saving.WriteProbe> WriteProbes => Set<Newsroom.Saving.WriteProbe>();
 
     public abstract DatabaseProvider Provider { get; }
 
@@ -200,6 +203,7 @@ public abstract class BylineDb(DbContextOptions options)
         });
         Discovery.DiscoveryModel.Configure(b);
         Events.EventsModel.Configure(b);
+        Newsroom.NewsroomModel.Configure(b);
     }
 }
 

@@ -82,11 +82,23 @@ public static class StorageExtensions
     public static async Task MigrateAsync(BylineDb db, CancellationToken ct)
     {
         var pending = (await db.Database.GetPendingMigrationsAsync(ct)).Any();
-        await db.Database.MigrateAsync(ct);
+        // Migrate takes a write lock even with nothing to apply; skipping it lets a node start on a
+        // database that takes no writes (read-only, full) and serve readers, the newsroom saying it cannot save.
+        if (pending)
+        {
+            await db.Database.MigrateAsync(ct);
+        }
         if (db.Provider == DatabaseProvider.Sqlite)
         {
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
-            await SqliteStatistics.RefreshAsync(db, pending, ct);
+            try
+            {
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+                await SqliteStatistics.RefreshAsync(db, pending, ct);
+            }
+            catch (Microsoft.Data.Sqlite.SqliteException e) when (!pending && e.SqliteErrorCode == 8)
+            {
+                // SQLITE_READONLY: statistics stay as they were; nothing else at start needs a write.
+            }
         }
     }
 }

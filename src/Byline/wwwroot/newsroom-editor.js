@@ -241,6 +241,10 @@
         stopped = true;
         status.textContent = 'Someone else saved this story. Autosave has stopped; press Save to compare your version with theirs.';
         status.className = 'autosave-conflict';
+      } else if (res.status === 503) {
+        dirty = true;
+        status.textContent = 'The newsroom cannot save right now (its database is not taking changes); your text is still here.';
+        status.className = 'autosave-failed';
       } else if (res.status === 400) {
         dirty = true;
         status.textContent = 'Not autosaved: fix the fields marked when you save.';

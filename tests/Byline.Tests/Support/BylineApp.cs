@@ -39,6 +39,9 @@ public abstract class BylineApp : IAsyncLifetime, IDisposable
 
     public string MediaPath { get; }
 
+    /// <summary>The connection string the app uses (for the command line, or a second node on the same database).</summary>
+    public string ConnectionString { get; private set; } = "";
+
     /// <summary>A client that does not follow redirects, so tests see the 301s themselves.</summary>
     public HttpClient Client => _client ?? throw new InvalidOperationException("The app has not started.");
 
@@ -54,6 +57,7 @@ public abstract class BylineApp : IAsyncLifetime, IDisposable
     public async Task InitializeAsync()
     {
         var connection = await CreateDatabaseAsync();
+        ConnectionString = connection;
         try
         {
             _connection = connection;
@@ -68,9 +72,6 @@ public abstract class BylineApp : IAsyncLifetime, IDisposable
     }
 
     private string? _connection;
-
-    /// <summary>The app's connection string (for the command line run against the same database).</summary>
-    public string ConnectionString => _connection ?? throw new InvalidOperationException("The app has not started.");
 
     /// <summary>Settings and services a suite's own kind of app adds (extra consumers, shorter retry delays…).</summary>
     protected virtual void Configure(IWebHostBuilder builder)
@@ -157,6 +158,32 @@ public abstract class BylineApp : IAsyncLifetime, IDisposable
         return Parser.ParseDocument(body);
     }
 
+    /// <summary>
+    /// Another node of the same site on the same database (another Kestrel, services and pools of its
+    /// own), optionally through another connection string — a read-only one, say. Dispose it to stop it.
+    /// </summary>
+    public async Task<BylineNode> StartNodeAsync(string? connection = null)
+    {
+        var factory = new Factory(Database, connection ?? ConnectionString, MediaPath, Configure);
+        try
+        {
+            factory.UseKestrel(0);
+            factory.StartServer();
+            var address = factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses
+                .Select(a => new Uri(a))
+                .First(a => a.Scheme == Uri.UriSchemeHttp);
+            var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = address };
+            var node = new BylineNode(factory, client);
+            await WaitUntilReadyAsync(client);
+            return node;
+        }
+        catch
+        {
+            await factory.DisposeAsync();
+            throw;
+        }
+    }
+
     private static string Start(string body) => body.Length <= 600 ? body : body[..600];
 
     private static async Task WaitUntilReadyAsync(HttpClient client)
@@ -187,7 +214,7 @@ public abstract class BylineApp : IAsyncLifetime, IDisposable
         }
     }
 
-    private sealed class Factory(TestDatabase database, string connection, string mediaPath, Action<IWebHostBuilder> configure) : WebApplicationFactory<Program>
+    internal sealed class Factory(TestDatabase database, string connection, string mediaPath, Action<IWebHostBuilder> configure) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -197,5 +224,30 @@ public abstract class BylineApp : IAsyncLifetime, IDisposable
             builder.UseSetting("Byline:Media:Path", mediaPath);
             configure(builder);
         }
+    }
+}
+
+/// <summary>A second node started by <see cref="BylineApp.StartNodeAsync"/>.</summary>
+public sealed class BylineNode : IAsyncDisposable
+{
+    private readonly WebApplicationFactory<Program> _factory;
+
+    internal BylineNode(WebApplicationFactory<Program> factory, HttpClient client)
+    {
+        _factory = factory;
+        Client = client;
+    }
+
+    /// <summary>A client that does not follow redirects and keeps no cookies.</summary>
+    public HttpClient Client { get; }
+
+    public Uri BaseAddress => Client.BaseAddress!;
+
+    public IServiceProvider Services => _factory.Services;
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _factory.DisposeAsync();
     }
 }

@@ -18,14 +18,49 @@ public sealed class NewsroomClient : IDisposable
 
     private static readonly HtmlParser Parser = new();
 
-    private NewsroomClient(BylineApp app)
+    private NewsroomClient(BylineApp app, CookieContainer? cookies = null, Uri? baseAddress = null, IPAddress? from = null)
     {
         App = app;
-        Cookies = new CookieContainer();
-        Http = new HttpClient(new HttpClientHandler { CookieContainer = Cookies, UseCookies = true, AllowAutoRedirect = false })
+        Cookies = cookies ?? new CookieContainer();
+        var handler = new SocketsHttpHandler { CookieContainer = Cookies, UseCookies = true, AllowAutoRedirect = false };
+        if (from is not null)
         {
-            BaseAddress = app.Client.BaseAddress,
-        };
+            // Another loopback address (127.0.0.2…) is another client address to the server: its own source for throttles and rate limits.
+            handler.ConnectCallback = async (context, ct) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                try
+                {
+                    socket.Bind(new IPEndPoint(from, 0));
+                    await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, context.DnsEndPoint.Port), ct);
+                    return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            };
+        }
+        Http = new HttpClient(handler) { BaseAddress = baseAddress ?? app.Client.BaseAddress };
+    }
+
+    /// <summary>The same browser (these cookies) talking to another node of the site.</summary>
+    public NewsroomClient Via(BylineNode node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return new NewsroomClient(App, Cookies, node.BaseAddress) { User = User, Password = Password };
+    }
+
+    /// <summary>A second browser holding a copy of this one's cookies (a stolen or copied session).</summary>
+    public NewsroomClient CopyOfCookies()
+    {
+        var copy = new CookieContainer();
+        foreach (Cookie cookie in Cookies.GetAllCookies())
+        {
+            copy.Add(new Cookie(cookie.Name, cookie.Value, cookie.Path, cookie.Domain));
+        }
+        return new NewsroomClient(App, copy, Http.BaseAddress) { User = User, Password = Password };
     }
 
     public BylineApp App { get; }
@@ -50,8 +85,8 @@ public sealed class NewsroomClient : IDisposable
         return Shared.GetOrAdd((app.Id, role), _ => new Lazy<Task<NewsroomClient>>(() => SignInAsync(app, role))).Value;
     }
 
-    /// <summary>A client with no session.</summary>
-    public static NewsroomClient Anonymous(BylineApp app) => new(app);
+    /// <summary>A client with no session; <paramref name="from"/> connects from another loopback address (another source).</summary>
+    public static NewsroomClient Anonymous(BylineApp app, IPAddress? from = null) => new(app, from: from);
 
     /// <summary>Creates a fresh account in <paramref name="role"/> (Roles.Contributor/Editor/Admin) and signs in through the form.</summary>
     public static async Task<NewsroomClient> SignInAsync(BylineApp app, string role)

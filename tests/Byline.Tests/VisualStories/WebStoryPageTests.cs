@@ -166,7 +166,7 @@ public abstract class WebStoryPageTests(BylineApp app)
         var editor = await Newsroom.NewsroomServices.UserAsync(app, Roles.Editor);
         var input = VisualStoryKit.Input(section, StoryFormat.WebStory, VisualStoryKit.Slides(await app.ImagesAsync(2), "draft"));
         var created = await Newsroom.NewsroomServices.CreateAsync(app, input, editor);
-        var client = await NewsroomClient.ForRoleAsync(app, Roles.Contributor);
+        var client = await NewsroomClient.ForRoleAsync(app, Roles.Editor);
         using var anonymous = NewsroomClient.Anonymous(app);
 
         using var viaArticlePreview = await client.GetAsync($"/newsroom/stories/{created.ArticleId}/preview");

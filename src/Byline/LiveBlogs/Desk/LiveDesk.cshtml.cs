@@ -136,7 +136,7 @@ public sealed class LiveDeskModel(BylineDb db, LiveBlogService live, SiteSetting
     private async Task<bool> LoadAsync(int id, CancellationToken ct)
     {
         var article = await db.Articles.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id && a.Format == StoryFormat.LiveBlog, ct);
-        if (article is null)
+        if (article is null || !await HttpContext.RequestServices.GetRequiredService<Newsroom.Stories.StoryAccess>().CanSeeAsync(id, User, ct))
         {
             return false;
         }

@@ -1,5 +1,5 @@
 using Byline.Newsroom.Accounts;
-using Byline.Storage;
+using Byline.Newsroom.Saving;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -8,12 +8,16 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace Byline.Newsroom.Account;
 
 /// <summary>
-/// Password sign-in. Posts are rate-limited per address; five wrong passwords lock the account for
-/// fifteen minutes; a disabled account is refused. Every outcome is audited.
+/// Password sign-in. Posts are rate-limited per address; every failure (unknown address, wrong
+/// password, disabled account, locked from this source) gets the same answer after the same work
+/// (<see cref="PasswordSignIn"/>). When the database takes no writes the page says the newsroom
+/// cannot sign anyone in now (503), rather than the reader's 500 page.
 /// </summary>
 [EnableRateLimiting(NewsroomExtensions.SignInRateLimit)]
-public sealed class SignInModel(SignInManager<BylineUser> signIn, BylineDb db, AuditLog audit, ILogger<SignInModel> log) : NewsroomPageModel
+public sealed class SignInModel(SignInManager<BylineUser> signIn, PasswordSignIn passwords) : NewsroomPageModel, IShowsFormAfterRefusedSave
 {
+    public const string Failed = "That e-mail address and password do not open a newsroom account right now. Check them, or ask an admin.";
+
     [BindProperty]
     public string Email { get; set; } = "";
 
@@ -45,44 +49,23 @@ public sealed class SignInModel(SignInManager<BylineUser> signIn, BylineDb db, A
         {
             return Refuse("missing", "Enter your e-mail address and password.");
         }
-        var user = await signIn.UserManager.FindByEmailAsync(email);
-        if (user is null)
+        var source = SignInThrottles.SourceOf(HttpContext.Connection.RemoteIpAddress);
+        var attempt = await passwords.AttemptAsync(email, Password, source, ClientIp, ct);
+        if (!attempt.Succeeded)
         {
-            audit.Record(db, Actors.Unknown(email), AuditActions.SignInFailed, "user", "", "no such account", ClientIp);
-            await db.SaveChangesAsync(ct);
-            return Refuse("failed", "That e-mail address and password don't match an account.");
+            return Refuse("failed", Failed);
         }
-        if (user.IsDisabled)
-        {
-            audit.Record(db, Actors.For(user), AuditActions.SignInRefused, "user", user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "account disabled", ClientIp);
-            await db.SaveChangesAsync(ct);
-            return Refuse("disabled", "This account is disabled. Ask an admin to enable it.");
-        }
-        var result = await signIn.PasswordSignInAsync(user, Password, isPersistent: false, lockoutOnFailure: true);
-        var id = user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (result.Succeeded)
-        {
-            audit.Record(db, Actors.For(user), AuditActions.SignIn, "user", id, "password", ClientIp);
-            await db.SaveChangesAsync(ct);
-            log.LogInformation("Newsroom sign-in of user {UserId}", user.Id);
-            return LocalRedirect(SafeReturnUrl());
-        }
-        if (result.IsLockedOut)
-        {
-            audit.Record(db, Actors.For(user), AuditActions.SignInLockedOut, "user", id, "locked out after repeated failures", ClientIp);
-            await db.SaveChangesAsync(ct);
-            log.LogWarning("Newsroom account {UserId} is locked out", user.Id);
-            return Refuse("locked-out", "Too many failed attempts: this account is locked for 15 minutes.");
-        }
-        if (result.IsNotAllowed)
-        {
-            audit.Record(db, Actors.For(user), AuditActions.SignInRefused, "user", id, "not allowed", ClientIp);
-            await db.SaveChangesAsync(ct);
-            return Refuse("disabled", "This account cannot sign in. Ask an admin.");
-        }
-        audit.Record(db, Actors.For(user), AuditActions.SignInFailed, "user", id, "wrong password", ClientIp);
-        await db.SaveChangesAsync(ct);
-        return Refuse("failed", "That e-mail address and password don't match an account.");
+        // Only now, with the attempt and its audit entry committed, is the session cookie issued.
+        await signIn.SignInAsync(attempt.User!, isPersistent: false);
+        return LocalRedirect(SafeReturnUrl());
+    }
+
+    /// <summary>The database refused the attempt's writes: nobody can sign in now, and the form says so (503).</summary>
+    public Task<IActionResult> ShowFormAfterRefusedSaveAsync(CancellationToken ct)
+    {
+        ViewData.Remove(CannotSaveFilter.ViewDataKey);
+        Title = "Sign in";
+        return Task.FromResult<IActionResult>(Refuse("unavailable", "The newsroom cannot sign anyone in right now: its database is not taking changes. Try again in a few minutes."));
     }
 
     private PageResult Refuse(string code, string message)

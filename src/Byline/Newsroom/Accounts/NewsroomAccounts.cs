@@ -21,7 +21,7 @@ public sealed record AccountRow(int Id, string Email, string DisplayName, string
 /// Creating accounts, changing roles, disabling and enabling: the rules shared by the `user` verbs
 /// and the Users page. Every change is audited. An account holds exactly one role.
 /// </summary>
-public sealed class NewsroomAccounts(UserManager<BylineUser> users, BylineDb db, AuditLog audit, TimeProvider clock)
+public sealed class NewsroomAccounts(UserManager<BylineUser> users, BylineDb db, AuditLog audit, SignInThrottles throttles, TimeProvider clock)
 {
     private static readonly EmailAddressAttribute EmailRule = new();
 
@@ -140,9 +140,35 @@ public sealed class NewsroomAccounts(UserManager<BylineUser> users, BylineDb db,
         return AccountResult.Ok(user);
     }
 
+    /// <summary>
+    /// Lifts every sign-in lock on the account (from every source) and forgets its failures; the
+    /// number of sources it was locked from.
+    /// </summary>
+    public async Task<int> UnlockAsync(BylineUser user, ClaimsPrincipal actor, string ip, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var account = SignInThrottles.AccountOf(user.NormalizedEmail ?? users.NormalizeEmail(user.Email) ?? "");
+        var sources = await throttles.UnlockAsync(account, ct);
+        if (user.LockoutEnd is not null || user.AccessFailedCount > 0)
+        {
+            // Locks from before per-source throttling (Identity's own fields) go too.
+            user.LockoutEnd = null;
+            user.AccessFailedCount = 0;
+            var updated = await users.UpdateAsync(user);
+            if (!updated.Succeeded)
+            {
+                throw new InvalidOperationException(string.Join(" ", updated.Errors.Select(e => e.Description)));
+            }
+        }
+        audit.Record(db, actor, AuditActions.UserUnlocked, "user", Id(user), $"{user.Email}: {sources.ToString(CultureInfo.InvariantCulture)} locked source(s)", ip);
+        await db.SaveChangesAsync(ct);
+        return sources;
+    }
+
     public async Task<List<AccountRow>> ListAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
+        var locked = await throttles.LockedAccountsAsync(ct);
         var rows = await db.Users.AsNoTracking()
             .OrderBy(u => u.Email)
             .Select(u => new
@@ -151,6 +177,7 @@ public sealed class NewsroomAccounts(UserManager<BylineUser> users, BylineDb db,
                 u.Email,
                 u.DisplayName,
                 u.IsDisabled,
+                u.NormalizedEmail,
                 u.LockoutEnd,
                 HasPassword = u.PasswordHash != null,
                 u.CreatedAt,
@@ -161,7 +188,7 @@ public sealed class NewsroomAccounts(UserManager<BylineUser> users, BylineDb db,
         [
             .. rows.Select(u => new AccountRow(u.Id, u.Email ?? "", u.DisplayName,
                 Roles.All.Reverse().FirstOrDefault(r => u.Roles.Contains(r)) ?? "",
-                u.IsDisabled, u.LockoutEnd is { } end && end > now, u.HasPassword, u.CreatedAt)),
+                u.IsDisabled, (u.LockoutEnd is { } end && end > now) || locked.Contains(SignInThrottles.AccountOf(u.NormalizedEmail ?? "")), u.HasPassword, u.CreatedAt)),
         ];
     }
 

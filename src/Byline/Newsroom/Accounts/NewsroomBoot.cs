@@ -7,9 +7,9 @@ namespace Byline.Newsroom.Accounts;
 /// <summary>
 /// Boot step: the three roles exist before the site reports ready, and the data-protection key
 /// ring (kept in the database, so it needs the migrated schema) is loaded or created now rather
-/// than on the first sign-in.
+/// than on the first sign-in, as is the sign-in's placeholder password hash.
 /// </summary>
-public sealed class NewsroomBoot(IDataProtectionProvider protection, ILogger<NewsroomBoot> log) : IBootStep
+public sealed class NewsroomBoot(IDataProtectionProvider protection, PasswordChecks passwords, ILogger<NewsroomBoot> log) : IBootStep
 {
     public async Task RunAsync(IServiceProvider services, CancellationToken ct)
     {
@@ -17,6 +17,7 @@ public sealed class NewsroomBoot(IDataProtectionProvider protection, ILogger<New
         await EnsureRolesAsync(services.GetRequiredService<RoleManager<BylineRole>>(), log);
         // Any protect call loads the ring (creating the first key when there is none).
         protection.CreateProtector("Byline.Boot").Protect("ready"u8.ToArray());
+        passwords.MakePlaceholder();
     }
 
     /// <summary>Creates missing roles; the `user` verbs call it too, as they may run before the web host ever did.</summary>

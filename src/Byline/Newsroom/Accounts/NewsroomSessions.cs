@@ -10,13 +10,28 @@ namespace Byline.Newsroom.Accounts;
 
 /// <summary>
 /// Checks a session cookie against its account on every newsroom request: one indexed read of two
-/// columns. A disabled account, or a changed security stamp (role change, one-time link spent,
-/// password reset), ends the session at once rather than after a validation interval.
+/// columns. A disabled account, or a changed security stamp (sign-out, role change, one-time link
+/// spent, password change), ends the session at once rather than after a validation interval. The
+/// database is the only source of truth, so every node sharing it agrees.
 /// </summary>
-internal static class NewsroomSessions
+public static class NewsroomSessions
 {
+    /// <summary>
+    /// Ends every session of the account on every node: a new security stamp (and concurrency
+    /// stamp, as Identity would) in one statement, so a concurrent edit of the account cannot make it fail.
+    /// </summary>
+    public static async Task EndAllAsync(BylineDb db, int userId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var stamp = Guid.NewGuid().ToString("N").ToUpperInvariant();
+        var concurrency = Guid.NewGuid().ToString();
+        await db.Users.Where(u => u.Id == userId)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.SecurityStamp, stamp).SetProperty(u => u.ConcurrencyStamp, concurrency), ct);
+    }
+
     public static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
+        ArgumentNullException.ThrowIfNull(context);
         var principal = context.Principal;
         var id = principal?.UserId();
         var stampType = context.HttpContext.RequestServices.GetRequiredService<IOptions<IdentityOptions>>().Value.ClaimsIdentity.SecurityStampClaimType;

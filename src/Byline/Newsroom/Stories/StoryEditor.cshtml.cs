@@ -1,5 +1,7 @@
 using System.Globalization;
 using Byline.Content;
+using Byline.Newsroom.Accounts;
+using Byline.Newsroom.Saving;
 using Byline.Publishing;
 using Byline.Storage;
 using Microsoft.AspNetCore.Authorization;
@@ -10,9 +12,14 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Byline.Newsroom.Stories;
 
-/// <summary>Writing and publishing one story: the form, its actions, autosave, live preview and the conflict view.</summary>
+/// <summary>
+/// Writing and publishing one story: the form, its actions, autosave, live preview, the conflict
+/// view, and (for editors) sharing the story with contributors. A story the account may not see
+/// (<see cref="StoryAccess"/>) is a 404.
+/// </summary>
 [Authorize(Policy = Policies.Newsroom)]
-public sealed class StoryEditorModel(BylineDb db, PublishingService publishing, SiteSettingsStore settings) : NewsroomPageModel
+public sealed class StoryEditorModel(BylineDb db, PublishingService publishing, SiteSettingsStore settings, StoryAccess access, AuditLog audit, TimeProvider clock)
+    : NewsroomPageModel, IShowsFormAfterRefusedSave
 {
     [BindProperty]
     public StoryForm Form { get; set; } = new();
@@ -34,6 +41,10 @@ public sealed class StoryEditorModel(BylineDb db, PublishingService publishing, 
     public StoryInput? Theirs { get; private set; }
     public string? TheirsBy { get; private set; }
     public IReadOnlyList<DiffRow> ConflictDiff { get; private set; } = [];
+
+    /// <summary>Editors only: the contributors the story is shared with, and those it could be.</summary>
+    public IReadOnlyList<ShareRow> Shares { get; private set; } = [];
+    public IReadOnlyList<ShareRow> Shareable { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(string id, string? done, string? format, CancellationToken ct)
     {
@@ -62,15 +73,11 @@ public sealed class StoryEditorModel(BylineDb db, PublishingService publishing, 
             return NotFound();
         }
         var article = await LoadAsync(storyId, ct);
-        if (article is null)
+        if (article is null || !await access.CanSeeAsync(storyId, User, ct))
         {
             return NotFound();
         }
-        Form = StoryForm.From(StoryInput.From(article, [.. article.Tags.OrderBy(t => t.Position).Select(t => t.Tag!.Name)]), article.Version);
-        if (article.Status == ArticleStatus.Scheduled && article.PublishedAt is { } at)
-        {
-            Form.ScheduleAt = Dateline.ToLocal(at).ToString(StoryForm.LocalFormat, CultureInfo.InvariantCulture);
-        }
+        FillForm(article);
         await DescribeAsync(article, actor, ct);
         Notice = done switch
         {
@@ -81,6 +88,8 @@ public sealed class StoryEditorModel(BylineDb db, PublishingService publishing, 
             "unpublish" => "Unpublished: the story is off the site.",
             "draft" => "Returned to draft.",
             "create" => "Story created.",
+            "share" => "Shared: the contributor can now read this story.",
+            "unshare" => "No longer shared with that contributor.",
             _ => null,
         };
         await LoadChoicesAsync(ct);
@@ -164,6 +173,75 @@ public sealed class StoryEditorModel(BylineDb db, PublishingService publishing, 
         };
     }
 
+    /// <summary>An editor lets an enabled contributor read this story (its editor page, revisions, previews).</summary>
+    public async Task<IActionResult> OnPostShareAsync(string id, int? shareWith, CancellationToken ct)
+    {
+        if (!User.IsEditor())
+        {
+            return StatusCode(StatusCodes.Status403Forbidden);
+        }
+        if (!int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var storyId) || !await db.Articles.AnyAsync(a => a.Id == storyId, ct))
+        {
+            return NotFound();
+        }
+        // The choice is a list of enabled contributors; anything else is a tampered or stale form.
+        var contributor = shareWith is { } uid ? (await access.ContributorsAsync(ct)).FirstOrDefault(c => c.UserId == uid) : null;
+        if (contributor is null)
+        {
+            return BadRequest();
+        }
+        if (!await db.StoryShares.AnyAsync(s => s.ArticleId == storyId && s.UserId == contributor.UserId, ct))
+        {
+            db.StoryShares.Add(new StoryShare { ArticleId = storyId, UserId = contributor.UserId, SharedById = User.UserId(), SharedAt = clock.GetUtcNow().UtcDateTime });
+            audit.Record(db, User, AuditActions.StoryShared, "article", id, contributor.Email, ClientIp);
+            await db.SaveChangesAsync(ct);
+        }
+        return Redirect($"/newsroom/stories/{id}?done=share");
+    }
+
+    public async Task<IActionResult> OnPostUnshareAsync(string id, int userId, CancellationToken ct)
+    {
+        if (!User.IsEditor())
+        {
+            return StatusCode(StatusCodes.Status403Forbidden);
+        }
+        if (!int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var storyId))
+        {
+            return NotFound();
+        }
+        var removed = await db.StoryShares.Where(s => s.ArticleId == storyId && s.UserId == userId).ExecuteDeleteAsync(ct);
+        if (removed > 0)
+        {
+            audit.Record(db, User, AuditActions.StoryUnshared, "article", id, userId.ToString(CultureInfo.InvariantCulture), ClientIp);
+            await db.SaveChangesAsync(ct);
+        }
+        return Redirect($"/newsroom/stories/{id}?done=unshare");
+    }
+
+    /// <summary>The database refused the save: the form again with what was typed and the story's state around it.</summary>
+    public async Task<IActionResult> ShowFormAfterRefusedSaveAsync(CancellationToken ct)
+    {
+        IsEditor = User.IsEditor();
+        var id = RouteData.Values["id"] as string ?? "new";
+        // Share and unshare post no story fields: show the story as saved, not an empty form.
+        if ((!Request.HasFormContentType || !Request.Form.Keys.Any(k => k.StartsWith("Form.", StringComparison.Ordinal)))
+            && int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var storyId)
+            && await LoadAsync(storyId, ct) is { } article)
+        {
+            FillForm(article);
+        }
+        return await RedisplayAsync(id, ct);
+    }
+
+    private void FillForm(Article article)
+    {
+        Form = StoryForm.From(StoryInput.From(article, [.. article.Tags.OrderBy(t => t.Position).Select(t => t.Tag!.Name)]), article.Version);
+        if (article.Status == ArticleStatus.Scheduled && article.PublishedAt is { } at)
+        {
+            Form.ScheduleAt = Dateline.ToLocal(at).ToString(StoryForm.LocalFormat, CultureInfo.InvariantCulture);
+        }
+    }
+
     /// <summary>Live preview: the server renders and sanitises, so what the editor sees is what readers get.</summary>
     public IActionResult OnPostPreview()
     {
@@ -242,6 +320,11 @@ public sealed class StoryEditorModel(BylineDb db, PublishingService publishing, 
         PublishedAt = article.PublishedAt;
         ModifiedAt = article.ModifiedAt;
         CanEdit = actor.CanEdit(article);
+        if (actor.IsEditor)
+        {
+            Shares = await access.SharesAsync(article.Id, ct);
+            Shareable = [.. (await access.ContributorsAsync(ct)).Where(c => c.UserId != article.CreatedById && Shares.All(s => s.UserId != c.UserId))];
+        }
         var section = await db.Sections.Where(s => s.Id == article.TopSectionId).Select(s => s.Slug).FirstOrDefaultAsync(ct);
         var show = article.Format == StoryFormat.Episode && article.ShowId is { } showId
             ? await db.Shows.Where(s => s.Id == showId).Select(s => s.Slug).FirstOrDefaultAsync(ct)

@@ -76,7 +76,7 @@ public sealed class StoryListModel(BylineDb db, StoryListQuery stories, SiteSett
             To is { } to ? TimeZoneInfo.ConvertTimeToUtc(to.AddDays(1).ToDateTime(TimeOnly.MinValue), zone) : null,
             Q,
             format);
-        (Rows, HasNext) = await stories.FindAsync(filter, PageNumber, PageSize, ct);
+        (Rows, HasNext) = await stories.FindAsync(filter, User, PageNumber, PageSize, ct);
         return Page();
     }
 

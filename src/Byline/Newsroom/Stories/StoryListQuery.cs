@@ -13,19 +13,21 @@ public sealed record StoryFilter(ArticleStatus? Status = null, int? SectionId = 
 /// Every story, newest change first. Each status is one range of the (Status, ModifiedAt) index,
 /// read newest first and only as deep as the page needs; without a status filter the five ranges
 /// are merged in memory. Nothing counts the table: the page shows "Older" when one more row exists.
+/// Only the stories the viewer may see are listed (<see cref="StoryAccess"/>).
 /// </summary>
-public sealed class StoryListQuery(BylineDb db)
+public sealed class StoryListQuery(BylineDb db, StoryAccess access)
 {
-    public async Task<(IReadOnlyList<StoryListRow> Rows, bool HasNext)> FindAsync(StoryFilter filter, int page, int pageSize, CancellationToken ct)
+    public async Task<(IReadOnlyList<StoryListRow> Rows, bool HasNext)> FindAsync(StoryFilter filter, System.Security.Claims.ClaimsPrincipal viewer, int page, int pageSize, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(filter);
+        ArgumentNullException.ThrowIfNull(viewer);
         var skip = (page - 1) * pageSize;
         var depth = skip + pageSize + 1;
         var statuses = filter.Status is { } s ? [s] : Enum.GetValues<ArticleStatus>();
         var heads = new List<(int Id, DateTime ModifiedAt)>();
         foreach (var status in statuses)
         {
-            var range = await Filtered(status, filter).OrderByDescending(a => a.ModifiedAt).ThenByDescending(a => a.Id)
+            var range = await access.Visible(Filtered(status, filter), viewer).OrderByDescending(a => a.ModifiedAt).ThenByDescending(a => a.Id)
                 .Take(depth).Select(a => new { a.Id, a.ModifiedAt }).ToListAsync(ct);
             heads.AddRange(range.Select(r => (r.Id, r.ModifiedAt)));
         }

@@ -11,9 +11,12 @@ namespace Byline.Newsroom.Stories;
 
 public sealed record RevisionRow(int Number, DateTime CreatedAt, string UserName, string Action, string Headline);
 
-/// <summary>A story's revisions: the list, any two side by side with their differences, and restore (as a new revision).</summary>
+/// <summary>
+/// A story's revisions: the list, any two side by side with their differences, and restore (as a new
+/// revision). Contributors see the history of their own and shared stories only (<see cref="StoryAccess"/>).
+/// </summary>
 [Authorize(Policy = Policies.Newsroom)]
-public sealed class StoryRevisionsModel(BylineDb db, PublishingService publishing, SiteSettingsStore settings) : NewsroomPageModel
+public sealed class StoryRevisionsModel(BylineDb db, PublishingService publishing, SiteSettingsStore settings, StoryAccess access) : NewsroomPageModel
 {
     public int StoryId { get; private set; }
     public string Headline { get; private set; } = "";
@@ -79,7 +82,8 @@ public sealed class StoryRevisionsModel(BylineDb db, PublishingService publishin
     private async Task<bool> LoadAsync(int id, CancellationToken ct)
     {
         var article = await db.Articles.FirstOrDefaultAsync(x => x.Id == id, ct);
-        if (article is null)
+        // A story whose history the account may not read is as absent as one that does not exist.
+        if (article is null || !await access.CanSeeHistoryAsync(id, User, ct))
         {
             return false;
         }

@@ -51,6 +51,14 @@ public sealed class UsersPageModel(NewsroomAccounts accounts, SignInLinks links)
     public async Task<IActionResult> OnPostEnableAsync(int id, CancellationToken ct) =>
         await ChangeAsync(id, user => accounts.SetDisabledAsync(user, false, User, ClientIp, ct), "Account enabled.", ct);
 
+    /// <summary>Lifts the account's sign-in locks from every source, like <c>user unlock</c>.</summary>
+    public async Task<IActionResult> OnPostUnlockAsync(int id, CancellationToken ct) =>
+        await ChangeAsync(id, async user =>
+        {
+            await accounts.UnlockAsync(user, User, ClientIp, ct);
+            return AccountResult.Ok(user);
+        }, "Account unlocked.", ct);
+
     public async Task<IActionResult> OnPostLinkAsync(int id, CancellationToken ct)
     {
         var user = await UserAsync(id);

@@ -9,7 +9,7 @@ namespace Byline.Newsroom.Stories.Formats;
 /// JavaScript the page itself is a small form that shows the suggestion to copy. Newsroom folder
 /// authorization (Policies.Newsroom) and Razor Pages' antiforgery check apply.
 /// </summary>
-public sealed class SuggestSummaryModel(BylineDb db) : NewsroomPageModel
+public sealed class SuggestSummaryModel(BylineDb db, StoryAccess access) : NewsroomPageModel
 {
     public int? StoryNumber { get; private set; }
     public SummarySuggestion? Result { get; private set; }
@@ -32,7 +32,10 @@ public sealed class SuggestSummaryModel(BylineDb db) : NewsroomPageModel
             raw = Request.Form["story"].ToString();
         }
         StoryNumber = int.TryParse(raw.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
-        Result = await FormatEditorApi.SuggestSummaryAsync(db, StoryNumber, ct);
+        // A story the account may not see (another's draft) has no text to summarise, as far as it knows.
+        Result = StoryNumber is { } n && !await access.CanSeeAsync(n, User, ct)
+            ? SummarySuggestion.Problem(StatusCodes.Status404NotFound, "summary.story-not-found", "There is no story with that number.")
+            : await FormatEditorApi.SuggestSummaryAsync(db, StoryNumber, ct);
         var wantsJson = Request.Headers.Accept.Any(a => a?.Contains("application/json", StringComparison.OrdinalIgnoreCase) == true);
         if (wantsJson)
         {

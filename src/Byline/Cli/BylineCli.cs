@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Byline.Demo;
 using Byline.Hosting;
 using Byline.Storage;
 using Spectre.Console;
@@ -95,7 +96,7 @@ public static class BylineCli
             });
             // The progress bar is the output; routine logs would tear it.
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
-            builder.Services.AddBylineCore(builder.Configuration);
+            builder.Services.AddBylineCore(builder.Configuration).AddDemoGenerator();
             using var host = builder.Build();
             await using var scope = host.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<BylineDb>();
@@ -157,7 +158,7 @@ public static class BylineCli
         {
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = configArgs, ContentRootPath = Directory.GetCurrentDirectory() });
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
-            builder.Services.AddBylineCore(builder.Configuration);
+            builder.Services.AddBylineCore(builder.Configuration).AddDemoGenerator();
             using var host = builder.Build();
             await using var scope = host.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<BylineDb>();

@@ -3,8 +3,9 @@ using Byline.Media;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
 using SkiaSharp;
+using Byline.Content;
 
-namespace Byline.Content.Demo;
+namespace Byline.Demo;
 
 /// <summary>
 /// Demo photo stories (galleries of captioned, credited pictures) and web stories (tap-through pages

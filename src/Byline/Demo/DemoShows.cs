@@ -2,8 +2,9 @@ using System.Globalization;
 using Byline.Media;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
+using Byline.Content;
 
-namespace Byline.Content.Demo;
+namespace Byline.Demo;
 
 /// <summary>
 /// The demo's video shows: six programmes with drawn artwork and four to ten published episodes

@@ -181,7 +181,8 @@ public static class Observability
                 return false;
             }
         }
-        await db.Database.ExecuteSqlRawAsync("SELECT 1", ct);
+        // A migrated table, not SELECT 1: a database recreated empty under the node is not its database.
+        await db.Database.ExecuteSqlRawAsync("SELECT 1 FROM \"__EFMigrationsHistory\" LIMIT 1", ct);
         return true;
     }
 

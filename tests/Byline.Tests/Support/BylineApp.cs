@@ -51,12 +51,20 @@ public abstract class BylineApp : IAsyncLifetime, IDisposable
 
     protected abstract Task DropDatabaseAsync();
 
-    public async Task InitializeAsync()
+    /// <summary>Settings and services of a suite's own fixture, applied after the defaults (an environment, telemetry, a held boot step).</summary>
+    protected virtual void ConfigureHost(IWebHostBuilder builder)
+    {
+    }
+
+    /// <summary>False for a fixture whose tests watch start-up themselves.</summary>
+    protected virtual bool WaitsUntilReady => true;
+
+    public virtual async Task InitializeAsync()
     {
         var connection = await CreateDatabaseAsync();
         try
         {
-            _factory = new Factory(Database, connection, MediaPath);
+            _factory = new Factory(this, connection);
             // A real Kestrel on a loopback port rather than TestServer: request-line parsing (bad escapes,
             // NUL bytes, long paths) is part of what the suites check.
             _factory.UseKestrel(0);
@@ -66,7 +74,10 @@ public abstract class BylineApp : IAsyncLifetime, IDisposable
                 .First(a => a.Scheme == Uri.UriSchemeHttp);
             // Our own client: the factory's clients follow redirects when it runs on Kestrel.
             _client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = address };
-            await WaitUntilReadyAsync(_client);
+            if (WaitsUntilReady)
+            {
+                await WaitUntilReadyAsync(_client);
+            }
         }
         catch
         {
@@ -76,7 +87,7 @@ public abstract class BylineApp : IAsyncLifetime, IDisposable
         }
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         _client?.Dispose();
         if (_factory is not null)
@@ -149,14 +160,15 @@ public abstract class BylineApp : IAsyncLifetime, IDisposable
         }
     }
 
-    private sealed class Factory(TestDatabase database, string connection, string mediaPath) : WebApplicationFactory<Program>
+    private sealed class Factory(BylineApp app, string connection) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
-            builder.UseSetting("Byline:Database:Provider", database == TestDatabase.Postgres ? nameof(DatabaseProvider.Postgres) : nameof(DatabaseProvider.Sqlite));
+            builder.UseSetting("Byline:Database:Provider", app.Database == TestDatabase.Postgres ? nameof(DatabaseProvider.Postgres) : nameof(DatabaseProvider.Sqlite));
             builder.UseSetting("ConnectionStrings:Byline", connection);
             builder.UseSetting("Byline:DemoContent", "false");
-            builder.UseSetting("Byline:Media:Path", mediaPath);
+            builder.UseSetting("Byline:Media:Path", app.MediaPath);
+            app.ConfigureHost(builder);
         }
     }
 }

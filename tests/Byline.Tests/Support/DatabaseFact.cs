@@ -42,11 +42,16 @@ internal static class DatabaseOf
         {
             return true;
         }
-        if (typeof(IClassFixture<PostgresApp>).IsAssignableFrom(type))
+        // A suite's fixture may be its own subclass of SqliteApp or PostgresApp (other settings, same database).
+        var fixtures = type.GetInterfaces()
+            .Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IClassFixture<>))
+            .Select(i => i.GetGenericArguments()[0])
+            .ToList();
+        if (fixtures.Any(typeof(PostgresApp).IsAssignableFrom))
         {
             return TestDatabases.IsSelected(TestDatabase.Postgres);
         }
-        if (typeof(IClassFixture<SqliteApp>).IsAssignableFrom(type))
+        if (fixtures.Any(typeof(SqliteApp).IsAssignableFrom))
         {
             return TestDatabases.IsSelected(TestDatabase.Sqlite);
         }

@@ -13,9 +13,11 @@ using Microsoft.Extensions.Logging;
 
 namespace Byline.Tests.Hosting;
 
-/// <summary>One span as it arrived: its name and its encoded bytes (attributes included, for searching).</summary>
-public sealed record ReceivedSpan(string Name, byte[] Raw)
+/// <summary>One span as it arrived: its name, its kind (2 server, 3 client) and its encoded bytes (attributes included, for searching).</summary>
+public sealed record ReceivedSpan(string Name, int Kind, byte[] Raw)
 {
+    public const int Server = 2;
+
     public bool Mentions(string text) => Raw.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text)) >= 0;
 }
 
@@ -88,16 +90,23 @@ public sealed class OtlpReceiver : IAsyncDisposable
                 foreach (var span in Fields(scope, 2))
                 {
                     var name = Fields(span, 5).Select(n => Encoding.UTF8.GetString(n)).FirstOrDefault() ?? "";
-                    yield return new ReceivedSpan(name, span);
+                    yield return new ReceivedSpan(name, (int)(VarintField(span, 6) ?? 0), span);
                 }
             }
         }
     }
 
     /// <summary>The length-delimited fields numbered <paramref name="number"/> of one protobuf message.</summary>
-    private static List<byte[]> Fields(byte[] message, int number)
+    private static List<byte[]> Fields(byte[] message, int number) =>
+        [.. Read(message).Where(f => f.Number == number && f.Bytes is not null).Select(f => f.Bytes!)];
+
+    private static ulong? VarintField(byte[] message, int number) =>
+        Read(message).Where(f => f.Number == number && f.Bytes is null).Select(f => (ulong?)f.Value).FirstOrDefault();
+
+    /// <summary>Every field of one protobuf message: varints with their value, length-delimited ones with their bytes.</summary>
+    private static List<(int Number, ulong Value, byte[]? Bytes)> Read(byte[] message)
     {
-        var found = new List<byte[]>();
+        var found = new List<(int, ulong, byte[]?)>();
         var at = 0;
         while (at < message.Length)
         {
@@ -106,7 +115,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
             switch (wire)
             {
                 case 0:
-                    Varint(message, ref at);
+                    found.Add(((int)(key >> 3), Varint(message, ref at), null));
                     break;
                 case 1:
                     at += 8;
@@ -116,10 +125,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
                     break;
                 case 2:
                     var length = (int)Varint(message, ref at);
-                    if ((int)(key >> 3) == number)
-                    {
-                        found.Add(message[at..(at + length)]);
-                    }
+                    found.Add(((int)(key >> 3), 0, message[at..(at + length)]));
                     at += length;
                     break;
                 default:

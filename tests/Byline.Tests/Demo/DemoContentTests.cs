@@ -38,7 +38,12 @@ public sealed class DemoContentChoiceTests
     public async Task The_generator_is_registered_only_where_demo_content_is_on(string environment, string provider, string? asked, bool on)
     {
         using var file = new TempSqliteFile("demo-choice");
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
+        // No file watchers: inotify instances are a per-user limit the whole test run shares.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = environment,
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Byline:Database:Provider"] = provider,

@@ -57,7 +57,7 @@ public sealed class CacheEntry
     public string[] SoftTags { get; }
     public string SurrogateKey { get; }
 
-    /// <summary><see cref="Environment.TickCount64"/> until which the entry is fresh.</summary>
+    /// <summary><see cref="TimeProvider.GetTimestamp"/> until which the entry is fresh.</summary>
     public long FreshUntil { get; }
 
     public long Size { get; }
@@ -65,7 +65,7 @@ public sealed class CacheEntry
     /// <summary>Set when a soft key changed: served once more while a request re-renders.</summary>
     public volatile bool Stale;
 
-    /// <summary>Last hit, in <see cref="Environment.TickCount64"/>; the trim drops the least recent first.</summary>
+    /// <summary>Last hit, a <see cref="TimeProvider.GetTimestamp"/>; the trim drops the least recent first.</summary>
     public long LastUsed;
 
     public bool IsFresh(long now) => !Stale && now < FreshUntil;

@@ -15,7 +15,7 @@ namespace Byline.Caching;
 /// asking for the same page wait for that render, or get the stale copy meanwhile), compresses the
 /// result into gzip and Brotli, and stores it with the content keys the page declared.
 /// </summary>
-public sealed class OutputCacheMiddleware(RequestDelegate next, OutputCacheStore store, IOptionsMonitor<CacheOptions> options)
+public sealed class OutputCacheMiddleware(RequestDelegate next, OutputCacheStore store, IOptionsMonitor<CacheOptions> options, TimeProvider clock)
 {
     /// <summary>Headers the middleware owns or that must never be replayed to another reader.</summary>
     private static readonly HashSet<string> NotStored = new(StringComparer.OrdinalIgnoreCase)
@@ -41,7 +41,7 @@ public sealed class OutputCacheMiddleware(RequestDelegate next, OutputCacheStore
         }
         var key = KeyOf(context.Request);
         var coding = Negotiate(context.Request.Headers.AcceptEncoding);
-        var now = Environment.TickCount64;
+        var now = clock.GetTimestamp();
         var entry = store.Get(key);
         if (entry is not null && entry.IsFresh(now))
         {
@@ -88,7 +88,7 @@ public sealed class OutputCacheMiddleware(RequestDelegate next, OutputCacheStore
             await next(context);
             // Flushes what a writer of the PipeWriter still holds into the capture.
             await captureFeature.CompleteAsync();
-            entry = Build(context, key, capture, tags, opts);
+            entry = Build(context, key, capture, tags, opts, clock);
             if (entry is not null)
             {
                 store.TryStore(entry, generation);
@@ -116,7 +116,7 @@ public sealed class OutputCacheMiddleware(RequestDelegate next, OutputCacheStore
         }
     }
 
-    private static CacheEntry? Build(HttpContext context, string key, CaptureStream capture, CacheTags tags, CacheOptions opts)
+    private static CacheEntry? Build(HttpContext context, string key, CaptureStream capture, CacheTags tags, CacheOptions opts, TimeProvider clock)
     {
         var response = context.Response;
         if (tags.IsEmpty || capture.Overflowed || response.StatusCode != StatusCodes.Status200OK || context.RequestAborted.IsCancellationRequested
@@ -138,7 +138,7 @@ public sealed class OutputCacheMiddleware(RequestDelegate next, OutputCacheStore
         var identity = capture.Captured.AsSpan().ToArray();
         var headers = response.Headers.Where(h => !NotStored.Contains(h.Key)).ToArray();
         return new CacheEntry(key, identity, Gzip(identity), Brotli(identity, opts.BrotliQuality), EtagOf(identity), headers,
-            tags.Hard, tags.Soft, Environment.TickCount64 + (long)opts.Lifetime.TotalMilliseconds);
+            tags.Hard, tags.Soft, clock.GetTimestamp() + (long)(opts.Lifetime.TotalSeconds * clock.TimestampFrequency));
     }
 
     private static Task ServeAsync(HttpContext context, CacheEntry entry, Coding coding, StringValues state, CacheOptions opts)

@@ -27,6 +27,7 @@ public sealed class OutputCacheStore : IDisposable
     private readonly Counter<long> _misses;
     private readonly Counter<long> _stale;
     private readonly IOptionsMonitor<CacheOptions> _options;
+    private readonly TimeProvider _clock;
     private long _bytes;
     private long _generation;
     private long _renders;
@@ -34,9 +35,10 @@ public sealed class OutputCacheStore : IDisposable
     private long _missCount;
     private long _staleCount;
 
-    public OutputCacheStore(IOptionsMonitor<CacheOptions> options)
+    public OutputCacheStore(IOptionsMonitor<CacheOptions> options, TimeProvider clock)
     {
         _options = options;
+        _clock = clock;
         _hits = _meter.CreateCounter<long>("byline.cache.hits", description: "Responses served from the output cache");
         _misses = _meter.CreateCounter<long>("byline.cache.misses", description: "Responses rendered for the output cache");
         _stale = _meter.CreateCounter<long>("byline.cache.stale", description: "Stale responses served while one request re-renders");
@@ -111,7 +113,7 @@ public sealed class OutputCacheStore : IDisposable
         {
             return false;
         }
-        entry.LastUsed = Environment.TickCount64;
+        entry.LastUsed = _clock.GetTimestamp();
         lock (_gate)
         {
             if (_generation != renderedAtGeneration)

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
+using Byline.Demo;
 using Byline.Hosting;
 using Byline.Storage;
 using Spectre.Console;
@@ -95,7 +95,7 @@ public static class BylineCli
             });
             // The progress bar is the output; routine logs would tear it.
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
-            builder.Services.AddBylineCore(builder.Configuration);
+            builder.Services.AddBylineCore(builder.Configuration).AddDemoGenerator();
             using var host = builder.Build();
             await using var scope = host.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<BylineDb>();
@@ -111,7 +111,8 @@ public static class BylineCli
             AnsiConsole.MarkupLine("Preparing sections, tags, authors, images, pages and settings…");
             var catalog = await seeder.EnsureCatalogAsync(ct);
 
-            var clock = Stopwatch.StartNew();
+            var clock = host.Services.GetRequiredService<TimeProvider>();
+            var started = clock.GetTimestamp();
             if (count > 0)
             {
                 await AnsiConsole.Progress()
@@ -123,7 +124,7 @@ public static class BylineCli
                         await seeder.AddArticlesAsync(catalog, count, written =>
                         {
                             task.Value = written;
-                            task.Description = $"Articles {written:N0} · {Rate(written, clock.Elapsed):N0}/s";
+                            task.Description = $"Articles {written:N0} · {Rate(written, clock.GetElapsedTime(started)):N0}/s";
                         }, ct);
                     });
             }
@@ -132,7 +133,7 @@ public static class BylineCli
             // (every page carries the settings key); the seed filled search itself.
             await host.Services.GetRequiredService<Events.ContentEvents>().RaiseAsync(
                 new Events.ContentChanged([Events.ContentKeys.Settings, Events.ContentKeys.Home, Events.ContentKeys.Latest, Events.ContentKeys.Sitemaps], "seed", null, "command line"), ct);
-            AnsiConsole.MarkupLine($"[green]Done:[/] {count:N0} articles in {clock.Elapsed.TotalSeconds:0.0} s ({Rate(count, clock.Elapsed):N0} articles/s).");
+            AnsiConsole.MarkupLine($"[green]Done:[/] {count:N0} articles in {clock.GetElapsedTime(started).TotalSeconds:0.0} s ({Rate(count, clock.GetElapsedTime(started)):N0} articles/s).");
             return 0;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -203,9 +204,10 @@ public static class BylineCli
             await using var scope = host.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<BylineDb>();
             await StorageExtensions.MigrateAsync(db, ct);
-            var clock = Stopwatch.StartNew();
+            var clock = host.Services.GetRequiredService<TimeProvider>();
+            var started = clock.GetTimestamp();
             var count = await scope.ServiceProvider.GetRequiredService<Search.ISearchIndex>().RebuildAsync(ct);
-            AnsiConsole.MarkupLine($"[green]Done:[/] indexed {count:N0} published stories in {clock.Elapsed.TotalSeconds:0.0} s.");
+            AnsiConsole.MarkupLine($"[green]Done:[/] indexed {count:N0} published stories in {clock.GetElapsedTime(started).TotalSeconds:0.0} s.");
             return 0;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

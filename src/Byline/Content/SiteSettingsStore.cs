@@ -32,16 +32,17 @@ public sealed class SiteSettingsStore(IServiceScopeFactory scopes)
         ArgumentNullException.ThrowIfNull(settings);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BylineDb>();
-        await WriteAsync(db, settings, ct);
+        await WriteAsync(db, settings, scope.ServiceProvider.GetRequiredService<TimeProvider>(), ct);
         Apply(settings);
     }
 
     /// <summary>Writes the document in the caller's context (used by the seeder inside its own transaction).</summary>
-    public static async Task WriteAsync(BylineDb db, SiteSettings settings, CancellationToken ct)
+    public static async Task WriteAsync(BylineDb db, SiteSettings settings, TimeProvider clock, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(clock);
         var json = JsonSerializer.Serialize(settings, Json);
-        var now = DateTime.UtcNow;
+        var now = clock.GetUtcNow().UtcDateTime;
         var updated = await db.Settings.Where(s => s.Key == Key)
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.Json, json).SetProperty(s => s.UpdatedAt, now), ct);
         if (updated == 0)

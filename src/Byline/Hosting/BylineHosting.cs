@@ -1,5 +1,6 @@
 using Byline.Caching;
 using Byline.Content;
+using Byline.Demo;
 using Byline.Distribution;
 using Byline.Events;
 using Byline.Discovery;
@@ -21,11 +22,12 @@ public static class BylineHosting
     /// <summary>Services shared by the web host and the command line.</summary>
     public static IServiceCollection AddBylineCore(this IServiceCollection services, IConfiguration config)
     {
+        // The one clock of the application; features take it by injection (tests swap in a fake).
+        services.TryAddSingleton(TimeProvider.System);
         services.AddBylineStorage(config);
         services.AddSingleton<SiteSettingsStore>();
         services.AddSingleton<Media.MediaStore>();
         services.AddContentEvents(config);
-        services.AddScoped<Cli.DemoSeeder>();
         services.AddSearchCore(config);
         return services;
     }
@@ -34,6 +36,8 @@ public static class BylineHosting
     {
         var services = builder.Services;
         services.AddBylineCore(builder.Configuration);
+        builder.AddDemoContent();
+        builder.AddBylineObservability();
         services.AddSingleton<Readiness>();
         services.AddHostedService<StartupTasks>();
         services.AddProblemDetails();
@@ -60,7 +64,7 @@ public static class BylineHosting
         // The view beacon answers before everything else below (status pages, cache, routing): it is the busiest request.
         app.UseDiscovery();
         app.UseStatusCodePagesWithReExecute("/error/{0}");
-        app.MapHealth();
+        app.MapBylineHealth();
         app.UseMiddleware<ReadinessGate>();
         app.UseBylineCache();
         app.UseBylineSite();
@@ -74,11 +78,6 @@ public static class BylineHosting
         app.MapRazorPages();
         return app;
     }
-
-    private static void MapHealth(this WebApplication app) =>
-        app.MapGet("/healthz", (Readiness r) => r.IsReady
-            ? Results.Text("ok", "text/plain")
-            : Results.Text(r.WhenReady.IsFaulted ? "start-up failed" : "starting", "text/plain", statusCode: 503));
 }
 
 /// <summary>Holds requests until start-up has finished, so no page ever renders from a half-built database.</summary>

@@ -30,6 +30,7 @@ public static class ContentConsumers
         services.AddContentConsumer<CdnPurgeConsumer>();
         services.AddContentEventDispatcher();
         services.AddSingleton<IBootStep, ContentEventsBoot>();
+        services.AddSingleton<IOutboxLag, DispatcherLag>();
         services.AddHostedService<ContentEventDelivery>();
         return services;
     }
@@ -42,6 +43,12 @@ public static class ContentConsumers
 internal sealed class ContentEventsBoot(ContentEventDispatcher dispatcher) : IBootStep
 {
     public Task RunAsync(IServiceProvider services, CancellationToken ct) => dispatcher.InitialiseAsync(ct);
+}
+
+/// <summary>The dispatcher's lag for the ready check and the <c>byline.events.lag</c> gauge.</summary>
+internal sealed class DispatcherLag(ContentEventDispatcher dispatcher) : IOutboxLag
+{
+    public async ValueTask<TimeSpan?> GetLagAsync(CancellationToken ct) => dispatcher.Started ? await dispatcher.LagAsync(ct) : null;
 }
 
 /// <summary>Starts the dispatcher once start-up has migrated the database, and keeps it running until the host stops.</summary>

@@ -1,17 +1,18 @@
 using Byline.Content;
+using Byline.Demo;
 using Byline.Storage;
 
 namespace Byline.Hosting;
 
 /// <summary>
-/// Boot phase: migrate, load settings, fill an empty database with demo content. Runs as the host
+/// Boot phase: migrate, run the boot steps (demo content where it is on), load settings. Runs as the host
 /// starts, not on a first request; until it is done pages wait and /healthz answers 503.
 /// </summary>
 public sealed class StartupTasks(
     IServiceScopeFactory scopes,
     SiteSettingsStore settings,
     Readiness readiness,
-    IConfiguration config,
+    DemoContentChoice demo,
     IEnumerable<IBootStep> steps,
     ILogger<StartupTasks> log) : IHostedService
 {
@@ -29,13 +30,9 @@ public sealed class StartupTasks(
             await using (var scope = scopes.CreateAsyncScope())
             {
                 var db = scope.ServiceProvider.GetRequiredService<BylineDb>();
+                log.LogInformation("{DemoContent}", demo);
                 log.LogInformation("Applying {Provider} migrations", db.Provider);
                 await StorageExtensions.MigrateAsync(db, ct);
-                if (config.GetValue("Byline:DemoContent", true))
-                {
-                    var demo = scope.ServiceProvider.GetRequiredService<Cli.DemoSeeder>();
-                    await demo.SeedIfEmptyAsync(ct);
-                }
                 foreach (var step in steps)
                 {
                     await step.RunAsync(scope.ServiceProvider, ct);

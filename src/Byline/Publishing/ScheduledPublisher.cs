@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Byline.Content;
 using Byline.Hosting;
 using Byline.Storage;
@@ -26,6 +27,9 @@ public sealed class ScheduledPublisher(
     ILogger<ScheduledPublisher> log) : BackgroundService
 {
     private const int Batch = 100;
+    private static readonly Meter Meter = new("Byline.Publishing");
+    private static readonly Counter<long> Rounds = Meter.CreateCounter<long>("byline.scheduler.runs", description: "Rounds of looking for due stories");
+    private static readonly Counter<long> Published = Meter.CreateCounter<long>("byline.scheduler.published", description: "Scheduled stories this node put live");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -59,6 +63,7 @@ public sealed class ScheduledPublisher(
     public async Task<int> PublishDueAsync(CancellationToken ct)
     {
         var published = 0;
+        Rounds.Add(1);
         while (true)
         {
             var now = clock.GetUtcNow().UtcDateTime;
@@ -79,6 +84,7 @@ public sealed class ScheduledPublisher(
                 }
             }
             published += won;
+            Published.Add(won);
             // A full batch may have more behind it; a short one, or one another node took, ends the round.
             if (due.Count < Batch || won == 0)
             {

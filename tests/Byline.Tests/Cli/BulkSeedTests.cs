@@ -1,4 +1,4 @@
-using Byline.Cli;
+using Byline.Demo;
 using Byline.Content;
 using Byline.Search;
 using Byline.Storage;
@@ -21,7 +21,8 @@ public abstract class BulkSeedTests(BylineApp app)
     private async Task SeedAsync(int count, Action<int>? progress = null, CancellationToken ct = default)
     {
         await using var scope = app.Services.CreateAsyncScope();
-        var seeder = scope.ServiceProvider.GetRequiredService<DemoSeeder>();
+        // The test host has demo content off, so the generator is not registered there: make one over its services.
+        var seeder = ActivatorUtilities.CreateInstance<DemoSeeder>(scope.ServiceProvider);
         var catalog = await seeder.EnsureCatalogAsync(ct);
         await seeder.AddArticlesAsync(catalog, count, progress, bulk: true, ct);
     }

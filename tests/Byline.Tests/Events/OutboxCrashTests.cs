@@ -14,12 +14,12 @@ namespace Byline.Tests.Events;
 /// <summary>Starts with durable delivery down, as a process killed right after its commits leaves things.</summary>
 public sealed class DeliveryDownSqliteApp : SqliteApp
 {
-    protected override void Configure(IWebHostBuilder builder) => builder.UseSetting("Byline:Events:PauseDurable", "true");
+    protected override void ConfigureHost(IWebHostBuilder builder) => builder.UseSetting("Byline:Events:PauseDurable", "true");
 }
 
 public sealed class DeliveryDownPostgresApp : PostgresApp
 {
-    protected override void Configure(IWebHostBuilder builder) => builder.UseSetting("Byline:Events:PauseDurable", "true");
+    protected override void ConfigureHost(IWebHostBuilder builder) => builder.UseSetting("Byline:Events:PauseDurable", "true");
 }
 
 /// <summary>

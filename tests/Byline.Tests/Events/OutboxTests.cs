@@ -71,12 +71,12 @@ internal static class OutboxSetup
 
 public sealed class OutboxSqliteApp : SqliteApp
 {
-    protected override void Configure(IWebHostBuilder builder) => OutboxSetup.Configure(builder);
+    protected override void ConfigureHost(IWebHostBuilder builder) => OutboxSetup.Configure(builder);
 }
 
 public sealed class OutboxPostgresApp : PostgresApp
 {
-    protected override void Configure(IWebHostBuilder builder) => OutboxSetup.Configure(builder);
+    protected override void ConfigureHost(IWebHostBuilder builder) => OutboxSetup.Configure(builder);
 }
 
 /// <summary>The outbox and its dispatcher: events written with the change, delivered in order, retried, set aside, pruned.</summary>

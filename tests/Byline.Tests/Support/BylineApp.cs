@@ -54,7 +54,15 @@ public abstract class BylineApp : IAsyncLifetime, IDisposable
 
     protected abstract Task DropDatabaseAsync();
 
-    public async Task InitializeAsync()
+    /// <summary>Settings and services of a suite's own fixture, applied after the defaults (an environment, telemetry, a held boot step).</summary>
+    protected virtual void ConfigureHost(IWebHostBuilder builder)
+    {
+    }
+
+    /// <summary>False for a fixture whose tests watch start-up themselves.</summary>
+    protected virtual bool WaitsUntilReady => true;
+
+    public virtual async Task InitializeAsync()
     {
         var connection = await CreateDatabaseAsync();
         ConnectionString = connection;
@@ -72,11 +80,6 @@ public abstract class BylineApp : IAsyncLifetime, IDisposable
     }
 
     private string? _connection;
-
-    /// <summary>Settings and services a suite's own kind of app adds (extra consumers, shorter retry delays…).</summary>
-    protected virtual void Configure(IWebHostBuilder builder)
-    {
-    }
 
     /// <summary>
     /// Stops the app without touching its database, then starts a new one on it with these settings on
@@ -97,7 +100,7 @@ public abstract class BylineApp : IAsyncLifetime, IDisposable
     {
         _factory = new Factory(Database, _connection!, MediaPath, builder =>
         {
-            Configure(builder);
+            ConfigureHost(builder);
             foreach (var (key, value) in settings)
             {
                 builder.UseSetting(key, value);
@@ -112,10 +115,13 @@ public abstract class BylineApp : IAsyncLifetime, IDisposable
             .First(a => a.Scheme == Uri.UriSchemeHttp);
         // Our own client: the factory's clients follow redirects when it runs on Kestrel.
         _client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = address };
-        await WaitUntilReadyAsync(_client);
+        if (WaitsUntilReady)
+        {
+            await WaitUntilReadyAsync(_client);
+        }
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         _client?.Dispose();
         if (_factory is not null)
@@ -164,7 +170,7 @@ public abstract class BylineApp : IAsyncLifetime, IDisposable
     /// </summary>
     public async Task<BylineNode> StartNodeAsync(string? connection = null)
     {
-        var factory = new Factory(Database, connection ?? ConnectionString, MediaPath, Configure);
+        var factory = new Factory(Database, connection ?? ConnectionString, MediaPath, ConfigureHost);
         try
         {
             factory.UseKestrel(0);

@@ -42,17 +42,18 @@ internal static class DatabaseOf
         {
             return true;
         }
-        // The fixture may be a suite's own kind of app (extra consumers, settings) on either database.
-        foreach (var fixture in type.GetInterfaces().Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IClassFixture<>)).Select(i => i.GetGenericArguments()[0]))
+        // A suite's fixture may be its own subclass of SqliteApp or PostgresApp (other settings, same database).
+        var fixtures = type.GetInterfaces()
+            .Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IClassFixture<>))
+            .Select(i => i.GetGenericArguments()[0])
+            .ToList();
+        if (fixtures.Any(typeof(PostgresApp).IsAssignableFrom))
         {
-            if (typeof(PostgresApp).IsAssignableFrom(fixture))
-            {
-                return TestDatabases.IsSelected(TestDatabase.Postgres);
-            }
-            if (typeof(SqliteApp).IsAssignableFrom(fixture))
-            {
-                return TestDatabases.IsSelected(TestDatabase.Sqlite);
-            }
+            return TestDatabases.IsSelected(TestDatabase.Postgres);
+        }
+        if (fixtures.Any(typeof(SqliteApp).IsAssignableFrom))
+        {
+            return TestDatabases.IsSelected(TestDatabase.Sqlite);
         }
         return true;
     }

@@ -11,7 +11,7 @@ namespace Byline.Newsroom.Shows;
 
 /// <summary>Create or edit a show: name, address (old addresses redirect), description, artwork, schedule, order, active.</summary>
 [Authorize(Policy = Policies.Editor)]
-public sealed class ShowEditorModel(BylineDb db, ShowEdits edits, StructureEdits structure) : NewsroomPageModel
+public sealed class ShowEditorModel(BylineDb db, ShowEdits edits, StructureEdits structure, TimeProvider clock) : NewsroomPageModel
 {
     public const int ArtworkChoices = 24;
 
@@ -97,7 +97,7 @@ public sealed class ShowEditorModel(BylineDb db, ShowEdits edits, StructureEdits
         if (show is null)
         {
             var last = await db.Shows.MaxAsync(s => (int?)s.Position, ct) ?? -1;
-            show = new Show { Name = Name, Slug = slug!, CreatedAt = DateTime.UtcNow, Position = Position ?? last + 1 };
+            show = new Show { Name = Name, Slug = slug!, CreatedAt = clock.GetUtcNow().UtcDateTime, Position = Position ?? last + 1 };
             db.Shows.Add(show);
             // The id is needed for the audit entry and the keys.
             await db.SaveChangesAsync(ct);

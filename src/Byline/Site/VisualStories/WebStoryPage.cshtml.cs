@@ -12,7 +12,7 @@ namespace Byline.Site.VisualStories;
 /// A web story's own lightweight reader: full-screen pages of picture and real text, no site chrome.
 /// Also the newsroom's preview of a web story (any status, never indexed, never cached).
 /// </summary>
-public sealed class WebStoryPageModel(ArticleQuery query, SlideImages images) : SitePageModel
+public sealed class WebStoryPageModel(ArticleQuery query, SlideImages images, TimeProvider clock) : SitePageModel
 {
     public ArticleRow Story { get; private set; } = null!;
     public IReadOnlyList<ResolvedSlide> Pages { get; private set; } = [];
@@ -52,7 +52,7 @@ public sealed class WebStoryPageModel(ArticleQuery query, SlideImages images) : 
         {
             return RedirectPermanent(canonical);
         }
-        Story = story with { PublishedAt = story.PublishedAt ?? DateTime.UtcNow };
+        Story = story with { PublishedAt = story.PublishedAt ?? clock.GetUtcNow().UtcDateTime };
         Pages = await images.ResolveAsync(FormatData.FromJson(story.FormatData).Slides, ct);
         CloseUrl = IsPreview ? "/newsroom/stories/" + idText : "/web-stories";
 

@@ -3,15 +3,16 @@ using Byline.Media;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
 using SkiaSharp;
+using Byline.Content;
 
-namespace Byline.Content.Demo;
+namespace Byline.Demo;
 
 /// <summary>
 /// Demo photo stories (galleries of captioned, credited pictures) and web stories (tap-through pages
 /// of picture and text). The pictures are drawn here, with no words in them: a web story's text is
 /// always real text laid over the picture, never part of it.
 /// </summary>
-internal sealed class DemoVisualStories(BylineDb db, MediaStore media, Search.ISearchIndex search, ILogger log)
+internal sealed class DemoVisualStories(BylineDb db, MediaStore media, Search.ISearchIndex search, TimeProvider clock, ILogger log)
 {
     private const int Seed = 7107;
     private const int LandscapeCount = 36;
@@ -151,7 +152,7 @@ internal sealed class DemoVisualStories(BylineDb db, MediaStore media, Search.IS
         {
             return;
         }
-        var now = DateTime.UtcNow;
+        var now = clock.GetUtcNow().UtcDateTime;
         var landscapes = await EnsureImagesAsync(now, ct);
         var sections = await db.Sections.ToDictionaryAsync(s => s.Slug, s => new { s.Id, Top = s.ParentId ?? s.Id }, ct);
         var desk = await db.Authors.Where(a => a.IsDesk).OrderBy(a => a.Id).Select(a => (int?)a.Id).FirstOrDefaultAsync(ct);

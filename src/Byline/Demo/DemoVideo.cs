@@ -1,7 +1,8 @@
 using System.Buffers.Binary;
 using SkiaSharp;
+using Byline.Content;
 
-namespace Byline.Content.Demo;
+namespace Byline.Demo;
 
 /// <summary>
 /// Short, really playable MP4 clips for the demo's episodes, made without a video encoder: every frame

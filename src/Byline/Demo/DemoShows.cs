@@ -2,8 +2,9 @@ using System.Globalization;
 using Byline.Media;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
+using Byline.Content;
 
-namespace Byline.Content.Demo;
+namespace Byline.Demo;
 
 /// <summary>
 /// The demo's video shows: six programmes with drawn artwork and four to ten published episodes
@@ -46,7 +47,7 @@ internal static class DemoShows
             ["the flood season", "the new highway", "the closed textile mill", "the solar park", "the river clean-up"]),
     ];
 
-    public static async Task SeedAsync(BylineDb db, MediaStore media, Search.ISearchIndex search, int seed, CancellationToken ct)
+    public static async Task SeedAsync(BylineDb db, MediaStore media, Search.ISearchIndex search, int seed, TimeProvider clock, CancellationToken ct)
     {
         if (await db.Shows.AnyAsync(ct))
         {
@@ -54,7 +55,7 @@ internal static class DemoShows
         }
         // The bulk story writer turns change detection off for speed; these rows go through EF.
         db.ChangeTracker.AutoDetectChangesEnabled = true;
-        var now = DateTime.UtcNow;
+        var now = clock.GetUtcNow().UtcDateTime;
         var sections = await db.Sections.AsNoTracking().Select(s => new { s.Id, s.Slug, Top = s.ParentId ?? s.Id }).ToListAsync(ct);
         var desk = await db.Authors.AsNoTracking().Where(a => a.IsDesk).OrderBy(a => a.Id).Select(a => (int?)a.Id).FirstOrDefaultAsync(ct);
         var widths = MediaPaths.StandardWidths;

@@ -1,10 +1,10 @@
 using System.Buffers.Binary;
 using System.Text;
-using Byline.Content.Demo;
+using Byline.Demo;
 using Byline.Site.Shows;
 using SkiaSharp;
 
-namespace Byline.Tests.Content;
+namespace Byline.Tests.Demo;
 
 /// <summary>The demo's generated clips are MP4 files the upload checks accept, laid out for progressive play.</summary>
 public sealed class DemoVideoTests

@@ -1,8 +1,9 @@
 using Byline.Search;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
+using Byline.Content;
 
-namespace Byline.Content.Demo;
+namespace Byline.Demo;
 
 /// <summary>
 /// Two demo live blogs: a budget day still running (25 updates, the key numbers pinned) and a city's
@@ -12,9 +13,9 @@ internal static class DemoLiveBlogs
 {
     private sealed record Spec(string Section, string Headline, string Standfirst, string Intro, string[] Tags, int LeadImage, TimeSpan StartedAgo, TimeSpan Every, bool Ended, int PinnedIndex, (string Headline, string Body)[] Updates);
 
-    public static async Task AddAsync(BylineDb db, ISearchIndex search, CancellationToken ct)
+    public static async Task AddAsync(BylineDb db, ISearchIndex search, TimeProvider clock, CancellationToken ct)
     {
-        var now = DateTime.UtcNow;
+        var now = clock.GetUtcNow().UtcDateTime;
         now = new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
         var sync = new SearchIndexSync(db, search);
         foreach (var spec in new[] { Budget, Floods })

@@ -1,11 +1,10 @@
 using System.Threading.Channels;
 using Byline.Content;
-using Byline.Content.Demo;
 using Byline.Media;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
 
-namespace Byline.Cli;
+namespace Byline.Demo;
 
 /// <summary>Ids of the demo catalogue as stored, for turning generated stories into rows.</summary>
 internal sealed record CatalogIds(
@@ -22,7 +21,7 @@ internal sealed record CatalogIds(
 /// settings, pages) is created where absent and reused where present, so the seed verb can add
 /// stories to a live database; stories are written in batches below EF Core.
 /// </summary>
-public sealed class DemoSeeder(BylineDb db, MediaStore media, Search.ISearchIndex search, ILogger<DemoSeeder> log)
+public sealed class DemoSeeder(BylineDb db, MediaStore media, Search.ISearchIndex search, TimeProvider clock, ILogger<DemoSeeder> log)
 {
     public const int DemoArticles = 2000;
     public const int Seed = 2026;
@@ -39,15 +38,15 @@ public sealed class DemoSeeder(BylineDb db, MediaStore media, Search.ISearchInde
             return;
         }
         log.LogInformation("Empty database: generating demo content");
-        var started = System.Diagnostics.Stopwatch.StartNew();
+        var started = clock.GetTimestamp();
         var catalog = await EnsureCatalogAsync(ct);
         await AddArticlesAsync(catalog, DemoArticles, null, ct);
-        await DemoLiveBlogs.AddAsync(db, search, ct);
+        await DemoLiveBlogs.AddAsync(db, search, clock, ct);
         await EnsureTopStoriesAsync(ct);
-        await new DemoVisualStories(db, media, search, log).AddAsync(ct);
-        await DemoShows.SeedAsync(db, media, search, Seed, ct);
-        await Content.Demo.DemoShortsAndHubs.AddAsync(db, search, ct);
-        log.LogInformation("Demo content ready: {Count} stories in {Seconds:0.0} s", DemoArticles, started.Elapsed.TotalSeconds);
+        await new DemoVisualStories(db, media, search, clock, log).AddAsync(ct);
+        await DemoShows.SeedAsync(db, media, search, Seed, clock, ct);
+        await DemoShortsAndHubs.AddAsync(db, search, clock, ct);
+        log.LogInformation("Demo content ready: {Count} stories in {Seconds:0.0} s", DemoArticles, clock.GetElapsedTime(started).TotalSeconds);
     }
 
     /// <summary>Deletes every piece of content and every setting. Media files stay; demo images are redrawn on demand.</summary>
@@ -72,7 +71,7 @@ public sealed class DemoSeeder(BylineDb db, MediaStore media, Search.ISearchInde
 
     internal async Task<CatalogIds> EnsureCatalogAsync(CancellationToken ct)
     {
-        var now = DateTime.UtcNow;
+        var now = clock.GetUtcNow().UtcDateTime;
         var sections = await EnsureSectionsAsync(ct);
         var images = await EnsureImagesAsync(now, ct);
         var authors = await EnsureAuthorsAsync(images, ct);
@@ -80,7 +79,7 @@ public sealed class DemoSeeder(BylineDb db, MediaStore media, Search.ISearchInde
         await EnsurePagesAsync(now, ct);
         if (!await db.Settings.AnyAsync(s => s.Key == SiteSettingsStore.Key, ct))
         {
-            await SiteSettingsStore.WriteAsync(db, DemoSite.Settings(), ct);
+            await SiteSettingsStore.WriteAsync(db, DemoSite.Settings(), clock, ct);
         }
 
         var leaves = StoryWriter.LeafList;
@@ -285,7 +284,7 @@ public sealed class DemoSeeder(BylineDb db, MediaStore media, Search.ISearchInde
     {
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         var firstIndex = await db.Articles.MaxAsync(a => (int?)a.Id, ct) ?? 0;
-        var now = DateTime.UtcNow;
+        var now = clock.GetUtcNow().UtcDateTime;
         var batches = Channel.CreateBounded<ArticleRow[]>(2);
         var producer = Task.Run(async () =>
         {

@@ -1,8 +1,9 @@
 using System.Threading.Channels;
 using Byline.Search;
 using Npgsql;
+using Byline.Content;
 
-namespace Byline.Cli;
+namespace Byline.Demo;
 
 /// <summary>
 /// Fills PostgreSQL's search table during a bulk seed, on connections of its own, for the id ranges of

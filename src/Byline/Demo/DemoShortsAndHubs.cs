@@ -1,8 +1,9 @@
 using Byline.Publishing;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
+using Byline.Content;
 
-namespace Byline.Content.Demo;
+namespace Byline.Demo;
 
 /// <summary>
 /// The demo's short news and topic hubs, made from the demo stories already written: each short
@@ -39,13 +40,13 @@ internal static class DemoShortsAndHubs
 
     public sealed record DemoHub(string Name, string Slug, string Intro, string Body, string[] KeyFacts, string[] TagNames);
 
-    public static async Task AddAsync(BylineDb db, Search.ISearchIndex search, CancellationToken ct)
+    public static async Task AddAsync(BylineDb db, Search.ISearchIndex search, TimeProvider clock, CancellationToken ct)
     {
         if (await db.Articles.AnyAsync(a => a.Format == StoryFormat.ShortNews || a.Format == StoryFormat.Hub, ct))
         {
             return;
         }
-        var now = DateTime.UtcNow;
+        var now = clock.GetUtcNow().UtcDateTime;
         // Every third of the newest stories: a spread of sections rather than one busy desk.
         var sources = await db.Articles.AsNoTracking()
             .Where(a => a.Status == ArticleStatus.Published && a.Format == StoryFormat.Article && a.PublishedAt <= now)

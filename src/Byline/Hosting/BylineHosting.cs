@@ -32,6 +32,7 @@ public static class BylineHosting
     public static WebApplicationBuilder AddByline(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        builder.AddHardening();
         services.AddBylineCore(builder.Configuration);
         services.AddSingleton<Readiness>();
         services.AddHostedService<StartupTasks>();
@@ -52,6 +53,7 @@ public static class BylineHosting
 
     public static WebApplication UseByline(this WebApplication app)
     {
+        app.UseHardening();
         app.UseExceptionHandler("/error");
         // The view beacon answers before everything else below (status pages, cache, routing): it is the busiest request.
         app.UseDiscovery();
@@ -61,6 +63,7 @@ public static class BylineHosting
         app.UseBylineCache();
         app.UseBylineSite();
         app.UseNewsroom();
+        app.UseLoadShedding();
         app.MapMedia();
         app.MapShows();
         app.MapDistribution();

@@ -46,6 +46,12 @@ public abstract class BylineApp : IAsyncLifetime, IDisposable
 
     public TestContent Content => new(this);
 
+    /// <summary>The app's database, for a second process on the same data (the flood tests' child server).</summary>
+    public string ConnectionString { get; private set; } = "";
+
+    /// <summary>Extra configuration for a fixture of its own (a subclass), e.g. <c>Byline:ForwardedHeaders:Enabled</c>.</summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
+
     /// <summary>Creates the empty database and returns the connection string the app uses.</summary>
     protected abstract Task<string> CreateDatabaseAsync();
 
@@ -54,9 +60,10 @@ public abstract class BylineApp : IAsyncLifetime, IDisposable
     public async Task InitializeAsync()
     {
         var connection = await CreateDatabaseAsync();
+        ConnectionString = connection;
         try
         {
-            _factory = new Factory(Database, connection, MediaPath);
+            _factory = new Factory(Database, connection, MediaPath, Settings);
             // A real Kestrel on a loopback port rather than TestServer: request-line parsing (bad escapes,
             // NUL bytes, long paths) is part of what the suites check.
             _factory.UseKestrel(0);
@@ -149,7 +156,7 @@ public abstract class BylineApp : IAsyncLifetime, IDisposable
         }
     }
 
-    private sealed class Factory(TestDatabase database, string connection, string mediaPath) : WebApplicationFactory<Program>
+    private sealed class Factory(TestDatabase database, string connection, string mediaPath, IReadOnlyDictionary<string, string> settings) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -157,6 +164,10 @@ public abstract class BylineApp : IAsyncLifetime, IDisposable
             builder.UseSetting("ConnectionStrings:Byline", connection);
             builder.UseSetting("Byline:DemoContent", "false");
             builder.UseSetting("Byline:Media:Path", mediaPath);
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
         }
     }
 }

@@ -42,11 +42,16 @@ internal static class DatabaseOf
         {
             return true;
         }
-        if (typeof(IClassFixture<PostgresApp>).IsAssignableFrom(type))
+        // The fixture may be a subclass with settings of its own (IClassFixture<T> is not covariant).
+        var fixtures = type.GetInterfaces()
+            .Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IClassFixture<>))
+            .Select(i => i.GetGenericArguments()[0])
+            .ToList();
+        if (fixtures.Any(typeof(PostgresApp).IsAssignableFrom))
         {
             return TestDatabases.IsSelected(TestDatabase.Postgres);
         }
-        if (typeof(IClassFixture<SqliteApp>).IsAssignableFrom(type))
+        if (fixtures.Any(typeof(SqliteApp).IsAssignableFrom))
         {
             return TestDatabases.IsSelected(TestDatabase.Sqlite);
         }

@@ -8,7 +8,7 @@ namespace Byline.Tests.Support;
 /// <c>BYLINE_TEST_POSTGRES</c> and dropped afterwards. Without a reachable server every test of the
 /// class fails with a message that says how to start one.
 /// </summary>
-public sealed class PostgresApp : BylineApp
+public class PostgresApp : BylineApp
 {
     private string? _server;
     private string? _name;

@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 namespace Byline.Tests.Support;
 
 /// <summary>Byline on a SQLite file of its own under the temp folder.</summary>
-public sealed class SqliteApp : BylineApp
+public class SqliteApp : BylineApp
 {
     private string? _file;
 

@@ -16,9 +16,10 @@ public sealed class ConnectionOptions
 
     /// <summary>
     /// Descriptors never given to connections: the runtime needs its own (a new thread-pool thread opens
-    /// files and a pipe), and so do the database, media files and outgoing HTTP. At most a quarter of the limit.
+    /// files and a pipe, and every loaded assembly holds one: about 350 at rest), and so do the database,
+    /// media files and outgoing HTTP. At most half of the limit.
     /// </summary>
-    public int DescriptorReserve { get; set; } = 4096;
+    public int DescriptorReserve { get; set; } = 2048;
 
     /// <summary>Raise the soft descriptor limit (<c>ulimit -n</c>) to the hard one at start (Linux).</summary>
     public bool RaiseDescriptorLimit { get; set; } = true;
@@ -71,7 +72,7 @@ public static class ConnectionLimits
         {
             return new ConnectionBudget(descriptorLimit, options.MaxConcurrentConnections);
         }
-        var reserve = Math.Clamp(options.DescriptorReserve, 0, (int)(limit / 4));
+        var reserve = Math.Clamp(options.DescriptorReserve, 0, (int)(limit / 2));
         var safe = (int)Math.Max(1, limit - reserve);
         var max = options.MaxConcurrentConnections is { } configured ? Math.Min(configured, safe) : safe;
         return new ConnectionBudget(limit, max);

@@ -54,7 +54,7 @@ async def one(args, source, stats, holders):
         stats[key] = stats.get(key, 0) + 1
 
 
-async def worker_main(args, count, first_source):
+async def worker_main(args, count, first_source, queue):
     stats = {"connected": 0, "refused": 0, "reset": 0, "timeout": 0}
     holders = []
     sem = asyncio.Semaphore(args.parallel)
@@ -66,6 +66,7 @@ async def worker_main(args, count, first_source):
             await one(args, source, stats, holders)
 
     await asyncio.gather(*(guarded(i) for i in range(count)))
+    queue.put(("opened", None))
     # Hold, then count the ones the server closed meanwhile (read returns EOF).
     await asyncio.sleep(args.hold)
     alive = 0
@@ -79,7 +80,21 @@ async def worker_main(args, count, first_source):
 
 def worker(args, count, first_source, queue):
     raise_nofile()
-    queue.put(asyncio.run(worker_main(args, count, first_source)))
+    queue.put(("done", asyncio.run(worker_main(args, count, first_source, queue))))
+
+
+def healthz(args, deadline_s):
+    """The status of GET /healthz, retried until deadline_s; the last error text if it never answered."""
+    answered = None
+    deadline = time.time() + deadline_s
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://{args.host}:{args.port}/healthz", timeout=5) as r:
+                return r.status
+        except Exception as e:  # noqa: BLE001 - any failure means "not yet"; the deadline bounds it
+            answered = str(e)
+            time.sleep(0.5)
+    return answered
 
 
 def main():
@@ -108,24 +123,26 @@ def main():
         left -= n
         source += 1
     totals = {}
-    for _ in procs:
-        for k, v in queue.get().items():
-            totals[k] = totals.get(k, 0) + v
+    opened = done = 0
+    during = None
+    while done < len(procs):
+        kind, value = queue.get()
+        if kind == "opened":
+            opened += 1
+            if opened == len(procs):
+                # Every connection is open and held: does the site still answer a page request?
+                during = healthz(args, deadline_s=10)
+        else:
+            done += 1
+            for k, v in value.items():
+                totals[k] = totals.get(k, 0) + v
     for proc in procs:
         proc.join()
 
     # The site after the flood: the connections are closed now; does it answer?
-    answered = None
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://{args.host}:{args.port}/healthz", timeout=5) as r:
-                answered = r.status
-                break
-        except Exception as e:  # noqa: BLE001 - any failure means "not yet"; the deadline bounds it
-            answered = str(e)
-            time.sleep(0.5)
-    totals.update(mode=args.mode, count=args.count, hold=args.hold, seconds=round(time.time() - started, 1), healthz_after=answered)
+    answered = healthz(args, deadline_s=30)
+    totals.update(mode=args.mode, count=args.count, hold=args.hold, seconds=round(time.time() - started, 1),
+                  healthz_during=during, healthz_after=answered)
     print(json.dumps(totals, sort_keys=True))
 
 

@@ -23,8 +23,8 @@ public sealed class LoadSheddingOptions
     /// <summary>The <c>Retry-After</c> of a shed request.</summary>
     public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Never limited: health checks and the live streams (capped on their own).</summary>
-    public string[] ExemptPrefixes { get; set; } = ["/healthz", "/live-updates"];
+    /// <summary>Never limited: health checks, the live streams (capped on their own) and media files (read from disk, not rendered).</summary>
+    public string[] ExemptPrefixes { get; set; } = ["/healthz", "/live-updates", "/media"];
 }
 
 /// <summary>

@@ -49,6 +49,11 @@ public sealed class RenderLimiter : IDisposable
         _time = time;
         Permits = options.CurrentValue.MaxConcurrentRenders ?? Math.Max(16, Environment.ProcessorCount * 8);
         _slots = new SemaphoreSlim(Permits, Permits);
+        // A render on SQLite blocks its thread (the provider's async calls are synchronous). With every
+        // slot taken the thread pool may have no thread left to even reach this limiter and shed, so
+        // requests waited in its queue until clients timed out (bench/hardening.md). Keep threads for that.
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, Permits + Environment.ProcessorCount * 4), io);
         _shedCounter = _meter.CreateCounter<long>("byline.load.shed", description: "Requests refused (503) or answered stale because every render slot was taken");
         _meter.CreateObservableGauge("byline.load.renders", () => Permits - _slots.CurrentCount, description: "Renders running now");
     }

@@ -7,7 +7,7 @@ if (BylineCli.Handles(args))
     return await BylineCli.RunAsync(args);
 }
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(ContentRoot.Options(args));
 builder.AddByline();
 var app = builder.Build();
 app.UseByline();

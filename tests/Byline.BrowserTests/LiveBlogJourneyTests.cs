@@ -35,7 +35,7 @@ public sealed partial class LiveBlogJourneyTests(NewsroomSite site) : IClassFixt
         var articlePath = await editor.Locator("a.public-link").GetAttributeAsync("href");
         Assert.NotNull(articlePath);
 
-        var readerContext = await site.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = site.Server.Address.ToString() });
+        var readerContext = CspWatch.Watch(await site.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = site.Server.Address.ToString() }));
         var reader = await readerContext.NewPageAsync();
         await reader.GotoAsync(articlePath!);
         await Expect(reader.Locator("section.live-blog[data-live-stream] .live-state[data-live-state=live]")).ToBeVisibleAsync();

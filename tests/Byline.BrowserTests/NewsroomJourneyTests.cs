@@ -56,7 +56,7 @@ public sealed class NewsroomSite : IAsyncLifetime
     /// <summary>A page in a fresh context (its own cookies), signed in through the form.</summary>
     public async Task<IPage> SignedInAsync(string email)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Server.Address.ToString() });
+        var context = CspWatch.Watch(await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Server.Address.ToString() }));
         var page = await context.NewPageAsync();
         await page.GotoAsync("/newsroom/signin");
         await page.Locator("form[data-form=signin] input[name=Email]").FillAsync(email);

@@ -55,7 +55,7 @@ public sealed class ReaderSite : IAsyncLifetime
     {
         options ??= new BrowserNewContextOptions();
         options.BaseURL = Server.Address.ToString();
-        var context = await Browser.NewContextAsync(options);
+        var context = CspWatch.Watch(await Browser.NewContextAsync(options));
         return await context.NewPageAsync();
     }
 }

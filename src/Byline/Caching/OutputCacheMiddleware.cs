@@ -52,7 +52,7 @@ public sealed class OutputCacheMiddleware(RequestDelegate next, OutputCacheStore
         }
         if (store.TryBeginRender(key, out var flight))
         {
-            await RenderAsync(context, key, coding, opts);
+            await RenderAsync(context, key, coding, opts, entry);
             return;
         }
         if (entry is not null)
@@ -73,7 +73,8 @@ public sealed class OutputCacheMiddleware(RequestDelegate next, OutputCacheStore
         await next(context);
     }
 
-    private async Task RenderAsync(HttpContext context, string key, Coding coding, CacheOptions opts)
+    /// <param name="stale">The expired copy, if any: served instead when the render was shed under overload.</param>
+    private async Task RenderAsync(HttpContext context, string key, Coding coding, CacheOptions opts, CacheEntry? stale)
     {
         var generation = store.Generation;
         var tags = new CacheTags();
@@ -93,7 +94,7 @@ public sealed class OutputCacheMiddleware(RequestDelegate next, OutputCacheStore
             {
                 store.TryStore(entry, generation);
             }
-            else
+            else if (!Hosting.LoadShedding.WasShed(context))
             {
                 store.Remove(key);
             }
@@ -106,6 +107,13 @@ public sealed class OutputCacheMiddleware(RequestDelegate next, OutputCacheStore
         if (entry is not null)
         {
             await ServeAsync(context, entry, coding, Miss, opts);
+            return;
+        }
+        if (stale is not null && Hosting.LoadShedding.WasShed(context))
+        {
+            context.Response.Clear();
+            store.CountStale();
+            await ServeAsync(context, stale, coding, Stale, opts);
             return;
         }
         var body = capture.Captured;

@@ -35,6 +35,7 @@ public static class BylineHosting
     public static WebApplicationBuilder AddByline(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        builder.AddHardening();
         services.AddBylineCore(builder.Configuration);
         builder.AddDemoContent();
         builder.AddBylineObservability();
@@ -59,6 +60,8 @@ public static class BylineHosting
 
     public static WebApplication UseByline(this WebApplication app)
     {
+        // Forwarded headers, connection limits and security headers first, so the guard checks the forwarded Host and its 4xx carry the headers.
+        app.UseHardening();
         app.UseHostileInputGuards();
         app.UseExceptionHandler(HostileInput.ErrorHandling("/error"));
         // The view beacon answers before everything else below (status pages, cache, routing): it is the busiest request.
@@ -69,6 +72,7 @@ public static class BylineHosting
         app.UseBylineCache();
         app.UseBylineSite();
         app.UseNewsroom();
+        app.UseLoadShedding();
         app.MapMedia();
         app.MapShows();
         app.MapDistribution();

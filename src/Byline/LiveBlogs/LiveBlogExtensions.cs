@@ -18,6 +18,9 @@ public static class LiveBlogExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<LiveBlogFeed>();
+        services.AddOptions<StreamLimitOptions>().BindConfiguration(StreamLimitOptions.Section);
+        services.TryAddSingleton(new Hosting.ConnectionBudget(null, null));
+        services.AddSingleton<StreamGate>();
         services.AddScoped<LiveBlogService>();
         services.AddScoped<LiveBlogReader>();
         // A stream never ends, so the output cache must not hold it (nor make a second reader wait for the first).

@@ -20,12 +20,21 @@ public static class LiveUpdatesStream
     /// The database is used in short scopes of its own rather than the request's: a stream lives for
     /// hours, and a DbContext held by each of thousands of them would be most of the server's memory.
     /// </remarks>
-    public static async Task<IResult> ServeAsync(int id, HttpContext http, LiveBlogFeed feed, IServiceScopeFactory scopes, SiteSettingsStore settings, CancellationToken ct)
+    public static async Task<IResult> ServeAsync(int id, HttpContext http, LiveBlogFeed feed, IServiceScopeFactory scopes, SiteSettingsStore settings,
+        StreamGate gate, TimeProvider time, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(feed);
         ArgumentNullException.ThrowIfNull(scopes);
         ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(gate);
+        // Before the database is asked anything: a refused stream should cost as little as possible.
+        var admission = gate.TryEnter(http.Connection.RemoteIpAddress);
+        if (admission.Slot is not { } slot)
+        {
+            return gate.Refuse(http, admission.Refusal);
+        }
+        using var held = slot;
         bool known;
         await using (var scope = scopes.CreateAsyncScope())
         {
@@ -58,7 +67,7 @@ public static class LiveUpdatesStream
                 });
                 await response.Body.WriteAsync(frame, ct);
             }
-            await PumpAsync(response, subscription.Frames, ct);
+            await PumpAsync(response, subscription.Frames, ct, new StreamTimeouts(gate.Options.IdleTimeout, gate.Options.MaxLifetime, time));
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -77,18 +86,42 @@ public static class LiveUpdatesStream
         response.Headers[HeaderNames.Connection] = "keep-alive";
     }
 
-    /// <summary>Flushes what is written so far, then sends a reader's queued frames until its queue is completed.</summary>
-    internal static async Task PumpAsync(HttpResponse response, ChannelReader<byte[]> frames, CancellationToken ct)
+    /// <summary>
+    /// Flushes what is written so far, then sends a reader's queued frames until its queue is completed,
+    /// or, with <paramref name="timeouts"/>, until the stream has been idle or open too long: the
+    /// stream then ends normally and the browser reconnects with its last id.
+    /// </summary>
+    internal static async Task PumpAsync(HttpResponse response, ChannelReader<byte[]> frames, CancellationToken ct, StreamTimeouts? timeouts = null)
     {
-        await response.Body.FlushAsync(ct);
-        while (await frames.WaitToReadAsync(ct))
+        var time = timeouts?.Time ?? TimeProvider.System;
+        using var idle = new CancellationTokenSource(timeouts?.Idle ?? Timeout.InfiniteTimeSpan, time);
+        using var lifetime = new CancellationTokenSource(timeouts?.MaxLifetime ?? Timeout.InfiniteTimeSpan, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, idle.Token, lifetime.Token);
+        var token = linked.Token;
+        try
         {
-            // Everything already queued goes out in one flush.
-            while (frames.TryRead(out var bytes))
+            await response.Body.FlushAsync(token);
+            while (await frames.WaitToReadAsync(token))
             {
-                await response.Body.WriteAsync(bytes, ct);
+                // Everything already queued goes out in one flush.
+                while (frames.TryRead(out var bytes))
+                {
+                    // A comment line (":") is a heartbeat: it keeps proxies open but does not make a stream busy.
+                    if (timeouts is { } t && (bytes.Length == 0 || bytes[0] != (byte)':'))
+                    {
+                        idle.CancelAfter(t.Idle);
+                    }
+                    await response.Body.WriteAsync(bytes, token);
+                }
+                await response.Body.FlushAsync(token);
             }
-            await response.Body.FlushAsync(ct);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested && (idle.IsCancellationRequested || lifetime.IsCancellationRequested))
+        {
+            // Idle or old: end this stream; a reader still there reconnects after the retry interval.
         }
     }
 }
+
+/// <summary>When a stream is ended although its reader is still connected.</summary>
+internal sealed record StreamTimeouts(TimeSpan Idle, TimeSpan MaxLifetime, TimeProvider Time);

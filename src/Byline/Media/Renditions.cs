@@ -3,10 +3,13 @@ using SkiaSharp;
 
 namespace Byline.Media;
 
-/// <summary>Where media files live on this node: <c>Byline:Media:Path</c>, relative to the content root.</summary>
-public sealed class MediaStore(IConfiguration config, IHostEnvironment env)
+/// <summary>
+/// Where media files live on this node: <c>Byline:Media:Path</c>, relative to the working directory like
+/// the SQLite file (the web host's content root is the application's folder; the command line's is not).
+/// </summary>
+public sealed class MediaStore(IConfiguration config)
 {
-    public string Root { get; } = Path.GetFullPath(Path.Combine(env.ContentRootPath, config["Byline:Media:Path"] ?? "data/media"));
+    public string Root { get; } = Path.GetFullPath(config["Byline:Media:Path"] ?? "data/media");
 }
 
 /// <summary>

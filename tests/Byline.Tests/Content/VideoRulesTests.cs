@@ -2,7 +2,6 @@ using Byline.Content;
 using Byline.Media;
 using Byline.Site.Shows;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Byline.Tests.Content;
@@ -42,7 +41,7 @@ public sealed class VideoRulesTests
     {
         var root = Path.Combine(Path.GetTempPath(), "byline-tests", "video-" + Guid.NewGuid().ToString("N"));
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Byline:Media:Path"] = root }).Build();
-        var store = new MediaStore(config, new HostingEnvironment { ContentRootPath = Path.GetTempPath() });
+        var store = new MediaStore(config);
         var videos = new VideoFiles(store, new VideoOptions { MaxVideoBytes = 16 }, NullLogger<VideoFiles>.Instance);
         var bytes = Ftyp("isom", "mp41", "avc1");
 

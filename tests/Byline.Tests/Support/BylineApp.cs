@@ -49,6 +49,12 @@ public abstract class BylineApp : IAsyncLifetime, IDisposable
 
     public TestContent Content => new(this);
 
+    /// <summary>The app's database, for a second process on the same data (the flood tests' child server).</summary>
+    public string ConnectionString { get; private set; } = "";
+
+    /// <summary>Extra configuration for a fixture of its own (a subclass), e.g. <c>Byline:ForwardedHeaders:Enabled</c>.</summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
+
     /// <summary>Creates the empty database and returns the connection string the app uses.</summary>
     protected abstract Task<string> CreateDatabaseAsync();
 
@@ -100,6 +106,10 @@ public abstract class BylineApp : IAsyncLifetime, IDisposable
     {
         _factory = new Factory(Database, _connection!, MediaPath, builder =>
         {
+            foreach (var (key, value) in Settings)
+            {
+                builder.UseSetting(key, value);
+            }
             ConfigureHost(builder);
             foreach (var (key, value) in settings)
             {

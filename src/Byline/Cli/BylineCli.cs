@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Byline.Demo;
 using Byline.Hosting;
 using Byline.Storage;
 using Spectre.Console;

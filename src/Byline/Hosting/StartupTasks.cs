@@ -33,7 +33,7 @@ public sealed class StartupTasks(
                 await StorageExtensions.MigrateAsync(db, ct);
                 if (config.GetValue("Byline:DemoContent", true))
                 {
-                    var demo = scope.ServiceProvider.GetRequiredService<Cli.DemoSeeder>();
+                    var demo = scope.ServiceProvider.GetRequiredService<Demo.DemoSeeder>();
                     await demo.SeedIfEmptyAsync(ct);
                 }
                 foreach (var step in steps)

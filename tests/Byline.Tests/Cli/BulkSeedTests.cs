@@ -1,4 +1,4 @@
-using Byline.Cli;
+using Byline.Demo;
 using Byline.Content;
 using Byline.Search;
 using Byline.Storage;

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using Byline.Content.Demo;
+using Byline.Demo;
 using Byline.Site.Shows;
 using SkiaSharp;
 

@@ -1,5 +1,5 @@
 using Byline.Content;
-using Byline.Content.Demo;
+using Byline.Demo;
 using Byline.Newsroom.Curation;
 
 namespace Byline.Tests.Site;

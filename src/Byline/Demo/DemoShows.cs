@@ -1,9 +1,10 @@
+using Byline.Content;
 using System.Globalization;
 using Byline.Media;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
 
-namespace Byline.Content.Demo;
+namespace Byline.Demo;
 
 /// <summary>
 /// The demo's video shows: six programmes with drawn artwork and four to ten published episodes

@@ -1,8 +1,9 @@
+using Byline.Content;
 using System.Threading.Channels;
 using Byline.Search;
 using Npgsql;
 
-namespace Byline.Cli;
+namespace Byline.Demo;
 
 /// <summary>
 /// Fills PostgreSQL's search table during a bulk seed, on connections of its own, for the id ranges of

@@ -1,11 +1,10 @@
 using System.Threading.Channels;
 using Byline.Content;
-using Byline.Content.Demo;
 using Byline.Media;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
 
-namespace Byline.Cli;
+namespace Byline.Demo;
 
 /// <summary>Ids of the demo catalogue as stored, for turning generated stories into rows.</summary>
 internal sealed record CatalogIds(
@@ -46,7 +45,7 @@ public sealed class DemoSeeder(BylineDb db, MediaStore media, Search.ISearchInde
         await EnsureTopStoriesAsync(ct);
         await new DemoVisualStories(db, media, search, log).AddAsync(ct);
         await DemoShows.SeedAsync(db, media, search, Seed, ct);
-        await Content.Demo.DemoShortsAndHubs.AddAsync(db, search, ct);
+        await DemoShortsAndHubs.AddAsync(db, search, ct);
         log.LogInformation("Demo content ready: {Count} stories in {Seconds:0.0} s", DemoArticles, started.Elapsed.TotalSeconds);
     }
 

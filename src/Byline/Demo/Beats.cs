@@ -1,4 +1,6 @@
-namespace Byline.Content.Demo;
+using Byline.Content;
+
+namespace Byline.Demo;
 
 /// <summary>
 /// The vocabulary of one kind of coverage. Lists are written '|'-separated so that a beat reads

@@ -1,8 +1,9 @@
+using Byline.Content;
 using Byline.Search;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
 
-namespace Byline.Content.Demo;
+namespace Byline.Demo;
 
 /// <summary>
 /// Two demo live blogs: a budget day still running (25 updates, the key numbers pinned) and a city's

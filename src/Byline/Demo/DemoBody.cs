@@ -1,6 +1,7 @@
+using Byline.Content;
 using System.Text;
 
-namespace Byline.Content.Demo;
+namespace Byline.Demo;
 
 /// <summary>One piece of a generated story body, as plain text (no Markdown, no HTML).</summary>
 internal readonly record struct DemoPart(BlockKind Kind, string Text);

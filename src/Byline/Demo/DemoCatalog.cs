@@ -1,4 +1,6 @@
-namespace Byline.Content.Demo;
+using Byline.Content;
+
+namespace Byline.Demo;
 
 /// <summary>The vocabulary of one sport: who plays, where, and in what.</summary>
 internal sealed record SportKit(string Name, string[] Teams, string[] Players, string[] Venues, string Competition, string[]? Headlines = null);

@@ -1,10 +1,11 @@
+using Byline.Content;
 using System.Globalization;
 using Byline.Media;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
 using SkiaSharp;
 
-namespace Byline.Content.Demo;
+namespace Byline.Demo;
 
 /// <summary>
 /// Demo photo stories (galleries of captioned, credited pictures) and web stories (tap-through pages

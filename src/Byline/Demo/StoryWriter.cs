@@ -1,7 +1,8 @@
+using Byline.Content;
 using System.Globalization;
 using System.Text;
 
-namespace Byline.Content.Demo;
+namespace Byline.Demo;
 
 /// <summary>A generated story before it meets the database: text, where it belongs and who wrote it.</summary>
 internal sealed record DemoStory(

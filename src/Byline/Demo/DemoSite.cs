@@ -1,4 +1,6 @@
-namespace Byline.Content.Demo;
+using Byline.Content;
+
+namespace Byline.Demo;
 
 /// <summary>The demo publication's settings and static pages.</summary>
 internal static class DemoSite

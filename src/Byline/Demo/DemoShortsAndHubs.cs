@@ -1,8 +1,9 @@
+using Byline.Content;
 using Byline.Publishing;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
 
-namespace Byline.Content.Demo;
+namespace Byline.Demo;
 
 /// <summary>
 /// The demo's short news and topic hubs, made from the demo stories already written: each short

@@ -1,6 +1,7 @@
+using Byline.Content;
 using SkiaSharp;
 
-namespace Byline.Content.Demo;
+namespace Byline.Demo;
 
 /// <summary>
 /// Abstract editorial pictures drawn locally: a demo must not fetch stock photos, and drawn shapes

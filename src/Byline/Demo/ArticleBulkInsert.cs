@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace Byline.Cli;
+namespace Byline.Demo;
 
 /// <summary>A published story ready for the database; ids are assigned when its batch is written.</summary>
 internal sealed record ArticleRow(

@@ -1,7 +1,8 @@
+using Byline.Content;
 using System.Buffers.Binary;
 using SkiaSharp;
 
-namespace Byline.Content.Demo;
+namespace Byline.Demo;
 
 /// <summary>
 /// Short, really playable MP4 clips for the demo's episodes, made without a video encoder: every frame

@@ -61,6 +61,8 @@ public static class NewsroomExtensions
         services.AddSingleton<IBootStep, NewsroomBoot>();
         services.AddScoped<Curation.SiteEdits>();
         services.AddScoped<Structure.StructureEdits>();
+        services.AddScoped<Stories.StoryListQuery>();
+        services.AddScoped<LiveDesk.LiveBlogService>();
         services.Configure<NewsroomOptions>(builder.Configuration.GetSection("Byline:Newsroom"));
 
         services.AddAuthentication(IdentityConstants.ApplicationScheme)

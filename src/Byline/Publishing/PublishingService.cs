@@ -1,6 +1,5 @@
 using System.Globalization;
 using Byline.Content;
-using Byline.Newsroom;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -52,7 +51,7 @@ public sealed class PublishingService(BylineDb db, AuditLog audit, ContentEvents
             db.Articles.Add(article);
             await db.SaveChangesAsync(ct);
             db.ArticleRevisions.Add(NewRevision(article, 1, "create", input, actor, now));
-            audit.Record(db, actor.Principal, Newsroom.AuditActions.StoryCreated, "article", Id(article.Id), article.Headline);
+            audit.Record(db, actor.Principal, StoryAuditActions.Created, "article", Id(article.Id), article.Headline);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
@@ -152,7 +151,7 @@ public sealed class PublishingService(BylineDb db, AuditLog audit, ContentEvents
         await AppendRevisionAsync(article, input, actionName, actor, now, ct);
         if (command.Action != StoryAction.Autosave)
         {
-            audit.Record(db, actor.Principal, Newsroom.AuditActions.Story(command.Action), "article", Id(id),
+            audit.Record(db, actor.Principal, StoryAuditActions.Of(command.Action), "article", Id(id),
                 command.Action == StoryAction.Schedule ? $"{article.Headline} at {command.ScheduleAtUtc:O}" : article.Headline);
         }
         try
@@ -202,7 +201,7 @@ public sealed class PublishingService(BylineDb db, AuditLog audit, ContentEvents
             var article = (await LoadForWriteAsync(db, id, tracking: true, ct))!;
             SetListedAt(article);
             await AppendRevisionAsync(article, Current(article), "publish (scheduled)", Actor.Scheduler, now, ct);
-            audit.Record(db, Actor.Scheduler.Principal, Newsroom.AuditActions.Story(StoryAction.Publish), "article", Id(id), article.Headline + " (scheduled)");
+            audit.Record(db, Actor.Scheduler.Principal, StoryAuditActions.Of(StoryAction.Publish), "article", Id(id), article.Headline + " (scheduled)");
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }

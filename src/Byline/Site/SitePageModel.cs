@@ -43,7 +43,7 @@ public abstract class SitePageModel : PageModel
     protected async Task<IActionResult?> BeginPreviewAsync()
     {
         if (await HttpContext.RequestServices.GetRequiredService<IAuthorizationService>()
-                .AuthorizeAsync(User, Newsroom.Policies.Newsroom) is not { Succeeded: true })
+                .AuthorizeAsync(User, Storage.Policies.Newsroom) is not { Succeeded: true })
         {
             return User.Identity?.IsAuthenticated == true ? Forbid() : Challenge();
         }

@@ -10,6 +10,14 @@ public static class CachingExtensions
         services.AddSingleton<PurgeWebhook>();
         services.AddHostedService(sp => sp.GetRequiredService<PurgeWebhook>());
         services.AddHostedService<CacheInvalidation>();
+        // A live-blog stream never ends, so the output cache must not hold it (nor make a second reader wait for the first).
+        services.PostConfigure<CacheOptions>(o =>
+        {
+            if (!o.BypassPrefixes.Contains(LiveBlogs.LiveBlogExtensions.StreamPrefix, StringComparer.OrdinalIgnoreCase))
+            {
+                o.BypassPrefixes = [.. o.BypassPrefixes, LiveBlogs.LiveBlogExtensions.StreamPrefix];
+            }
+        });
         return services;
     }
 

@@ -5,6 +5,7 @@ using Byline.Discovery;
 using Byline.LiveBlogs;
 using Byline.Media;
 using Byline.Newsroom;
+using Byline.Newsroom.Stories;
 using Byline.Publishing;
 using Byline.Site;
 using Byline.Site.VisualStories;
@@ -24,7 +25,7 @@ public static class BylineHosting
         services.AddSingleton<SiteSettingsStore>();
         services.AddSingleton<Media.MediaStore>();
         services.TryAddSingleton<ContentEvents>();
-        services.AddScoped<Cli.DemoSeeder>();
+        services.AddScoped<Demo.DemoSeeder>();
         services.AddSearchCore(config);
         return services;
     }
@@ -43,6 +44,7 @@ public static class BylineHosting
         services.AddDistribution();
         builder.AddNewsroom();
         services.AddPublishing(builder.Configuration);
+        services.AddMedia(builder.Configuration);
         services.AddDiscovery(builder.Configuration);
         services.AddBylineCaching(builder.Configuration);
         services.AddShows(builder.Configuration);
@@ -64,7 +66,7 @@ public static class BylineHosting
         app.MapMedia();
         app.MapShows();
         app.MapDistribution();
-        app.MapPublishing();
+        app.MapEditorLookups();
         app.MapShortsAndHubs();
         app.MapLiveBlogs();
         app.MapRazorPages();

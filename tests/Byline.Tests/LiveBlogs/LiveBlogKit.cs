@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Byline.Content;
 using Byline.LiveBlogs;
+using Byline.Newsroom.LiveDesk;
 using Byline.Newsroom;
 using Byline.Publishing;
 using Byline.Tests.Support;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
 
 namespace Byline.Content;
@@ -24,8 +23,8 @@ public sealed class SiteSettingsStore(IServiceScopeFactory scopes)
     public async Task LoadAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<BylineDb>();
-        var doc = await db.Settings.AsNoTracking().FirstOrDefaultAsync(s => s.Key == Key, ct);
+        var db = scope.ServiceProvider.GetRequiredService<DbContext>();
+        var doc = await db.Set<SettingDocument>().AsNoTracking().FirstOrDefaultAsync(s => s.Key == Key, ct);
         Apply(doc is null ? new SiteSettings() : JsonSerializer.Deserialize<SiteSettings>(doc.Json, Json) ?? new SiteSettings());
     }
 
@@ -33,23 +32,23 @@ public sealed class SiteSettingsStore(IServiceScopeFactory scopes)
     {
         ArgumentNullException.ThrowIfNull(settings);
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<BylineDb>();
+        var db = scope.ServiceProvider.GetRequiredService<DbContext>();
         await WriteAsync(db, settings, ct);
         Apply(settings);
         Changed?.Invoke(settings);
     }
 
     /// <summary>Writes the document in the caller's context (used by the seeder inside its own transaction).</summary>
-    public static async Task WriteAsync(BylineDb db, SiteSettings settings, CancellationToken ct)
+    public static async Task WriteAsync(DbContext db, SiteSettings settings, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
         var json = JsonSerializer.Serialize(settings, Json);
         var now = DateTime.UtcNow;
-        var updated = await db.Settings.Where(s => s.Key == Key)
+        var updated = await db.Set<SettingDocument>().Where(s => s.Key == Key)
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.Json, json).SetProperty(s => s.UpdatedAt, now), ct);
         if (updated == 0)
         {
-            db.Settings.Add(new SettingDocument { Key = Key, Json = json, UpdatedAt = now });
+            db.Set<SettingDocument>().Add(new SettingDocument { Key = Key, Json = json, UpdatedAt = now });
             await db.SaveChangesAsync(ct);
         }
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Byline.Content;
 using Byline.Publishing;
+using Byline.Site.Head;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Byline.Distribution;

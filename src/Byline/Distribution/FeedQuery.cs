@@ -1,6 +1,7 @@
 using Byline.Content;
 using Byline.Publishing;
 using Byline.Site.Chrome;
+using Byline.Site.Head;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
 

@@ -3,6 +3,7 @@ using System.Text;
 using Byline.Content;
 using Byline.Publishing;
 using Byline.Site.Chrome;
+using Byline.Site.Head;
 
 namespace Byline.Distribution;
 

@@ -1,6 +1,6 @@
 using Byline.Caching;
 using Byline.Content;
-using Byline.Distribution;
+using Byline.Site.Head;
 using Byline.Publishing;
 using Byline.Site.Chrome;
 using Microsoft.AspNetCore.Authorization;

@@ -1,6 +1,6 @@
 using Byline.Publishing;
 using Byline.Content;
-using Byline.Distribution;
+using Byline.Site.Head;
 using Byline.Site.Chrome;
 using Byline.Site.Stories;
 using Microsoft.AspNetCore.Mvc;
@@ -174,7 +174,7 @@ public sealed class ArticlePageModel(ArticleQuery query, StoryLists lists, Short
             images));
         if (LiveBlog is { } live)
         {
-            LiveBlogs.LiveBlogStructuredData.Apply(story, Ld, live, published);
+            LiveBlogStructuredData.Apply(story, Ld, live, published);
         }
         Head.StructuredData.Add(StructuredData.Serialize(story));
         List<LdCrumb> crumbs = [new("Home", "/"), new(TopSection.Name, TopSection.Url)];

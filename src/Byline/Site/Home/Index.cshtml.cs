@@ -1,4 +1,4 @@
-using Byline.Distribution;
+using Byline.Site.Head;
 using Byline.Publishing;
 using Byline.Site.Chrome;
 using Byline.Site.Stories;

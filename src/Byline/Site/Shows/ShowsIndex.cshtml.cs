@@ -1,4 +1,4 @@
-using Byline.Distribution;
+using Byline.Site.Head;
 using Byline.Publishing;
 using Microsoft.AspNetCore.Mvc;
 

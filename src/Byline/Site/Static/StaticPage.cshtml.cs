@@ -1,6 +1,6 @@
 using Byline.Publishing;
 using Byline.Content;
-using Byline.Distribution;
+using Byline.Site.Head;
 using Byline.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;

@@ -6,6 +6,7 @@ public static class CachingExtensions
     {
         services.Configure<CacheOptions>(config.GetSection(CacheOptions.Section));
         services.AddSingleton<OutputCacheStore>();
+        services.AddSingleton<CompressedStaticFiles>();
         services.AddHttpClient(PurgeWebhook.ClientName);
         services.AddSingleton<PurgeWebhook>();
         services.AddHostedService(sp => sp.GetRequiredService<PurgeWebhook>());
@@ -21,10 +22,21 @@ public static class CachingExtensions
         return services;
     }
 
-    /// <summary>Before routing: a hit is answered without matching a route or running a page.</summary>
+    /// <summary>Before routing: a hit, or a compressed static asset, is answered without matching a route or running a page.</summary>
     public static WebApplication UseBylineCache(this WebApplication app)
     {
         app.UseMiddleware<OutputCacheMiddleware>();
+        // Stylesheets, scripts and SVG: compressed once at start, served from memory in the coding the
+        // reader accepts; linked with a content hash (asp-append-version, "?v="), they are immutable.
+        // Other static files follow in UseBylineSite.
+        var compressed = app.Services.GetRequiredService<CompressedStaticFiles>();
+        app.Use(async (context, next) =>
+        {
+            if (!await compressed.TryServeAsync(context, immutable: context.Request.Query.ContainsKey("v")))
+            {
+                await next(context);
+            }
+        });
         return app;
     }
 }

@@ -1,4 +1,4 @@
-using Byline.Caching;
+using Byline.Content;
 using Byline.Publishing;
 
 namespace Byline.Distribution;

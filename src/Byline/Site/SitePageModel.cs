@@ -1,4 +1,3 @@
-using Byline.Caching;
 using Byline.Content;
 using Byline.Site.Head;
 using Byline.Publishing;

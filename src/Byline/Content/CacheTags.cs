@@ -1,4 +1,4 @@
-namespace Byline.Caching;
+namespace Byline.Content;
 
 /// <summary>
 /// The content keys a response shows (see <see cref="Publishing.ContentKeys"/>). A page, feed or

@@ -1,6 +1,5 @@
 using Byline.Content;
 using Byline.Publishing;
-using Byline.Site.Stories;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -96,7 +95,7 @@ public sealed class PopularStories(IServiceScopeFactory scopes, TimeProvider clo
             });
 
         var all = siteRead.Concat(siteTrend).Concat(readBySection.Values.SelectMany(x => x)).Concat(trendBySection.Values.SelectMany(x => x)).Distinct().ToList();
-        var cards = (await scope.ServiceProvider.GetRequiredService<StoryLists>().CardsAsync(all, ct)).ToDictionary(c => c.Id);
+        var cards = (await scope.ServiceProvider.GetRequiredService<IStoryCards>().CardsAsync(all, ct)).ToDictionary(c => c.Id);
         IReadOnlyList<StoryCard> Cards(IEnumerable<int> ids) => [.. ids.Where(cards.ContainsKey).Select(id => cards[id])];
 
         var snapshot = new PopularSnapshot(

@@ -7,6 +7,7 @@ using Byline.Media;
 using Byline.Newsroom;
 using Byline.Newsroom.Stories;
 using Byline.Publishing;
+using Byline.Search;
 using Byline.Site;
 using Byline.Site.VisualStories;
 using Byline.Site.Shows;
@@ -26,7 +27,7 @@ public static class BylineHosting
         services.AddSingleton<Media.MediaStore>();
         services.TryAddSingleton<ContentEvents>();
         services.AddScoped<Demo.DemoSeeder>();
-        services.AddSearchCore(config);
+        services.AddSearch(config);
         return services;
     }
 

@@ -22,6 +22,8 @@ public static class SiteExtensions
         services.AddSingleton<PageBoundaries>();
         services.AddSingleton<StoryCardCache>();
         services.AddScoped<StoryLists>();
+        services.AddScoped<Discovery.IStoryCards>(sp => sp.GetRequiredService<StoryLists>());
+        services.AddScoped<Search.SiteSearch>();
         services.AddScoped<SectionResolver>();
         services.AddScoped<ArticleQuery>();
         return services;

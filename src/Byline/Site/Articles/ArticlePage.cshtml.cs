@@ -1,3 +1,4 @@
+using Byline.Discovery;
 using Byline.Publishing;
 using Byline.Content;
 using Byline.Site.Head;

@@ -1,4 +1,5 @@
 using Byline.Content;
+using Byline.Discovery;
 using Byline.Site.Head;
 using Byline.Publishing;
 using Byline.Site.Articles;

@@ -1,3 +1,4 @@
+using Byline.Discovery;
 using Byline.Site.Head;
 using Byline.Publishing;
 using Byline.Site.Stories;

@@ -68,7 +68,6 @@ public static class BylineHosting
         app.MapShows();
         app.MapDistribution();
         app.MapEditorLookups();
-        app.MapShortsAndHubs();
         app.MapLiveBlogs();
         app.MapRazorPages();
         return app;

@@ -63,6 +63,7 @@ public static class NewsroomExtensions
         services.AddScoped<Structure.StructureEdits>();
         services.AddScoped<Stories.StoryListQuery>();
         services.AddScoped<LiveDesk.LiveBlogService>();
+        services.AddScoped<Shows.ShowEdits>();
         services.Configure<NewsroomOptions>(builder.Configuration.GetSection("Byline:Newsroom"));
 
         services.AddAuthentication(IdentityConstants.ApplicationScheme)

@@ -1,4 +1,5 @@
 using Byline.Discovery;
+using Byline.Storage;
 
 namespace Byline.Tests.Discovery;
 

@@ -4,6 +4,7 @@ using Byline.LiveBlogs;
 using Byline.Newsroom.LiveDesk;
 using Byline.Newsroom;
 using Byline.Publishing;
+using Byline.Storage;
 using Byline.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -2,6 +2,7 @@ using Byline.Content;
 using Byline.Hosting;
 using Byline.Newsroom;
 using Byline.Publishing;
+using Byline.Storage;
 using Byline.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,5 +1,6 @@
 using Byline.Content;
 using Byline.Media;
+using Byline.Newsroom.Stories.Formats;
 using Byline.Publishing;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -8,12 +9,13 @@ namespace Byline.Newsroom.Stories;
 
 public static class EditorLookups
 {
-    /// <summary>The editor's JSON look-ups (tag autocomplete, the media picker); writes go through the pages.</summary>
+    /// <summary>The editor's JSON look-ups (tag autocomplete, the media picker, the formats' own); writes go through the pages.</summary>
     public static IEndpointRouteBuilder MapEditorLookups(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/newsroom/api").RequireAuthorization(Policies.Newsroom).ExcludeFromDescription();
         api.MapGet("/tags", SuggestTagsAsync);
         api.MapGet("/media", FindMediaAsync);
+        app.MapFormatEditorApi();
         return app;
     }
 

@@ -7,17 +7,37 @@ public static class CachingExtensions
         services.Configure<CacheOptions>(config.GetSection(CacheOptions.Section));
         services.AddSingleton<OutputCacheStore>();
         services.AddSingleton<ChromeWatch>();
+        services.AddSingleton<CompressedStaticFiles>();
         services.AddHttpClient(PurgeWebhook.ClientName);
         services.AddSingleton<PurgeWebhook>();
         services.AddHostedService(sp => sp.GetRequiredService<PurgeWebhook>());
         services.AddHostedService<CacheInvalidation>();
+        // A live-blog stream never ends, so the output cache must not hold it (nor make a second reader wait for the first).
+        services.PostConfigure<CacheOptions>(o =>
+        {
+            if (!o.BypassPrefixes.Contains(LiveBlogs.LiveBlogExtensions.StreamPrefix, StringComparer.OrdinalIgnoreCase))
+            {
+                o.BypassPrefixes = [.. o.BypassPrefixes, LiveBlogs.LiveBlogExtensions.StreamPrefix];
+            }
+        });
         return services;
     }
 
-    /// <summary>Before routing: a hit is answered without matching a route or running a page.</summary>
+    /// <summary>Before routing: a hit, or a compressed static asset, is answered without matching a route or running a page.</summary>
     public static WebApplication UseBylineCache(this WebApplication app)
     {
         app.UseMiddleware<OutputCacheMiddleware>();
+        // Stylesheets, scripts and SVG: compressed once at start, served from memory in the coding the
+        // reader accepts; linked with a content hash (asp-append-version, "?v="), they are immutable.
+        // Other static files follow in UseBylineSite.
+        var compressed = app.Services.GetRequiredService<CompressedStaticFiles>();
+        app.Use(async (context, next) =>
+        {
+            if (!await compressed.TryServeAsync(context, immutable: context.Request.Query.ContainsKey("v")))
+            {
+                await next(context);
+            }
+        });
         return app;
     }
 }

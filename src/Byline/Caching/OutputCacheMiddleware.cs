@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.IO.Compression;
 using System.Security.Cryptography;
+using Byline.Content;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;

@@ -50,5 +50,5 @@ public sealed record SiteSettings
     /// <summary>The publication's ads.txt (IAB format), served at /ads.txt; validated when the newsroom saves it.</summary>
     public string AdsTxt { get; init; } = "";
     /// <summary>The /live page's stream (Site/Shows/LiveTv.cs); empty URL means off air.</summary>
-    public Site.Shows.LiveTvSettings LiveTv { get; init; } = new();
+    public LiveTvSettings LiveTv { get; init; } = new();
 }

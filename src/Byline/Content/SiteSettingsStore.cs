@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
 
 namespace Byline.Content;
@@ -22,8 +21,8 @@ public sealed class SiteSettingsStore(IServiceScopeFactory scopes)
     public async Task LoadAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<BylineDb>();
-        var doc = await db.Settings.AsNoTracking().FirstOrDefaultAsync(s => s.Key == Key, ct);
+        var db = scope.ServiceProvider.GetRequiredService<DbContext>();
+        var doc = await db.Set<SettingDocument>().AsNoTracking().FirstOrDefaultAsync(s => s.Key == Key, ct);
         Apply(doc is null ? new SiteSettings() : JsonSerializer.Deserialize<SiteSettings>(doc.Json, Json) ?? new SiteSettings());
     }
 
@@ -31,23 +30,23 @@ public sealed class SiteSettingsStore(IServiceScopeFactory scopes)
     {
         ArgumentNullException.ThrowIfNull(settings);
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<BylineDb>();
+        var db = scope.ServiceProvider.GetRequiredService<DbContext>();
         await WriteAsync(db, settings, scope.ServiceProvider.GetRequiredService<TimeProvider>(), ct);
         Apply(settings);
     }
 
     /// <summary>Writes the document in the caller's context (used by the seeder inside its own transaction).</summary>
-    public static async Task WriteAsync(BylineDb db, SiteSettings settings, TimeProvider clock, CancellationToken ct)
+    public static async Task WriteAsync(DbContext db, SiteSettings settings, TimeProvider clock, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(clock);
         var json = JsonSerializer.Serialize(settings, Json);
         var now = clock.GetUtcNow().UtcDateTime;
-        var updated = await db.Settings.Where(s => s.Key == Key)
+        var updated = await db.Set<SettingDocument>().Where(s => s.Key == Key)
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.Json, json).SetProperty(s => s.UpdatedAt, now), ct);
         if (updated == 0)
         {
-            db.Settings.Add(new SettingDocument { Key = Key, Json = json, UpdatedAt = now });
+            db.Set<SettingDocument>().Add(new SettingDocument { Key = Key, Json = json, UpdatedAt = now });
             await db.SaveChangesAsync(ct);
         }
     }

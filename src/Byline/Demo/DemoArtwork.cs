@@ -1,3 +1,4 @@
+using Byline.Content;
 using SkiaSharp;
 using Byline.Content;
 

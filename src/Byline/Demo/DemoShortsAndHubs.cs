@@ -1,3 +1,4 @@
+using Byline.Content;
 using Byline.Publishing;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;

@@ -1,3 +1,4 @@
+using Byline.Content;
 using System.Globalization;
 using Byline.Media;
 using Byline.Storage;

@@ -1,3 +1,4 @@
+using Byline.Content;
 using System.Buffers.Binary;
 using SkiaSharp;
 using Byline.Content;

@@ -1,3 +1,4 @@
+using Byline.Content;
 using System.Threading.Channels;
 using Byline.Search;
 using Npgsql;

@@ -1,3 +1,4 @@
+using Byline.Content;
 using System.Globalization;
 using System.Text;
 using Byline.Content;

@@ -1,7 +1,6 @@
 using System.Text.Encodings.Web;
 using Byline.Newsroom;
 using Byline.Publishing;
-using Byline.Search;
 using Byline.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -12,24 +11,6 @@ namespace Byline.Discovery;
 
 public static class DiscoveryExtensions
 {
-    /// <summary>The search index of the configured provider; the command line needs it too (seed, search rebuild).</summary>
-    public static IServiceCollection AddSearchCore(this IServiceCollection services, IConfiguration config)
-    {
-        var database = config.GetSection("Byline:Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
-        services.AddSingleton(config.GetSection("Byline:Search").Get<SearchOptions>() ?? new SearchOptions());
-        if (database.Provider == DatabaseProvider.Postgres)
-        {
-            services.AddScoped<ISearchIndex, PostgresSearchIndex>();
-        }
-        else
-        {
-            services.AddScoped<ISearchIndex, SqliteSearchIndex>();
-        }
-        services.AddScoped<SearchIndexSync>();
-        services.AddScoped<SearchVerifier>();
-        return services;
-    }
-
     public static IServiceCollection AddDiscovery(this IServiceCollection services, IConfiguration config)
     {
         services.AddSingleton(config.GetSection("Byline:Discovery").Get<DiscoveryOptions>() ?? new DiscoveryOptions());
@@ -40,8 +21,6 @@ public static class DiscoveryExtensions
         services.AddSingleton<MostSearched>();
         services.AddSingleton<RelatedCache>();
         services.AddScoped<RelatedStories>();
-        services.AddScoped<SiteSearch>();
-        
         services.AddHostedService<DiscoveryFlusher>();
         services.AddHostedService<DiscoveryRefresher>();
         // A pasted paragraph in the search box is a long GET; it gets a results page, not a 414.

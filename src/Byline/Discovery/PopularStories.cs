@@ -1,5 +1,6 @@
 using Byline.Content;
 using Byline.Events;
+using Byline.Publishing;
 using Byline.Site.Stories;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -136,7 +137,7 @@ public sealed class PopularStories(IServiceScopeFactory scopes, TimeProvider clo
             });
 
         var all = siteRead.Concat(siteTrend).Concat(readBySection.Values.SelectMany(x => x)).Concat(trendBySection.Values.SelectMany(x => x)).Distinct().ToList();
-        var cards = (await scope.ServiceProvider.GetRequiredService<StoryLists>().CardsAsync(all, ct)).ToDictionary(c => c.Id);
+        var cards = (await scope.ServiceProvider.GetRequiredService<IStoryCards>().CardsAsync(all, ct)).ToDictionary(c => c.Id);
         IReadOnlyList<StoryCard> Cards(IEnumerable<int> ids) => [.. ids.Where(cards.ContainsKey).Select(id => cards[id])];
 
         var snapshot = new PopularSnapshot(

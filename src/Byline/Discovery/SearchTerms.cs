@@ -1,4 +1,5 @@
 using System.Text;
+using Byline.Storage;
 
 namespace Byline.Discovery;
 

@@ -1,4 +1,5 @@
 using Byline.Caching;
+using Byline.Content;
 using Byline.Events;
 using Byline.Publishing;
 

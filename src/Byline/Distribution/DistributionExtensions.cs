@@ -2,6 +2,7 @@ using System.Text.Json;
 using Byline.Content;
 using Byline.Events;
 using Byline.Publishing;
+using Byline.Site.Head;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Byline.Distribution;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Byline.Content;
 using Byline.Media;
+using Byline.Site.Head;
 
 namespace Byline.Distribution;
 
@@ -27,10 +28,6 @@ public static class FeedEndpoints
     }
 
     private static readonly string[] Verbs = [HttpMethods.Get, HttpMethods.Head];
-
-    /// <summary>The feed paths for an HTML page's path ("/" → "/rss.xml", "/world" → "/world/rss.xml").</summary>
-    public static (string Rss, string Atom) PathsFor(string pagePath) =>
-        pagePath == "/" ? ("/rss.xml", "/atom.xml") : (pagePath + "/rss.xml", pagePath + "/atom.xml");
 
     private static async Task ServeAsync(HttpContext context, FeedQuery query, FeedScope scope, string? slug, string? sub, bool atom)
     {

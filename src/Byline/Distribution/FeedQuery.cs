@@ -2,6 +2,7 @@ using Byline.Content;
 using Byline.Events;
 using Byline.Publishing;
 using Byline.Site.Chrome;
+using Byline.Site.Head;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Xml;
 using Byline.Content;
 using Byline.Site.Articles;
+using Byline.Site.Head;
 
 namespace Byline.Distribution;
 

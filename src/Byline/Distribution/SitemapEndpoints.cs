@@ -4,6 +4,7 @@ using Byline.Content;
 using Byline.Events;
 using Byline.Publishing;
 using Byline.Site.Chrome;
+using Byline.Site.Head;
 
 namespace Byline.Distribution;
 

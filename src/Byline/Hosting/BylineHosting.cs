@@ -7,7 +7,9 @@ using Byline.Discovery;
 using Byline.LiveBlogs;
 using Byline.Media;
 using Byline.Newsroom;
+using Byline.Newsroom.Stories;
 using Byline.Publishing;
+using Byline.Search;
 using Byline.Site;
 using Byline.Site.VisualStories;
 using Byline.Site.Shows;
@@ -28,7 +30,7 @@ public static class BylineHosting
         services.AddSingleton<SiteSettingsStore>();
         services.AddSingleton<Media.MediaStore>();
         services.AddContentEvents(config);
-        services.AddSearchCore(config);
+        services.AddSearch(config);
         return services;
     }
 
@@ -50,6 +52,7 @@ public static class BylineHosting
         services.AddDistribution();
         builder.AddNewsroom();
         services.AddPublishing(builder.Configuration);
+        services.AddMedia(builder.Configuration);
         services.AddDiscovery(builder.Configuration);
         services.AddBylineCaching(builder.Configuration);
         services.AddShows(builder.Configuration);
@@ -76,8 +79,7 @@ public static class BylineHosting
         app.MapMedia();
         app.MapShows();
         app.MapDistribution();
-        app.MapPublishing();
-        app.MapShortsAndHubs();
+        app.MapEditorLookups();
         app.MapLiveBlogs();
         app.MapRazorPages();
         return app;

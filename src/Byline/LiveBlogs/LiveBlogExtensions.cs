@@ -1,8 +1,5 @@
 using System.Globalization;
-using Byline.Caching;
 using Byline.Content;
-using Byline.Newsroom;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Byline.LiveBlogs;
@@ -13,7 +10,7 @@ public static class LiveBlogExtensions
 
     public static string StreamPath(int articleId) => StreamPrefix + "/" + articleId.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>The live-blog service, its broadcaster and the newsroom desk page's authorization.</summary>
+    /// <summary>The live-blog reader and its broadcaster (the desk and its service are the newsroom's).</summary>
     public static IServiceCollection AddLiveBlogs(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
@@ -21,17 +18,7 @@ public static class LiveBlogExtensions
         services.AddOptions<StreamLimitOptions>().BindConfiguration(StreamLimitOptions.Section);
         services.TryAddSingleton(new Hosting.ConnectionBudget(null, null));
         services.AddSingleton<StreamGate>();
-        services.AddScoped<LiveBlogService>();
         services.AddScoped<LiveBlogReader>();
-        // A stream never ends, so the output cache must not hold it (nor make a second reader wait for the first).
-        services.PostConfigure<CacheOptions>(o =>
-        {
-            if (!o.BypassPrefixes.Contains(StreamPrefix, StringComparer.OrdinalIgnoreCase))
-            {
-                o.BypassPrefixes = [.. o.BypassPrefixes, StreamPrefix];
-            }
-        });
-        services.Configure<RazorPagesOptions>(o => o.Conventions.AuthorizeFolder("/LiveBlogs/Desk", Policies.Newsroom));
         return services;
     }
 

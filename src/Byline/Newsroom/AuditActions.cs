@@ -27,19 +27,15 @@ public static class AuditActions
     public const string AuthorSaved = "author.saved";
     public const string PageSaved = "page.saved";
 
-    /// <summary>What publishing writes for a story: <c>story.create</c> and <c>story.{action}</c>.</summary>
-    public const string StoryCreated = "story.create";
-
-    public static string Story(Publishing.StoryAction action) => "story." + action.ToString().ToLowerInvariant();
-
     /// <summary>Every action the newsroom writes, for the audit page's filter list (so a filter exists before its first entry).</summary>
     public static readonly string[] Known =
     [
         SignIn, SignInFailed, SignInLockedOut, SignInRefused, SignInLink, SignOut, PasswordSet,
         UserCreated, UserRole, UserDisabled, UserEnabled, UserLink, UserUnlocked, StoryShared, StoryUnshared,
         SettingsSaved, CurationSaved, SectionSaved, TagSaved, AuthorSaved, PageSaved,
-        StoryCreated, .. Enum.GetValues<Publishing.StoryAction>().Where(a => a != Publishing.StoryAction.Autosave).Select(Story),
-        .. LiveBlogs.LiveBlogAuditActions.All,
+        Publishing.StoryAuditActions.Created,
+        .. Enum.GetValues<Publishing.StoryAction>().Where(a => a != Publishing.StoryAction.Autosave).Select(Publishing.StoryAuditActions.Of),
+        .. LiveDesk.LiveBlogAuditActions.All,
         Shows.ShowAuditActions.ShowSaved, Shows.ShowAuditActions.ShowDeleted, Shows.ShowAuditActions.VideoUploaded,
     ];
 }

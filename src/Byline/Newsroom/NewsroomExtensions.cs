@@ -67,6 +67,9 @@ public static class NewsroomExtensions
         // One handling of a database that takes no writes, for every newsroom form (Saving/CannotSave.cs).
         services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(o => o.Filters.Add<Saving.CannotSaveFilter>());
         services.AddHealthChecks().AddCheck<Saving.DatabaseWritableHealthCheck>(Saving.DatabaseWritableHealthCheck.Name, tags: ["ready"]);
+        services.AddScoped<Stories.StoryListQuery>();
+        services.AddScoped<LiveDesk.LiveBlogService>();
+        services.AddScoped<Shows.ShowEdits>();
         services.Configure<NewsroomOptions>(builder.Configuration.GetSection("Byline:Newsroom"));
 
         services.AddAuthentication(IdentityConstants.ApplicationScheme)

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Byline.Content;
 using Byline.Newsroom;
+using Byline.Storage;
 
 namespace Byline.Publishing;
 

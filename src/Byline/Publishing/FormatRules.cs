@@ -135,23 +135,14 @@ public static class FormatRules
                     ? null
                     : "Upload the MP4 file with the upload button; the address is filled in for you.";
             case VideoKind.Hls:
-                return IsHttpUrl(url, out _) ? null : "An HLS stream needs a full web address starting with https:// (usually ending in .m3u8).";
+                return WebAddress.IsHttp(url, out _) ? null : "An HLS stream needs a full web address starting with https:// (usually ending in .m3u8).";
             case VideoKind.Embed:
-                return IsHttpUrl(url, out _) && Embeds.Html(url) is { } html && html.Contains("<iframe", StringComparison.Ordinal)
+                return WebAddress.IsHttp(url, out _) && Embeds.Html(url) is { } html && html.Contains("<iframe", StringComparison.Ordinal)
                     ? null
                     : "Paste the address of a YouTube or Vimeo video page to embed it.";
             default:
                 return "Choose how the video is given.";
         }
-    }
-
-    public static bool IsHttpUrl(string? text, out Uri? uri)
-    {
-        uri = null;
-        return !string.IsNullOrWhiteSpace(text) &&
-               Uri.TryCreate(text.Trim(), UriKind.Absolute, out uri) &&
-               (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) &&
-               !string.IsNullOrEmpty(uri.Host) && string.IsNullOrEmpty(uri.UserInfo);
     }
 
     private static void ValidateSlides(IReadOnlyList<Slide> slides, int min, int max, bool requireText, Dictionary<string, string> errors)

@@ -54,7 +54,7 @@ public sealed class PublishingService(BylineDb db, AuditLog audit, ContentEvents
             db.Articles.Add(article);
             await db.SaveChangesAsync(ct);
             db.ArticleRevisions.Add(NewRevision(article, 1, "create", input, actor, now));
-            audit.Record(db, actor.Principal, Newsroom.AuditActions.StoryCreated, "article", Id(article.Id), article.Headline);
+            audit.Record(db, actor.Principal, StoryAuditActions.Created, "article", Id(article.Id), article.Headline);
             await db.SaveChangesAsync(ct);
             await events.AppendAsync(db, new ContentChanged([ContentKeys.Article(article.Id)], "story.create", article.Id, actor.Name), ct);
             await tx.CommitAsync(ct);
@@ -155,7 +155,7 @@ public sealed class PublishingService(BylineDb db, AuditLog audit, ContentEvents
         await AppendRevisionAsync(article, input, actionName, actor, now, ct);
         if (command.Action != StoryAction.Autosave)
         {
-            audit.Record(db, actor.Principal, Newsroom.AuditActions.Story(command.Action), "article", Id(id),
+            audit.Record(db, actor.Principal, StoryAuditActions.Of(command.Action), "article", Id(id),
                 command.Action == StoryAction.Schedule ? $"{article.Headline} at {command.ScheduleAtUtc:O}" : article.Headline);
         }
         var version = article.Version;
@@ -212,7 +212,7 @@ public sealed class PublishingService(BylineDb db, AuditLog audit, ContentEvents
             var article = (await LoadForWriteAsync(db, id, tracking: true, ct))!;
             SetListedAt(article);
             await AppendRevisionAsync(article, Current(article), "publish (scheduled)", Actor.Scheduler, now, ct);
-            audit.Record(db, Actor.Scheduler.Principal, Newsroom.AuditActions.Story(StoryAction.Publish), "article", Id(id), article.Headline + " (scheduled)");
+            audit.Record(db, Actor.Scheduler.Principal, StoryAuditActions.Of(StoryAction.Publish), "article", Id(id), article.Headline + " (scheduled)");
             await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();
             // The same event as a manual publish: caches, search and every later consumer cannot tell them apart.

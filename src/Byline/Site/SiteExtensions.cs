@@ -22,24 +22,16 @@ public static class SiteExtensions
         services.AddSingleton<PageBoundaries>();
         services.AddSingleton<StoryCardCache>();
         services.AddScoped<StoryLists>();
+        services.AddScoped<Discovery.IStoryCards>(sp => sp.GetRequiredService<StoryLists>());
+        services.AddScoped<Search.SiteSearch>();
         services.AddScoped<SectionResolver>();
         services.AddScoped<ArticleQuery>();
-        services.AddSingleton<CompressedStaticFiles>();
         return services;
     }
 
     public static WebApplication UseBylineSite(this WebApplication app)
     {
-        // Stylesheets, scripts and SVG: compressed once at start, served from memory in the coding the
-        // reader accepts; linked with a content hash (asp-append-version, "?v="), they are immutable.
-        var compressed = app.Services.GetRequiredService<CompressedStaticFiles>();
-        app.Use(async (context, next) =>
-        {
-            if (!await compressed.TryServeAsync(context, immutable: context.Request.Query.ContainsKey("v")))
-            {
-                await next(context);
-            }
-        });
+        // Stylesheets, scripts and SVG were answered compressed by Caching (UseBylineCache, just before).
         app.UseStaticFiles(new StaticFileOptions
         {
             // Images and the rest, with the same caching rule.

@@ -1,7 +1,7 @@
-using Byline.Caching;
 using Byline.Content;
 using Byline.Distribution;
 using Byline.Events;
+using Byline.Site.Head;
 using Byline.Publishing;
 using Byline.Site.Chrome;
 using Microsoft.AspNetCore.Authorization;
@@ -44,7 +44,7 @@ public abstract class SitePageModel : PageModel
     protected async Task<IActionResult?> BeginPreviewAsync()
     {
         if (await HttpContext.RequestServices.GetRequiredService<IAuthorizationService>()
-                .AuthorizeAsync(User, Newsroom.Policies.Newsroom) is not { Succeeded: true })
+                .AuthorizeAsync(User, Storage.Policies.Newsroom) is not { Succeeded: true })
         {
             return User.Identity?.IsAuthenticated == true ? Forbid() : Challenge();
         }

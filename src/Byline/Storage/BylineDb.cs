@@ -1,5 +1,4 @@
 using Byline.Content;
-using Byline.Newsroom;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -30,10 +29,10 @@ public abstract class BylineDb(DbContextOptions options)
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     /// <summary>Data-protection keys live with the content, so restarts and every node share sign-in cookies.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
-    public DbSet<Discovery.ArticleViewCount> ArticleViews => Set<Discovery.ArticleViewCount>();
-    public DbSet<Discovery.SearchTermCount> SearchTerms => Set<Discovery.SearchTermCount>();
-    public DbSet<Discovery.HiddenSearchTerm> HiddenSearchTerms => Set<Discovery.HiddenSearchTerm>();
-    public DbSet<Discovery.TrendingOverride> TrendingOverrides => Set<Discovery.TrendingOverride>();
+    public DbSet<ArticleViewCount> ArticleViews => Set<ArticleViewCount>();
+    public DbSet<SearchTermCount> SearchTerms => Set<SearchTermCount>();
+    public DbSet<HiddenSearchTerm> HiddenSearchTerms => Set<HiddenSearchTerm>();
+    public DbSet<TrendingOverride> TrendingOverrides => Set<TrendingOverride>();
     public DbSet<Newsroom.Stories.StoryShare> StoryShares => Set<Newsroom.Stories.StoryShare>();
     public DbSet<Newsroom.Accounts.SignInThrottle> SignInThrottles => Set<Newsroom.Accounts.SignInThrottle>();
     public DbSet<Newsroom.Saving.WriteProbe> WriteProbes => Set<Newsroom.Saving.WriteProbe>();
@@ -201,7 +200,7 @@ public abstract class BylineDb(DbContextOptions options)
             e.HasKey(s => s.Key);
             e.Property(s => s.Key).HasMaxLength(100);
         });
-        Discovery.DiscoveryModel.Configure(b);
+        DiscoveryModel.Configure(b);
         Events.EventsModel.Configure(b);
         Newsroom.NewsroomModel.Configure(b);
     }

@@ -58,6 +58,9 @@ public static class StorageExtensions
                 services.AddScoped<BylineDb>(sp => sp.GetRequiredService<SqliteBylineDb>());
                 break;
         }
+        // Content reads and writes its settings document through EF's own type, so the content model
+        // does not depend on the folder that maps it (docs/architecture.md, "Which folder uses which").
+        services.AddScoped<DbContext>(sp => sp.GetRequiredService<BylineDb>());
         return services;
     }
 

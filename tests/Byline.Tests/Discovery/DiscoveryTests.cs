@@ -1,6 +1,7 @@
 using System.Net;
 using Byline.Content;
 using Byline.Discovery;
+using Byline.Storage;
 using Byline.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,5 @@
 using Byline.Discovery;
+using Byline.Storage;
 
 namespace Byline.Tests.Discovery;
 
@@ -7,14 +8,14 @@ public sealed class DiscoveryUnitTests
     [Fact]
     public void Only_the_popular_lists_that_changed_are_announced()
     {
-        static Byline.Site.Stories.StoryCard Card(int id) => new(id, "", "", "", DateTime.UtcNow, 0, "", null);
+        static Byline.Discovery.StoryCard Card(int id) => new(id, "", "", "", DateTime.UtcNow, 0, "", null);
         var before = new PopularSnapshot([Card(1)], [Card(1)],
-            new Dictionary<int, IReadOnlyList<Byline.Site.Stories.StoryCard>> { [10] = [Card(1)], [20] = [Card(2)] },
-            new Dictionary<int, IReadOnlyList<Byline.Site.Stories.StoryCard>> { [10] = [Card(1)], [20] = [Card(2)] }, DateTime.UtcNow);
+            new Dictionary<int, IReadOnlyList<Byline.Discovery.StoryCard>> { [10] = [Card(1)], [20] = [Card(2)] },
+            new Dictionary<int, IReadOnlyList<Byline.Discovery.StoryCard>> { [10] = [Card(1)], [20] = [Card(2)] }, DateTime.UtcNow);
         var after = before with
         {
-            MostReadBySection = new Dictionary<int, IReadOnlyList<Byline.Site.Stories.StoryCard>> { [10] = [Card(1)], [20] = [Card(3), Card(2)] },
-            TrendingBySection = new Dictionary<int, IReadOnlyList<Byline.Site.Stories.StoryCard>> { [10] = [Card(1)], [20] = [Card(2)], [30] = [Card(4)] },
+            MostReadBySection = new Dictionary<int, IReadOnlyList<Byline.Discovery.StoryCard>> { [10] = [Card(1)], [20] = [Card(3), Card(2)] },
+            TrendingBySection = new Dictionary<int, IReadOnlyList<Byline.Discovery.StoryCard>> { [10] = [Card(1)], [20] = [Card(2)], [30] = [Card(4)] },
         };
 
         Assert.Equal([PopularKeys.Section(20), PopularKeys.Section(30)], PopularStories.ChangedKeys(before, after));

@@ -1,5 +1,6 @@
 using System.Net;
 using Byline.Newsroom;
+using Byline.Storage;
 using Byline.Tests.Support;
 
 namespace Byline.Tests.Distribution;

@@ -1,6 +1,7 @@
 using Byline.Content;
 using Byline.Distribution;
 using Byline.Media;
+using Byline.Site.Head;
 
 namespace Byline.Tests.Distribution;
 

@@ -1,8 +1,10 @@
 using System.Security.Claims;
 using Byline.Content;
 using Byline.LiveBlogs;
+using Byline.Newsroom.LiveDesk;
 using Byline.Newsroom;
 using Byline.Publishing;
+using Byline.Storage;
 using Byline.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -4,7 +4,9 @@ using System.Text.Json;
 using AngleSharp.Dom;
 using Byline.Content;
 using Byline.LiveBlogs;
+using Byline.Newsroom.LiveDesk;
 using Byline.Newsroom;
+using Byline.Storage;
 using Byline.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 

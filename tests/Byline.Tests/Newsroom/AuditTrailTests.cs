@@ -1,5 +1,6 @@
 using System.Net;
 using Byline.Newsroom;
+using Byline.Storage;
 using Byline.Tests.Support;
 
 namespace Byline.Tests.Newsroom;
@@ -46,9 +47,9 @@ public abstract class AuditTrailTests(BylineApp app)
         var admin = await NewsroomClient.ForRoleAsync(app, Roles.Admin);
         var page = await admin.PageAsync("/newsroom/audit");
         var options = page.QuerySelectorAll("#f-action option").Select(o => o.GetAttribute("value")).ToHashSet();
-        Assert.Contains(AuditActions.Story(Byline.Publishing.StoryAction.Publish), options);
-        Assert.Contains(AuditActions.StoryCreated, options);
-        Assert.Contains(Byline.LiveBlogs.LiveBlogAuditActions.Correct, options);
+        Assert.Contains(Byline.Publishing.StoryAuditActions.Of(Byline.Publishing.StoryAction.Publish), options);
+        Assert.Contains(Byline.Publishing.StoryAuditActions.Created, options);
+        Assert.Contains(Byline.Newsroom.LiveDesk.LiveBlogAuditActions.Correct, options);
         Assert.Contains(Byline.Newsroom.Shows.ShowAuditActions.VideoUploaded, options);
     }
 }

@@ -3,6 +3,7 @@ using Byline.Content;
 using Byline.Events;
 using Byline.Newsroom;
 using Byline.Publishing;
+using Byline.Storage;
 using Byline.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

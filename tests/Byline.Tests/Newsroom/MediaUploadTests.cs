@@ -4,6 +4,7 @@ using System.Text;
 using Byline.Content;
 using Byline.Media;
 using Byline.Newsroom;
+using Byline.Storage;
 using Byline.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Byline.Content;
 using Byline.Newsroom;
 using Byline.Publishing;
+using Byline.Storage;
 using Byline.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -2,6 +2,7 @@ using System.Net;
 using Byline.Content;
 using Byline.Newsroom;
 using Byline.Newsroom.Accounts;
+using Byline.Storage;
 using Byline.Tests.Support;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Routing;

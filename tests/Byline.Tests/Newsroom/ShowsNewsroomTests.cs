@@ -6,6 +6,7 @@ using Byline.Content;
 using Byline.Newsroom;
 using Byline.Newsroom.Shows;
 using Byline.Site.Shows;
+using Byline.Storage;
 using Byline.Tests.Site;
 using Byline.Tests.Support;
 using Microsoft.EntityFrameworkCore;

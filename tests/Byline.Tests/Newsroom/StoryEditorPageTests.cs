@@ -3,6 +3,7 @@ using System.Text.Json;
 using Byline.Content;
 using Byline.Newsroom;
 using Byline.Publishing;
+using Byline.Storage;
 using Byline.Tests.Support;
 
 namespace Byline.Tests.Newsroom;

@@ -1,6 +1,7 @@
 using Byline.Content;
 using Byline.Newsroom;
 using Byline.Publishing;
+using Byline.Storage;
 using Byline.Tests.Support;
 
 namespace Byline.Tests.Newsroom;

@@ -2,6 +2,7 @@ using System.Net;
 using Byline.Content;
 using Byline.Newsroom;
 using Byline.Publishing;
+using Byline.Storage;
 using Byline.Tests.Newsroom;
 using Byline.Tests.Support;
 using Microsoft.EntityFrameworkCore;

@@ -3,6 +3,7 @@ using System.Net;
 using Byline.Content;
 using Byline.Newsroom;
 using Byline.Publishing;
+using Byline.Storage;
 using Byline.Tests.Newsroom;
 using Byline.Tests.Support;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Byline.Content;
 using Byline.Newsroom;
+using Byline.Storage;
 using Byline.Tests.Support;
 
 namespace Byline.Tests.VisualStories;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using Byline.Storage;
 
 namespace Byline.Newsroom.Accounts;
 

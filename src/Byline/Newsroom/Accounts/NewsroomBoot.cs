@@ -1,4 +1,5 @@
 using Byline.Hosting;
+using Byline.Storage;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Byline.Storage;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Byline.Storage;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;

@@ -1,4 +1,5 @@
 using Byline.Content;
+using Byline.Storage;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 

@@ -1,7 +1,8 @@
+using Byline.Discovery;
 using Byline.Events;
 using Byline.Publishing;
 using Byline.Content;
-using Byline.Distribution;
+using Byline.Site.Head;
 using Byline.Site.Chrome;
 using Byline.Site.Stories;
 using Microsoft.AspNetCore.Mvc;
@@ -175,7 +176,7 @@ public sealed class ArticlePageModel(ArticleQuery query, StoryLists lists, Short
             images));
         if (LiveBlog is { } live)
         {
-            LiveBlogs.LiveBlogStructuredData.Apply(story, Ld, live, published);
+            LiveBlogStructuredData.Apply(story, Ld, live, published);
         }
         Head.StructuredData.Add(StructuredData.Serialize(story));
         List<LdCrumb> crumbs = [new("Home", "/"), new(TopSection.Name, TopSection.Url)];

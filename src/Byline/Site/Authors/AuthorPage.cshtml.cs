@@ -1,7 +1,7 @@
 using Byline.Events;
 using Byline.Publishing;
 using Byline.Content;
-using Byline.Distribution;
+using Byline.Site.Head;
 using Byline.Site.Chrome;
 using Byline.Site.Stories;
 using Byline.Storage;

@@ -1,5 +1,7 @@
+using Byline.Discovery;
 using Byline.Distribution;
 using Byline.Events;
+using Byline.Site.Head;
 using Byline.Publishing;
 using Byline.Site.Chrome;
 using Byline.Site.Stories;

@@ -1,6 +1,8 @@
 using Byline.Content;
+using Byline.Discovery;
 using Byline.Distribution;
 using Byline.Events;
+using Byline.Site.Head;
 using Byline.Publishing;
 using Byline.Site.Chrome;
 using Byline.Site.Stories;

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Byline.Content;
+using Byline.Discovery;
 using Byline.Site.Articles;
 using Byline.Site.Stories;
 using Byline.Storage;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Byline.Content;
-using Byline.Distribution;
+using Byline.Site.Head;
 using Byline.Site.Stories;
 using Byline.Search;
 using Byline.Site.Chrome;

@@ -1,4 +1,5 @@
 using Byline.Content;
+using Byline.Discovery;
 using Byline.Site.Stories;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;

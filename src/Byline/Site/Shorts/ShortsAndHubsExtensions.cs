@@ -1,10 +1,9 @@
-using Byline.Newsroom.Stories.Formats;
 using Byline.Site.Hubs;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Byline.Site.Shorts;
 
-/// <summary>Short news and topic hubs: their reader pages' services, their newsroom previews and the editor's look-ups.</summary>
+/// <summary>Short news and topic hubs: their reader pages' services and their newsroom previews (the editor's look-ups are the newsroom's).</summary>
 public static class ShortsAndHubsExtensions
 {
     public static IServiceCollection AddShortsAndHubs(this IServiceCollection services)
@@ -18,11 +17,5 @@ public static class ShortsAndHubsExtensions
             o.Conventions.AddPageRoute("/Site/Hubs/HubPage", "/newsroom/stories/{previewId:int}/preview/hub");
         });
         return services;
-    }
-
-    public static IEndpointRouteBuilder MapShortsAndHubs(this IEndpointRouteBuilder app)
-    {
-        app.MapFormatEditorApi();
-        return app;
     }
 }

@@ -1,6 +1,7 @@
 using Byline.Content;
 using Byline.Distribution;
 using Byline.Events;
+using Byline.Site.Head;
 using Byline.Publishing;
 using Byline.Storage;
 using Microsoft.AspNetCore.Mvc;

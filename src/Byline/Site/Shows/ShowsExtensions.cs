@@ -12,7 +12,6 @@ public static class ShowsExtensions
         services.AddSingleton(options);
         services.AddSingleton<VideoFiles>();
         services.AddSingleton<ShowCatalog>();
-        services.AddScoped<Newsroom.Shows.ShowEdits>();
         services.AddHostedService<ShowCatalogService>();
         // The newsroom previews an episode on the reader's episode page itself (ArticlePage sends episodes here).
         services.Configure<RazorPagesOptions>(o => o.Conventions.AddPageRoute("/Site/Shows/EpisodePage", "/newsroom/stories/{previewId:int}/preview/episode"));

@@ -1,5 +1,6 @@
 using Byline.Distribution;
 using Byline.Events;
+using Byline.Site.Head;
 using Byline.Publishing;
 using Microsoft.AspNetCore.Mvc;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Byline.Content;
-using Byline.Distribution;
+using Byline.Site.Head;
 
 namespace Byline.Site.Shows;
 

@@ -1,7 +1,7 @@
 using Byline.Events;
 using Byline.Publishing;
 using Byline.Content;
-using Byline.Distribution;
+using Byline.Site.Head;
 using Byline.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;

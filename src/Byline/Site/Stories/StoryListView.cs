@@ -1,5 +1,6 @@
 using System.Globalization;
 using Byline.Content;
+using Byline.Discovery;
 
 namespace Byline.Site.Stories;
 

@@ -1,16 +1,11 @@
 using Byline.Content;
+using Byline.Discovery;
 using Byline.Events;
 using Byline.Publishing;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
 
 namespace Byline.Site.Stories;
-
-public sealed record StoryImage(string Key, string Widths, int Width, int Height, string Alt);
-
-/// <summary>A story as lists show it.</summary>
-public sealed record StoryCard(int Id, string Headline, string Standfirst, string Url, DateTime PublishedAt, int TopSectionId, string SectionName, StoryImage? Image,
-    StoryFormat Format = StoryFormat.Article, int Photos = 0);
 
 /// <summary>One page of a story list: the cards and whether a further page exists.</summary>
 public sealed record StoryPage(IReadOnlyList<StoryCard> Stories, Paging Paging, bool HasNext);
@@ -20,7 +15,7 @@ public sealed record StoryPage(IReadOnlyList<StoryCard> Stories, Paging Paging, 
 /// list's index (the skipped rows cost index entries, never row data), then loads the cards for
 /// those ids in one query.
 /// </summary>
-public sealed class StoryLists(BylineDb db, StoryIdCache idCache, PageBoundaries boundaries, StoryCardCache cardCache)
+public sealed class StoryLists(BylineDb db, StoryIdCache idCache, PageBoundaries boundaries, StoryCardCache cardCache) : IStoryCards
 {
     // The id lists every article page and the home page read, and the cards they load: compiled
     // once per provider, since EF's own per-query work is most of what such a sub-millisecond index

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Byline.Distribution;
+using Byline.Site.Head;
 
 namespace Byline.Site.VisualStories;
 
@@ -53,7 +53,7 @@ public static class PhotoGallery
             ["@type"] = "ImageGallery",
             ["@id"] = url + "#gallery",
             ["url"] = url,
-            ["name"] = Distribution.StructuredData.Headline(headline),
+            ["name"] = Head.StructuredData.Headline(headline),
             ["inLanguage"] = ctx.Settings.Language,
             ["isPartOf"] = new JsonObject { ["@id"] = ctx.WebSiteId },
             ["mainEntityOfPage"] = new JsonObject { ["@id"] = url + "#article" },

@@ -1,5 +1,5 @@
 using Byline.Content;
-using Byline.Distribution;
+using Byline.Site.Head;
 using Byline.Site.Stories;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;

@@ -2,6 +2,7 @@ using System.Globalization;
 using Byline.Content;
 using Byline.Distribution;
 using Byline.Events;
+using Byline.Site.Head;
 using Byline.Publishing;
 using Byline.Site.Articles;
 using Microsoft.AspNetCore.Mvc;

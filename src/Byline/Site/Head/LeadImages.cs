@@ -1,6 +1,6 @@
 using Byline.Content;
 
-namespace Byline.Distribution;
+namespace Byline.Site.Head;
 
 /// <summary>One rendition of a picture, with the size a consumer (a feed reader, a search engine) needs to know.</summary>
 public sealed record ImageRendition(string Path, int Width, int Height);

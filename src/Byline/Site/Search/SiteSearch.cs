@@ -1,9 +1,10 @@
 using System.Globalization;
 using Byline.Content;
 using Byline.Discovery;
+using Byline.Search;
 using Byline.Site.Stories;
 
-namespace Byline.Search;
+namespace Byline.Site.Search;
 
 /// <summary>A result as the search page shows it: the card plus safe HTML with &lt;mark&gt; around the matched words.</summary>
 public sealed record SearchResult(StoryCard Card, string HeadlineHtml, string SnippetHtml);

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 
-namespace Byline.Newsroom;
+namespace Byline.Storage;
 
 /// <summary>The three newsroom roles. Names are stored in the Identity role table.</summary>
 public static class Roles

@@ -1,6 +1,4 @@
-using Byline.Publishing;
-
-namespace Byline.Site.Shows;
+namespace Byline.Content;
 
 /// <summary>
 /// The Live TV channel: an HLS stream the /live page plays. An empty <see cref="StreamUrl"/> means
@@ -23,7 +21,7 @@ public sealed record LiveTvSettings
     {
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         var url = (streamUrl ?? "").Trim();
-        if (url.Length > 0 && (url.Length > 2000 || !FormatRules.IsHttpUrl(url, out _)))
+        if (url.Length > 0 && (url.Length > 2000 || !WebAddress.IsHttp(url, out _)))
         {
             errors["StreamUrl"] = "Give the stream's full address, starting with https:// (usually ending in .m3u8), or leave it empty to go off air.";
         }

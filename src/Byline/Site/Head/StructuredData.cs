@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Byline.Content;
 
-namespace Byline.Distribution;
+namespace Byline.Site.Head;
 
 /// <summary>Where structured data is written: absolute URLs need the base, dates the publication's zone.</summary>
 public sealed record LdContext(string BaseUrl, SiteSettings Settings, Dateline Dateline)

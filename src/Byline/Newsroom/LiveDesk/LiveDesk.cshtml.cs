@@ -1,13 +1,13 @@
 using System.Globalization;
 using Byline.Content;
-using Byline.Newsroom;
+using Byline.LiveBlogs;
 using Byline.Publishing;
 using Byline.Storage;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
-namespace Byline.LiveBlogs.Desk;
+namespace Byline.Newsroom.LiveDesk;
 
 /// <summary>One update on the desk, with the text the editor wrote (for corrections).</summary>
 public sealed record DeskUpdate(LiveUpdateRow Row, string BodyMarkdown);

@@ -1,9 +1,9 @@
 using Byline.Content;
 using Microsoft.EntityFrameworkCore;
 
-namespace Byline.Discovery;
+namespace Byline.Storage;
 
-/// <summary>Page views of one story in one UTC hour. Written in batches by <see cref="DiscoveryCounters"/>, never per view.</summary>
+/// <summary>Page views of one story in one UTC hour. Written in batches by <c>Discovery/DiscoveryCounters</c>, never per view.</summary>
 public sealed class ArticleViewCount
 {
     public int ArticleId { get; set; }

@@ -1,4 +1,4 @@
-namespace Byline.Distribution;
+namespace Byline.Site.Head;
 
 /// <summary>The static pictures in wwwroot/icons that feeds, structured data and the web manifest name.</summary>
 public static class DistributionAssets

@@ -1,5 +1,4 @@
-using Byline.Events;
-namespace Byline.Caching;
+namespace Byline.Content;
 
 /// <summary>
 /// The content keys a response shows (see <see cref="Events.ContentKeys"/>). A page, feed or

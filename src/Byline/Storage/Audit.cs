@@ -1,7 +1,6 @@
 using System.Security.Claims;
-using Byline.Storage;
 
-namespace Byline.Newsroom;
+namespace Byline.Storage;
 
 /// <summary>Writes the audit trail. Callers pass their own DbContext so the entry commits with the change it records.</summary>
 public sealed class AuditLog(TimeProvider clock)

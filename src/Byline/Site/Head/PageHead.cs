@@ -1,13 +1,17 @@
-namespace Byline.Distribution;
+namespace Byline.Site.Head;
 
 /// <summary>An alternate feed of a page, linked from its head.</summary>
 public sealed record FeedLink(string Title, string RssPath, string AtomPath)
 {
     public static FeedLink For(string title, string pagePath)
     {
-        var (rss, atom) = FeedEndpoints.PathsFor(pagePath);
+        var (rss, atom) = PathsFor(pagePath);
         return new FeedLink(title, rss, atom);
     }
+
+    /// <summary>The feed paths for an HTML page's path ("/" → "/rss.xml", "/world" → "/world/rss.xml"), as Distribution's feed routes serve them.</summary>
+    public static (string Rss, string Atom) PathsFor(string pagePath) =>
+        pagePath == "/" ? ("/rss.xml", "/atom.xml") : (pagePath + "/rss.xml", pagePath + "/atom.xml");
 }
 
 /// <summary>The article-only social card fields (Open Graph's article namespace).</summary>

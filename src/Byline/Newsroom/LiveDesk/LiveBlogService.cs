@@ -1,13 +1,13 @@
 using System.Globalization;
 using Byline.Content;
 using Byline.Events;
-using Byline.Newsroom;
+using Byline.LiveBlogs;
 using Byline.Newsroom.Accounts;
 using Byline.Publishing;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
 
-namespace Byline.LiveBlogs;
+namespace Byline.Newsroom.LiveDesk;
 
 public enum LiveOutcome
 {

@@ -1,4 +1,4 @@
-namespace Byline.Distribution;
+namespace Byline.Site.Head;
 
 /// <summary>
 /// The scheme and host that absolute URLs (canonical links, feeds, sitemaps, structured data) are

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Byline.Distribution;
+using Byline.LiveBlogs;
+using Byline.Site.Head;
 
-namespace Byline.LiveBlogs;
+namespace Byline.Site.Articles;
 
 /// <summary>
 /// Turns a live blog's NewsArticle into schema.org's <c>LiveBlogPosting</c>: the coverage window

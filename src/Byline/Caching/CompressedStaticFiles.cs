@@ -1,13 +1,12 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
-using Byline.Caching;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
-namespace Byline.Site;
+namespace Byline.Caching;
 
 /// <summary>
 /// The site's text assets (stylesheets, scripts, SVG) held in memory with their gzip and Brotli

@@ -169,9 +169,10 @@ public static class BylineCli
             using var host = builder.Build();
             await using var scope = host.Services.CreateAsyncScope();
             await StorageExtensions.MigrateAsync(scope.ServiceProvider.GetRequiredService<BylineDb>(), ct);
-            var clock = Stopwatch.StartNew();
+            var clock = host.Services.GetRequiredService<TimeProvider>();
+            var started = clock.GetTimestamp();
             var drift = await scope.ServiceProvider.GetRequiredService<Search.SearchVerifier>().VerifyAsync(!dryRun, null, ct);
-            var summary = $"checked {drift.Checked:N0} entries in {clock.Elapsed.TotalSeconds:0.0} s: {drift.Missing.Count:N0} missing, {drift.Extra.Count:N0} extra, {drift.Stale.Count:N0} stale";
+            var summary = $"checked {drift.Checked:N0} entries in {clock.GetElapsedTime(started).TotalSeconds:0.0} s: {drift.Missing.Count:N0} missing, {drift.Extra.Count:N0} extra, {drift.Stale.Count:N0} stale";
             if (drift.Total == 0)
             {
                 AnsiConsole.MarkupLine($"[green]In step:[/] {summary}.");

@@ -1,6 +1,5 @@
 using Byline.Content;
 using SkiaSharp;
-using Byline.Content;
 
 namespace Byline.Demo;
 

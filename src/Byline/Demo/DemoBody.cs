@@ -1,6 +1,5 @@
 using Byline.Content;
 using System.Text;
-using Byline.Content;
 
 namespace Byline.Demo;
 

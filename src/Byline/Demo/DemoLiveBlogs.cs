@@ -2,7 +2,6 @@ using Byline.Content;
 using Byline.Search;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
-using Byline.Content;
 
 namespace Byline.Demo;
 

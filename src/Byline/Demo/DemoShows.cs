@@ -3,7 +3,6 @@ using System.Globalization;
 using Byline.Media;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
-using Byline.Content;
 
 namespace Byline.Demo;
 

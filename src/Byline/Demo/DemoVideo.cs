@@ -1,7 +1,6 @@
 using Byline.Content;
 using System.Buffers.Binary;
 using SkiaSharp;
-using Byline.Content;
 
 namespace Byline.Demo;
 

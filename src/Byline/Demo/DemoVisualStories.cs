@@ -4,7 +4,6 @@ using Byline.Media;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
 using SkiaSharp;
-using Byline.Content;
 
 namespace Byline.Demo;
 

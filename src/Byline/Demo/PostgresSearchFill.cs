@@ -2,7 +2,6 @@ using Byline.Content;
 using System.Threading.Channels;
 using Byline.Search;
 using Npgsql;
-using Byline.Content;
 
 namespace Byline.Demo;
 

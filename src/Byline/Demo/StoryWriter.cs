@@ -1,7 +1,6 @@
 using Byline.Content;
 using System.Globalization;
 using System.Text;
-using Byline.Content;
 
 namespace Byline.Demo;
 

@@ -11,7 +11,7 @@ namespace Byline.Distribution;
 
 /// <summary>The newsroom's ads.txt editor: admins only, validated line by line before anything is saved.</summary>
 [Authorize(Policy = Policies.Admin)]
-public sealed class AdsTxtSettingsModel(SiteSettingsStore store, BylineDb db, ContentEvents events, AuditLog audit) : PageModel
+public sealed class AdsTxtSettingsModel(SiteSettingsStore store, BylineDb db, ContentEvents events, AuditLog audit, TimeProvider clock) : PageModel
 {
     [BindProperty]
     public string AdsTxt { get; set; } = "";
@@ -43,7 +43,7 @@ public sealed class AdsTxtSettingsModel(SiteSettingsStore store, BylineDb db, Co
         var settings = store.Current with { AdsTxt = text.Length == 0 ? "" : text + "\n" };
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            await SiteSettingsStore.WriteAsync(db, settings, ct);
+            await SiteSettingsStore.WriteAsync(db, settings, clock, ct);
             audit.Record(db, User, "settings.ads-txt", "Settings", SiteSettingsStore.Key,
                 $"{text.Split('\n').Length} lines", HttpContext.Connection.RemoteIpAddress?.ToString() ?? "");
             await db.SaveChangesAsync(ct);

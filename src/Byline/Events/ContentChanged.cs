@@ -1,3 +1,5 @@
+using Byline.Storage;
+
 namespace Byline.Events;
 
 /// <summary>

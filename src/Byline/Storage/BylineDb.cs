@@ -33,9 +33,9 @@ public abstract class BylineDb(DbContextOptions options)
     public DbSet<SearchTermCount> SearchTerms => Set<SearchTermCount>();
     public DbSet<HiddenSearchTerm> HiddenSearchTerms => Set<HiddenSearchTerm>();
     public DbSet<TrendingOverride> TrendingOverrides => Set<TrendingOverride>();
-    public DbSet<Newsroom.Stories.StoryShare> StoryShares => Set<Newsroom.Stories.StoryShare>();
-    public DbSet<Newsroom.Accounts.SignInThrottle> SignInThrottles => Set<Newsroom.Accounts.SignInThrottle>();
-    public DbSet<Newsroom.Saving.WriteProbe> WriteProbes => Set<Newsroom.Saving.WriteProbe>();
+    public DbSet<StoryShare> StoryShares => Set<StoryShare>();
+    public DbSet<SignInThrottle> SignInThrottles => Set<SignInThrottle>();
+    public DbSet<WriteProbe> WriteProbes => Set<WriteProbe>();
 
     public abstract DatabaseProvider Provider { get; }
 
@@ -201,8 +201,8 @@ public abstract class BylineDb(DbContextOptions options)
             e.Property(s => s.Key).HasMaxLength(100);
         });
         DiscoveryModel.Configure(b);
-        Events.EventsModel.Configure(b);
-        Newsroom.NewsroomModel.Configure(b);
+        EventsModel.Configure(b);
+        NewsroomModel.Configure(b);
     }
 }
 

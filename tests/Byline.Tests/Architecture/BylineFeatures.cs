@@ -26,16 +26,10 @@ internal static class BylineFeatures
     };
 
     /// <summary>
-    /// Edges that live only in code the events rewrite (issue 13, points 1–2) replaces, so they are not
-    /// this layering's to break. Each line is "FromType → ToType"; remove it once the rewrite lands.
+    /// Edges allowed while code that makes them is being replaced ("FromType → ToType"). Empty: the
+    /// events rewrite removed the last ones (ShowCatalog's own eviction after its reload).
     /// </summary>
-    public static readonly IReadOnlySet<string> InFlight = new HashSet<string>(StringComparer.Ordinal)
-    {
-        // ShowCatalog evicts the shows key after reloading, patching the subscriber-order race that
-        // the outbox's declared consumer order removes.
-        "Byline.Site.Shows.ShowCatalog → Byline.Caching.OutputCacheStore",
-        "Byline.Site.Shows.ShowCatalog → Byline.Caching.Invalidation",
-    };
+    public static readonly IReadOnlySet<string> InFlight = new HashSet<string>(StringComparer.Ordinal);
 
     private static readonly Lazy<FeatureGraph> Compiled = new(() =>
         FeatureGraph.Read(typeof(Program).Assembly.Location, Of, OfRazorFile));
@@ -44,18 +38,11 @@ internal static class BylineFeatures
     public static FeatureGraph Graph => Compiled.Value;
 
     /// <summary>
-    /// The feature of a type: the first namespace segment under <c>Byline</c>. The content events are
-    /// placed in <c>Events</c>, where the events rewrite moves them.
+    /// The feature of a type: the first namespace segment under <c>Byline</c>.
     /// </summary>
     public static string? Of(string ns, string name)
     {
         ArgumentNullException.ThrowIfNull(ns);
-        if (ns == "Byline.Publishing" && name is "ContentKeys" or "ContentChanged" or "ContentEvents")
-        {
-            // Temporary: the lead's Events folder takes these over; drop this line at that merge.
-            return "Events";
-        }
-
         if (ns.Length == 0 && name == "Program")
         {
             return "Program";

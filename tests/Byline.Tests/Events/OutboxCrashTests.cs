@@ -1,5 +1,6 @@
 using System.Net;
 using Byline.Events;
+using Byline.Storage;
 using Byline.Newsroom;
 using Byline.Publishing;
 using Byline.Search;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Byline.Events;
+using Byline.Storage;
 using Byline.Newsroom;
 using Byline.Publishing;
 using Byline.Search;

@@ -2,6 +2,7 @@ using System.Net;
 using Byline.Content;
 using Byline.Newsroom;
 using Byline.Newsroom.Saving;
+using Byline.Storage;
 using Byline.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,7 @@
 using System.Net;
 using Byline.Newsroom;
 using Byline.Newsroom.Accounts;
+using Byline.Storage;
 using Byline.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using Byline.Content;
 using Byline.Newsroom;
+using Byline.Storage;
 using Byline.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 

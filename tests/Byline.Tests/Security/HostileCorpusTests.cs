@@ -1,6 +1,7 @@
 using System.Globalization;
 using Byline.Content;
 using Byline.Newsroom;
+using Byline.Storage;
 using Byline.Tests.LiveBlogs;
 using Byline.Tests.Site;
 using Byline.Tests.Support;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Byline.Newsroom;
+using Byline.Storage;
 using Byline.Tests.Support;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;

@@ -49,9 +49,6 @@ public abstract class BylineApp : IAsyncLifetime, IDisposable
 
     public TestContent Content => new(this);
 
-    /// <summary>The app's database, for a second process on the same data (the flood tests' child server).</summary>
-    public string ConnectionString { get; private set; } = "";
-
     /// <summary>Extra configuration for a fixture of its own (a subclass), e.g. <c>Byline:ForwardedHeaders:Enabled</c>.</summary>
     protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
 

@@ -1,4 +1,5 @@
 using Byline.Events;
+using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

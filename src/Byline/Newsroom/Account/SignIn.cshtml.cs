@@ -1,5 +1,6 @@
 using Byline.Newsroom.Accounts;
 using Byline.Newsroom.Saving;
+using Byline.Storage;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

@@ -10,7 +10,7 @@ namespace Byline.Newsroom.Curation;
 /// Saves a change to the site settings document with its audit entry and one content event for the
 /// settings and the home page, in one transaction; every node's settings reload as they consume it.
 /// </summary>
-public sealed class SiteEdits(SiteSettingsStore store, BylineDb db, AuditLog audit, ContentEvents events)
+public sealed class SiteEdits(SiteSettingsStore store, BylineDb db, AuditLog audit, ContentEvents events, TimeProvider clock)
 {
     public SiteSettings Current => store.Current;
 
@@ -18,7 +18,7 @@ public sealed class SiteEdits(SiteSettingsStore store, BylineDb db, AuditLog aud
     {
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            await SiteSettingsStore.WriteAsync(db, settings, ct);
+            await SiteSettingsStore.WriteAsync(db, settings, clock, ct);
             audit.Record(db, actor, AuditActions.SettingsSaved, "settings", what, "", ip);
             await db.SaveChangesAsync(ct);
             await events.AppendAsync(db, new ContentChanged([ContentKeys.Settings, ContentKeys.Home], "settings: " + what), ct);

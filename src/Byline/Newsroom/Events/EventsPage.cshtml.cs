@@ -1,6 +1,7 @@
 using System.Globalization;
 using Byline.Events;
 using Byline.Newsroom.Accounts;
+using Byline.Storage;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
@@ -11,7 +12,7 @@ namespace Byline.Newsroom.Events;
 /// it), the events it gave up on, and the buttons to retry or skip them. Every action is audited.
 /// </summary>
 [Authorize(Policy = Policies.Admin)]
-public sealed class EventsPageModel(ContentEventDispatcher dispatcher, AuditLog audit, Storage.BylineDb db) : NewsroomPageModel
+public sealed class EventsPageModel(ContentEventDispatcher dispatcher, AuditLog audit, BylineDb db) : NewsroomPageModel
 {
     public EventsStatus Status { get; private set; } = new(0, 0, false, [], []);
 

@@ -1,4 +1,4 @@
-namespace Byline.Newsroom.Stories;
+namespace Byline.Storage;
 
 /// <summary>
 /// An editor let a contributor read a story that is neither theirs nor published (a draft, an

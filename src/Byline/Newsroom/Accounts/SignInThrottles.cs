@@ -6,23 +6,6 @@ using Microsoft.EntityFrameworkCore;
 namespace Byline.Newsroom.Accounts;
 
 /// <summary>
-/// Failed sign-ins of one account name from one source. Keyed by the normalised e-mail that was
-/// typed, known or not, so an unknown address costs the same work as a known one and a guess at an
-/// account from one address never locks out its owner signing in from another.
-/// </summary>
-public sealed class SignInThrottle
-{
-    public const int MaxAccountLength = 256;
-
-    public long Id { get; set; }
-    public string Account { get; set; } = "";
-    public string Source { get; set; } = "";
-    public int Failures { get; set; }
-    public DateTime LastFailureAt { get; set; }
-    public DateTime? LockedUntil { get; set; }
-}
-
-/// <summary>
 /// Lockout per account and source with backoff: the first <see cref="FreeFailures"/> failures cost
 /// nothing, then each further failure locks that pair for twice as long as the last (1 minute, 2, 4…
 /// up to an hour). A quiet day forgets the failures; a successful sign-in or <c>user unlock</c> clears them.

@@ -1,10 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 
-namespace Byline.Events;
+namespace Byline.Storage;
 
 /// <summary>
 /// The outbox: one row per committed change, written in the same transaction as the change. The id
-/// is the commit order (see <see cref="ContentEvents.AppendAsync"/> for how PostgreSQL keeps it so).
+/// is the commit order (see <c>Events.ContentEvents.AppendAsync</c> for how PostgreSQL keeps it so).
 /// </summary>
 public sealed class ContentEvent
 {

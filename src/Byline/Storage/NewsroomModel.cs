@@ -1,10 +1,7 @@
 using Byline.Content;
-using Byline.Newsroom.Accounts;
-using Byline.Newsroom.Saving;
-using Byline.Newsroom.Stories;
 using Microsoft.EntityFrameworkCore;
 
-namespace Byline.Newsroom;
+namespace Byline.Storage;
 
 /// <summary>The newsroom's own tables beyond Identity's: story shares, sign-in throttles, the write probe.</summary>
 internal static class NewsroomModel

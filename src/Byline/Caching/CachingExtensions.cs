@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace Byline.Caching;
 
 public static class CachingExtensions
@@ -6,6 +8,8 @@ public static class CachingExtensions
     {
         services.Configure<CacheOptions>(config.GetSection(CacheOptions.Section));
         services.AddSingleton<OutputCacheStore>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<SessionCookieCheck>();
         services.AddHttpClient(PurgeWebhook.ClientName);
         services.AddSingleton<PurgeWebhook>();
         services.AddHostedService(sp => sp.GetRequiredService<PurgeWebhook>());

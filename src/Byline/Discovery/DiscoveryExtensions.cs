@@ -26,6 +26,7 @@ public static class DiscoveryExtensions
             services.AddScoped<ISearchIndex, SqliteSearchIndex>();
         }
         services.AddScoped<SearchIndexSync>();
+        services.AddSingleton<SearchRateLimit>();
         return services;
     }
 
@@ -50,10 +51,14 @@ public static class DiscoveryExtensions
         return services;
     }
 
-    /// <summary>The view beacon (<c>POST /v</c>): call it first in the pipeline, see <see cref="ViewBeacon"/>.</summary>
+    /// <summary>
+    /// The view beacon (<c>POST /v</c>) and search counting: call it first in the pipeline, before the
+    /// output cache, see <see cref="ViewBeacon"/> and <see cref="SearchCounting"/>.
+    /// </summary>
     public static WebApplication UseDiscovery(this WebApplication app)
     {
         app.UseMiddleware<ViewBeacon>();
+        app.UseMiddleware<SearchCounting>();
         return app;
     }
 }

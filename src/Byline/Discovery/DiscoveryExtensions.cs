@@ -37,6 +37,9 @@ public static class DiscoveryExtensions
         services.TryAddSingleton<ContentEvents>();
         services.TryAddSingleton<AuditLog>();
         services.AddSingleton<DiscoveryCounters>();
+        services.AddSingleton<ViewTokens>();
+        services.AddSingleton<ViewGuard>();
+        services.AddSingleton<Hosting.IBootStep, ViewTokenBoot>();
         services.AddSingleton<PopularStories>();
         services.AddSingleton<MostSearched>();
         services.AddSingleton<RelatedCache>();

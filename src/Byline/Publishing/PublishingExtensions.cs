@@ -20,6 +20,7 @@ public static class PublishingExtensions
         services.AddSingleton(config.GetSection("Byline:Publishing").Get<SchedulerOptions>() ?? new SchedulerOptions());
         services.AddSingleton(config.GetSection("Byline:Media").Get<MediaOptions>() ?? new MediaOptions());
         services.AddScoped<MediaLibrary>();
+        services.AddSingleton<DecodeGate>();
         services.AddScoped<Newsroom.Stories.StoryListQuery>();
         services.AddSingleton<ScheduledPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<ScheduledPublisher>());

@@ -17,6 +17,7 @@ public static class DiscoveryExtensions
     {
         var database = config.GetSection("Byline:Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
         services.AddSingleton(config.GetSection("Byline:Search").Get<SearchOptions>() ?? new SearchOptions());
+        services.TryAddSingleton(TimeProvider.System);
         if (database.Provider == DatabaseProvider.Postgres)
         {
             services.AddScoped<ISearchIndex, PostgresSearchIndex>();

@@ -21,6 +21,7 @@ public static class PublishingExtensions
         services.AddSingleton(config.GetSection("Byline:Media").Get<MediaOptions>() ?? new MediaOptions());
         services.AddScoped<MediaLibrary>();
         services.AddSingleton<DecodeGate>();
+        services.AddScoped<UploadQuota>();
         services.AddScoped<Newsroom.Stories.StoryListQuery>();
         services.AddSingleton<ScheduledPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<ScheduledPublisher>());

@@ -34,6 +34,7 @@ public abstract class BylineDb(DbContextOptions options)
     public DbSet<Discovery.SearchTermCount> SearchTerms => Set<Discovery.SearchTermCount>();
     public DbSet<Discovery.HiddenSearchTerm> HiddenSearchTerms => Set<Discovery.HiddenSearchTerm>();
     public DbSet<Discovery.TrendingOverride> TrendingOverrides => Set<Discovery.TrendingOverride>();
+    public DbSet<Media.MediaUpload> MediaUploads => Set<Media.MediaUpload>();
 
     public abstract DatabaseProvider Provider { get; }
 
@@ -199,6 +200,7 @@ public abstract class BylineDb(DbContextOptions options)
             e.Property(s => s.Key).HasMaxLength(100);
         });
         Discovery.DiscoveryModel.Configure(b);
+        Media.UploadQuota.Configure(b);
     }
 }
 

@@ -97,7 +97,8 @@ public sealed class MediaLibrary(BylineDb db, MediaStore store, MediaOptions opt
             {
                 return Refused("unreadable", "The picture could not be decoded; it may be damaged.");
             }
-            using var upright = Orient(decoded, codec.EncodedOrigin);
+            var upright = Orient(decoded, codec.EncodedOrigin);
+            using var turnedCopy = ReferenceEquals(upright, decoded) ? null : upright;
             if (widths.Count == 0)
             {
                 widths.Add(upright.Width);
@@ -157,7 +158,8 @@ public sealed class MediaLibrary(BylineDb db, MediaStore store, MediaOptions opt
         };
         if (degrees == 0)
         {
-            return source.Copy();
+            // No copy: a whole 40-megapixel decode is 160 MB, a copy would be as much again.
+            return source;
         }
         var (w, h) = swap ? (source.Height, source.Width) : (source.Width, source.Height);
         var rotated = new SKBitmap(new SKImageInfo(w, h, source.ColorType, source.AlphaType));

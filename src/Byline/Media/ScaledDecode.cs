@@ -7,9 +7,9 @@ namespace Byline.Media;
 /// Decodes a picture no larger than its largest rendition needs. A 124 KB PNG of 12,000 × 3,333 pixels
 /// is 160 MB once decoded, and the old path held that twice (decode, then an upright copy): about
 /// 500 MB for one upload. Here the picture is read one row at a time and box-averaged by a whole factor
-/// into a bitmap at least <c>targetWidth</c> wide, so memory is one row plus the small result.
-/// Codecs without row-by-row decoding (WebP, GIF) are asked for a scaled decode, which WebP does
-/// natively; only what cannot scale at all (GIF) is decoded whole, and that path is gated by
+/// into a bitmap at least <c>targetWidth</c> wide, so memory is one row plus the small result (JPEG).
+/// Codecs without row-by-row decoding are asked for a scaled decode, which WebP does natively; what
+/// cannot scale at all (PNG in this Skia build, GIF) is decoded whole, and that path is gated by
 /// <see cref="DecodeGate"/> one at a time.
 /// </summary>
 internal static class ScaledDecode
@@ -28,7 +28,7 @@ internal static class ScaledDecode
             return Whole(codec, w, h);
         }
         var (ow, oh) = ((w + k - 1) / k, (h + k - 1) / k);
-        if (codec.EncodedFormat is SKEncodedImageFormat.Png or SKEncodedImageFormat.Jpeg)
+        if (SupportsRows(codec))
         {
             var rows = ByRows(codec, w, h, k, ow, oh);
             if (rows is not null)
@@ -42,7 +42,10 @@ internal static class ScaledDecode
     /// <summary>The whole-number shrink that keeps the width at or above <paramref name="targetWidth"/>.</summary>
     internal static int Factor(int width, int targetWidth) => Math.Max(1, width / Math.Max(1, targetWidth));
 
-    private static bool SupportsRows(SKCodec codec) => codec.EncodedFormat is SKEncodedImageFormat.Png or SKEncodedImageFormat.Jpeg;
+    // The PNG codec of this Skia build refuses row-by-row decoding (StartScanlineDecode fails), so a
+    // large PNG is decoded whole — one at a time through DecodeGate. A managed row-by-row PNG reader
+    // would bring it down to a few megabytes too; not done yet.
+    private static bool SupportsRows(SKCodec codec) => codec.EncodedFormat is SKEncodedImageFormat.Jpeg;
 
     private static bool SupportsScaling(SKCodec codec, int targetWidth) => codec.EncodedFormat == SKEncodedImageFormat.Webp;
 

@@ -19,7 +19,6 @@ public sealed class ScaledDecodeTests
     }
 
     [Theory]
-    [InlineData(SKEncodedImageFormat.Png)]
     [InlineData(SKEncodedImageFormat.Jpeg)]
     [InlineData(SKEncodedImageFormat.Webp)]
     public void A_picture_is_decoded_shrunk_by_a_whole_factor_with_its_content(SKEncodedImageFormat format)
@@ -35,6 +34,17 @@ public sealed class ScaledDecodeTests
         var right = bitmap.GetPixel(1200, 100);
         Assert.True(left.Red > 200 && left.Blue < 50, $"left {left}");
         Assert.True(right.Blue > 200 && right.Red < 50, $"right {right}");
+    }
+
+    [Fact]
+    public void A_png_is_decoded_whole_and_so_goes_through_the_gate_alone()
+    {
+        using var data = SKData.CreateCopy(HalfRedHalfBlue(4000, 1000, SKEncodedImageFormat.Png));
+        using var codec = SKCodec.Create(data);
+
+        Assert.True(ScaledDecode.DecodesWhole(codec, 1200));
+        using var bitmap = ScaledDecode.Decode(codec, 1200);
+        Assert.Equal((4000, 1000), (bitmap!.Width, bitmap.Height));
     }
 
     [Fact]

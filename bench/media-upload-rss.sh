@@ -50,17 +50,22 @@ measure() {  # measure <label> <app dir>
   # Let start-up garbage settle, then note the resident set the uploads start from.
   sleep 2
   local before; before="$(rss_kb "$pid")"
-  local peak="$before" t0 t1 i
+  local peak="$before" t0 t1 i curls=() running
   t0="$(date +%s.%N)"
   for i in $(seq 1 "$UPLOADS"); do
     curl -s -o /dev/null -w '%{http_code}\n' -b "$jar" -F "Upload=@$RUN/wide.png;type=image/png" -F "Alt=wide $i" -F "__RequestVerificationToken=$token" "$base/newsroom/media" >"$RUN/$label-upload-$i.code" &
+    curls+=("$!")
   done
-  while [ "$(jobs -rp | wc -l)" -gt 0 ]; do
+  # Only the uploads: the site itself is a background job of this shell too.
+  while :; do
+    running=0
+    for i in "${curls[@]}"; do kill -0 "$i" 2>/dev/null && running=1; done
+    [ "$running" = 1 ] || break
     local now; now="$(rss_kb "$pid" || echo 0)"
     [ "${now:-0}" -gt "$peak" ] && peak="$now"
     sleep 0.05
   done
-  wait
+  wait "${curls[@]}" || true
   t1="$(date +%s.%N)"
   local ok; ok="$(grep -c '^302$' "$RUN/$label"-upload-*.code || true)"
   echo "| $label | $ok/$UPLOADS stored | $((before / 1024)) MB | **$((peak / 1024)) MB** | $(( $(hwm_kb "$pid") / 1024 )) MB | $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}') s |"

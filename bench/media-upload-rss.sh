@@ -67,7 +67,7 @@ measure() {  # measure <label> <app dir>
   done
   wait "${curls[@]}" || true
   t1="$(date +%s.%N)"
-  local ok; ok="$(grep -c '^302$' "$RUN/$label"-upload-*.code || true)"
+  local ok; ok="$(cat "$RUN/$label"-upload-*.code | grep -c '^302$' || true)"
   echo "| $label | $ok/$UPLOADS stored | $((before / 1024)) MB | **$((peak / 1024)) MB** | $(( $(hwm_kb "$pid") / 1024 )) MB | $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}') s |"
   stop_pid "$pid"
 }

@@ -43,6 +43,11 @@ fi
 ARTICLE="$(first_article_path "http://127.0.0.1:$ON_PORT")"
 [ -n "$ARTICLE" ] || die "no article link on the home page"
 log "article under test: $ARTICLE"
+# Beacons carry the page's view token (see docs/discovery.md); every beacon of the run is the same
+# client and story, so after the first it exercises the token check and the per-client bounds.
+VIEW_TOKEN="$(curl -s "http://127.0.0.1:$ON_PORT$ARTICLE" | grep -o 'data-view="[^"]*"' | head -1 | sed 's/data-view="//;s/"$//')"
+export VIEW_TOKEN
+log "view token: ${VIEW_TOKEN:-none (a build before view tokens)}"
 
 # Warm both processes: JIT, the output cache entry, the beacon path.
 for port in "$ON_PORT" "$OFF_PORT" ${REF_PID:+"$REF_PORT"}; do

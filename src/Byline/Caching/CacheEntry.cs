@@ -62,6 +62,12 @@ public sealed class CacheEntry
 
     public long Size { get; }
 
+    /// <summary>
+    /// True until the entry's first hit: it sits in the store's small probation share, where one-off
+    /// keys push out only each other (see <see cref="CacheOptions.ProbationShare"/>).
+    /// </summary>
+    public volatile bool Probation = true;
+
     /// <summary>Set when a soft key changed: served once more while a request re-renders.</summary>
     public volatile bool Stale;
 

@@ -35,8 +35,33 @@ public sealed class CacheOptions
     public TimeSpan PurgeTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Paths under these prefixes are never cached (the newsroom, the API, health, media, error pages).</summary>
-    public string[] BypassPrefixes { get; set; } = ["/newsroom", "/api", "/healthz", "/media", "/error", "/search", "/account", "/identity"];
+    public string[] BypassPrefixes { get; set; } = ["/newsroom", "/api", "/healthz", "/media", "/error", "/account", "/identity"];
 
-    /// <summary>A request carrying one of these cookies (by name prefix) is signed in: never served from or stored in the cache.</summary>
+    /// <summary>
+    /// Cookies (by name prefix) that may carry a session. Only a request whose session cookie of
+    /// <see cref="SessionScheme"/> holds a valid, unexpired ticket bypasses the cache; any other value
+    /// (a made-up <c>byline.auth=x</c>) is an anonymous reader and is served from the cache.
+    /// </summary>
     public string[] AuthCookiePrefixes { get; set; } = [".AspNetCore.Identity", ".AspNetCore.Cookies", "byline.auth", "Byline.Auth"];
+
+    /// <summary>The cookie authentication scheme whose tickets mark a signed-in request.</summary>
+    public string SessionScheme { get; set; } = "Identity.Application";
+
+    /// <summary>How long the verdict on one cookie value (valid session or not) is remembered, so a ticket is unprotected once, not per request.</summary>
+    public TimeSpan SessionVerdictLifetime { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The query parameters reader pages read (each page's own: <c>page</c>, search's <c>q</c>,
+    /// <c>section</c>, <c>from</c>, <c>to</c>, the live blog's <c>before</c> and <c>cursor</c>). Any other
+    /// parameter is dropped from the request before it renders and from the cache key, so
+    /// <c>?utm_source=…</c> or a random string is the same entry as the bare page.
+    /// </summary>
+    public string[] QueryParameters { get; set; } = ["page", "q", "section", "from", "to", "before", "cursor"];
+
+    /// <summary>
+    /// Share of <see cref="MaxBytes"/> for entries seen only once. A new entry lands there and moves to
+    /// the main part on its first hit; one-off keys (a flood of distinct searches) only ever push out
+    /// each other, never a page readers come back to.
+    /// </summary>
+    public double ProbationShare { get; set; } = 0.1;
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace Byline.Caching;
 
 public static class CachingExtensions
@@ -8,6 +10,7 @@ public static class CachingExtensions
         services.AddSingleton<OutputCacheStore>();
         services.AddSingleton<ChromeWatch>();
         services.AddSingleton<CompressedStaticFiles>();
+        services.AddSingleton<SessionCookieCheck>();
         services.AddHttpClient(PurgeWebhook.ClientName);
         services.AddSingleton<PurgeWebhook>();
         services.AddHostedService(sp => sp.GetRequiredService<PurgeWebhook>());

@@ -16,7 +16,7 @@ namespace Byline.Caching;
 /// asking for the same page wait for that render, or get the stale copy meanwhile), compresses the
 /// result into gzip and Brotli, and stores it with the content keys the page declared.
 /// </summary>
-public sealed class OutputCacheMiddleware(RequestDelegate next, OutputCacheStore store, IOptionsMonitor<CacheOptions> options, TimeProvider clock)
+public sealed class OutputCacheMiddleware(RequestDelegate next, OutputCacheStore store, IOptionsMonitor<CacheOptions> options, TimeProvider clock, SessionCookieCheck sessions)
 {
     /// <summary>Headers the middleware owns or that must never be replayed to another reader.</summary>
     private static readonly HashSet<string> NotStored = new(StringComparer.OrdinalIgnoreCase)
@@ -35,10 +35,17 @@ public sealed class OutputCacheMiddleware(RequestDelegate next, OutputCacheStore
     public async Task InvokeAsync(HttpContext context)
     {
         var opts = options.CurrentValue;
-        if (!opts.Enabled || !IsEligible(context.Request, opts))
+        if (!opts.Enabled || !IsEligible(context.Request, opts)
+            || (SessionCookieCheck.MayCarrySession(context.Request, opts) && sessions.IsSignedIn(context)))
         {
             await next(context);
             return;
+        }
+        // The page renders with only the parameters it reads, so what it shows is exactly what the key says.
+        var query = CanonicalQuery(context.Request.QueryString, opts.QueryParameters);
+        if (query != context.Request.QueryString)
+        {
+            context.Request.QueryString = query;
         }
         var key = KeyOf(context.Request);
         var coding = Negotiate(context.Request.Headers.AcceptEncoding);
@@ -47,6 +54,10 @@ public sealed class OutputCacheMiddleware(RequestDelegate next, OutputCacheStore
         if (entry is not null && entry.IsFresh(now))
         {
             entry.LastUsed = now;
+            if (entry.Probation)
+            {
+                store.Promote(entry);
+            }
             store.CountHit();
             await ServeAsync(context, entry, coding, Hit, opts);
             return;
@@ -147,7 +158,7 @@ public sealed class OutputCacheMiddleware(RequestDelegate next, OutputCacheStore
         var identity = capture.Captured.AsSpan().ToArray();
         var headers = response.Headers.Where(h => !NotStored.Contains(h.Key)).ToArray();
         return new CacheEntry(key, identity, Gzip(identity), Brotli(identity, opts.BrotliQuality), EtagOf(identity), headers,
-            tags.Hard, tags.Soft, clock.GetTimestamp() + (long)(opts.Lifetime.TotalSeconds * clock.TimestampFrequency));
+            tags.Hard, tags.Soft, clock.GetTimestamp() + (long)((tags.MaxLifetime is { } max && max < opts.Lifetime ? max : opts.Lifetime).TotalSeconds * clock.TimestampFrequency));
     }
 
     private static Task ServeAsync(HttpContext context, CacheEntry entry, Coding coding, StringValues state, CacheOptions opts)
@@ -253,20 +264,40 @@ public sealed class OutputCacheMiddleware(RequestDelegate next, OutputCacheStore
         {
             return false;
         }
-        if (request.Headers.ContainsKey(HeaderNames.Cookie))
+        return true;
+    }
+
+    /// <summary>
+    /// The query string with only the parameters of <paramref name="allowed"/> (names compared decoded and
+    /// case-insensitively, as the pages read them), in their order; the same instance when nothing is dropped.
+    /// </summary>
+    internal static QueryString CanonicalQuery(QueryString query, IReadOnlyCollection<string> allowed)
+    {
+        var raw = query.Value;
+        if (string.IsNullOrEmpty(raw) || raw.Length == 1)
         {
-            foreach (var name in request.Cookies.Keys)
+            return string.IsNullOrEmpty(raw) ? query : QueryString.Empty;
+        }
+        List<string>? kept = null;
+        var dropped = false;
+        foreach (var part in raw[1..].Split('&'))
+        {
+            var eq = part.IndexOf('=', StringComparison.Ordinal);
+            var name = Uri.UnescapeDataString((eq < 0 ? part : part[..eq]).Replace('+', ' '));
+            if (part.Length > 0 && allowed.Contains(name, StringComparer.OrdinalIgnoreCase))
             {
-                foreach (var prefix in opts.AuthCookiePrefixes)
-                {
-                    if (name.StartsWith(prefix, StringComparison.Ordinal))
-                    {
-                        return false;
-                    }
-                }
+                (kept ??= []).Add(part);
+            }
+            else
+            {
+                dropped = true;
             }
         }
-        return true;
+        if (!dropped)
+        {
+            return query;
+        }
+        return kept is null ? QueryString.Empty : new QueryString("?" + string.Join('&', kept));
     }
 
     /// <summary>Scheme and host are part of the key: pages carry absolute canonical links built from them.</summary>

@@ -29,6 +29,7 @@ public sealed class OutputCacheStore : IDisposable
     private readonly IOptionsMonitor<CacheOptions> _options;
     private readonly TimeProvider _clock;
     private long _bytes;
+    private long _probationBytes;
     private long _generation;
     private long _renders;
     private long _hitCount;
@@ -50,6 +51,9 @@ public sealed class OutputCacheStore : IDisposable
     public event Action<string>? Rendering;
 
     public long Bytes => Interlocked.Read(ref _bytes);
+
+    /// <summary>Bytes of entries not hit yet (the probation share).</summary>
+    public long ProbationBytes => Interlocked.Read(ref _probationBytes);
     public int Count => _entries.Count;
     public long Renders => Interlocked.Read(ref _renders);
     public long Hits => Interlocked.Read(ref _hitCount);
@@ -141,9 +145,15 @@ public sealed class OutputCacheStore : IDisposable
             }
             if (_entries.TryGetValue(entry.Key, out var old))
             {
+                // A page readers already came back to stays out of probation when it is re-rendered.
+                entry.Probation = old.Probation;
                 RemoveLocked(old);
             }
             _entries[entry.Key] = entry;
+            if (entry.Probation)
+            {
+                _probationBytes += entry.Size;
+            }
             foreach (var tag in entry.HardTags.Concat(entry.SoftTags))
             {
                 if (!_byTag.TryGetValue(tag, out var set))
@@ -153,12 +163,33 @@ public sealed class OutputCacheStore : IDisposable
                 set.Add(entry);
             }
             _bytes += entry.Size;
+            var probationMax = ProbationMax(max);
+            if (_probationBytes > probationMax)
+            {
+                TrimProbationLocked(probationMax * 9 / 10);
+            }
             if (_bytes > max)
             {
                 TrimLocked(max * 9 / 10);
             }
         }
         return true;
+    }
+
+    private long ProbationMax(long max) => (long)(max * Math.Clamp(_options.CurrentValue.ProbationShare, 0.01, 1.0));
+
+    /// <summary>Moves an entry that was just hit out of probation: it has been asked for twice.</summary>
+    public void Promote(CacheEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        lock (_gate)
+        {
+            if (entry.Probation && _entries.TryGetValue(entry.Key, out var current) && ReferenceEquals(current, entry))
+            {
+                entry.Probation = false;
+                _probationBytes -= entry.Size;
+            }
+        }
     }
 
     /// <summary>Evicts the entries showing any of <paramref name="keys"/> as a hard key and marks those showing one as a soft key stale.</summary>
@@ -222,6 +253,7 @@ public sealed class OutputCacheStore : IDisposable
             _entries.Clear();
             _byTag.Clear();
             _bytes = 0;
+            _probationBytes = 0;
         }
     }
 
@@ -234,6 +266,10 @@ public sealed class OutputCacheStore : IDisposable
             return;
         }
         _bytes -= entry.Size;
+        if (entry.Probation)
+        {
+            _probationBytes -= entry.Size;
+        }
         foreach (var tag in entry.HardTags.Concat(entry.SoftTags))
         {
             if (_byTag.TryGetValue(tag, out var set) && set.Remove(entry) && set.Count == 0)
@@ -243,10 +279,22 @@ public sealed class OutputCacheStore : IDisposable
         }
     }
 
+    private void TrimProbationLocked(long target)
+    {
+        foreach (var entry in _entries.Values.Where(e => e.Probation).OrderBy(e => Volatile.Read(ref e.LastUsed)).ToList())
+        {
+            if (_probationBytes <= target)
+            {
+                break;
+            }
+            RemoveLocked(entry);
+        }
+    }
+
     private void TrimLocked(long target)
     {
-        // Trim well below the bound so the sort is paid rarely.
-        foreach (var entry in _entries.Values.OrderBy(e => e.Stale ? 0 : 1).ThenBy(e => Volatile.Read(ref e.LastUsed)).ToList())
+        // Trim well below the bound so the sort is paid rarely. Entries never hit go first, then stale ones.
+        foreach (var entry in _entries.Values.OrderBy(e => e.Probation ? 0 : e.Stale ? 1 : 2).ThenBy(e => Volatile.Read(ref e.LastUsed)).ToList())
         {
             if (_bytes <= target)
             {

@@ -21,6 +21,12 @@ public sealed class CacheTags
 
     public bool IsEmpty => _hard.Count == 0 && _soft.Count == 0;
 
+    /// <summary>
+    /// A response fresh for less than <see cref="CacheOptions.Lifetime"/> (search results: the index is
+    /// updated beside the eviction, so a render racing a publish must not outlive it by long).
+    /// </summary>
+    public TimeSpan? MaxLifetime { get; set; }
+
     public IReadOnlyCollection<string> Hard => _hard;
 
     public IReadOnlyCollection<string> Soft => _soft;

@@ -108,7 +108,9 @@ public sealed class DiscoveryCounters(IServiceScopeFactory scopes, TimeProvider 
             taken.Clear();
         }
         Interlocked.Add(ref _keys, -entries);
-        return [.. merged.Select(kv => (kv.Key, kv.Value))];
+        // A story gaining more than this in one flush is an anomaly (a flood from many addresses), not readers.
+        var clip = Math.Max(1, options.MaxViewsPerStoryPerFlush);
+        return [.. merged.Select(kv => (kv.Key, Math.Min(kv.Value, clip)))];
     }
 
     private List<((string Term, DateTime Day) Key, int Count)> DrainSearches()

@@ -17,6 +17,9 @@ public static class DiscoveryExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AuditLog>();
         services.AddSingleton<DiscoveryCounters>();
+        services.AddSingleton<ViewTokens>();
+        services.AddSingleton<ViewGuard>();
+        services.AddSingleton<Hosting.IBootStep, ViewTokenBoot>();
         services.AddSingleton<PopularStories>();
         services.AddSingleton<MostSearched>();
         services.AddSingleton<RelatedCache>();
@@ -29,10 +32,14 @@ public static class DiscoveryExtensions
         return services;
     }
 
-    /// <summary>The view beacon (<c>POST /v</c>): call it first in the pipeline, see <see cref="ViewBeacon"/>.</summary>
+    /// <summary>
+    /// The view beacon (<c>POST /v</c>) and search counting: call it first in the pipeline, before the
+    /// output cache, see <see cref="ViewBeacon"/> and <see cref="SearchCounting"/>.
+    /// </summary>
     public static WebApplication UseDiscovery(this WebApplication app)
     {
         app.UseMiddleware<ViewBeacon>();
+        app.UseMiddleware<SearchCounting>();
         return app;
     }
 }

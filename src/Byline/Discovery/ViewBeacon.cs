@@ -1,13 +1,15 @@
 using System.Buffers;
-using System.Globalization;
 using System.IO.Pipelines;
 
 namespace Byline.Discovery;
 
 /// <summary>
-/// <c>POST /v</c> with the article id as the body (what <c>navigator.sendBeacon('/v', id)</c> sends).
-/// First-party, no cookie read or set, nothing about the reader kept: the id and the hour are all
-/// that is counted. Works when the page itself came from a cache, since the script runs in the browser.
+/// <c>POST /v</c> with the page's view token as the body (what <c>navigator.sendBeacon('/v', token)</c>
+/// sends; see <see cref="ViewTokens"/>). First-party, no cookie read or set, nothing about the reader
+/// kept: the id and the hour are all that is stored. Works when the page itself came from a cache, since
+/// the token is per story and hour. A body that is not a token of this site answers 400; a genuine one
+/// answers 204 and counts when <see cref="ViewGuard"/> admits it (one view per client and story per window,
+/// a per-client rate).
 /// <para>
 /// Every page view sends one, so this is the busiest request the site answers. It is a middleware at
 /// the head of the pipeline rather than an endpoint: no routing, output cache, static files, status
@@ -15,9 +17,9 @@ namespace Byline.Discovery;
 /// and an accepted view allocates nothing (see <see cref="DiscoveryCounters.CountView"/>).
 /// </para>
 /// </summary>
-internal sealed class ViewBeacon(RequestDelegate next, DiscoveryCounters counters, DiscoveryOptions options)
+internal sealed class ViewBeacon(RequestDelegate next, DiscoveryCounters counters, ViewTokens tokens, ViewGuard guard, DiscoveryOptions options)
 {
-    private const int MaxBody = 16;
+    private const int MaxBody = ViewTokens.MaxLength + 8;
     private static readonly PathString Path = new("/v");
 
     public Task InvokeAsync(HttpContext context)
@@ -61,18 +63,27 @@ internal sealed class ViewBeacon(RequestDelegate next, DiscoveryCounters counter
         }
     }
 
-    /// <summary>Parses the whole body as an id and counts it; false when the body is not an article id.</summary>
+    /// <summary>Checks the whole body as a view token and counts it; false when the body is not a token of this site.</summary>
     private bool Accept(HttpContext context, ReadResult result)
     {
         var buffer = result.Buffer;
-        var id = buffer.Length <= MaxBody ? ParseId(buffer) : 0;
+        var check = ViewTokenCheck.Invalid;
+        var id = 0;
+        if (buffer.Length <= MaxBody)
+        {
+            Span<byte> bytes = stackalloc byte[MaxBody];
+            buffer.CopyTo(bytes);
+            check = tokens.Check(bytes[..(int)buffer.Length].Trim(" \t\r\n"u8), out id);
+        }
         context.Request.BodyReader.AdvanceTo(buffer.End);
-        if (id <= 0)
+        if (check == ViewTokenCheck.Invalid)
         {
             return false;
         }
         var headers = context.Request.Headers;
-        if (options.CountViews && !BotFilter.IsBot(headers.UserAgent.ToString(), headers["Sec-Purpose"].ToString(), headers["Purpose"].ToString()))
+        if (check == ViewTokenCheck.Valid && options.CountViews
+            && !BotFilter.IsBot(headers.UserAgent.ToString(), headers["Sec-Purpose"].ToString(), headers["Purpose"].ToString())
+            && guard.Admit(context.Connection.RemoteIpAddress, id))
         {
             counters.CountView(id);
         }
@@ -80,16 +91,7 @@ internal sealed class ViewBeacon(RequestDelegate next, DiscoveryCounters counter
         return true;
     }
 
-    /// <summary>The positive id the body holds, or 0.</summary>
-    private static int ParseId(in ReadOnlySequence<byte> body)
-    {
-        Span<byte> bytes = stackalloc byte[MaxBody];
-        body.CopyTo(bytes);
-        var text = bytes[..(int)body.Length].Trim(" \t\r\n"u8);
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0 ? id : 0;
-    }
-
     private static Task InvalidAsync(HttpContext context) =>
-        Results.Problem(statusCode: 400, title: "The body must be an article id.", extensions: new Dictionary<string, object?> { ["code"] = "view.invalid-id" })
+        Results.Problem(statusCode: 400, title: "The body must be the view token of a page of this site.", extensions: new Dictionary<string, object?> { ["code"] = "view.invalid-token" })
             .ExecuteAsync(context);
 }

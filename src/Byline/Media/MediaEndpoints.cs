@@ -33,11 +33,42 @@ public static class MediaEndpoints
         {
             return Results.NotFound();
         }
+        if (RedirectToPublicHost(context) is { } moved)
+        {
+            return moved;
+        }
         // A rendition never changes under its URL (a new picture gets a new key), so caches may keep it forever.
         context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+        AddFileHeaders(context.Response, file);
         var etag = new EntityTagHeaderValue(string.Create(CultureInfo.InvariantCulture,
             $"\"{info.Length:x}-{info.LastWriteTimeUtc.Ticks:x}\""));
         return Results.File(info.FullName, contentType, lastModified: info.LastWriteTimeUtc, entityTag: etag);
+    }
+
+    /// <summary>
+    /// What every uploaded file is served with: the type we chose is final (<c>nosniff</c>), the file is
+    /// shown inline under its own name and never as a document of this origin — if a browser were talked
+    /// into opening one as a page, the sandbox gives it no script and no origin.
+    /// </summary>
+    internal static void AddFileHeaders(HttpResponse response, string fileName)
+    {
+        response.Headers.XContentTypeOptions = "nosniff";
+        response.Headers.ContentDisposition = $"inline; filename=\"{fileName}\"";
+        response.Headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
+    }
+
+    /// <summary>With <c>Byline:Media:PublicHost</c> set, a media request on any other host is sent there (308: method and range kept).</summary>
+    internal static IResult? RedirectToPublicHost(HttpContext context)
+    {
+        var options = context.RequestServices.GetRequiredService<MediaOptions>();
+        if (string.IsNullOrWhiteSpace(options.PublicHost)
+            || !Uri.TryCreate(options.PublicHost, UriKind.Absolute, out var media)
+            || string.Equals(media.Authority, context.Request.Host.Value, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+        var target = new Uri(media, context.Request.Path.Value + context.Request.QueryString.Value);
+        return Results.Redirect(target.AbsoluteUri, permanent: true, preserveMethod: true);
     }
 
     /// <summary>"1200x900.jpg": exactly one of the crop sizes the store writes, as a JPEG; nothing else.</summary>

@@ -7,6 +7,8 @@ public static class MediaExtensions
     {
         services.AddSingleton(config.GetSection("Byline:Media").Get<MediaOptions>() ?? new MediaOptions());
         services.AddScoped<MediaLibrary>();
+        services.AddSingleton<DecodeGate>();
+        services.AddScoped<UploadQuota>();
         return services;
     }
 }

@@ -14,6 +14,19 @@ public sealed class MediaOptions
     public long MaxPixels { get; set; } = 40_000_000;
     public int MaxSide { get; set; } = 12_000;
 
+    /// <summary>Pictures decoded at once; further uploads wait their turn (see <see cref="DecodeGate"/>).</summary>
+    public int MaxConcurrentDecodes { get; set; } = 2;
+
+    /// <summary>Bytes (pictures and videos together) one newsroom account may upload in 24 hours; 0 turns the quota off.</summary>
+    public long UploadBytesPerDay { get; set; } = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>
+    /// Another origin media is served from, e.g. <c>https://media.example.org</c>: requests for
+    /// <c>/media/…</c> on any other host are redirected there, so an uploaded file never runs on the
+    /// site's own origin. Empty: media is served by the site itself.
+    /// </summary>
+    public string? PublicHost { get; set; }
+
     /// <summary>
     /// What Kestrel and the form reader accept on the upload routes: well above the upload limit, so
     /// an oversize file is read and answered with a message next to the field rather than a reset.
@@ -31,7 +44,7 @@ public sealed record UploadResult(Image? Image, UploadError? Error);
 /// files and decompression bombs before decoding, then decodes and re-encodes it into the standard
 /// renditions (JPEG and WebP), which drops EXIF and anything else riding in the file.
 /// </summary>
-public sealed class MediaLibrary(BylineDb db, MediaStore store, MediaOptions options, TimeProvider clock, ILogger<MediaLibrary> log)
+public sealed class MediaLibrary(BylineDb db, MediaStore store, MediaOptions options, DecodeGate gate, TimeProvider clock, ILogger<MediaLibrary> log)
 {
     public async Task<UploadResult> UploadAsync(Stream content, long length, string alt, string caption, string credit, CancellationToken ct)
     {
@@ -70,25 +83,34 @@ public sealed class MediaLibrary(BylineDb db, MediaStore store, MediaOptions opt
                 $"The picture is {w:N0} × {h:N0} pixels; the limit is {options.MaxSide:N0} pixels a side and {options.MaxPixels / 1_000_000:N0} megapixels.");
         }
 
-        using var decoded = Decode(codec);
-        if (decoded is null)
-        {
-            return Refused("unreadable", "The picture could not be decoded; it may be damaged.");
-        }
-        using var upright = Orient(decoded, codec.EncodedOrigin);
-        var widths = MediaPaths.StandardWidths.Where(x => x <= upright.Width).ToList();
-        if (widths.Count == 0)
-        {
-            widths.Add(upright.Width);
-        }
+        // Only as many pixels as the largest rendition needs are decoded; a turned picture's width is its height.
+        var turned = codec.EncodedOrigin is SKEncodedOrigin.RightTop or SKEncodedOrigin.LeftBottom;
+        var (uprightWidth, uprightHeight) = turned ? (h, w) : (w, h);
+        var widths = MediaPaths.StandardWidths.Where(x => x <= uprightWidth).ToList();
+        var largest = widths.Count == 0 ? uprightWidth : widths.Max();
+        var decodeWidth = turned ? (int)Math.Min(w, Math.Ceiling((double)largest * w / h)) : largest;
         var key = "up-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-        await Renditions.WriteResizedAsync(store.Root, key, upright, widths, ct);
+        using (await gate.EnterAsync(ScaledDecode.DecodesWhole(codec, decodeWidth), ct))
+        {
+            using var decoded = ScaledDecode.Decode(codec, decodeWidth);
+            if (decoded is null)
+            {
+                return Refused("unreadable", "The picture could not be decoded; it may be damaged.");
+            }
+            var upright = Orient(decoded, codec.EncodedOrigin);
+            using var turnedCopy = ReferenceEquals(upright, decoded) ? null : upright;
+            if (widths.Count == 0)
+            {
+                widths.Add(upright.Width);
+            }
+            await Renditions.WriteResizedAsync(store.Root, key, upright, widths, ct);
+        }
 
         var image = new Image
         {
             Key = key,
-            Width = upright.Width,
-            Height = upright.Height,
+            Width = uprightWidth,
+            Height = uprightHeight,
             Alt = (alt ?? "").Trim(),
             Caption = (caption ?? "").Trim(),
             Credit = (credit ?? "").Trim(),
@@ -124,19 +146,6 @@ public sealed class MediaLibrary(BylineDb db, MediaStore store, MediaOptions opt
         return null;
     }
 
-    private static SKBitmap? Decode(SKCodec codec)
-    {
-        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
-        var bitmap = new SKBitmap(info);
-        var result = codec.GetPixels(info, bitmap.GetPixels());
-        if (result is SKCodecResult.Success or SKCodecResult.IncompleteInput)
-        {
-            return bitmap;
-        }
-        bitmap.Dispose();
-        return null;
-    }
-
     /// <summary>Applies the camera's orientation, since re-encoding drops the EXIF tag that carried it.</summary>
     private static SKBitmap Orient(SKBitmap source, SKEncodedOrigin origin)
     {
@@ -149,7 +158,8 @@ public sealed class MediaLibrary(BylineDb db, MediaStore store, MediaOptions opt
         };
         if (degrees == 0)
         {
-            return source.Copy();
+            // No copy: a whole 40-megapixel decode is 160 MB, a copy would be as much again.
+            return source;
         }
         var (w, h) = swap ? (source.Height, source.Width) : (source.Width, source.Height);
         var rotated = new SKBitmap(new SKImageInfo(w, h, source.ColorType, source.AlphaType));

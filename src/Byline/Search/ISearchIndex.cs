@@ -39,6 +39,21 @@ public sealed class SearchOptions
     /// newest ones); the window only keeps the GIN index from reading every match of a common word.
     /// </summary>
     public int WindowStories { get; set; } = 10_000;
+
+    /// <summary>
+    /// The database time one search may take (PostgreSQL <c>statement_timeout</c>, a SQLite progress
+    /// handler). Past it the reader is asked to narrow the search; a normal search takes milliseconds.
+    /// </summary>
+    public TimeSpan StatementTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Searches one client (address) may render per minute, refilled evenly; cached results do not count.</summary>
+    public int RendersPerMinute { get; set; } = 60;
+
+    /// <summary>How many searches a client may render at once before <see cref="RendersPerMinute"/> applies.</summary>
+    public int RenderBurst { get; set; } = 60;
+
+    /// <summary>How long a results page may be served from the output cache without a content change evicting it.</summary>
+    public TimeSpan CacheLifetime { get; set; } = TimeSpan.FromSeconds(60);
 }
 
 /// <summary>

@@ -109,9 +109,21 @@ public sealed partial class PostgresSearchIndex(BylineDb db, SearchOptions optio
         {
             return [];
         }
-        return await SearchSql.WithConnectionAsync<IReadOnlyList<SearchHit>>(db, async conn =>
+        try
+        {
+            return await SearchWithinBudgetAsync(r, tsquery, ct);
+        }
+        catch (Exception e) when (SearchBudget.IsPostgresTimeout(e, ct))
+        {
+            throw new SearchTooCostlyException("The search ran past its time budget.", e);
+        }
+    }
+
+    private Task<IReadOnlyList<SearchHit>> SearchWithinBudgetAsync(SearchRequest r, string tsquery, CancellationToken ct) =>
+        SearchSql.WithConnectionAsync<IReadOnlyList<SearchHit>>(db, async conn =>
         {
             await using var tx = await conn.BeginTransactionAsync(ct);
+            await ExecuteAsync(conn, tx, SearchBudget.PostgresTimeoutSql(options.StatementTimeout), ct);
             // The first window is sized by the planner's guess of how many stories match (its
             // statistics of the tsvector's words): enough stories to hold the candidates if the
             // matches were spread evenly, with half as many again to spare, and never fewer than
@@ -140,7 +152,6 @@ public sealed partial class PostgresSearchIndex(BylineDb db, SearchOptions optio
                 cutoff = window < stories ? await CutoffAsync(conn, tx, window, r.ToUtc, ct) : null;
             }
         });
-    }
 
     /// <summary>
     /// The next window: as many stories as the matches found so far say should hold the candidates,

@@ -19,6 +19,7 @@ public static class SearchExtensions
         }
         services.AddScoped<SearchIndexSync>();
         services.AddScoped<SearchVerifier>();
+        services.AddSingleton<SearchRateLimit>();
         return services;
     }
 }

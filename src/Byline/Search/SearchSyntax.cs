@@ -31,8 +31,17 @@ public static class SearchSyntax
 {
     /// <summary>Input beyond this is ignored; no real query is longer.</summary>
     public const int MaxInput = 400;
-    public const int MaxTerms = 12;
+    public const int MaxTerms = 8;
     public const int MaxWordLength = 60;
+
+    /// <summary>
+    /// A prefix must be this long to be one: <c>a*</c> expands to every word starting with a (tens of
+    /// thousands of index terms); shorter, the <c>*</c> is ignored and the word is searched as it is.
+    /// </summary>
+    public const int MinPrefixLength = 3;
+
+    /// <summary>Prefix terms in one query; later ones are searched as plain words. Twelve one-letter prefixes took 7 s at 12,000 stories.</summary>
+    public const int MaxPrefixTerms = 2;
 
     public static SearchQueryAst Parse(string? input)
     {
@@ -42,6 +51,7 @@ public static class SearchSyntax
         }
         var text = input.Length > MaxInput ? input[..MaxInput] : input;
         var terms = new List<SearchTerm>();
+        var prefixes = 0;
         var i = 0;
         while (i < text.Length && terms.Count < MaxTerms)
         {
@@ -82,6 +92,8 @@ public static class SearchSyntax
             var words = Words(raw);
             if (words.Count > 0)
             {
+                prefix = prefix && words[^1].Length >= MinPrefixLength && prefixes < MaxPrefixTerms;
+                prefixes += prefix ? 1 : 0;
                 terms.Add(new SearchTerm(words, prefix, exclude));
             }
         }

@@ -8,7 +8,7 @@ namespace Byline.Search;
 /// authors; porter stemming over unicode61 without diacritics). Ranked by
 /// <c>bm25(10, 4, 1, 3, 2)</c> times the recency decay.
 /// </summary>
-public sealed class SqliteSearchIndex(BylineDb db, SearchOptions options) : ISearchIndex
+public sealed class SqliteSearchIndex(BylineDb db, SearchOptions options, TimeProvider clock) : ISearchIndex
 {
 
     // Dropping and re-creating is far cheaper than deleting every row, which FTS5 does document by document.
@@ -143,39 +143,52 @@ public sealed class SqliteSearchIndex(BylineDb db, SearchOptions options) : ISea
             """;
         return await SearchSql.WithConnectionAsync(db, async conn =>
         {
-            var ranked = new List<(int Id, double Score)>();
-            await using (var cmd = SearchSql.Command(conn, sql,
-                ("@q", match), ("@section", r.TopSectionId), ("@from", r.FromUtc), ("@to", r.ToUtc), ("@cap", options.Candidates),
-                ("@now", r.NowUtc), ("@days", options.RecencyDays), ("@take", r.Take), ("@skip", r.Skip)))
+            using var limit = SearchBudget.LimitSqlite((Microsoft.Data.Sqlite.SqliteConnection)conn, options.StatementTimeout, clock);
+            try
             {
-                await using var reader = await cmd.ExecuteReaderAsync(ct);
-                while (await reader.ReadAsync(ct))
-                {
-                    ranked.Add((reader.GetInt32(0), reader.GetDouble(1)));
-                }
+                return await RankAndMarkAsync(conn, sql, match, r, ct);
             }
-            if (ranked.Count == 0)
+            catch (Microsoft.Data.Sqlite.SqliteException e) when (SearchBudget.IsSqliteInterrupt(e))
             {
-                return [];
+                throw new SearchTooCostlyException("The search ran past its time budget.", e);
             }
-            var marks = new Dictionary<int, (string H, string S)>();
-            var ids = string.Join(',', ranked.Select(x => x.Id.ToString(CultureInfo.InvariantCulture)));
-            await using (var cmd = SearchSql.Command(conn, $"""
-                SELECT rowid, highlight("ArticleSearch", 0, char(2), char(3)),
-                       snippet("ArticleSearch", 2, char(2), char(3), '…', 24)
-                FROM "ArticleSearch" WHERE "ArticleSearch" MATCH @q AND rowid IN ({ids})
-                """, ("@q", match)))
-            {
-                await using var reader = await cmd.ExecuteReaderAsync(ct);
-                while (await reader.ReadAsync(ct))
-                {
-                    marks[reader.GetInt32(0)] = (reader.GetString(1), reader.GetString(2));
-                }
-            }
-            return ranked.Select(x => marks.TryGetValue(x.Id, out var m)
-                ? new SearchHit(x.Id, x.Score, m.H, m.S)
-                : new SearchHit(x.Id, x.Score, "", "")).ToList();
         });
+    }
+
+    private async Task<IReadOnlyList<SearchHit>> RankAndMarkAsync(System.Data.Common.DbConnection conn, string sql, string match, SearchRequest r, CancellationToken ct)
+    {
+        var ranked = new List<(int Id, double Score)>();
+        await using (var cmd = SearchSql.Command(conn, sql,
+            ("@q", match), ("@section", r.TopSectionId), ("@from", r.FromUtc), ("@to", r.ToUtc), ("@cap", options.Candidates),
+            ("@now", r.NowUtc), ("@days", options.RecencyDays), ("@take", r.Take), ("@skip", r.Skip)))
+        {
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                ranked.Add((reader.GetInt32(0), reader.GetDouble(1)));
+            }
+        }
+        if (ranked.Count == 0)
+        {
+            return [];
+        }
+        var marks = new Dictionary<int, (string H, string S)>();
+        var ids = string.Join(',', ranked.Select(x => x.Id.ToString(CultureInfo.InvariantCulture)));
+        await using (var cmd = SearchSql.Command(conn, $"""
+            SELECT rowid, highlight("ArticleSearch", 0, char(2), char(3)),
+                   snippet("ArticleSearch", 2, char(2), char(3), '…', 24)
+            FROM "ArticleSearch" WHERE "ArticleSearch" MATCH @q AND rowid IN ({ids})
+            """, ("@q", match)))
+        {
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                marks[reader.GetInt32(0)] = (reader.GetString(1), reader.GetString(2));
+            }
+        }
+        return ranked.Select(x => marks.TryGetValue(x.Id, out var m)
+            ? new SearchHit(x.Id, x.Score, m.H, m.S)
+            : new SearchHit(x.Id, x.Score, "", "")).ToList();
     }
 
     public Task<IReadOnlyList<int>> SimilarAsync(IReadOnlyList<string> words, int excludeId, int take, CancellationToken ct)

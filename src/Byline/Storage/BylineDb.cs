@@ -36,6 +36,7 @@ public abstract class BylineDb(DbContextOptions options)
     public DbSet<StoryShare> StoryShares => Set<StoryShare>();
     public DbSet<SignInThrottle> SignInThrottles => Set<SignInThrottle>();
     public DbSet<WriteProbe> WriteProbes => Set<WriteProbe>();
+    public DbSet<MediaUpload> MediaUploads => Set<MediaUpload>();
 
     public abstract DatabaseProvider Provider { get; }
 
@@ -203,6 +204,7 @@ public abstract class BylineDb(DbContextOptions options)
         DiscoveryModel.Configure(b);
         EventsModel.Configure(b);
         NewsroomModel.Configure(b);
+        MediaUploadModel.Configure(b);
     }
 }
 

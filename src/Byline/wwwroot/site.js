@@ -11,12 +11,14 @@ document.addEventListener("click", function (e) {
     });
 });
 
-// Counts a read: a first-party beacon with the story's id, nothing else. It runs in the browser, so a
-// page served from a cache still counts; no cookie is read or set.
+// Counts a read: a first-party beacon with the page's view token (the story's id, the hour the page
+// was made, and the site's signature of both), nothing else. It runs in the browser, so a page served
+// from a cache still counts; no cookie is read or set.
 (function () {
-    var story = document.querySelector("article.story[data-article-id]");
+    var story = document.querySelector("article.story[data-view]");
     if (!story) return;
-    var id = story.getAttribute("data-article-id");
+    var id = story.getAttribute("data-view");
+    if (!id) return;
     if (navigator.sendBeacon) {
         navigator.sendBeacon("/v", id);
     } else if (window.fetch) {

@@ -6,6 +6,7 @@ using System.Text.Json;
 using Byline.Caching;
 using Byline.Content;
 using Byline.Events;
+using Byline.Newsroom;
 using Byline.Publishing;
 using Byline.Storage;
 using Byline.Tests.Support;
@@ -311,21 +312,74 @@ public abstract class OutputCacheTests(BylineApp app)
     {
         var (story, _, _, _) = await OldStoryAsync();
         await WarmAsync(story.Path);
+        var editor = await NewsroomClient.ForRoleAsync(app, Roles.Editor);
+        var session = editor.Cookies.GetCookieHeader(new Uri(editor.Http.BaseAddress!, "/newsroom"));
+        Assert.Contains(NewsroomExtensions.AuthCookie + "=", session, StringComparison.Ordinal);
 
-        using var withCookie = await SendAsync(story.Path, configure: r => r.Headers.Add("Cookie", "byline.auth=someone"));
+        using var withSession = await SendAsync(story.Path, configure: r => r.Headers.Add("Cookie", session));
         using var withAuthorization = await SendAsync(story.Path, configure: r => r.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "token"));
 
-        Assert.Equal(HttpStatusCode.OK, withCookie.StatusCode);
-        Assert.Null(XCache(withCookie));
-        Assert.Empty(SurrogateKeys(withCookie));
+        Assert.Equal(HttpStatusCode.OK, withSession.StatusCode);
+        Assert.Null(XCache(withSession));
+        Assert.Empty(SurrogateKeys(withSession));
         Assert.Null(XCache(withAuthorization));
     }
 
     [DatabaseFact]
-    public async Task Not_found_pages_search_and_health_are_never_cached()
+    public async Task A_made_up_or_expired_session_cookie_is_served_from_the_cache()
+    {
+        var (story, _, _, _) = await OldStoryAsync();
+        await WarmAsync(story.Path);
+        var renders = Store.Renders;
+
+        foreach (var cookie in new[] { "byline.auth=someone", "byline.auth=" + new string('A', 400), ".AspNetCore.Identity.Application=x; byline.auth=CfDJ8abc" })
+        {
+            using var response = await SendAsync(story.Path, configure: r => r.Headers.Add("Cookie", cookie));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("HIT", XCache(response));
+        }
+        Assert.Equal(renders, Store.Renders);
+    }
+
+    [DatabaseFact]
+    public async Task Unknown_query_parameters_are_served_the_bare_pages_entry()
+    {
+        var (story, section, _, _) = await OldStoryAsync();
+        await WarmAsync(story.Path);
+        await WarmAsync($"/{section.Slug}");
+        var (renders, count) = (Store.Renders, Store.Count);
+
+        foreach (var query in new[] { "?utm_source=newsletter", $"?r={Guid.NewGuid():N}", $"?{Guid.NewGuid():N}", "?fbclid=1&utm_medium=x" })
+        {
+            using var article = await SendAsync(story.Path + query);
+            using var list = await SendAsync($"/{section.Slug}" + query);
+            Assert.Equal("HIT", XCache(article));
+            Assert.Equal("HIT", XCache(list));
+        }
+        Assert.Equal((renders, count), (Store.Renders, Store.Count));
+    }
+
+    [DatabaseFact]
+    public async Task A_parameter_the_page_reads_is_still_its_own_entry()
     {
         var section = await app.Content.SectionAsync();
-        foreach (var path in new[] { $"/{section.Slug}/no-such-story-999999999", "/search?q=news", "/healthz" })
+        for (var i = 0; i < 25; i++)
+        {
+            await app.Content.StoryAsync(section, new StorySpec { PublishedAt = TestContent.Now().AddDays(-3).AddMinutes(-i) });
+        }
+        var first = await WarmAsync($"/{section.Slug}");
+        var second = await WarmAsync($"/{section.Slug}?page=2&utm_source=x");
+
+        Assert.NotEqual(first, second);
+        using var again = await SendAsync($"/{section.Slug}?page=2");
+        Assert.Equal("HIT", XCache(again));
+    }
+
+    [DatabaseFact]
+    public async Task Not_found_pages_and_health_are_never_cached()
+    {
+        var section = await app.Content.SectionAsync();
+        foreach (var path in new[] { $"/{section.Slug}/no-such-story-999999999", "/healthz" })
         {
             using var first = await SendAsync(path);
             using var second = await SendAsync(path);

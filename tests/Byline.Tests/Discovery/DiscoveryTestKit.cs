@@ -29,11 +29,18 @@ public static class DiscoveryTestKit
         return story;
     }
 
-    public static async Task<HttpResponseMessage> ViewAsync(this BylineApp app, int articleId, string? userAgent = BrowserAgent)
+    /// <summary>The token the story's page carries now (what the page's script sends).</summary>
+    public static string ViewToken(this BylineApp app, int articleId) =>
+        app.Services.GetRequiredService<Byline.Discovery.ViewTokens>().For(articleId);
+
+    public static Task<HttpResponseMessage> ViewAsync(this BylineApp app, int articleId, string? userAgent = BrowserAgent) =>
+        app.BeaconAsync(app.ViewToken(articleId), userAgent);
+
+    public static async Task<HttpResponseMessage> BeaconAsync(this BylineApp app, string body, string? userAgent = BrowserAgent)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/v", UriKind.Relative))
         {
-            Content = new StringContent(articleId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            Content = new StringContent(body),
         };
         if (userAgent is not null)
         {

@@ -19,9 +19,13 @@ public abstract class DiscoveryTests(BylineApp app)
     public async Task Views_are_counted_in_memory_and_written_by_the_flush()
     {
         var section = await app.Content.SectionAsync();
-        var story = await app.Content.StoryAsync(section);
+        var stories = new List<Story>();
+        for (var i = 0; i < 5; i++)
+        {
+            stories.Add(await app.Content.StoryAsync(section));
+        }
 
-        for (var i = 0; i < 25; i++)
+        foreach (var story in stories)
         {
             using var response = await app.ViewAsync(story.Id);
             Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
@@ -29,7 +33,50 @@ public abstract class DiscoveryTests(BylineApp app)
         }
         await Service<DiscoveryCounters>().FlushAsync(CancellationToken.None);
 
-        Assert.Equal(25, await ViewsAsync(story.Id));
+        foreach (var story in stories)
+        {
+            Assert.Equal(1, await ViewsAsync(story.Id));
+        }
+    }
+
+    [DatabaseFact]
+    public async Task Three_thousand_beacons_from_one_client_count_one_view()
+    {
+        var section = await app.Content.SectionAsync();
+        var story = await app.Content.StoryAsync(section);
+        var token = app.ViewToken(story.Id);
+
+        for (var i = 0; i < 3_000; i++)
+        {
+            using var response = await app.BeaconAsync(token);
+            Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        }
+        await Service<DiscoveryCounters>().FlushAsync(CancellationToken.None);
+
+        Assert.Equal(1, await ViewsAsync(story.Id));
+    }
+
+    [DatabaseFact]
+    public async Task A_bare_id_a_forged_token_or_another_storys_token_answers_400_and_counts_nothing()
+    {
+        var section = await app.Content.SectionAsync();
+        var story = await app.Content.StoryAsync(section);
+        var other = await app.Content.StoryAsync(section);
+        var token = app.ViewToken(story.Id);
+        var parts = token.Split('.');
+        var forged = $"{parts[0]}.{parts[1]}.{(parts[2][0] == 'A' ? 'B' : 'A')}{parts[2][1..]}";
+        var swapped = $"{other.Id}.{parts[1]}.{parts[2]}";
+
+        foreach (var body in new[] { story.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), forged, swapped, $"{story.Id}.{parts[1]}." })
+        {
+            using var response = await app.BeaconAsync(body);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Contains("\"code\":\"view.invalid-token\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        await Service<DiscoveryCounters>().FlushAsync(CancellationToken.None);
+
+        Assert.Equal(0, await ViewsAsync(story.Id));
+        Assert.Equal(0, await ViewsAsync(other.Id));
     }
 
     [DatabaseFact]
@@ -67,7 +114,7 @@ public abstract class DiscoveryTests(BylineApp app)
     [InlineData("-1")]
     [InlineData("99999999999999999999")]
     [InlineData("1; DROP TABLE x")]
-    public async Task A_beacon_without_an_article_id_answers_400_with_a_code(string body)
+    public async Task A_beacon_without_a_token_answers_400_with_a_code(string body)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/v", UriKind.Relative)) { Content = new StringContent(body) };
         request.Headers.TryAddWithoutValidation("User-Agent", DiscoveryTestKit.BrowserAgent);
@@ -75,7 +122,7 @@ public abstract class DiscoveryTests(BylineApp app)
         using var response = await app.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("\"code\":\"view.invalid-id\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("\"code\":\"view.invalid-token\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [DatabaseFact]
@@ -89,6 +136,11 @@ public abstract class DiscoveryTests(BylineApp app)
         Assert.False(response.Headers.Contains("Set-Cookie"));
         var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync());
         Assert.Equal(story.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), page.One("article.story").GetAttribute("data-article-id"));
+        // The token the page carries is what its script sends, and the beacon counts it.
+        using var beacon = await app.BeaconAsync(page.One("article.story").GetAttribute("data-view") ?? "");
+        Assert.Equal(HttpStatusCode.NoContent, beacon.StatusCode);
+        await Service<DiscoveryCounters>().FlushAsync(CancellationToken.None);
+        Assert.Equal(1, await ViewsAsync(story.Id));
     }
 
     [DatabaseFact]

@@ -6,6 +6,7 @@ using Byline.Media;
 using Byline.Newsroom;
 using Byline.Storage;
 using Byline.Tests.Support;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Byline.Tests.Newsroom;
@@ -51,6 +52,65 @@ public abstract class MediaUploadTests(BylineApp app)
         }
         var grid = await client.PageAsync("/newsroom/media?q=" + Uri.EscapeDataString(alt));
         grid.One($"li.media-item[data-image-id='{image.Id}']");
+    }
+
+    [DatabaseFact]
+    public async Task A_wide_picture_is_decoded_scaled_to_its_largest_rendition_and_keeps_its_full_size()
+    {
+        using var client = await NewsroomClient.SignInAsync(app, Roles.Contributor);
+        var alt = TestContent.Unique("Panorama");
+
+        using var response = await UploadAsync(client, TestImages.Png(12000, 3333), "panorama.png", "image/png", alt);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var image = await app.WithDbAsync(db => Task.FromResult(db.Images.Single(i => i.Alt == alt)));
+        Assert.Equal((12000, 3333), (image.Width, image.Height));
+        Assert.Equal("480,800,1200", image.Widths);
+        using var largest = await app.GetAsync(MediaPaths.Url(image.Key, 1200, "jpg"));
+        using var bitmap = SkiaSharp.SKBitmap.Decode(await largest.Content.ReadAsByteArrayAsync());
+        Assert.Equal((1200, 333), (bitmap.Width, bitmap.Height));
+        // The middle of the picture is the orange circle TestImages draws: the scaled decode kept the content.
+        var middle = bitmap.GetPixel(600, 166);
+        Assert.True(middle.Red > 200 && middle.Blue < 80, $"expected orange in the middle, got {middle}");
+    }
+
+    [DatabaseFact]
+    public async Task Renditions_are_served_with_nosniff_and_a_sandbox()
+    {
+        using var client = await NewsroomClient.SignInAsync(app, Roles.Contributor);
+        var alt = TestContent.Unique("Served safely");
+        using var upload = await UploadAsync(client, TestImages.Jpeg(), "safe.jpg", "image/jpeg", alt);
+        var image = await app.WithDbAsync(db => Task.FromResult(db.Images.Single(i => i.Alt == alt)));
+
+        using var rendition = await app.GetAsync(MediaPaths.Url(image.Key, 480, "jpg"));
+
+        Assert.Equal(HttpStatusCode.OK, rendition.StatusCode);
+        Assert.Equal("nosniff", rendition.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Contains("sandbox", rendition.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+    }
+
+    [DatabaseFact]
+    public async Task An_upload_past_the_accounts_daily_quota_is_refused_with_a_message_by_the_field()
+    {
+        using var client = await NewsroomClient.SignInAsync(app, Roles.Contributor);
+        var limit = app.Services.GetRequiredService<MediaOptions>().UploadBytesPerDay;
+        var bytes = TestImages.Jpeg();
+        await app.WithDbAsync(async db =>
+        {
+            db.MediaUploads.Add(new MediaUpload { UserId = client.User!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), At = DateTime.UtcNow.AddHours(-2), Bytes = limit - bytes.Length + 1, Kind = UploadQuota.ImageKind });
+            // A day-old upload no longer counts.
+            db.MediaUploads.Add(new MediaUpload { UserId = client.User!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), At = DateTime.UtcNow.AddHours(-25), Bytes = limit, Kind = UploadQuota.ImageKind });
+            return await db.SaveChangesAsync();
+        });
+
+        using var refused = await UploadAsync(client, bytes, "one-too-many.jpg", "image/jpeg");
+        await app.WithDbAsync(db => db.MediaUploads.Where(u => u.UserId == client.User!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) && u.At > DateTime.UtcNow.AddHours(-3)).ExecuteDeleteAsync());
+        using var accepted = await UploadAsync(client, bytes, "fits.jpg", "image/jpeg");
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("quota-exceeded", await ErrorCodeAsync(refused));
+        Assert.Equal(HttpStatusCode.Redirect, accepted.StatusCode);
+        Assert.Equal(bytes.Length, await app.WithDbAsync(db => db.MediaUploads.Where(u => u.UserId == client.User!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) && u.At > DateTime.UtcNow.AddHours(-3)).SumAsync(u => u.Bytes)));
     }
 
     [DatabaseFact]

@@ -21,14 +21,13 @@ public abstract class ShowsNewsroomTests(BylineApp app)
     private static async Task<string?> FieldErrorAsync(HttpResponseMessage response, string field) =>
         (await NewsroomClient.ParseAsync(response)).QuerySelector($"[data-error-for={field}]")?.TextContent.Trim();
 
-    /// <summary>The smallest MP4 header a browser recognises: an ftyp box with the isom brand, then an empty mdat box.</summary>
-    internal static byte[] Mp4Bytes()
-    {
-        byte[] ftyp = [0, 0, 0, 0x18, (byte)'f', (byte)'t', (byte)'y', (byte)'p', (byte)'i', (byte)'s', (byte)'o', (byte)'m', 0, 0, 2, 0,
+    /// <summary>The smallest MP4 the upload accepts: an ftyp box with the isom brand, an empty moov box, then a small mdat box.</summary>
+    internal static byte[] Mp4Bytes() => [.. Mp4Header(), .. "\0\0\0\x08moov"u8, .. "\0\0\0\x10mdat"u8, 1, 2, 3, 4, 5, 6, 7, 8];
+
+    /// <summary>The 24-byte ftyp box alone.</summary>
+    private static byte[] Mp4Header() =>
+        [0, 0, 0, 0x18, (byte)'f', (byte)'t', (byte)'y', (byte)'p', (byte)'i', (byte)'s', (byte)'o', (byte)'m', 0, 0, 2, 0,
             (byte)'i', (byte)'s', (byte)'o', (byte)'m', (byte)'m', (byte)'p', (byte)'4', (byte)'1'];
-        byte[] mdat = [0, 0, 0, 0x10, (byte)'m', (byte)'d', (byte)'a', (byte)'t', 1, 2, 3, 4, 5, 6, 7, 8];
-        return [.. ftyp, .. mdat];
-    }
 
     private static async Task<HttpResponseMessage> UploadVideoAsync(NewsroomClient client, byte[] bytes, string name, bool json)
     {
@@ -244,6 +243,40 @@ public abstract class ShowsNewsroomTests(BylineApp app)
         Assert.Equal(HttpStatusCode.PartialContent, part.StatusCode);
         Assert.Equal("ftyp"u8.ToArray(), await part.Content.ReadAsByteArrayAsync());
         Assert.True(await app.WithDbAsync(db => db.AuditEntries.AnyAsync(e => e.Action == ShowAuditActions.VideoUploaded && e.EntityId == url)));
+    }
+
+    [DatabaseFact]
+    public async Task An_mp4_header_followed_by_html_is_refused_and_never_served()
+    {
+        var contributor = await NewsroomClient.ForRoleAsync(app, Roles.Contributor);
+        byte[] polyglot = [.. Mp4Header(), .. "<html><script>alert(document.cookie)</script></html>"u8];
+        byte[] noMovie = [.. Mp4Header(), .. "\0\0\0\x10mdat"u8, 1, 2, 3, 4, 5, 6, 7, 8];
+        byte[] overrun = [.. Mp4Header(), .. "\0\0\x10\0moov"u8, 1, 2, 3];
+
+        int Stored() => Directory.Exists(app.MediaPath) ? Directory.GetFiles(app.MediaPath, "video.mp4*", SearchOption.AllDirectories).Length : 0;
+        var before = Stored();
+
+        foreach (var bytes in new[] { polyglot, noMovie, overrun })
+        {
+            using var response = await UploadVideoAsync(contributor, bytes, "clip.mp4", json: true);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("not-mp4", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetString());
+        }
+        Assert.Equal(before, Stored());
+    }
+
+    [DatabaseFact]
+    public async Task An_uploaded_video_is_served_with_nosniff_and_a_sandbox()
+    {
+        var contributor = await NewsroomClient.ForRoleAsync(app, Roles.Contributor);
+        using var upload = await UploadVideoAsync(contributor, Mp4Bytes(), "clip.mp4", json: true);
+        var url = JsonDocument.Parse(await upload.Content.ReadAsStringAsync()).RootElement.GetProperty("url").GetString()!;
+
+        using var video = await app.GetAsync(url);
+
+        Assert.Equal("nosniff", video.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Contains("sandbox", video.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Equal("inline", video.Content.Headers.ContentDisposition?.DispositionType);
     }
 
     [DatabaseFact]

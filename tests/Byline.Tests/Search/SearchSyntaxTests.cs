@@ -69,6 +69,16 @@ public sealed class SearchSyntaxTests
     }
 
     [Fact]
+    public void Short_prefixes_and_prefixes_past_the_limit_are_plain_words()
+    {
+        var q = SearchSyntax.Parse("a* e* harb* negot* council* ab*");
+
+        Assert.Equal([false, false, true, true, false, false], q.Terms.Select(t => t.Prefix));
+        Assert.Equal(SearchSyntax.MaxPrefixTerms, q.Terms.Count(t => t.Prefix));
+        Assert.Equal("(\"a\" AND \"e\" AND \"harb\"* AND \"negot\"* AND \"council\" AND \"ab\")", SearchSyntax.ToFts5(q));
+    }
+
+    [Fact]
     public void Ten_thousand_characters_are_cut_to_a_bounded_query()
     {
         var q = SearchSyntax.Parse(string.Join(' ', Enumerable.Repeat("word", 2500)));

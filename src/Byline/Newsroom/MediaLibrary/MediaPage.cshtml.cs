@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Byline.Content;
 using Byline.Media;
 using Byline.Newsroom;
@@ -14,7 +15,7 @@ namespace Byline.Newsroom.MediaLibrary;
 // that matters is Byline:Media:MaxUploadBytes, checked by MediaLibrary).
 [RequestSizeLimit(MediaOptions.RequestLimit)]
 [RequestFormLimits(MultipartBodyLengthLimit = MediaOptions.RequestLimit)]
-public sealed class MediaPageModel(BylineDb db, Media.MediaLibrary library, MediaOptions options) : NewsroomPageModel
+public sealed class MediaPageModel(BylineDb db, Media.MediaLibrary library, UploadQuota quota, MediaOptions options) : NewsroomPageModel
 {
     public const int PageSize = 36;
 
@@ -69,12 +70,19 @@ public sealed class MediaPageModel(BylineDb db, Media.MediaLibrary library, Medi
         {
             return await RefuseAsync("no-file", "Choose a picture to upload.", ct);
         }
+        var userId = User.FindFirstValue(ClaimTypes.NameIdentifier);
+        if (await quota.CheckAsync(userId, Upload.Length, ct) is { } over)
+        {
+            return await RefuseAsync(over.Code, over.Message, ct);
+        }
         await using var stream = Upload.OpenReadStream();
         var result = await library.UploadAsync(stream, Upload.Length, Alt ?? "", Caption ?? "", Credit ?? "", ct);
         if (result.Error is { } error)
         {
             return await RefuseAsync(error.Code, error.Message, ct);
         }
+        quota.Record(userId, Upload.Length, UploadQuota.ImageKind);
+        await db.SaveChangesAsync(ct);
         return Redirect($"/newsroom/media?uploaded={result.Image!.Id}");
     }
 
@@ -82,7 +90,12 @@ public sealed class MediaPageModel(BylineDb db, Media.MediaLibrary library, Medi
     {
         UploadError = message;
         UploadErrorCode = code;
-        Response.StatusCode = code == "too-large" ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest;
+        Response.StatusCode = code switch
+        {
+            "too-large" => StatusCodes.Status413PayloadTooLarge,
+            "quota-exceeded" => StatusCodes.Status429TooManyRequests,
+            _ => StatusCodes.Status400BadRequest,
+        };
         await LoadAsync(ct);
         return Page();
     }

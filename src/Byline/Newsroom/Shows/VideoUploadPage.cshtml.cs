@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using Byline.Media;
 using Byline.Site.Shows;
 using Byline.Storage;
 using Microsoft.AspNetCore.Authorization;
@@ -13,7 +15,7 @@ namespace Byline.Newsroom.Shows;
 // Read oversize bodies so the answer can say why (the limit that matters is Byline:Media:MaxVideoBytes).
 [RequestSizeLimit(VideoOptions.RequestLimit)]
 [RequestFormLimits(MultipartBodyLengthLimit = VideoOptions.RequestLimit)]
-public sealed class VideoUploadPageModel(VideoFiles videos, BylineDb db, AuditLog audit) : NewsroomPageModel
+public sealed class VideoUploadPageModel(VideoFiles videos, BylineDb db, AuditLog audit, UploadQuota quota) : NewsroomPageModel
 {
     [BindProperty] public IFormFile? Video { get; set; }
 
@@ -33,9 +35,14 @@ public sealed class VideoUploadPageModel(VideoFiles videos, BylineDb db, AuditLo
         Title = "Upload a video";
         Area = "media";
         VideoUpload result;
+        var userId = User.FindFirstValue(ClaimTypes.NameIdentifier);
         if (Video is null || Video.Length == 0)
         {
             result = new VideoUpload(null, "no-file", "Choose an MP4 file to upload.");
+        }
+        else if (await quota.CheckAsync(userId, Video.Length, ct) is { } over)
+        {
+            result = new VideoUpload(null, over.Code, over.Message);
         }
         else
         {
@@ -45,14 +52,16 @@ public sealed class VideoUploadPageModel(VideoFiles videos, BylineDb db, AuditLo
         var wantsJson = Request.Headers.Accept.ToString().Contains("application/json", StringComparison.OrdinalIgnoreCase);
         if (result.Url is null)
         {
+            var status = result.Code == "quota-exceeded" ? StatusCodes.Status429TooManyRequests : StatusCodes.Status400BadRequest;
             if (wantsJson)
             {
-                return new JsonResult(new { status = 400, code = result.Code, title = result.Message }) { StatusCode = 400, ContentType = "application/problem+json" };
+                return new JsonResult(new { status, code = result.Code, title = result.Message }) { StatusCode = status, ContentType = "application/problem+json" };
             }
             (Error, ErrorCode) = (result.Message, result.Code);
-            Response.StatusCode = StatusCodes.Status400BadRequest;
+            Response.StatusCode = status;
             return Page();
         }
+        quota.Record(userId, Video!.Length, UploadQuota.VideoKind);
         audit.Record(db, User, ShowAuditActions.VideoUploaded, "video", result.Url, Video!.FileName.Length > 200 ? Video.FileName[..200] : Video.FileName, ClientIp);
         await db.SaveChangesAsync(ct);
         if (wantsJson)

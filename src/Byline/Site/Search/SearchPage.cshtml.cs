@@ -1,14 +1,17 @@
 using System.Globalization;
 using Byline.Content;
+using Byline.Events;
 using Byline.Site.Head;
 using Byline.Site.Stories;
 using Byline.Search;
 using Byline.Site.Chrome;
+using Byline.Caching;
+using Byline.Publishing;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Byline.Site.Search;
 
-public sealed class SearchPageModel(SiteSearch search, SiteChrome chrome, TimeProvider clock) : SitePageModel
+public sealed class SearchPageModel(SiteSearch search, SiteChrome chrome, SearchRateLimit rateLimit, SearchOptions options, TimeProvider clock) : SitePageModel
 {
     private const int ResultsPerPage = 20;
     public const int MaxQueryLength = 200;
@@ -19,6 +22,9 @@ public sealed class SearchPageModel(SiteSearch search, SiteChrome chrome, TimePr
     public DateOnly? To { get; private set; }
     public int PageNumber { get; private set; } = 1;
     public SearchResults? Results { get; private set; }
+
+    /// <summary>Why the search was not run, as a stable code (<c>search.rate-limited</c>, <c>search.too-broad</c>), or null.</summary>
+    public string? RefusalCode { get; private set; }
     public DateTime NowUtc { get; } = clock.GetUtcNow().UtcDateTime;
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
@@ -47,12 +53,37 @@ public sealed class SearchPageModel(SiteSearch search, SiteChrome chrome, TimePr
         Head.StructuredData.Add(StructuredData.Serialize(StructuredData.WebPage(Ld, "SearchResultsPage", CanonicalPath, Title, Description)));
         if (Query.Length > 0)
         {
-            Results = await search.SearchAsync(Query, Section?.Id, From, To, parse.Paging, ct);
+            // Asked only when the output cache missed: a cached answer costs nothing and is never refused.
+            if (!rateLimit.TryAcquire(HttpContext.Connection.RemoteIpAddress, out var retryAfter))
+            {
+                RefusalCode = "search.rate-limited";
+                Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+                return Page();
+            }
+            try
+            {
+                Results = await search.SearchAsync(Query, Section?.Id, From, To, parse.Paging, ct);
+            }
+            catch (SearchTooCostlyException)
+            {
+                RefusalCode = "search.too-broad";
+                Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+                return Page();
+            }
             if (parse.Paging.Page > 1 && Results.Items.Count == 0)
             {
                 return NotFound();
             }
+            if (Results.CountedTerm is { } term)
+            {
+                Response.Headers[Discovery.SearchCounting.Header] = Uri.EscapeDataString(term);
+            }
         }
+        // Results change with any story (a publish, an edit, an unpublish names `latest`), and the index is
+        // updated beside the eviction rather than before it, so a results page also lives only briefly.
+        CacheAs([ContentKeys.Latest]);
+        HttpContext.CacheTags().MaxLifetime = options.CacheLifetime;
         return Page();
     }
 

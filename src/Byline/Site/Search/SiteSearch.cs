@@ -9,10 +9,11 @@ namespace Byline.Site.Search;
 /// <summary>A result as the search page shows it: the card plus safe HTML with &lt;mark&gt; around the matched words.</summary>
 public sealed record SearchResult(StoryCard Card, string HeadlineHtml, string SnippetHtml);
 
-public sealed record SearchResults(IReadOnlyList<SearchResult> Items, bool HasNext);
+/// <param name="CountedTerm">The normalised term to count in <i>Most searched</i> (a first page that found something), or null.</param>
+public sealed record SearchResults(IReadOnlyList<SearchResult> Items, bool HasNext, string? CountedTerm = null);
 
 /// <summary>The reader's search: parse, query the index, load the cards, count the term.</summary>
-public sealed class SiteSearch(ISearchIndex index, StoryLists lists, DiscoveryCounters counters, Storage.BylineDb db, SiteSettingsStore settings, TimeProvider clock)
+public sealed class SiteSearch(ISearchIndex index, StoryLists lists, Storage.BylineDb db, SiteSettingsStore settings, TimeProvider clock)
 {
     public Task<bool> IsTopSectionAsync(string slug, CancellationToken ct) =>
         Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(db.Sections, s => s.Slug == slug && s.ParentId == null, ct);
@@ -40,12 +41,10 @@ public sealed class SiteSearch(ISearchIndex index, StoryLists lists, DiscoveryCo
             var headline = h.Headline.Length > 0 ? SearchMarkup.ToHtml(h.Headline) : System.Net.WebUtility.HtmlEncode(card.Headline);
             return new SearchResult(card, headline, SearchMarkup.ToHtml(h.Snippet, dropMarkdown: true));
         }).ToList();
-        if (paging.Page == 1 && items.Count > 0)
-        {
-            // Only searches that found something are counted: the list should show what readers find, not typos or probes.
-            counters.CountSearch(SearchTerms.Normalize(text));
-        }
-        return new SearchResults(items, hasNext);
+        // Only searches that found something are counted: the list should show what readers find, not typos or probes.
+        // The page hands the term to SearchCounting, which counts cached answers too.
+        var counted = paging.Page == 1 && items.Count > 0 ? SearchTerms.Normalize(text) : null;
+        return new SearchResults(items, hasNext, counted);
     }
 
     /// <summary>

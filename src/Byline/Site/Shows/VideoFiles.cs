@@ -65,6 +65,66 @@ public sealed class VideoFiles(MediaStore store, VideoOptions options, ILogger<V
         return false;
     }
 
+    /// <summary>
+    /// True when the whole file is a sequence of top-level ISO boxes — each a printable four-character type
+    /// and a size that fits what is left, the last one possibly "to the end" — starting with <c>ftyp</c> and
+    /// holding both <c>moov</c> (the index a player needs) and <c>mdat</c> (the media). A valid header
+    /// followed by HTML or anything else fails: the bytes after the header are not a box of sane size.
+    /// Reads only the box headers, so a 500 MB file costs a few hundred seeks.
+    /// </summary>
+    public static async Task<bool> HasSaneBoxesAsync(Stream file, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        const int MaxBoxes = 10_000;
+        var length = file.Length;
+        var header = new byte[16];
+        long offset = 0;
+        bool moov = false, mdat = false;
+        for (var n = 0; offset < length; n++)
+        {
+            if (n >= MaxBoxes || length - offset < 8)
+            {
+                return false;
+            }
+            file.Position = offset;
+            await file.ReadExactlyAsync(header.AsMemory(0, 8), ct);
+            if (header.AsSpan(4, 4).ContainsAnyExceptInRange((byte)0x20, (byte)0x7E) || (n == 0 && !header.AsSpan(4, 4).SequenceEqual("ftyp"u8)))
+            {
+                return false;
+            }
+            var isMoov = header.AsSpan(4, 4).SequenceEqual("moov"u8);
+            var isMdat = header.AsSpan(4, 4).SequenceEqual("mdat"u8);
+            long size = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(header);
+            if (size == 1)
+            {
+                if (length - offset < 16)
+                {
+                    return false;
+                }
+                await file.ReadExactlyAsync(header.AsMemory(8, 8), ct);
+                var large = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(header.AsSpan(8));
+                if (large < 16 || large > (ulong)(length - offset))
+                {
+                    return false;
+                }
+                size = (long)large;
+            }
+            else if (size == 0)
+            {
+                // "Extends to the end of the file": only the last box may say so.
+                size = length - offset;
+            }
+            else if (size < 8 || size > length - offset)
+            {
+                return false;
+            }
+            moov |= isMoov;
+            mdat |= isMdat;
+            offset += size;
+        }
+        return moov && mdat;
+    }
+
     private static bool IsMp4Brand(ReadOnlySpan<byte> brand)
     {
         foreach (var b in Mp4Brands)
@@ -104,6 +164,17 @@ public sealed class VideoFiles(MediaStore store, VideoOptions options, ILogger<V
             await file.WriteAsync(head, ct);
             await content.CopyToAsync(file, ct);
         }
+        bool sane;
+        await using (var written = new FileStream(temp, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, useAsync: true))
+        {
+            sane = await HasSaneBoxesAsync(written, ct);
+        }
+        if (!sane)
+        {
+            Directory.Delete(dir, recursive: true);
+            log.LogWarning("Refused an upload of {Bytes} bytes: an MP4 header, but not an MP4 file's structure", length);
+            return new(null, "not-mp4", "This file starts like an MP4 video but is not one (its structure is damaged or it carries something else). Export it again as MP4 (H.264), or give an HLS address.");
+        }
         // Readers only ever see a complete file under the public name.
         File.Move(temp, final);
         log.LogInformation("Stored video {Key} ({Bytes} bytes)", key, length);
@@ -123,7 +194,12 @@ public sealed class VideoFiles(MediaStore store, VideoOptions options, ILogger<V
         {
             return Results.NotFound();
         }
+        if (MediaEndpoints.RedirectToPublicHost(context) is { } moved)
+        {
+            return moved;
+        }
         context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+        MediaEndpoints.AddFileHeaders(context.Response, FileName);
         var etag = new EntityTagHeaderValue(string.Create(CultureInfo.InvariantCulture, $"\"{info.Length:x}-{info.LastWriteTimeUtc.Ticks:x}\""));
         return Results.File(info.FullName, "video/mp4", lastModified: info.LastWriteTimeUtc, entityTag: etag, enableRangeProcessing: true);
     }

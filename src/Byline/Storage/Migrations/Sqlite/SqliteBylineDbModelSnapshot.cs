@@ -584,223 +584,7 @@ namespace Byline.Storage.Migrations.Sqlite
                     b.ToTable("Tags");
                 });
 
-            modelBuilder.Entity("Byline.Discovery.ArticleViewCount", b =>
-                {
-                    b.Property<int>("ArticleId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime>("Hour")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Views")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("ArticleId", "Hour");
-
-                    b.HasIndex("Hour", "ArticleId");
-
-                    b.ToTable("ArticleViews", (string)null);
-                });
-
-            modelBuilder.Entity("Byline.Discovery.HiddenSearchTerm", b =>
-                {
-                    b.Property<string>("Term")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("HiddenAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("HiddenBy")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Term");
-
-                    b.ToTable("HiddenSearchTerms", (string)null);
-                });
-
-            modelBuilder.Entity("Byline.Discovery.SearchTermCount", b =>
-                {
-                    b.Property<string>("Term")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("Day")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Count")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Term", "Day");
-
-                    b.HasIndex("Day", "Term");
-
-                    b.ToTable("SearchTerms", (string)null);
-                });
-
-            modelBuilder.Entity("Byline.Discovery.TrendingOverride", b =>
-                {
-                    b.Property<int>("ArticleId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime>("At")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("By")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Kind")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Position")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("ArticleId");
-
-                    b.ToTable("TrendingOverrides", (string)null);
-                });
-
-            modelBuilder.Entity("Byline.Events.ContentEvent", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Actor")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int?>("ArticleId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Keys")
-                        .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Reason")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("CreatedAt");
-
-                    b.ToTable("ContentEvents", (string)null);
-                });
-
-            modelBuilder.Entity("Byline.Events.ContentEventConsumer", b =>
-                {
-                    b.Property<string>("Name")
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Attempts")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("LastError")
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("LeaseOwner")
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("LeaseUntil")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("NextAttemptAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("Position")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Name");
-
-                    b.ToTable("ContentEventConsumers", (string)null);
-                });
-
-            modelBuilder.Entity("Byline.Events.ContentEventFailure", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Attempts")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Consumer")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Error")
-                        .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("EventId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime>("FailedAt")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("Consumer", "EventId")
-                        .IsUnique();
-
-                    b.ToTable("ContentEventFailures", (string)null);
-                });
-
-            modelBuilder.Entity("Byline.Newsroom.Accounts.SignInThrottle", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Account")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Failures")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime>("LastFailureAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("LockedUntil")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Source")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("LastFailureAt");
-
-                    b.HasIndex("Account", "Source")
-                        .IsUnique();
-
-                    b.ToTable("SignInThrottles");
-                });
-
-            modelBuilder.Entity("Byline.Newsroom.ArticleRevision", b =>
+            modelBuilder.Entity("Byline.Storage.ArticleRevision", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -845,7 +629,25 @@ namespace Byline.Storage.Migrations.Sqlite
                     b.ToTable("ArticleRevisions");
                 });
 
-            modelBuilder.Entity("Byline.Newsroom.AuditEntry", b =>
+            modelBuilder.Entity("Byline.Storage.ArticleViewCount", b =>
+                {
+                    b.Property<int>("ArticleId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("Hour")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Views")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ArticleId", "Hour");
+
+                    b.HasIndex("Hour", "ArticleId");
+
+                    b.ToTable("ArticleViews", (string)null);
+                });
+
+            modelBuilder.Entity("Byline.Storage.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -895,7 +697,7 @@ namespace Byline.Storage.Migrations.Sqlite
                     b.ToTable("AuditEntries");
                 });
 
-            modelBuilder.Entity("Byline.Newsroom.BylineRole", b =>
+            modelBuilder.Entity("Byline.Storage.BylineRole", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
@@ -922,7 +724,7 @@ namespace Byline.Storage.Migrations.Sqlite
                     b.ToTable("AspNetRoles", (string)null);
                 });
 
-            modelBuilder.Entity("Byline.Newsroom.BylineUser", b =>
+            modelBuilder.Entity("Byline.Storage.BylineUser", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
@@ -1003,27 +805,210 @@ namespace Byline.Storage.Migrations.Sqlite
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
-            modelBuilder.Entity("Byline.Newsroom.Saving.WriteProbe", b =>
+            modelBuilder.Entity("Byline.Storage.ContentEvent", b =>
                 {
-                    b.Property<int>("Id")
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("CheckedAt")
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ArticleId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Keys")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
-                    b.ToTable("WriteProbes");
+                    b.HasIndex("CreatedAt");
 
-                    b.HasData(
-                        new
-                        {
-                            Id = 1,
-                            CheckedAt = new DateTime(1970, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc)
-                        });
+                    b.ToTable("ContentEvents", (string)null);
                 });
 
-            modelBuilder.Entity("Byline.Newsroom.Stories.StoryShare", b =>
+            modelBuilder.Entity("Byline.Storage.ContentEventConsumer", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LeaseUntil")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("NextAttemptAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("ContentEventConsumers", (string)null);
+                });
+
+            modelBuilder.Entity("Byline.Storage.ContentEventFailure", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Consumer")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Error")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("EventId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("FailedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Consumer", "EventId")
+                        .IsUnique();
+
+                    b.ToTable("ContentEventFailures", (string)null);
+                });
+
+            modelBuilder.Entity("Byline.Storage.HiddenSearchTerm", b =>
+                {
+                    b.Property<string>("Term")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("HiddenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HiddenBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Term");
+
+                    b.ToTable("HiddenSearchTerms", (string)null);
+                });
+
+            modelBuilder.Entity("Byline.Storage.MediaUpload", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Bytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "At");
+
+                    b.ToTable("MediaUploads", (string)null);
+                });
+
+            modelBuilder.Entity("Byline.Storage.SearchTermCount", b =>
+                {
+                    b.Property<string>("Term")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Term", "Day");
+
+                    b.HasIndex("Day", "Term");
+
+                    b.ToTable("SearchTerms", (string)null);
+                });
+
+            modelBuilder.Entity("Byline.Storage.SignInThrottle", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Account")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("LastFailureAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LockedUntil")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LastFailureAt");
+
+                    b.HasIndex("Account", "Source")
+                        .IsUnique();
+
+                    b.ToTable("SignInThrottles");
+                });
+
+            modelBuilder.Entity("Byline.Storage.StoryShare", b =>
                 {
                     b.Property<int>("ArticleId")
                         .HasColumnType("INTEGER");
@@ -1042,6 +1027,50 @@ namespace Byline.Storage.Migrations.Sqlite
                     b.HasIndex("UserId");
 
                     b.ToTable("StoryShares");
+                });
+
+            modelBuilder.Entity("Byline.Storage.TrendingOverride", b =>
+                {
+                    b.Property<int>("ArticleId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ArticleId");
+
+                    b.ToTable("TrendingOverrides", (string)null);
+                });
+
+            modelBuilder.Entity("Byline.Storage.WriteProbe", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CheckedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("WriteProbes");
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            CheckedAt = new DateTime(1970, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc)
+                        });
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -1162,7 +1191,7 @@ namespace Byline.Storage.Migrations.Sqlite
 
             modelBuilder.Entity("Byline.Content.Article", b =>
                 {
-                    b.HasOne("Byline.Newsroom.BylineUser", null)
+                    b.HasOne("Byline.Storage.BylineUser", null)
                         .WithMany()
                         .HasForeignKey("CreatedById")
                         .OnDelete(DeleteBehavior.SetNull);
@@ -1273,7 +1302,7 @@ namespace Byline.Storage.Migrations.Sqlite
                     b.Navigation("Artwork");
                 });
 
-            modelBuilder.Entity("Byline.Discovery.ArticleViewCount", b =>
+            modelBuilder.Entity("Byline.Storage.ArticleRevision", b =>
                 {
                     b.HasOne("Byline.Content.Article", null)
                         .WithMany()
@@ -1282,7 +1311,7 @@ namespace Byline.Storage.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Byline.Discovery.TrendingOverride", b =>
+            modelBuilder.Entity("Byline.Storage.ArticleViewCount", b =>
                 {
                     b.HasOne("Byline.Content.Article", null)
                         .WithMany()
@@ -1291,16 +1320,7 @@ namespace Byline.Storage.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Byline.Newsroom.ArticleRevision", b =>
-                {
-                    b.HasOne("Byline.Content.Article", null)
-                        .WithMany()
-                        .HasForeignKey("ArticleId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Byline.Newsroom.BylineUser", b =>
+            modelBuilder.Entity("Byline.Storage.BylineUser", b =>
                 {
                     b.HasOne("Byline.Content.Author", null)
                         .WithMany()
@@ -1308,7 +1328,7 @@ namespace Byline.Storage.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.SetNull);
                 });
 
-            modelBuilder.Entity("Byline.Newsroom.Stories.StoryShare", b =>
+            modelBuilder.Entity("Byline.Storage.StoryShare", b =>
                 {
                     b.HasOne("Byline.Content.Article", null)
                         .WithMany()
@@ -1316,16 +1336,25 @@ namespace Byline.Storage.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("Byline.Newsroom.BylineUser", null)
+                    b.HasOne("Byline.Storage.BylineUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Byline.Storage.TrendingOverride", b =>
+                {
+                    b.HasOne("Byline.Content.Article", null)
+                        .WithMany()
+                        .HasForeignKey("ArticleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<int>", b =>
                 {
-                    b.HasOne("Byline.Newsroom.BylineRole", null)
+                    b.HasOne("Byline.Storage.BylineRole", null)
                         .WithMany()
                         .HasForeignKey("RoleId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1334,7 +1363,7 @@ namespace Byline.Storage.Migrations.Sqlite
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<int>", b =>
                 {
-                    b.HasOne("Byline.Newsroom.BylineUser", null)
+                    b.HasOne("Byline.Storage.BylineUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1343,7 +1372,7 @@ namespace Byline.Storage.Migrations.Sqlite
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserLogin<int>", b =>
                 {
-                    b.HasOne("Byline.Newsroom.BylineUser", null)
+                    b.HasOne("Byline.Storage.BylineUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1352,13 +1381,13 @@ namespace Byline.Storage.Migrations.Sqlite
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserRole<int>", b =>
                 {
-                    b.HasOne("Byline.Newsroom.BylineRole", null)
+                    b.HasOne("Byline.Storage.BylineRole", null)
                         .WithMany()
                         .HasForeignKey("RoleId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("Byline.Newsroom.BylineUser", null)
+                    b.HasOne("Byline.Storage.BylineUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1367,7 +1396,7 @@ namespace Byline.Storage.Migrations.Sqlite
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserToken<int>", b =>
                 {
-                    b.HasOne("Byline.Newsroom.BylineUser", null)
+                    b.HasOne("Byline.Storage.BylineUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)

@@ -19,6 +19,10 @@ public sealed class CacheEntry
     public CacheEntry(string key, byte[] identity, byte[] gzip, byte[] brotli, string etagBase,
         KeyValuePair<string, StringValues>[] headers, IReadOnlyCollection<string> hard, IReadOnlyCollection<string> soft, long freshUntil)
     {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(identity);
+        ArgumentNullException.ThrowIfNull(gzip);
+        ArgumentNullException.ThrowIfNull(brotli);
         Key = key;
         Identity = identity;
         Gzip = gzip;

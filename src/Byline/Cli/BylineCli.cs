@@ -15,8 +15,11 @@ public static class BylineCli
     private static readonly HashSet<string> Verbs = new(StringComparer.Ordinal) { "seed", "search", "--help", "-h", "-?", "help", "--version" };
 
     /// <summary>True when the arguments are a command-line verb rather than host options such as --urls.</summary>
-    public static bool Handles(string[] args) =>
-        args.Length > 0 && (Verbs.Contains(args[0]) || !args[0].StartsWith('-'));
+    public static bool Handles(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        return args.Length > 0 && (Verbs.Contains(args[0]) || !args[0].StartsWith('-'));
+    }
 
     public static Task<int> RunAsync(string[] args) => RunAsync(args, CliConsole.System);
 

@@ -62,6 +62,7 @@ public sealed class DiscoveryCounters(IServiceScopeFactory scopes, TimeProvider 
 
     public bool CountSearch(string normalizedTerm)
     {
+        ArgumentNullException.ThrowIfNull(normalizedTerm);
         if (normalizedTerm.Length == 0)
         {
             return false;

@@ -15,6 +15,7 @@ public static class DiscoveryExtensions
     /// <summary>The search index of the configured provider; the command line needs it too (seed, search rebuild).</summary>
     public static IServiceCollection AddSearchCore(this IServiceCollection services, IConfiguration config)
     {
+        ArgumentNullException.ThrowIfNull(config);
         var database = config.GetSection("Byline:Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
         services.AddSingleton(config.GetSection("Byline:Search").Get<SearchOptions>() ?? new SearchOptions());
         if (database.Provider == DatabaseProvider.Postgres)
@@ -31,6 +32,7 @@ public static class DiscoveryExtensions
 
     public static IServiceCollection AddDiscovery(this IServiceCollection services, IConfiguration config)
     {
+        ArgumentNullException.ThrowIfNull(config);
         services.AddSingleton(config.GetSection("Byline:Discovery").Get<DiscoveryOptions>() ?? new DiscoveryOptions());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ContentEvents>();

@@ -31,6 +31,7 @@ public static class BylineHosting
 
     public static WebApplicationBuilder AddByline(this WebApplicationBuilder builder)
     {
+        ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.AddBylineCore(builder.Configuration);
         services.AddSingleton<Readiness>();

@@ -13,6 +13,7 @@ public static class PublishingExtensions
     /// <summary>The write path of stories and pictures: the publishing service, the scheduler, the media library.</summary>
     public static IServiceCollection AddPublishing(this IServiceCollection services, IConfiguration config)
     {
+        ArgumentNullException.ThrowIfNull(config);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ContentEvents>();
         services.TryAddSingleton<AuditLog>();

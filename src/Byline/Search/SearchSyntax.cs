@@ -160,8 +160,11 @@ public static class SearchSyntax
     private static string Fts5Term(SearchTerm t) => "\"" + string.Join(' ', t.Words) + "\"" + (t.Prefix ? "*" : "");
 
     /// <summary>FTS5 "any of these words" limited to the given columns, for related stories.</summary>
-    public static string ToFts5AnyOf(IReadOnlyList<string> words, string columns) =>
-        words.Count == 0 ? "" : "{" + columns + "} : (" + string.Join(" OR ", words.Select(w => "\"" + w + "\"")) + ")";
+    public static string ToFts5AnyOf(IReadOnlyList<string> words, string columns)
+    {
+        ArgumentNullException.ThrowIfNull(words);
+        return words.Count == 0 ? "" : "{" + columns + "} : (" + string.Join(" OR ", words.Select(w => "\"" + w + "\"")) + ")";
+    }
 
     /// <summary>
     /// PostgreSQL <c>to_tsquery</c> syntax. Each word is a single-quoted lexeme (it holds no quote or

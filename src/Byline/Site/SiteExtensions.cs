@@ -30,6 +30,7 @@ public static class SiteExtensions
 
     public static WebApplication UseBylineSite(this WebApplication app)
     {
+        ArgumentNullException.ThrowIfNull(app);
         // Stylesheets, scripts and SVG: compressed once at start, served from memory in the coding the
         // reader accepts; linked with a content hash (asp-append-version, "?v="), they are immutable.
         var compressed = app.Services.GetRequiredService<CompressedStaticFiles>();

@@ -32,6 +32,7 @@ public static class StorageExtensions
     /// <summary>Registers the configured provider's DbContext as <see cref="BylineDb"/>.</summary>
     public static IServiceCollection AddBylineStorage(this IServiceCollection services, IConfiguration config)
     {
+        ArgumentNullException.ThrowIfNull(config);
         var options = config.GetSection("Byline:Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
         var connection = config.GetConnectionString("Byline");
         services.AddSingleton(options);
@@ -81,6 +82,7 @@ public static class StorageExtensions
     /// <summary>Applies the provider's migrations; on SQLite also switches the file to WAL and keeps the planner's statistics whole.</summary>
     public static async Task MigrateAsync(BylineDb db, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(db);
         var pending = (await db.Database.GetPendingMigrationsAsync(ct)).Any();
         await db.Database.MigrateAsync(ct);
         if (db.Provider == DatabaseProvider.Sqlite)

@@ -51,10 +51,13 @@ public static class VisualStoryKit
     }
 
     /// <summary>The story's reader address, as the site builds it.</summary>
-    public static Task<string> PathAsync(this BylineApp app, int id) =>
-        app.WithDbAsync(async db =>
+    public static Task<string> PathAsync(this BylineApp app, int id)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.WithDbAsync(async db =>
         {
             var a = await db.Articles.Where(x => x.Id == id).Select(x => new { x.Format, x.Slug, Top = db.Sections.Where(s => s.Id == x.TopSectionId).Select(s => s.Slug).First() }).FirstAsync();
             return StoryFormats.Path(a.Format, a.Top, a.Slug, id);
         });
+    }
 }

@@ -48,6 +48,7 @@ public static class LinkLines
     /// <summary>Parses one "Label | URL" line; the error names the line number.</summary>
     public static LinkItem? Parse(string line, int number, List<string> errors)
     {
+        ArgumentNullException.ThrowIfNull(line);
         ArgumentNullException.ThrowIfNull(errors);
         var bar = line.LastIndexOf('|');
         if (bar < 0)
@@ -114,6 +115,7 @@ public static class LinkLines
     /// <summary>Footer groups: "# Group title" starts a group, the link lines after it belong to it.</summary>
     public static List<LinkGroup> ParseGroups(string? text, List<string> errors)
     {
+        ArgumentNullException.ThrowIfNull(errors);
         var groups = new List<(string Title, List<LinkItem> Links)>();
         foreach (var (line, number) in Lines(text))
         {

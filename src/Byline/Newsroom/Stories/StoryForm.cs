@@ -110,7 +110,7 @@ public sealed class StoryForm
             .Where(id => id > 0)
             .Distinct()];
 
-    public static StoryForm From(StoryInput input, int version) => new()
+    public static StoryForm From(StoryInput input, int version) => input is null ? throw new ArgumentNullException(nameof(input)) : new()
     {
         Headline = input.Headline,
         Slug = input.Slug,
@@ -173,5 +173,9 @@ public sealed class SlideForm
 
     public Slide ToSlide() => new(ImageId, (Heading ?? "").Trim(), (Text ?? "").Trim(), (Credit ?? "").Trim(), (Alt ?? "").Trim());
 
-    public static SlideForm From(Slide s) => new() { ImageId = s.ImageId, Heading = s.Heading, Text = s.Text, Credit = s.Credit, Alt = s.Alt };
+    public static SlideForm From(Slide s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return new() { ImageId = s.ImageId, Heading = s.Heading, Text = s.Text, Credit = s.Credit, Alt = s.Alt };
+    }
 }

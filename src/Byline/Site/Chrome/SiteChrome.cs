@@ -38,7 +38,11 @@ public sealed class ChromeSnapshot
 
     public IReadOnlyList<SectionNode> ChildrenOf(int id) => Children.TryGetValue(id, out var c) ? c : [];
 
-    public SectionNode? Parent(SectionNode s) => s.ParentId is int p && ById.TryGetValue(p, out var parent) ? parent : null;
+    public SectionNode? Parent(SectionNode s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return s.ParentId is int p && ById.TryGetValue(p, out var parent) ? parent : null;
+    }
 
     public ChromeSnapshot WithTrending(IReadOnlyList<StoryLink> trending) => new([.. ById.Values], StaticPages, trending, Events);
 }

@@ -79,8 +79,11 @@ public sealed class ShowCatalog(IServiceScopeFactory scopes, OutputCacheStore ca
     }
 
     /// <summary>True when a change can alter what the catalogue holds.</summary>
-    public static bool Concerns(ContentChanged change) =>
-        change.Keys.Any(k => k == ContentKeys.Shows || k.StartsWith("show:", StringComparison.Ordinal) || k == ContentKeys.Format(StoryFormat.Episode));
+    public static bool Concerns(ContentChanged change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return change.Keys.Any(k => k == ContentKeys.Shows || k.StartsWith("show:", StringComparison.Ordinal) || k == ContentKeys.Format(StoryFormat.Episode));
+    }
 
     internal async Task OnChangedAsync(ContentChanged change, CancellationToken ct)
     {

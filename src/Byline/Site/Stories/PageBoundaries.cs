@@ -31,6 +31,7 @@ public sealed class PageBoundaries
 
     public PageBoundaries(ContentEvents events, TimeProvider clock)
     {
+        ArgumentNullException.ThrowIfNull(events);
         _clock = clock;
         events.Subscribe((change, _) =>
         {

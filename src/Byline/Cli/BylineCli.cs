@@ -139,7 +139,9 @@ public static class BylineCli
             await Console.Error.WriteLineAsync("byline: seed cancelled; batches already written are kept.");
             return 130;
         }
+#pragma warning disable CA1031 // command-line top level: any failure is one line on stderr and exit code 1
         catch (Exception e)
+#pragma warning restore CA1031
         {
             await Console.Error.WriteLineAsync($"byline: seed failed: {e.GetBaseException().Message}");
             return 1;
@@ -175,7 +177,9 @@ public static class BylineCli
             await Console.Error.WriteLineAsync("byline: search rebuild cancelled; the index is unchanged.");
             return 130;
         }
+#pragma warning disable CA1031 // command-line top level: any failure is one line on stderr and exit code 1
         catch (Exception e)
+#pragma warning restore CA1031
         {
             await Console.Error.WriteLineAsync($"byline: search rebuild failed: {e.GetBaseException().Message}");
             return 1;

@@ -194,7 +194,9 @@ internal sealed class SiteChromeWarmup(SiteChrome chrome, Readiness readiness, I
         {
             // Host stopping before start-up finished.
         }
+#pragma warning disable CA1031 // a warm-up must not stop the host; pages load the chrome on demand
         catch (Exception e)
+#pragma warning restore CA1031
         {
             log.LogWarning(e, "Site chrome could not be loaded at start; pages will retry");
         }

@@ -383,7 +383,7 @@ public abstract class LiveBlogTests(BylineApp app)
     [DatabaseFact]
     public async Task Contributors_write_only_to_their_own_unpublished_live_blog()
     {
-        var contributor = await NewsroomClient.SignInAsync(app, Roles.Contributor);
+        using var contributor = await NewsroomClient.SignInAsync(app, Roles.Contributor);
         var section = await app.Content.SectionAsync();
         var own = await LiveBlogKit.CreateAsync(app, section, ArticleStatus.Draft, contributor.User!.Id);
         var published = await LiveBlogKit.CreateAsync(app, section, ArticleStatus.Published, contributor.User!.Id);

@@ -34,9 +34,11 @@ public sealed class CacheOptions
 
     public TimeSpan PurgeTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+#pragma warning disable CA1819 // bound from configuration, which needs a settable array
     /// <summary>Paths under these prefixes are never cached (the newsroom, the API, health, media, error pages).</summary>
     public string[] BypassPrefixes { get; set; } = ["/newsroom", "/api", "/healthz", "/media", "/error", "/search", "/account", "/identity"];
 
     /// <summary>A request carrying one of these cookies (by name prefix) is signed in: never served from or stored in the cache.</summary>
     public string[] AuthCookiePrefixes { get; set; } = [".AspNetCore.Identity", ".AspNetCore.Cookies", "byline.auth", "Byline.Auth"];
+#pragma warning restore CA1819
 }

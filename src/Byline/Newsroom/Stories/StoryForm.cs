@@ -14,7 +14,9 @@ public sealed class StoryForm
     public int? SectionId { get; set; }
     /// <summary>Comma-separated tag names, as typed.</summary>
     public string? Tags { get; set; }
+#pragma warning disable CA1002, CA2227 // a posted form field: model binding sets it
     public List<int> AuthorIds { get; set; } = [];
+#pragma warning restore CA1002, CA2227
     public int? LeadImageId { get; set; }
     public string? LeadImageAlt { get; set; }
     public string? LeadImageCaption { get; set; }
@@ -31,7 +33,9 @@ public sealed class StoryForm
     public StoryFormat Format { get; set; }
     public int? LinkedArticleId { get; set; }
     public int? ShowId { get; set; }
+#pragma warning disable CA1002, CA2227 // posted form fields: model binding sets them
     public List<SlideForm> Slides { get; set; } = [];
+#pragma warning restore CA1002, CA2227
     public VideoKind VideoKind { get; set; }
     public string? VideoUrl { get; set; }
     /// <summary>"m:ss", "h:mm:ss" or whole seconds.</summary>

@@ -89,7 +89,7 @@ public static class SearchSyntax
     }
 
     /// <summary>Runs of letters, digits and combining marks, lower-cased; everything else separates words.</summary>
-    public static List<string> Words(string text)
+    public static IReadOnlyList<string> Words(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         var words = new List<string>();

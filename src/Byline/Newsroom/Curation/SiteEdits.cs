@@ -46,7 +46,7 @@ public static class LinkLines
     }
 
     /// <summary>Parses one "Label | URL" line; the error names the line number.</summary>
-    public static LinkItem? Parse(string line, int number, List<string> errors)
+    public static LinkItem? Parse(string line, int number, ICollection<string> errors)
     {
         ArgumentNullException.ThrowIfNull(line);
         ArgumentNullException.ThrowIfNull(errors);
@@ -71,7 +71,7 @@ public static class LinkLines
         return new LinkItem(label, url);
     }
 
-    public static List<LinkItem> ParseList(string? text, List<string> errors)
+    public static IReadOnlyList<LinkItem> ParseList(string? text, ICollection<string> errors)
     {
         var items = new List<LinkItem>();
         foreach (var (line, number) in Lines(text))
@@ -85,7 +85,7 @@ public static class LinkLines
     }
 
     /// <summary>Two-level menus: a top item per line, its children on the lines after it starting with "-".</summary>
-    public static List<MenuItem> ParseMenu(string? text, List<string> errors)
+    public static IReadOnlyList<MenuItem> ParseMenu(string? text, ICollection<string> errors)
     {
         var menu = new List<(LinkItem Item, List<MenuItem> Children)>();
         foreach (var (line, number) in Lines(text))
@@ -113,7 +113,7 @@ public static class LinkLines
     }
 
     /// <summary>Footer groups: "# Group title" starts a group, the link lines after it belong to it.</summary>
-    public static List<LinkGroup> ParseGroups(string? text, List<string> errors)
+    public static IReadOnlyList<LinkGroup> ParseGroups(string? text, ICollection<string> errors)
     {
         ArgumentNullException.ThrowIfNull(errors);
         var groups = new List<(string Title, List<LinkItem> Links)>();

@@ -108,7 +108,7 @@ public sealed class StoryForm
             : TimeSpan.FromSeconds(seconds).ToString(@"m\:ss", CultureInfo.InvariantCulture);
 
     /// <summary>Story ids as typed (commas, spaces or new lines between them); anything that is not an id is dropped.</summary>
-    public static List<int> ParseIds(string? text) =>
+    public static IReadOnlyList<int> ParseIds(string? text) =>
         [.. (text ?? "").Split([',', ' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries)
             .Select(t => int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : 0)
             .Where(id => id > 0)

@@ -432,6 +432,7 @@ public abstract class LiveBlogTests(BylineApp app)
     private async Task<EventStream> OpenStreamAsync(int articleId, string? cursor, CancellationToken ct, bool asQuery = false)
     {
         var path = $"/live-updates/{articleId}" + (asQuery && cursor is not null ? "?cursor=" + Uri.EscapeDataString(cursor) : "");
+#pragma warning disable CA2000 // the returned EventStream owns the request, response and reader and disposes them
         var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         if (!asQuery && cursor is not null)
@@ -441,6 +442,7 @@ public abstract class LiveBlogTests(BylineApp app)
         var response = await app.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return new EventStream(request, response, new StreamReader(await response.Content.ReadAsStreamAsync(ct)));
+#pragma warning restore CA2000
     }
 }
 

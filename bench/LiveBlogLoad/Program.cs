@@ -30,12 +30,13 @@ int? relayPid = args.Length > 8 ? int.Parse(args[8], inv) : null;
 var cookies = new CookieContainer();
 using var editor = new HttpClient(new SocketsHttpHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = baseUrl };
 var signInPage = await editor.GetStringAsync(new Uri("/newsroom/signin", UriKind.Relative));
-using (var signIn = await editor.PostAsync(new Uri("/newsroom/signin", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+using (var signInForm = new FormUrlEncodedContent(new Dictionary<string, string>
 {
     ["Email"] = email,
     ["Password"] = password,
     ["__RequestVerificationToken"] = Token(signInPage),
-})))
+}))
+using (var signIn = await editor.PostAsync(new Uri("/newsroom/signin", UriKind.Relative), signInForm))
 {
     if (signIn.StatusCode != HttpStatusCode.Redirect)
     {

@@ -128,6 +128,7 @@ public sealed class BylineServer : IAsyncDisposable
     /// <summary>Runs a command-line verb (`user add …`) against this server's database; returns its exit code and output.</summary>
     public async Task<(int ExitCode, string Output)> RunVerbAsync(string? input, params string[] args)
     {
+        ArgumentNullException.ThrowIfNull(args);
         var (dll, contentRoot) = LocateApp();
         var start = new ProcessStartInfo("dotnet")
         {

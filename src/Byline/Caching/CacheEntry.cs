@@ -19,6 +19,10 @@ public sealed class CacheEntry
     public CacheEntry(string key, byte[] identity, byte[] gzip, byte[] brotli, string etagBase,
         KeyValuePair<string, StringValues>[] headers, IReadOnlyCollection<string> hard, IReadOnlyCollection<string> soft, long freshUntil)
     {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(identity);
+        ArgumentNullException.ThrowIfNull(gzip);
+        ArgumentNullException.ThrowIfNull(brotli);
         Key = key;
         Identity = identity;
         Gzip = gzip;
@@ -38,13 +42,16 @@ public sealed class CacheEntry
     }
 
     public string Key { get; }
+#pragma warning disable CA1819 // served as they are on every hit; a copy per request would undo the cache
     public byte[] Identity { get; }
     public byte[] Gzip { get; }
     public byte[] Brotli { get; }
+#pragma warning restore CA1819
 
     /// <summary>A hash of the identity bytes; each coding's strong ETag is this plus a suffix.</summary>
     public string EtagBase { get; }
 
+#pragma warning disable CA1819 // header values made once and written as they are on every hit; only Caching builds them
     /// <summary>ETag per <see cref="Coding"/>, quoted.</summary>
     public string[] ETags { get; }
 
@@ -55,6 +62,7 @@ public sealed class CacheEntry
 
     public string[] HardTags { get; }
     public string[] SoftTags { get; }
+#pragma warning restore CA1819
     public string SurrogateKey { get; }
 
     /// <summary><see cref="TimeProvider.GetTimestamp"/> until which the entry is fresh.</summary>

@@ -87,7 +87,9 @@ public sealed class CacheInvalidation(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+#pragma warning disable CA1031 // start-up failed: the watcher ends quietly rather than take the host down
         catch (Exception e)
+#pragma warning restore CA1031
         {
             // Start-up failed; nothing to watch.
             log.LogDebug(e, "Cache invalidation is not watching the chrome");

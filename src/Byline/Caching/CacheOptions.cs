@@ -34,6 +34,7 @@ public sealed class CacheOptions
 
     public TimeSpan PurgeTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+#pragma warning disable CA1819 // bound from configuration, which needs a settable array
     /// <summary>Paths under these prefixes are never cached (the newsroom, the API, health, media, error pages).</summary>
     public string[] BypassPrefixes { get; set; } = ["/newsroom", "/api", "/healthz", "/media", "/error", "/account", "/identity"];
 
@@ -64,4 +65,5 @@ public sealed class CacheOptions
     /// each other, never a page readers come back to.
     /// </summary>
     public double ProbationShare { get; set; } = 0.1;
+#pragma warning restore CA1819
 }

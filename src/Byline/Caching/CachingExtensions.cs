@@ -6,6 +6,7 @@ public static class CachingExtensions
 {
     public static IServiceCollection AddBylineCaching(this IServiceCollection services, IConfiguration config)
     {
+        ArgumentNullException.ThrowIfNull(config);
         services.Configure<CacheOptions>(config.GetSection(CacheOptions.Section));
         services.AddSingleton<OutputCacheStore>();
         services.AddSingleton<ChromeWatch>();

@@ -41,6 +41,7 @@ public sealed class CompressedStaticFiles
     /// <summary>Answers a GET or HEAD for a held asset; false leaves the request to the next middleware.</summary>
     public async Task<bool> TryServeAsync(HttpContext context, bool immutable)
     {
+        ArgumentNullException.ThrowIfNull(context);
         var request = context.Request;
         if (!(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) || request.Path.Value is not { } path)
         {

@@ -34,6 +34,7 @@ public sealed class OutputCacheMiddleware(RequestDelegate next, OutputCacheStore
 
     public async Task InvokeAsync(HttpContext context)
     {
+        ArgumentNullException.ThrowIfNull(context);
         var opts = options.CurrentValue;
         if (!opts.Enabled || !IsEligible(context.Request, opts)
             || (SessionCookieCheck.MayCarrySession(context.Request, opts) && sessions.IsSignedIn(context)))

@@ -15,8 +15,11 @@ public static class BylineCli
     private static readonly HashSet<string> Verbs = new(StringComparer.Ordinal) { "seed", "search", "--help", "-h", "-?", "help", "--version" };
 
     /// <summary>True when the arguments are a command-line verb rather than host options such as --urls.</summary>
-    public static bool Handles(string[] args) =>
-        args.Length > 0 && (Verbs.Contains(args[0]) || !args[0].StartsWith('-'));
+    public static bool Handles(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        return args.Length > 0 && (Verbs.Contains(args[0]) || !args[0].StartsWith('-'));
+    }
 
     public static Task<int> RunAsync(string[] args) => RunAsync(args, CliConsole.System);
 
@@ -141,7 +144,9 @@ public static class BylineCli
             await Console.Error.WriteLineAsync("byline: seed cancelled; batches already written are kept.");
             return 130;
         }
+#pragma warning disable CA1031 // command-line top level: any failure is one line on stderr and exit code 1
         catch (Exception e)
+#pragma warning restore CA1031
         {
             await Console.Error.WriteLineAsync($"byline: seed failed: {e.GetBaseException().Message}");
             return 1;
@@ -216,7 +221,9 @@ public static class BylineCli
             await Console.Error.WriteLineAsync("byline: search rebuild cancelled; the index is unchanged.");
             return 130;
         }
+#pragma warning disable CA1031 // command-line top level: any failure is one line on stderr and exit code 1
         catch (Exception e)
+#pragma warning restore CA1031
         {
             await Console.Error.WriteLineAsync($"byline: search rebuild failed: {e.GetBaseException().Message}");
             return 1;

@@ -231,7 +231,9 @@ internal static class UserCommands
             await console.Error.WriteLineAsync("byline: cancelled.");
             return 130;
         }
+#pragma warning disable CA1031 // command-line top level: any failure is one line on stderr and exit code 1
         catch (Exception e)
+#pragma warning restore CA1031
         {
             await console.Error.WriteLineAsync($"byline: user command failed: {OneLine(e.GetBaseException().Message)}");
             return 1;

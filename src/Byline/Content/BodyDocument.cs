@@ -59,7 +59,9 @@ public static class BodyDocument
 
     public static string Sanitize(string html) => Sanitizer.Sanitize(html);
 
+#pragma warning disable CA1002 // the stored body is a List<BodyBlock> in the JSON source generator's contract (BodyJsonContext)
     public static List<BodyBlock> Render(string markdown)
+#pragma warning restore CA1002
     {
         var doc = Markdown.Parse(markdown ?? "", Pipeline);
         var blocks = new List<BodyBlock>(doc.Count);
@@ -115,10 +117,12 @@ public static class BodyDocument
         _ => BlockKind.Other,
     };
 
+#pragma warning disable CA1002 // the stored body is a List<BodyBlock> in the JSON source generator's contract (BodyJsonContext)
     public static string Serialize(List<BodyBlock> blocks) => JsonSerializer.Serialize(blocks, BodyJsonContext.Default.ListBodyBlock);
 
     public static List<BodyBlock> Deserialize(string json) =>
         string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize(json, BodyJsonContext.Default.ListBodyBlock) ?? [];
+#pragma warning restore CA1002
 
     public static int CountWords(string markdown)
     {

@@ -13,7 +13,7 @@ public readonly record struct BodyItem(BodyBlock? Block, SlotKind? Slot);
 /// <summary>Applies the configured <see cref="InsertionRule"/> to a story's blocks.</summary>
 public static class BodyLayout
 {
-    public static List<BodyItem> Arrange(IReadOnlyList<BodyBlock> blocks, InsertionRule rule)
+    public static IReadOnlyList<BodyItem> Arrange(IReadOnlyList<BodyBlock> blocks, InsertionRule rule)
     {
         ArgumentNullException.ThrowIfNull(blocks);
         ArgumentNullException.ThrowIfNull(rule);

@@ -54,8 +54,10 @@ public sealed class Article
     public int? ShowId { get; set; }
     /// <summary>JSON of <see cref="Content.FormatData"/>; null for an ordinary article.</summary>
     public string? FormatData { get; set; }
+#pragma warning disable CA1002, CA2227 // EF navigation collections: the write path assigns loaded lists to them
     public List<ArticleAuthor> Authors { get; set; } = [];
     public List<ArticleTag> Tags { get; set; } = [];
+#pragma warning restore CA1002, CA2227
 }
 
 /// <summary>A story's link to a tag or an author: the tag and author pages list these, newest first by <see cref="ListedAt"/>.</summary>

@@ -105,8 +105,9 @@ public static partial class ExtractiveSummary
     }
 
     /// <summary>The sentences of a Markdown text, its markup removed (headings, images and code are not summary material).</summary>
-    public static List<string> Sentences(string markdown)
+    public static IReadOnlyList<string> Sentences(string markdown)
     {
+        ArgumentNullException.ThrowIfNull(markdown);
         var result = new List<string>();
         foreach (var rawLine in markdown.Replace("\r\n", "\n", StringComparison.Ordinal).Split("\n\n"))
         {

@@ -301,7 +301,9 @@ public sealed class DemoSeeder(BylineDb db, MediaStore media, Search.ISearchInde
                 }
                 batches.Writer.Complete();
             }
+#pragma warning disable CA1031 // not swallowed: the channel hands the failure to its reader, which rethrows it
             catch (Exception e)
+#pragma warning restore CA1031
             {
                 batches.Writer.Complete(e);
             }

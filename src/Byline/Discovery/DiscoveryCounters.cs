@@ -62,6 +62,7 @@ public sealed class DiscoveryCounters(IServiceScopeFactory scopes, TimeProvider 
 
     public bool CountSearch(string normalizedTerm)
     {
+        ArgumentNullException.ThrowIfNull(normalizedTerm);
         if (normalizedTerm.Length == 0)
         {
             return false;
@@ -236,12 +237,14 @@ public sealed class DiscoveryCounters(IServiceScopeFactory scopes, TimeProvider 
         }
     }
 
+    private static readonly string[] ParameterNames = ["@a", "@h", "@n"];
+
     private static DbCommand Prepare(DbConnection conn, DbTransaction tx, string sql, out DbParameter[] p)
     {
         var cmd = conn.CreateCommand();
         cmd.Transaction = tx;
         cmd.CommandText = sql;
-        p = new[] { "@a", "@h", "@n" }.Select(name =>
+        p = ParameterNames.Select(name =>
         {
             var parameter = cmd.CreateParameter();
             parameter.ParameterName = name;

@@ -13,6 +13,7 @@ public static class DiscoveryExtensions
 {
     public static IServiceCollection AddDiscovery(this IServiceCollection services, IConfiguration config)
     {
+        ArgumentNullException.ThrowIfNull(config);
         services.AddSingleton(config.GetSection("Byline:Discovery").Get<DiscoveryOptions>() ?? new DiscoveryOptions());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AuditLog>();

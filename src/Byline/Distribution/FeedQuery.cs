@@ -55,6 +55,7 @@ public sealed class FeedQuery(BylineDb db, SiteChrome chrome, SectionResolver se
 
     public async Task<FeedSource?> ResolveAsync(FeedScope scope, string? slug, string? subSlug, SiteSettings settings, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(settings);
         switch (scope)
         {
             case FeedScope.Site:

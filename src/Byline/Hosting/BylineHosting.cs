@@ -36,6 +36,7 @@ public static class BylineHosting
 
     public static WebApplicationBuilder AddByline(this WebApplicationBuilder builder)
     {
+        ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         builder.AddHardening();
         services.AddBylineCore(builder.Configuration);
@@ -97,7 +98,9 @@ internal sealed class ReadinessGate(RequestDelegate next, Readiness readiness)
             {
                 await readiness.WhenReady.WaitAsync(context.RequestAborted);
             }
+#pragma warning disable CA1031 // WhenReady faults with whatever stopped start-up; every held request gets a 503
             catch (Exception) when (!context.RequestAborted.IsCancellationRequested)
+#pragma warning restore CA1031
             {
                 context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                 return;

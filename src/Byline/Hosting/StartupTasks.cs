@@ -42,7 +42,9 @@ public sealed class StartupTasks(
             readiness.MarkReady();
             log.LogInformation("Byline is ready");
         }
+#pragma warning disable CA1031 // any start-up failure is logged and marks the host failed (not ready) instead of crashing it
         catch (Exception e)
+#pragma warning restore CA1031
         {
             log.LogCritical(e, "Start-up failed");
             readiness.MarkFailed(e);

@@ -161,12 +161,19 @@ public static partial class LiveBlogMarkup
     }
 
     /// <summary>The stream's event for an update (inserted or replaced where its id already is).</summary>
-    public static string UpdateEvent(LiveUpdateRow u, Dateline dateline) => JsonSerializer.Serialize(new LiveEvent("update", u.Id, u.Version, u.IsPinned, Entry(u, dateline)), Json);
+    public static string UpdateEvent(LiveUpdateRow u, Dateline dateline)
+    {
+        ArgumentNullException.ThrowIfNull(u);
+        return JsonSerializer.Serialize(new LiveEvent("update", u.Id, u.Version, u.IsPinned, Entry(u, dateline)), Json);
+    }
 
     public static string RemoveEvent(long id) => JsonSerializer.Serialize(new LiveEvent("remove", id), Json);
 
-    public static string EndedEvent(DateTime at, Dateline dateline) =>
-        JsonSerializer.Serialize(new LiveEvent("ended", Html: "Live blog ended <time datetime=\"" + dateline.Iso(at) + "\">" + Encoder.Encode(dateline.Format(at)) + "</time>"), Json);
+    public static string EndedEvent(DateTime at, Dateline dateline)
+    {
+        ArgumentNullException.ThrowIfNull(dateline);
+        return JsonSerializer.Serialize(new LiveEvent("ended", Html: "Live blog ended <time datetime=\"" + dateline.Iso(at) + "\">" + Encoder.Encode(dateline.Format(at)) + "</time>"), Json);
+    }
 
     public static string ReopenedEvent() => JsonSerializer.Serialize(new LiveEvent("reopened"), Json);
 

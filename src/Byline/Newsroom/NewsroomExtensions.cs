@@ -58,6 +58,7 @@ public static class NewsroomExtensions
 
     public static WebApplicationBuilder AddNewsroom(this WebApplicationBuilder builder)
     {
+        ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.AddNewsroomAccounts();
         services.AddSingleton<IBootStep, NewsroomBoot>();

@@ -14,7 +14,7 @@ public sealed class StatusModel : NewsroomPageModel
     public IActionResult OnGet(int code) => Render(code);
     public IActionResult OnPost(int code) => Render(code);
 
-    private IActionResult Render(int code)
+    private Microsoft.AspNetCore.Mvc.RazorPages.PageResult Render(int code)
     {
         // Reached directly (not re-executed), the page only ever says "not found".
         Status = HttpContext.Features.Get<IStatusCodeReExecuteFeature>() is not null && code is >= 400 and <= 499 ? code : StatusCodes.Status404NotFound;

@@ -10,6 +10,7 @@ public static class PublishingExtensions
     /// <summary>The write path of stories: the publishing service and the scheduler.</summary>
     public static IServiceCollection AddPublishing(this IServiceCollection services, IConfiguration config)
     {
+        ArgumentNullException.ThrowIfNull(config);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AuditLog>();
         services.AddScoped<PublishingService>();

@@ -23,7 +23,7 @@ public static class TextDiff
     /// <summary>Above this many LCS cells the comparison marks whole blocks instead of words (keeps it O(bounded)).</summary>
     private const long MaxCells = 4_000_000;
 
-    public static List<DiffRow> Compare(IReadOnlyList<string> left, IReadOnlyList<string> right)
+    public static IReadOnlyList<DiffRow> Compare(IReadOnlyList<string> left, IReadOnlyList<string> right)
     {
         ArgumentNullException.ThrowIfNull(left);
         ArgumentNullException.ThrowIfNull(right);

@@ -104,6 +104,7 @@ public sealed partial class PostgresSearchIndex(BylineDb db, SearchOptions optio
 
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(SearchRequest r, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(r);
         var tsquery = SearchSyntax.ToTsQuery(r.Query);
         if (tsquery.Length == 0)
         {
@@ -267,6 +268,7 @@ public sealed partial class PostgresSearchIndex(BylineDb db, SearchOptions optio
 
     public Task<IReadOnlyList<int>> SimilarAsync(IReadOnlyList<string> words, int excludeId, int take, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(words);
         if (words.Count == 0)
         {
             return Task.FromResult<IReadOnlyList<int>>([]);

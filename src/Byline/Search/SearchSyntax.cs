@@ -101,7 +101,7 @@ public static class SearchSyntax
     }
 
     /// <summary>Runs of letters, digits and combining marks, lower-cased; everything else separates words.</summary>
-    public static List<string> Words(string text)
+    public static IReadOnlyList<string> Words(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         var words = new List<string>();
@@ -172,8 +172,11 @@ public static class SearchSyntax
     private static string Fts5Term(SearchTerm t) => "\"" + string.Join(' ', t.Words) + "\"" + (t.Prefix ? "*" : "");
 
     /// <summary>FTS5 "any of these words" limited to the given columns, for related stories.</summary>
-    public static string ToFts5AnyOf(IReadOnlyList<string> words, string columns) =>
-        words.Count == 0 ? "" : "{" + columns + "} : (" + string.Join(" OR ", words.Select(w => "\"" + w + "\"")) + ")";
+    public static string ToFts5AnyOf(IReadOnlyList<string> words, string columns)
+    {
+        ArgumentNullException.ThrowIfNull(words);
+        return words.Count == 0 ? "" : "{" + columns + "} : (" + string.Join(" OR ", words.Select(w => "\"" + w + "\"")) + ")";
+    }
 
     /// <summary>
     /// PostgreSQL <c>to_tsquery</c> syntax. Each word is a single-quoted lexeme (it holds no quote or

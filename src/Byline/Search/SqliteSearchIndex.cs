@@ -115,6 +115,7 @@ public sealed class SqliteSearchIndex(BylineDb db, SearchOptions options, TimePr
 
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(SearchRequest r, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(r);
         var match = SearchSyntax.ToFts5(r.Query);
         if (match.Length == 0)
         {

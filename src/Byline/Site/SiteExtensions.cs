@@ -31,6 +31,7 @@ public static class SiteExtensions
 
     public static WebApplication UseBylineSite(this WebApplication app)
     {
+        ArgumentNullException.ThrowIfNull(app);
         // Stylesheets, scripts and SVG were answered compressed by Caching (UseBylineCache, just before).
         app.UseStaticFiles(new StaticFileOptions
         {

@@ -92,7 +92,11 @@ public abstract class SitePageModel : PageModel
     protected void CacheAs(IEnumerable<string> keys, IEnumerable<string>? related = null) =>
         HttpContext.CacheTags().Add([.. keys, ContentKeys.Settings]).AddSoft([.. related ?? [], CacheTags.Chrome]);
 
-    protected virtual Task<ChromeSnapshot> LoadChromeAsync(SiteChrome chrome, CancellationToken ct) => chrome.GetAsync(ct);
+    protected virtual Task<ChromeSnapshot> LoadChromeAsync(SiteChrome chrome, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(chrome);
+        return chrome.GetAsync(ct);
+    }
 
     /// <summary>Reads <c>?page=</c>: an invalid value is a 400 page, one past the bound a 404 page.</summary>
     protected bool TryReadPaging(out Paging paging, out IActionResult? problem)

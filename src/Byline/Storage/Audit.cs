@@ -7,6 +7,7 @@ public sealed class AuditLog(TimeProvider clock)
 {
     public void Record(BylineDb db, ClaimsPrincipal? user, string action, string entityType = "", string entityId = "", string details = "", string ip = "")
     {
+        ArgumentNullException.ThrowIfNull(details);
         ArgumentNullException.ThrowIfNull(db);
         db.AuditEntries.Add(new AuditEntry
         {

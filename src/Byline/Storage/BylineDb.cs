@@ -42,6 +42,7 @@ public abstract class BylineDb(DbContextOptions options)
 
     protected override void OnModelCreating(ModelBuilder b)
     {
+        ArgumentNullException.ThrowIfNull(b);
         base.OnModelCreating(b);
         // The published-only filter is identical SQL on both providers.
         const string Published = "\"Status\" = 3";
@@ -220,6 +221,7 @@ public sealed class SqliteBylineDb(DbContextOptions<SqliteBylineDb> options) : B
 
     protected override void ConfigureConventions(ModelConfigurationBuilder c)
     {
+        ArgumentNullException.ThrowIfNull(c);
         // SQLite keeps DateTime as sortable text without a kind; everything Byline stores is UTC.
         c.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
         c.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();

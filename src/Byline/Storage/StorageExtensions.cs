@@ -32,6 +32,7 @@ public static class StorageExtensions
     /// <summary>Registers the configured provider's DbContext as <see cref="BylineDb"/>.</summary>
     public static IServiceCollection AddBylineStorage(this IServiceCollection services, IConfiguration config)
     {
+        ArgumentNullException.ThrowIfNull(config);
         var options = config.GetSection("Byline:Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
         var connection = config.GetConnectionString("Byline");
         services.AddSingleton(options);
@@ -84,6 +85,7 @@ public static class StorageExtensions
     /// <summary>Applies the provider's migrations; on SQLite also switches the file to WAL and keeps the planner's statistics whole.</summary>
     public static async Task MigrateAsync(BylineDb db, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(db);
         var pending = (await db.Database.GetPendingMigrationsAsync(ct)).Any();
         // Migrate takes a write lock even with nothing to apply; skipping it lets a node start on a
         // database that takes no writes (read-only, full) and serve readers, the newsroom saying it cannot save.

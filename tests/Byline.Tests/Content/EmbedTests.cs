@@ -57,6 +57,7 @@ public sealed class EmbedTests
     [InlineData("https://example.org/reports/2025/budget", "Link")]
     public void Social_posts_and_other_pages_become_a_link_card_without_scripts(string markdown, string provider)
     {
+        ArgumentNullException.ThrowIfNull(markdown);
         var block = Single(markdown);
 
         Assert.Equal(BlockKind.Embed, block.Kind);

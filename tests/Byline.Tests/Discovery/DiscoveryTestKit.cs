@@ -18,12 +18,14 @@ public static class DiscoveryTestKit
     /// <summary>Tells the app a story changed, as the publishing service does after its transaction.</summary>
     public static async Task RaiseChangedAsync(this BylineApp app, int articleId)
     {
+        ArgumentNullException.ThrowIfNull(app);
         var keys = await app.WithDbAsync(db => AffectedKeys.ForArticleAsync(db, articleId, CancellationToken.None));
         await app.Services.GetRequiredService<ContentEvents>().RaiseAsync(new ContentChanged(keys, "test", articleId), CancellationToken.None);
     }
 
     public static async Task<Story> PublishAsync(this BylineApp app, Section section, StorySpec spec)
     {
+        ArgumentNullException.ThrowIfNull(app);
         var story = await app.Content.StoryAsync(section, spec);
         await app.RaiseChangedAsync(story.Id);
         return story;
@@ -38,6 +40,7 @@ public static class DiscoveryTestKit
 
     public static async Task<HttpResponseMessage> BeaconAsync(this BylineApp app, string body, string? userAgent = BrowserAgent)
     {
+        ArgumentNullException.ThrowIfNull(app);
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/v", UriKind.Relative))
         {
             Content = new StringContent(body),

@@ -21,7 +21,7 @@ public abstract class SectionPopularTests(BylineApp app)
         return new DateTime(now.Year, now.Month, now.Day, now.Hour, 0, 0, DateTimeKind.Utc);
     }
 
-    private Task ViewsAsync(params (Story Story, int Views)[] counts) =>
+    private Task<int> ViewsAsync(params (Story Story, int Views)[] counts) =>
         app.WithDbAsync(async db =>
         {
             var hour = ThisHour();

@@ -52,6 +52,9 @@ internal static partial class StructuredDataChecker
         return DateTimeOffset.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    private static readonly string[] AuthorTypes = ["Person", "Organization"];
+    private static readonly string[] PublisherTypes = ["Organization", "NewsMediaOrganization"];
+
     /// <summary>Google's NewsArticle: headline ≤ 110, images at 16:9, 4:3 and 1:1 of ≥ 50,000 px, dates with offset, author with url, publisher with logo.</summary>
     public static void NewsArticle(JsonElement a, bool expectImages)
     {
@@ -67,12 +70,12 @@ internal static partial class StructuredDataChecker
         Assert.True(authors.GetArrayLength() > 0, "no author");
         foreach (var author in authors.EnumerateArray())
         {
-            Assert.Contains(author.GetProperty("@type").GetString(), new[] { "Person", "Organization" });
+            Assert.Contains(author.GetProperty("@type").GetString(), AuthorTypes);
             Text(author, "name");
             Url(author, "url");
         }
         var publisher = a.GetProperty("publisher");
-        Assert.Contains(publisher.GetProperty("@type").GetString(), new[] { "Organization", "NewsMediaOrganization" });
+        Assert.Contains(publisher.GetProperty("@type").GetString(), PublisherTypes);
         Text(publisher, "name");
         var logo = publisher.GetProperty("logo");
         Assert.Equal("ImageObject", logo.GetProperty("@type").GetString());

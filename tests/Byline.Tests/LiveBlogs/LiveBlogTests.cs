@@ -385,7 +385,7 @@ public abstract class LiveBlogTests(BylineApp app)
     [DatabaseFact]
     public async Task Contributors_write_only_to_their_own_unpublished_live_blog()
     {
-        var contributor = await NewsroomClient.SignInAsync(app, Roles.Contributor);
+        using var contributor = await NewsroomClient.SignInAsync(app, Roles.Contributor);
         var section = await app.Content.SectionAsync();
         var own = await LiveBlogKit.CreateAsync(app, section, ArticleStatus.Draft, contributor.User!.Id);
         var published = await LiveBlogKit.CreateAsync(app, section, ArticleStatus.Published, contributor.User!.Id);
@@ -434,6 +434,7 @@ public abstract class LiveBlogTests(BylineApp app)
     private async Task<EventStream> OpenStreamAsync(int articleId, string? cursor, CancellationToken ct, bool asQuery = false)
     {
         var path = $"/live-updates/{articleId}" + (asQuery && cursor is not null ? "?cursor=" + Uri.EscapeDataString(cursor) : "");
+#pragma warning disable CA2000 // the returned EventStream owns the request, response and reader and disposes them
         var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         if (!asQuery && cursor is not null)
@@ -443,6 +444,7 @@ public abstract class LiveBlogTests(BylineApp app)
         var response = await app.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return new EventStream(request, response, new StreamReader(await response.Content.ReadAsStreamAsync(ct)));
+#pragma warning restore CA2000
     }
 }
 

@@ -45,7 +45,9 @@ public abstract class LiveRelayTests(BylineApp app) : IAsyncLifetime
         var relay = LiveRelayHost.Build(app.Client.BaseAddress!, ["http://127.0.0.1:0"], maxEventsSinceState: maxEventsSinceState);
         await relay.StartAsync();
         var address = relay.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+#pragma warning disable CA2000 // the returned RunningRelay disposes the client
         return new RunningRelay(relay, new HttpClient { BaseAddress = new Uri(address), Timeout = Timeout.InfiniteTimeSpan });
+#pragma warning restore CA2000
     }
 
     private sealed record RunningRelay(WebApplication App, HttpClient Client) : IAsyncDisposable
@@ -208,6 +210,7 @@ public abstract class LiveRelayTests(BylineApp app) : IAsyncLifetime
 
     private async Task<EventStream> OpenAsync(int articleId, string? lastEventId, CancellationToken ct, HttpClient? via = null)
     {
+#pragma warning disable CA2000 // the returned EventStream owns the request, response and reader and disposes them
         var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"/live-updates/{articleId}", UriKind.Relative));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         if (lastEventId is not null)
@@ -218,6 +221,7 @@ public abstract class LiveRelayTests(BylineApp app) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         return new EventStream(request, response, new StreamReader(await response.Content.ReadAsStreamAsync(ct)));
+#pragma warning restore CA2000
     }
 }
 

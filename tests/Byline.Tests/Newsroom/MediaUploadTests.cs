@@ -17,6 +17,7 @@ public abstract class MediaUploadTests(BylineApp app)
     {
         var token = await client.TokenAsync("/newsroom/media");
         using var form = new MultipartFormDataContent();
+#pragma warning disable CA2000 // the form owns its parts and disposes them with itself
         var file = new ByteArrayContent(bytes);
         file.Headers.ContentType = new MediaTypeHeaderValue(contentType);
         form.Add(file, "Upload", fileName);
@@ -24,6 +25,7 @@ public abstract class MediaUploadTests(BylineApp app)
         form.Add(new StringContent("A caption"), "Caption");
         form.Add(new StringContent("Test Agency"), "Credit");
         form.Add(new StringContent(token), NewsroomClient.TokenField);
+#pragma warning restore CA2000
         return await client.Http.PostAsync(new Uri("/newsroom/media", UriKind.Relative), form);
     }
 

@@ -15,6 +15,7 @@ public static class NewsroomServices
 {
     public static async Task<Actor> UserAsync(this BylineApp app, string role)
     {
+        ArgumentNullException.ThrowIfNull(role);
         ArgumentNullException.ThrowIfNull(app);
         var name = TestContent.Unique(role.ToLowerInvariant());
         var user = await app.WithDbAsync(async db =>
@@ -56,7 +57,7 @@ public static class NewsroomServices
     public static Task<PublishResult> ApplyAsync(this BylineApp app, int id, StoryCommand command, Actor actor) =>
         app.PublishingAsync(p => p.ApplyAsync(id, command, actor, CancellationToken.None));
 
-    public static StoryInput Story(Section section, params string[] tags) => new()
+    public static StoryInput Story(Section section, params string[] tags) => section is null ? throw new ArgumentNullException(nameof(section)) : new()
     {
         Headline = "Story " + Guid.NewGuid().ToString("N")[..10] + " makes the news",
         Standfirst = "One sentence that sums it up.",
@@ -65,14 +66,23 @@ public static class NewsroomServices
         Tags = tags,
     };
 
-    public static Task<Article> ArticleAsync(this BylineApp app, int id) =>
-        app.WithDbAsync(db => db.Articles.Include(a => a.Tags).Include(a => a.Authors).AsSplitQuery().FirstAsync(a => a.Id == id));
+    public static Task<Article> ArticleAsync(this BylineApp app, int id)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.WithDbAsync(db => db.Articles.Include(a => a.Tags).Include(a => a.Authors).AsSplitQuery().FirstAsync(a => a.Id == id));
+    }
 
-    public static Task<List<ArticleRevision>> RevisionsAsync(this BylineApp app, int id) =>
-        app.WithDbAsync(db => db.ArticleRevisions.Where(r => r.ArticleId == id).OrderBy(r => r.Number).ToListAsync());
+    public static Task<List<ArticleRevision>> RevisionsAsync(this BylineApp app, int id)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.WithDbAsync(db => db.ArticleRevisions.Where(r => r.ArticleId == id).OrderBy(r => r.Number).ToListAsync());
+    }
 
-    public static Task<int> AuditCountAsync(this BylineApp app, int id, string action) =>
-        app.WithDbAsync(db => db.AuditEntries.CountAsync(e => e.EntityType == "article" && e.EntityId == id.ToString(CultureInfo.InvariantCulture) && e.Action == action));
+    public static Task<int> AuditCountAsync(this BylineApp app, int id, string action)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.WithDbAsync(db => db.AuditEntries.CountAsync(e => e.EntityType == "article" && e.EntityId == id.ToString(CultureInfo.InvariantCulture) && e.Action == action));
+    }
 
     /// <summary>A contributor's draft, as the newsroom makes it.</summary>
     public static async Task<(int Id, int Version)> DraftAsync(this BylineApp app, Actor author, StoryInput input)

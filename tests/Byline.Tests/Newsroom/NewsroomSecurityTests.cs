@@ -124,7 +124,7 @@ public abstract class NewsroomSecurityTests(BylineApp app)
 
     private static readonly string[] RoleOf = ["", Roles.Contributor, Roles.Editor, Roles.Admin];
 
-    private IEnumerable<(string Pattern, string Path, Access Minimum)> Protected =>
+    private static IEnumerable<(string Pattern, string Path, Access Minimum)> Protected =>
         Routes.Where(r => r.Value.Minimum != Access.Anonymous).Select(r => (r.Key, r.Value.Path, r.Value.Minimum));
 
     [DatabaseFact]

@@ -66,7 +66,8 @@ public abstract class ScheduledPublishingTests(BylineApp app)
         var id = await ScheduledStoryAsync(editor, at);
         var clock = new FakeTimeProvider(new DateTimeOffset(at.AddSeconds(-1)));
 
-        await Publisher(clock).PublishDueAsync(CancellationToken.None);
+        using var publisher = Publisher(clock);
+        await publisher.PublishDueAsync(CancellationToken.None);
 
         Assert.Equal(ArticleStatus.Scheduled, (await app.ArticleAsync(id)).Status);
     }
@@ -79,7 +80,7 @@ public abstract class ScheduledPublishingTests(BylineApp app)
         var missed = await ScheduledStoryAsync(editor, at);
         var next = await ScheduledStoryAsync(editor, at.AddMinutes(30));
         var clock = new FakeTimeProvider(new DateTimeOffset(at.AddMinutes(10)));
-        var publisher = Publisher(clock);
+        using var publisher = Publisher(clock);
 
         await publisher.StartAsync(CancellationToken.None);
         try
@@ -112,7 +113,8 @@ public abstract class ScheduledPublishingTests(BylineApp app)
         var back = await app.ApplyAsync(id, new StoryCommand(StoryAction.ReturnToDraft, version), editor);
         Assert.Equal(PublishOutcome.Ok, back.Outcome);
 
-        await Publisher(new FakeTimeProvider(new DateTimeOffset(at.AddHours(1)))).PublishDueAsync(CancellationToken.None);
+        using var publisher = Publisher(new FakeTimeProvider(new DateTimeOffset(at.AddHours(1))));
+        await publisher.PublishDueAsync(CancellationToken.None);
 
         var article = await app.ArticleAsync(id);
         Assert.Equal(ArticleStatus.Draft, article.Status);

@@ -33,10 +33,12 @@ public abstract class ShowsNewsroomTests(BylineApp app)
     {
         var token = await client.TokenAsync("/newsroom/media/video");
         using var form = new MultipartFormDataContent();
+#pragma warning disable CA2000 // the form owns its parts and disposes them with itself
         var file = new ByteArrayContent(bytes);
         file.Headers.ContentType = new MediaTypeHeaderValue("video/mp4");
         form.Add(file, "Video", name);
         form.Add(new StringContent(token), NewsroomClient.TokenField);
+#pragma warning restore CA2000
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/newsroom/media/video", UriKind.Relative)) { Content = form };
         if (json)
         {

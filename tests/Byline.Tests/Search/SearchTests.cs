@@ -164,6 +164,7 @@ public abstract class SearchTests(BylineApp app)
     [InlineData("9999-12-31", "0001-01-01")]
     public async Task Dates_at_the_edge_of_the_calendar_are_a_results_page(string from, string to)
     {
+        ArgumentNullException.ThrowIfNull(from);
         var word = DiscoveryTestKit.Word();
         var section = await app.Content.SectionAsync();
         var story = await app.PublishAsync(section, new StorySpec { Headline = $"{word} at the edge" });

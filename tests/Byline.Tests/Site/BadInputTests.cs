@@ -30,6 +30,7 @@ public abstract class BadInputTests(BylineApp app)
     [InlineData("/..%2f..%2fetc%2fpasswd")]
     public async Task Bad_input_answers_400_or_404_never_a_server_error(string template)
     {
+        ArgumentNullException.ThrowIfNull(template);
         var path = await FillAsync(template);
 
         using var response = await app.GetAsync(path);
@@ -50,6 +51,7 @@ public abstract class BadInputTests(BylineApp app)
     [InlineData("/{section}/story-%3Cscript%3E-{id}")]
     public async Task Garbage_around_a_real_story_id_answers_404_or_301_to_the_story(string template)
     {
+        ArgumentNullException.ThrowIfNull(template);
         var section = await app.Content.SectionAsync();
         var story = await app.Content.StoryAsync(section);
         var path = template.Replace("{section}", section.Slug, StringComparison.Ordinal)

@@ -69,6 +69,8 @@ public abstract class HomePageTests(BylineApp app)
         Assert.Contains(blocks, b => b.LinkPaths("a[href]").Contains(story.Path));
     }
 
+    private static readonly string[] TrendingPaths = ["/tag/monsoon", "/tag/elections"];
+
     [DatabaseFact]
     public async Task Header_carries_logo_navigation_topic_hub_trending_topics_and_drawers()
     {
@@ -93,7 +95,7 @@ public abstract class HomePageTests(BylineApp app)
         Assert.Contains($"/{parent.Slug}", nav.LinkPaths("ul > li > a"));
         Assert.Contains($"/{parent.Slug}/{child.Slug}", nav.LinkPaths("ul > li ul a"));
         Assert.Equal($"/tag/{hub}", Html.PathOf(page.One("a.topic-hub").GetAttribute("href")));
-        Assert.Equal(new[] { "/tag/monsoon", "/tag/elections" }, page.One("nav.trending-topics").LinkPaths("a.chip"));
+        Assert.Equal(TrendingPaths, page.One("nav.trending-topics").LinkPaths("a.chip"));
         foreach (var drawer in new[] { "sections", "shows", "events" })
         {
             page.One($"details.drawer[data-drawer=\"{drawer}\"]");

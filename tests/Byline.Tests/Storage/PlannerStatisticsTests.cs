@@ -79,7 +79,7 @@ public sealed class PlannerStatisticsTests : IDisposable
     }
 
     // Set-based insert: the tests are about statistics and plans, not about how stories are written.
-    private static Task InsertPublishedAsync(BylineDb db, int sectionId) =>
+    private static Task<int> InsertPublishedAsync(BylineDb db, int sectionId) =>
         db.Database.ExecuteSqlAsync($"""
             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {Stories})
             INSERT INTO "Articles" ("Slug", "Headline", "Standfirst", "BodyMarkdown", "BodyHtml", "WordCount",

@@ -21,16 +21,22 @@ public sealed class DatabaseFactDiscoverer(IMessageSink diagnostics) : IXunitTes
 {
     private readonly FactDiscoverer _facts = new(diagnostics);
 
-    public IEnumerable<IXunitTestCase> Discover(ITestFrameworkDiscoveryOptions discoveryOptions, ITestMethod testMethod, IAttributeInfo factAttribute) =>
-        DatabaseOf.Runs(testMethod) ? _facts.Discover(discoveryOptions, testMethod, factAttribute) : [];
+    public IEnumerable<IXunitTestCase> Discover(ITestFrameworkDiscoveryOptions discoveryOptions, ITestMethod testMethod, IAttributeInfo factAttribute)
+    {
+        ArgumentNullException.ThrowIfNull(testMethod);
+        return DatabaseOf.Runs(testMethod) ? _facts.Discover(discoveryOptions, testMethod, factAttribute) : [];
+    }
 }
 
 public sealed class DatabaseTheoryDiscoverer(IMessageSink diagnostics) : IXunitTestCaseDiscoverer
 {
     private readonly TheoryDiscoverer _theories = new(diagnostics);
 
-    public IEnumerable<IXunitTestCase> Discover(ITestFrameworkDiscoveryOptions discoveryOptions, ITestMethod testMethod, IAttributeInfo factAttribute) =>
-        DatabaseOf.Runs(testMethod) ? _theories.Discover(discoveryOptions, testMethod, factAttribute) : [];
+    public IEnumerable<IXunitTestCase> Discover(ITestFrameworkDiscoveryOptions discoveryOptions, ITestMethod testMethod, IAttributeInfo factAttribute)
+    {
+        ArgumentNullException.ThrowIfNull(testMethod);
+        return DatabaseOf.Runs(testMethod) ? _theories.Discover(discoveryOptions, testMethod, factAttribute) : [];
+    }
 }
 
 internal static class DatabaseOf

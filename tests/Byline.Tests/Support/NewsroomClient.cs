@@ -87,7 +87,11 @@ public sealed class NewsroomClient : IDisposable
     }
 
     /// <summary>A client with no session; <paramref name="from"/> connects from another loopback address (another source).</summary>
-    public static NewsroomClient Anonymous(BylineApp app, IPAddress? from = null) => new(app, from: from);
+    public static NewsroomClient Anonymous(BylineApp app, IPAddress? from = null)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return new(app, from: from);
+    }
 
     /// <summary>Creates a fresh account in <paramref name="role"/> (Roles.Contributor/Editor/Admin) and signs in through the form.</summary>
     public static async Task<NewsroomClient> SignInAsync(BylineApp app, string role)
@@ -105,6 +109,7 @@ public sealed class NewsroomClient : IDisposable
     /// <summary>A new account made through the app's own UserManager; returns it with its password.</summary>
     public static async Task<(BylineUser User, string Password)> CreateUserAsync(BylineApp app, string role, bool disabled = false)
     {
+        ArgumentNullException.ThrowIfNull(role);
         ArgumentNullException.ThrowIfNull(app);
         var password = $"Pw-{Guid.NewGuid():N}-aA1!";
         var email = $"{TestContent.Unique(role.ToLowerInvariant())}@newsroom.test";

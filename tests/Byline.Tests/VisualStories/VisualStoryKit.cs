@@ -23,7 +23,9 @@ public static class VisualStoryKit
     }
 
     /// <summary>Slides on the given pictures with numbered captions, credits and headings.</summary>
+#pragma warning disable CA1002 // test helper: tests index the list and pass it on
     public static List<Slide> Slides(IEnumerable<Image> images, string tag) =>
+#pragma warning restore CA1002
         [.. images.Select((img, i) => new Slide(img.Id, $"Heading {i + 1} {tag}", $"Caption {i + 1} {tag} tells what the picture shows.", $"Credit {i + 1} {tag}", $"Alt {i + 1} {tag}"))];
 
     public static StoryInput Input(Section section, StoryFormat format, IReadOnlyList<Slide> slides) =>
@@ -52,10 +54,13 @@ public static class VisualStoryKit
     }
 
     /// <summary>The story's reader address, as the site builds it.</summary>
-    public static Task<string> PathAsync(this BylineApp app, int id) =>
-        app.WithDbAsync(async db =>
+    public static Task<string> PathAsync(this BylineApp app, int id)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.WithDbAsync(async db =>
         {
             var a = await db.Articles.Where(x => x.Id == id).Select(x => new { x.Format, x.Slug, Top = db.Sections.Where(s => s.Id == x.TopSectionId).Select(s => s.Slug).First() }).FirstAsync();
             return StoryFormats.Path(a.Format, a.Top, a.Slug, id);
         });
+    }
 }

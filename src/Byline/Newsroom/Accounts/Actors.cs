@@ -19,8 +19,11 @@ public static class Actors
     }
 
     /// <summary>An attempt that named no known account.</summary>
-    public static ClaimsPrincipal Unknown(string attemptedName) =>
-        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, attemptedName.Length > 200 ? attemptedName[..200] : attemptedName)], "audit"));
+    public static ClaimsPrincipal Unknown(string attemptedName)
+    {
+        ArgumentNullException.ThrowIfNull(attemptedName);
+        return new(new ClaimsIdentity([new Claim(ClaimTypes.Name, attemptedName.Length > 200 ? attemptedName[..200] : attemptedName)], "audit"));
+    }
 
     /// <summary>The operating-system user running a command-line verb.</summary>
     public static ClaimsPrincipal CommandLine() =>

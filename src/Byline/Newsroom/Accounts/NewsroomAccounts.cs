@@ -29,7 +29,11 @@ public sealed class NewsroomAccounts(UserManager<BylineUser> users, BylineDb db,
     public static string? RoleNamed(string? input) =>
         Roles.All.FirstOrDefault(r => string.Equals(r, input?.Trim(), StringComparison.OrdinalIgnoreCase));
 
-    public Task<BylineUser?> FindByEmailAsync(string email) => users.FindByEmailAsync(email.Trim());
+    public Task<BylineUser?> FindByEmailAsync(string email)
+    {
+        ArgumentNullException.ThrowIfNull(email);
+        return users.FindByEmailAsync(email.Trim());
+    }
 
     public async Task<AccountResult> CreateAsync(string email, string displayName, string role, string? password, ClaimsPrincipal actor, string ip, CancellationToken ct)
     {

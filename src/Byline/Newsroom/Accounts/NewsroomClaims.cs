@@ -13,6 +13,7 @@ public sealed class NewsroomClaims(UserManager<BylineUser> users, RoleManager<By
 
     protected override async Task<ClaimsIdentity> GenerateClaimsAsync(BylineUser user)
     {
+        ArgumentNullException.ThrowIfNull(user);
         var identity = await base.GenerateClaimsAsync(user);
         identity.AddClaim(new Claim(DisplayName, string.IsNullOrWhiteSpace(user.DisplayName) ? user.Email ?? "" : user.DisplayName));
         return identity;

@@ -12,7 +12,11 @@ public sealed class CallToActionInput
     public string Text { get; set; } = "";
     public string Url { get; set; } = "";
 
-    public static CallToActionInput From(CallToAction c) => new() { Enabled = c.Enabled, Label = c.Label, Text = c.Text, Url = c.Url };
+    public static CallToActionInput From(CallToAction c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        return new() { Enabled = c.Enabled, Label = c.Label, Text = c.Text, Url = c.Url };
+    }
 
     public CallToAction ToValue() => new(Enabled, Label.Trim(), Text.Trim(), Url.Trim());
 }

@@ -21,7 +21,7 @@ public sealed class LinksPageModel(SiteEdits edits) : NewsroomPageModel
 
     public string Kind { get; private set; } = "";
     public string Help { get; private set; } = "";
-    public List<string> Errors { get; } = [];
+    public IList<string> Errors { get; } = [];
 
     public IActionResult OnGet(string kind)
     {

@@ -53,8 +53,9 @@ public static class LinkLines
     }
 
     /// <summary>Parses one "Label | URL" line; the error names the line number.</summary>
-    public static LinkItem? Parse(string line, int number, List<string> errors)
+    public static LinkItem? Parse(string line, int number, ICollection<string> errors)
     {
+        ArgumentNullException.ThrowIfNull(line);
         ArgumentNullException.ThrowIfNull(errors);
         var bar = line.LastIndexOf('|');
         if (bar < 0)
@@ -77,7 +78,7 @@ public static class LinkLines
         return new LinkItem(label, url);
     }
 
-    public static List<LinkItem> ParseList(string? text, List<string> errors)
+    public static IReadOnlyList<LinkItem> ParseList(string? text, ICollection<string> errors)
     {
         var items = new List<LinkItem>();
         foreach (var (line, number) in Lines(text))
@@ -91,7 +92,7 @@ public static class LinkLines
     }
 
     /// <summary>Two-level menus: a top item per line, its children on the lines after it starting with "-".</summary>
-    public static List<MenuItem> ParseMenu(string? text, List<string> errors)
+    public static IReadOnlyList<MenuItem> ParseMenu(string? text, ICollection<string> errors)
     {
         var menu = new List<(LinkItem Item, List<MenuItem> Children)>();
         foreach (var (line, number) in Lines(text))
@@ -119,8 +120,9 @@ public static class LinkLines
     }
 
     /// <summary>Footer groups: "# Group title" starts a group, the link lines after it belong to it.</summary>
-    public static List<LinkGroup> ParseGroups(string? text, List<string> errors)
+    public static IReadOnlyList<LinkGroup> ParseGroups(string? text, ICollection<string> errors)
     {
+        ArgumentNullException.ThrowIfNull(errors);
         var groups = new List<(string Title, List<LinkItem> Links)>();
         foreach (var (line, number) in Lines(text))
         {

@@ -14,7 +14,9 @@ public sealed class StoryForm
     public int? SectionId { get; set; }
     /// <summary>Comma-separated tag names, as typed.</summary>
     public string? Tags { get; set; }
+#pragma warning disable CA1002, CA2227 // a posted form field: model binding sets it
     public List<int> AuthorIds { get; set; } = [];
+#pragma warning restore CA1002, CA2227
     public int? LeadImageId { get; set; }
     public string? LeadImageAlt { get; set; }
     public string? LeadImageCaption { get; set; }
@@ -31,7 +33,9 @@ public sealed class StoryForm
     public StoryFormat Format { get; set; }
     public int? LinkedArticleId { get; set; }
     public int? ShowId { get; set; }
+#pragma warning disable CA1002, CA2227 // posted form fields: model binding sets them
     public List<SlideForm> Slides { get; set; } = [];
+#pragma warning restore CA1002, CA2227
     public VideoKind VideoKind { get; set; }
     public string? VideoUrl { get; set; }
     /// <summary>"m:ss", "h:mm:ss" or whole seconds.</summary>
@@ -104,13 +108,13 @@ public sealed class StoryForm
             : TimeSpan.FromSeconds(seconds).ToString(@"m\:ss", CultureInfo.InvariantCulture);
 
     /// <summary>Story ids as typed (commas, spaces or new lines between them); anything that is not an id is dropped.</summary>
-    public static List<int> ParseIds(string? text) =>
+    public static IReadOnlyList<int> ParseIds(string? text) =>
         [.. (text ?? "").Split([',', ' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries)
             .Select(t => int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : 0)
             .Where(id => id > 0)
             .Distinct()];
 
-    public static StoryForm From(StoryInput input, int version) => new()
+    public static StoryForm From(StoryInput input, int version) => input is null ? throw new ArgumentNullException(nameof(input)) : new()
     {
         Headline = input.Headline,
         Slug = input.Slug,
@@ -173,5 +177,9 @@ public sealed class SlideForm
 
     public Slide ToSlide() => new(ImageId, (Heading ?? "").Trim(), (Text ?? "").Trim(), (Credit ?? "").Trim(), (Alt ?? "").Trim());
 
-    public static SlideForm From(Slide s) => new() { ImageId = s.ImageId, Heading = s.Heading, Text = s.Text, Credit = s.Credit, Alt = s.Alt };
+    public static SlideForm From(Slide s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return new() { ImageId = s.ImageId, Heading = s.Heading, Text = s.Text, Credit = s.Credit, Alt = s.Alt };
+    }
 }

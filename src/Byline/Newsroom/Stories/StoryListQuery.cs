@@ -81,9 +81,9 @@ public sealed class StoryListQuery(BylineDb db, StoryAccess access)
         {
             var lower = (q.Length > 100 ? q[..100] : q).ToLowerInvariant();
             // Translates to lower(Headline) LIKE on both providers; the comparison overload does not translate.
-#pragma warning disable CA1862
+#pragma warning disable CA1862, CA1304, CA1311 // CA1304/CA1311: runs as SQL lower(), never under a .NET culture
             query = query.Where(a => a.Headline.ToLower().Contains(lower));
-#pragma warning restore CA1862
+#pragma warning restore CA1862, CA1304, CA1311
         }
         return query;
     }

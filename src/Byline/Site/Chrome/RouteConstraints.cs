@@ -5,15 +5,21 @@ namespace Byline.Site.Chrome;
 /// <summary>Matches the last segment of an article URL, "{slug}-{id}"; sub-section slugs never end in "-digits".</summary>
 public sealed class ArticleKeyConstraint : IRouteConstraint
 {
-    public bool Match(HttpContext? httpContext, IRouter? route, string routeKey, RouteValueDictionary values, RouteDirection routeDirection) =>
-        values.TryGetValue(routeKey, out var value) && Slugs.TryParseArticleKey(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture), out _, out _);
+    public bool Match(HttpContext? httpContext, IRouter? route, string routeKey, RouteValueDictionary values, RouteDirection routeDirection)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return values.TryGetValue(routeKey, out var value) && Slugs.TryParseArticleKey(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture), out _, out _);
+    }
 }
 
 /// <summary>Matches the fixed set of static pages the footer links to.</summary>
 public sealed class StaticPageConstraint : IRouteConstraint
 {
-    public bool Match(HttpContext? httpContext, IRouter? route, string routeKey, RouteValueDictionary values, RouteDirection routeDirection) =>
-        values.TryGetValue(routeKey, out var value) && value is string slug && StaticPageSlugs.Titles.ContainsKey(slug);
+    public bool Match(HttpContext? httpContext, IRouter? route, string routeKey, RouteValueDictionary values, RouteDirection routeDirection)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return values.TryGetValue(routeKey, out var value) && value is string slug && StaticPageSlugs.Titles.ContainsKey(slug);
+    }
 }
 
 public static class StaticPageSlugs

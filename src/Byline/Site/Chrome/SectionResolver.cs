@@ -10,6 +10,7 @@ public sealed class SectionResolver(BylineDb db, SiteChrome chrome)
     /// <summary>The section for a slug (reloading the snapshot if the database has it), and whether the slug is an old one.</summary>
     public async Task<(SectionNode? Section, bool Renamed, ChromeSnapshot Chrome)> ResolveAsync(ChromeSnapshot snapshot, string slug, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(snapshot);
         if (snapshot.BySlug.TryGetValue(slug, out var known))
         {
             return (known, false, snapshot);
@@ -37,6 +38,9 @@ public sealed class SectionResolver(BylineDb db, SiteChrome chrome)
         return (snapshot.ById.GetValueOrDefault(found), renamed, snapshot);
     }
 
-    public static Task<int?> RedirectTargetAsync(BylineDb db, RedirectKind kind, string slug, CancellationToken ct) =>
-        db.SlugRedirects.Where(r => r.Kind == kind && r.OldSlug == slug).Select(r => (int?)r.TargetId).FirstOrDefaultAsync(ct);
+    public static Task<int?> RedirectTargetAsync(BylineDb db, RedirectKind kind, string slug, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return db.SlugRedirects.Where(r => r.Kind == kind && r.OldSlug == slug).Select(r => (int?)r.TargetId).FirstOrDefaultAsync(ct);
+    }
 }

@@ -38,7 +38,11 @@ public sealed class ChromeSnapshot
 
     public IReadOnlyList<SectionNode> ChildrenOf(int id) => Children.TryGetValue(id, out var c) ? c : [];
 
-    public SectionNode? Parent(SectionNode s) => s.ParentId is int p && ById.TryGetValue(p, out var parent) ? parent : null;
+    public SectionNode? Parent(SectionNode s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return s.ParentId is int p && ById.TryGetValue(p, out var parent) ? parent : null;
+    }
 
     public ChromeSnapshot WithTrending(IReadOnlyList<StoryLink> trending) => new([.. ById.Values], StaticPages, trending, Events);
 }
@@ -190,7 +194,9 @@ internal sealed class SiteChromeWarmup(SiteChrome chrome, Readiness readiness, I
         {
             // Host stopping before start-up finished.
         }
+#pragma warning disable CA1031 // a warm-up must not stop the host; pages load the chrome on demand
         catch (Exception e)
+#pragma warning restore CA1031
         {
             log.LogWarning(e, "Site chrome could not be loaded at start; pages will retry");
         }

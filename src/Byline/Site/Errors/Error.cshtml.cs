@@ -32,7 +32,7 @@ public sealed class ErrorModel(ILogger<ErrorModel> log) : SitePageModel
         return chrome.LastKnown ?? ChromeSnapshot.Empty;
     }
 
-    private IActionResult Render(int? code)
+    private Microsoft.AspNetCore.Mvc.RazorPages.PageResult Render(int? code)
     {
         var reExecuted = HttpContext.Features.Get<IStatusCodeReExecuteFeature>() is not null;
         var exception = HttpContext.Features.Get<IExceptionHandlerPathFeature>();

@@ -23,10 +23,10 @@ public sealed record ArticleCard(string PublishedTime, string ModifiedTime, stri
 /// </summary>
 public sealed class PageHead
 {
-    public List<FeedLink> Feeds { get; } = [];
+    public IList<FeedLink> Feeds { get; } = [];
 
     /// <summary>JSON-LD documents, already serialised by <see cref="StructuredData"/> (script-safe).</summary>
-    public List<string> StructuredData { get; } = [];
+    public IList<string> StructuredData { get; } = [];
 
     public string OgType { get; set; } = "website";
 

@@ -42,7 +42,11 @@ public static class StructuredData
     /// <summary>Google shows at most 110 characters of an article headline.</summary>
     public const int MaxHeadline = 110;
 
-    public static string Serialize(JsonObject node) => node.ToJsonString(JsonSerializerOptions.Default);
+    public static string Serialize(JsonObject node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return node.ToJsonString(JsonSerializerOptions.Default);
+    }
 
     /// <summary>A headline within <paramref name="max"/> characters, cut at a word boundary with an ellipsis when it must be cut.</summary>
     public static string Headline(string headline, int max = MaxHeadline)
@@ -103,6 +107,7 @@ public static class StructuredData
 
     public static JsonObject Breadcrumbs(LdContext ctx, IEnumerable<LdCrumb> crumbs)
     {
+        ArgumentNullException.ThrowIfNull(crumbs);
         ArgumentNullException.ThrowIfNull(ctx);
         var items = new JsonArray();
         var position = 0;
@@ -186,6 +191,7 @@ public static class StructuredData
     /// <summary>A section or tag page: the page and the stories it lists, in order.</summary>
     public static JsonObject CollectionPage(LdContext ctx, string path, string name, string description, IEnumerable<string> storyPaths)
     {
+        ArgumentNullException.ThrowIfNull(storyPaths);
         ArgumentNullException.ThrowIfNull(ctx);
         var items = new JsonArray();
         var position = 0;

@@ -24,6 +24,7 @@ public sealed class ShortNews(BylineDb db, StoryLists lists)
     /// <summary>Attaches each short's linked full story (only when it is published: a draft is never linked to readers).</summary>
     public async Task<IReadOnlyList<ShortItem>> ItemsAsync(IReadOnlyList<StoryCard> shorts, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(shorts);
         if (shorts.Count == 0)
         {
             return [];

@@ -7,6 +7,7 @@ public static class ShowsExtensions
 {
     public static IServiceCollection AddShows(this IServiceCollection services, IConfiguration config)
     {
+        ArgumentNullException.ThrowIfNull(config);
         var options = new VideoOptions();
         config.GetSection("Byline:Media").Bind(options);
         services.AddSingleton(options);

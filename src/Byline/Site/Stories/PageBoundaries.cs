@@ -31,6 +31,7 @@ public sealed class PageBoundaries
 
     public PageBoundaries(TimeProvider clock)
     {
+        ArgumentNullException.ThrowIfNull(events);
         _clock = clock;
     }
 

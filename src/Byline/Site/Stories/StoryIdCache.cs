@@ -25,6 +25,7 @@ public sealed class StoryIdCache
 
     public StoryIdCache(TimeProvider clock)
     {
+        ArgumentNullException.ThrowIfNull(events);
         _clock = clock;
     }
 
@@ -40,6 +41,7 @@ public sealed class StoryIdCache
 
     public async Task<List<int>> GetAsync(string list, int count, Func<CancellationToken, Task<List<int>>> load, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(load);
         var now = _clock.GetTimestamp();
         var hit = _entries.GetValueOrDefault((list, count));
         if (hit is not null)

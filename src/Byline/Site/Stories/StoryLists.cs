@@ -113,12 +113,16 @@ public sealed class StoryLists(BylineDb db, StoryIdCache idCache, PageBoundaries
     public async Task<IReadOnlyDictionary<int, StoryCard>> CardsByIdAsync(IEnumerable<int> ids, CancellationToken ct) =>
         (await CardsAsync([.. ids.Distinct()], ct)).ToDictionary(c => c.Id);
 
-    public static IReadOnlyList<StoryCard> Pick(IReadOnlyDictionary<int, StoryCard> cards, IEnumerable<int> ids) =>
-        [.. ids.Where(cards.ContainsKey).Select(id => cards[id])];
+    public static IReadOnlyList<StoryCard> Pick(IReadOnlyDictionary<int, StoryCard> cards, IEnumerable<int> ids)
+    {
+        ArgumentNullException.ThrowIfNull(cards);
+        return [.. ids.Where(cards.ContainsKey).Select(id => cards[id])];
+    }
 
     /// <summary>Ids of the newest few stories of each given top-level section, in one round trip.</summary>
     public Task<List<int>> NewestPerSectionIdsAsync(IReadOnlyList<int> topSectionIds, int each, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(topSectionIds);
         if (topSectionIds.Count == 0)
         {
             return Task.FromResult(new List<int>());
@@ -146,6 +150,7 @@ public sealed class StoryLists(BylineDb db, StoryIdCache idCache, PageBoundaries
     /// <summary>Cards for the given ids, in the order given; ids of unpublished stories drop out.</summary>
     public async Task<IReadOnlyList<StoryCard>> CardsAsync(IReadOnlyCollection<int> ids, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(ids);
         if (ids.Count == 0)
         {
             return [];

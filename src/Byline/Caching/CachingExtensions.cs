@@ -30,6 +30,7 @@ public static class CachingExtensions
     /// <summary>Before routing: a hit, or a compressed static asset, is answered without matching a route or running a page.</summary>
     public static WebApplication UseBylineCache(this WebApplication app)
     {
+        ArgumentNullException.ThrowIfNull(app);
         app.UseMiddleware<OutputCacheMiddleware>();
         // Stylesheets, scripts and SVG: compressed once at start, served from memory in the coding the
         // reader accepts; linked with a content hash (asp-append-version, "?v="), they are immutable.

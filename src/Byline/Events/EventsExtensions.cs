@@ -7,6 +7,7 @@ public static class EventsExtensions
     /// <summary>The outbox writer: the web host and the command line both append events.</summary>
     public static IServiceCollection AddContentEvents(this IServiceCollection services, IConfiguration config)
     {
+        ArgumentNullException.ThrowIfNull(config);
         services.Configure<EventsOptions>(config.GetSection(EventsOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ContentEvents>();

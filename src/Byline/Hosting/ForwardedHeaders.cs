@@ -11,11 +11,13 @@ public sealed class ForwardedHeaderSettings
     /// <summary>Read X-Forwarded-For/-Proto/-Host from the proxies below. Off: the headers are ignored, whoever sends them.</summary>
     public bool Enabled { get; set; }
 
+#pragma warning disable CA1819 // bound from configuration, which needs a settable array
     /// <summary>Addresses of the proxies whose headers count (e.g. <c>10.0.0.5</c>). With neither list, loopback only.</summary>
     public string[] KnownProxies { get; set; } = [];
 
     /// <summary>Networks of such proxies in CIDR form (e.g. <c>10.0.0.0/8</c>, <c>2001:db8::/32</c>).</summary>
     public string[] KnownNetworks { get; set; } = [];
+#pragma warning restore CA1819
 
     /// <summary>
     /// How many proxies in a row append to X-Forwarded-For. The client address is taken this many entries

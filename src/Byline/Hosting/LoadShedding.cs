@@ -23,8 +23,10 @@ public sealed class LoadSheddingOptions
     /// <summary>The <c>Retry-After</c> of a shed request.</summary>
     public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(2);
 
+#pragma warning disable CA1819 // bound from configuration, which needs a settable array
     /// <summary>Never limited: health checks, the live streams (capped on their own) and media files (read from disk, not rendered).</summary>
     public string[] ExemptPrefixes { get; set; } = ["/healthz", "/live-updates", "/media"];
+#pragma warning restore CA1819
 }
 
 /// <summary>
@@ -183,6 +185,7 @@ public static class LoadSheddingExtensions
 {
     public static IServiceCollection AddLoadShedding(this IServiceCollection services, IConfiguration config)
     {
+        ArgumentNullException.ThrowIfNull(config);
         services.Configure<LoadSheddingOptions>(config.GetSection(LoadSheddingOptions.Section));
         services.AddSingleton<RenderLimiter>();
         return services;

@@ -46,8 +46,10 @@ public sealed class PrometheusSettings
     /// <summary>A scrape must send <c>Authorization: Bearer {Token}</c> when set.</summary>
     public string? Token { get; set; }
 
+#pragma warning disable CA1819 // bound from configuration, which needs a settable array
     /// <summary>A scrape must come from one of these networks (<c>10.0.0.0/8</c>, <c>127.0.0.1/32</c>) when any is set.</summary>
     public string[] Networks { get; set; } = [];
+#pragma warning restore CA1819
 }
 
 /// <summary><c>Byline:Health</c>: what "ready" tolerates.</summary>
@@ -255,8 +257,11 @@ internal sealed class EventLagGauge : BackgroundService
         _clock = clock;
         _options = options;
         _log = log;
+        ArgumentNullException.ThrowIfNull(meters);
+#pragma warning disable CA2000 // the meter factory owns the meters it creates and disposes them with the host
         meters.Create("Byline.Events").CreateObservableGauge("byline.events.lag", Observe, "s",
             "Age of the oldest content event some consumer has not handled");
+#pragma warning restore CA2000
     }
 
     private IEnumerable<Measurement<double>> Observe() =>

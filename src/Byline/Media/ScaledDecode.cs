@@ -30,7 +30,9 @@ internal static class ScaledDecode
         var (ow, oh) = ((w + k - 1) / k, (h + k - 1) / k);
         if (SupportsRows(codec))
         {
+#pragma warning disable CA2000 // returned to the caller, who owns it; null when nothing was made
             var rows = ByRows(codec, w, h, k, ow, oh);
+#pragma warning restore CA2000
             if (rows is not null)
             {
                 return rows;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace Byline.Tests.Architecture;
@@ -126,7 +127,7 @@ internal static class BylineFeatures
         {
             foreach (var to in targets.Keys.Where(to => !everywhere.Contains(to)))
             {
-                text.AppendLine($"  {from} --> {to}");
+                text.AppendLine(CultureInfo.InvariantCulture, $"  {from} --> {to}");
             }
         }
 
@@ -135,7 +136,7 @@ internal static class BylineFeatures
         foreach (var bottom in everywhere)
         {
             var users = governed.Features.Where(f => governed.HasEdge(f, bottom)).ToList();
-            text.AppendLine($"Not drawn: {string.Join(", ", users)} → {bottom}.");
+            text.AppendLine(CultureInfo.InvariantCulture, $"Not drawn: {string.Join(", ", users)} → {bottom}.");
             text.AppendLine();
         }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace Byline.Tests.Architecture;
@@ -117,21 +118,21 @@ internal static class FeatureCycles
         var text = new StringBuilder();
         foreach (var tangle in Tangles(graph))
         {
-            text.AppendLine($"Cycle: {string.Join(" → ", ShortestCycle(graph, tangle))}   (tangle: {string.Join(", ", tangle)})");
+            text.AppendLine(CultureInfo.InvariantCulture, $"Cycle: {string.Join(" → ", ShortestCycle(graph, tangle))}   (tangle: {string.Join(", ", tangle)})");
             foreach (var from in tangle)
             {
                 foreach (var to in tangle.Where(to => graph.HasEdge(from, to)))
                 {
                     var reasons = graph.Reasons(from, to);
-                    text.AppendLine($"  {from} → {to} because:");
+                    text.AppendLine(CultureInfo.InvariantCulture, $"  {from} → {to} because:");
                     foreach (var reason in reasons.Take(reasonsPerEdge))
                     {
-                        text.AppendLine($"    {reason}");
+                        text.AppendLine(CultureInfo.InvariantCulture, $"    {reason}");
                     }
 
                     if (reasons.Count > reasonsPerEdge)
                     {
-                        text.AppendLine($"    … and {reasons.Count - reasonsPerEdge} more");
+                        text.AppendLine(CultureInfo.InvariantCulture, $"    … and {reasons.Count - reasonsPerEdge} more");
                     }
                 }
             }

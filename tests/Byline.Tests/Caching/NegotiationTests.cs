@@ -52,6 +52,7 @@ public class NegotiationTests
     [InlineData("?", "")]
     public void Only_the_parameters_pages_read_stay_in_the_query(string query, string expected)
     {
+        ArgumentNullException.ThrowIfNull(query);
         var canonical = OutputCacheMiddleware.CanonicalQuery(new QueryString(query.Length == 0 ? null : query), new CacheOptions().QueryParameters);
 
         Assert.Equal(expected, canonical.Value ?? "");

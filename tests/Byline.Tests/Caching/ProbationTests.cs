@@ -9,7 +9,7 @@ public sealed class ProbationTests
     private static CacheEntry Entry(string key, int bytes) =>
         new(key, new byte[bytes], [], [], "etag", [], [$"test:{key}"], [], long.MaxValue);
 
-    private static OutputCacheStore Store(CacheOptions options) => new(new FixedOptions(options));
+    private static OutputCacheStore Store(CacheOptions options) => new(new FixedOptions(options), TimeProvider.System);
 
     [Fact]
     public void A_flood_of_one_off_entries_pushes_out_only_other_one_off_entries()

@@ -32,8 +32,11 @@ public static class DiscoveryTestKit
     }
 
     /// <summary>The token the story's page carries now (what the page's script sends).</summary>
-    public static string ViewToken(this BylineApp app, int articleId) =>
-        app.Services.GetRequiredService<Byline.Discovery.ViewTokens>().For(articleId);
+    public static string ViewToken(this BylineApp app, int articleId)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.Services.GetRequiredService<Byline.Discovery.ViewTokens>().For(articleId);
+    }
 
     public static Task<HttpResponseMessage> ViewAsync(this BylineApp app, int articleId, string? userAgent = BrowserAgent) =>
         app.BeaconAsync(app.ViewToken(articleId), userAgent);

@@ -26,6 +26,7 @@ public sealed class RecordingConsumer : IContentConsumer
 
     public Task HandleAsync(ContentEventRecord change, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(change);
         Seen.Enqueue(change.Id);
         return Task.CompletedTask;
     }
@@ -44,6 +45,7 @@ public sealed class FailingConsumer : IContentConsumer
 
     public Task HandleAsync(ContentEventRecord change, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(change);
         if (change.ArticleId is int id && change.Reason == "story.publish" && FailFor.TryGetValue(id, out _))
         {
             FailFor.AddOrUpdate(id, 1, (_, n) => n + 1);

@@ -136,7 +136,8 @@ public abstract class LiveStreamLimitTests(BylineApp app)
         {
             for (var i = 0; i < perClient; i++)
             {
-                var response = await app.Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, path), HttpCompletionOption.ResponseHeadersRead);
+                using var request = new HttpRequestMessage(HttpMethod.Get, path);
+                var response = await app.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
                 open.Add(response);
                 Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             }
@@ -157,7 +158,8 @@ public abstract class LiveStreamLimitTests(BylineApp app)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(50));
             }
-            var again = await app.Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, path), HttpCompletionOption.ResponseHeadersRead);
+            using var againRequest = new HttpRequestMessage(HttpMethod.Get, path);
+            var again = await app.Client.SendAsync(againRequest, HttpCompletionOption.ResponseHeadersRead);
             open.Add(again);
             Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         }

@@ -37,6 +37,7 @@ public sealed class ObservedSetup : IAsyncDisposable
 
     public void Configure(IWebHostBuilder builder)
     {
+        ArgumentNullException.ThrowIfNull(builder);
         builder.UseSetting("Byline:Telemetry:Otlp:Endpoint", Receiver.Address.ToString());
         builder.UseSetting("Byline:Telemetry:Otlp:Protocol", "http/protobuf");
         // Export spans every 100 ms instead of every 5 s, so a test waits less.

@@ -14,7 +14,9 @@ using Microsoft.Extensions.Logging;
 namespace Byline.Tests.Hosting;
 
 /// <summary>One span as it arrived: its name, its kind (2 server, 3 client) and its encoded bytes (attributes included, for searching).</summary>
+#pragma warning disable CA1819 // the bytes as received; tests only search them
 public sealed record ReceivedSpan(string Name, int Kind, byte[] Raw)
+#pragma warning restore CA1819
 {
     public const int Server = 2;
 
@@ -65,7 +67,8 @@ public sealed class OtlpReceiver : IAsyncDisposable
         {
             return Results.StatusCode(StatusCodes.Status415UnsupportedMediaType);
         }
-        var body = request.Headers.ContentEncoding == "gzip" ? new GZipStream(request.Body, CompressionMode.Decompress) : request.Body;
+        await using var unzipped = request.Headers.ContentEncoding == "gzip" ? new GZipStream(request.Body, CompressionMode.Decompress, leaveOpen: true) : null;
+        var body = (Stream?)unzipped ?? request.Body;
         using var copy = new MemoryStream();
         await body.CopyToAsync(copy);
         if (signal == "traces")

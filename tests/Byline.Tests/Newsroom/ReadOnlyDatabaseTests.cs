@@ -134,8 +134,10 @@ public abstract class ReadOnlyDatabaseTests(BylineApp app)
 /// <summary>The app's own file, opened by the second node with <c>Mode=ReadOnly</c>: SQLite refuses every write (SQLITE_READONLY).</summary>
 public sealed class ReadOnlyDatabaseTestsOnSqlite(SqliteApp app) : ReadOnlyDatabaseTests(app), IClassFixture<SqliteApp>
 {
+#pragma warning disable CA2000 // the node belongs to the ReadOnlyNode, which the test disposes
     protected override async Task<ReadOnlyNode> ReadOnlyAsync() =>
         new(await app.StartNodeAsync(app.ConnectionString + ";Mode=ReadOnly"), () => Task.CompletedTask);
+#pragma warning restore CA2000
 }
 
 /// <summary>
@@ -149,7 +151,9 @@ public sealed class ReadOnlyDatabaseTestsOnPostgres(PostgresApp app) : ReadOnlyD
         await SetReadOnlyAsync(true);
         try
         {
+#pragma warning disable CA2000 // the node belongs to the ReadOnlyNode, which the test disposes
             return new(await app.StartNodeAsync(), () => SetReadOnlyAsync(false));
+#pragma warning restore CA2000
         }
         catch
         {

@@ -23,7 +23,9 @@ public sealed record Probe(string Who, string Method, string Target, string Kind
 {
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
     public Func<HttpContent>? Body { get; init; }
+#pragma warning disable CA1819 // the bytes sent as they are on the socket
     public byte[]? Raw { get; init; }
+#pragma warning restore CA1819
     public bool Last { get; init; }
 
     public override string ToString() => $"{Who} {Kind}: {Method} {(Target.Length > 160 ? Target[..160] + "…" : Target)}";
@@ -81,7 +83,7 @@ public static class HostileCorpus
     private static readonly string[] OddMethods = ["TRACE", "TRACK", "PROPFIND", "BREW", "OPTIONS", "PUT", "PATCH", "DELETE"];
 
     /// <summary>Every route the app maps except the error pages' own, with real values for the parameters it knows.</summary>
-    public static List<MappedRoute> Routes(BylineApp app, IReadOnlyDictionary<string, string> values)
+    public static IReadOnlyList<MappedRoute> Routes(BylineApp app, IReadOnlyDictionary<string, string> values)
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(values);
@@ -228,6 +230,7 @@ public static class HostileCorpus
     public static IEnumerable<Probe> FormPosts(string who, string pagePath, IHtmlDocument page, bool last)
     {
         ArgumentNullException.ThrowIfNull(page);
+        ArgumentNullException.ThrowIfNull(pagePath);
         var index = 0;
         foreach (var form in page.QuerySelectorAll("form").OfType<IHtmlFormElement>()
                      .Where(f => string.Equals(f.Method, "post", StringComparison.OrdinalIgnoreCase)))

@@ -44,6 +44,7 @@ public abstract class HostileInputTests(BylineApp app)
     [InlineData(".")]
     public async Task A_host_header_that_cannot_be_a_url_answers_400(string host)
     {
+        ArgumentNullException.ThrowIfNull(host);
         host = host.Replace("{long}", HostileCorpus.LongHost, StringComparison.Ordinal);
 
         var response = await RawHttp.SendAsync(app.Client.BaseAddress!, RawHttp.Head("GET / HTTP/1.1", [$"Host: {host}"]), CancellationToken.None);

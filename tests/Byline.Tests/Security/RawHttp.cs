@@ -40,6 +40,7 @@ public static class RawHttp
     public static byte[] Head(string requestLine, IEnumerable<string> headers, string body = "")
     {
         ArgumentNullException.ThrowIfNull(headers);
+        ArgumentNullException.ThrowIfNull(body);
         var text = new StringBuilder(requestLine).Append("\r\n");
         foreach (var header in headers)
         {

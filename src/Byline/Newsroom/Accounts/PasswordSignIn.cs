@@ -27,7 +27,9 @@ public sealed class PasswordChecks
     {
         ArgumentNullException.ThrowIfNull(meters);
         _hasher = new PasswordHasher<BylineUser>(options);
+#pragma warning disable CA2000 // the meter factory owns the meters it creates and disposes them with the host
         _checks = meters.Create(MeterName).CreateCounter<long>(CounterName, description: "Password hashes verified by sign-in attempts");
+#pragma warning restore CA2000
         _placeholder = new(() => _hasher.HashPassword(_nobody, RandomNumberGenerator.GetHexString(32)));
     }
 

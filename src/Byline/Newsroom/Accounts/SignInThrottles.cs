@@ -46,8 +46,11 @@ public sealed class SignInThrottles(BylineDb db, TimeProvider clock)
         return new IPAddress(bytes) + "/64";
     }
 
-    public static string AccountOf(string normalizedEmail) =>
-        normalizedEmail.Length > SignInThrottle.MaxAccountLength ? normalizedEmail[..SignInThrottle.MaxAccountLength] : normalizedEmail;
+    public static string AccountOf(string normalizedEmail)
+    {
+        ArgumentNullException.ThrowIfNull(normalizedEmail);
+        return normalizedEmail.Length > SignInThrottle.MaxAccountLength ? normalizedEmail[..SignInThrottle.MaxAccountLength] : normalizedEmail;
+    }
 
     /// <summary>Until when this account is locked for this source, or null.</summary>
     public async Task<DateTime?> LockedUntilAsync(string account, string source, CancellationToken ct)

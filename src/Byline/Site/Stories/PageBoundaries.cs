@@ -31,7 +31,7 @@ public sealed class PageBoundaries
 
     public PageBoundaries(TimeProvider clock)
     {
-        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(clock);
         _clock = clock;
     }
 

@@ -25,7 +25,7 @@ public sealed class StoryIdCache
 
     public StoryIdCache(TimeProvider clock)
     {
-        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(clock);
         _clock = clock;
     }
 

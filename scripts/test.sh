@@ -16,6 +16,9 @@ ROOT=$PWD
 CONFIGURATION=${CONFIGURATION:-Release}
 RESULTS=$ROOT/TestResults
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# Every test host would otherwise watch appsettings*.json for changes: hundreds of hosts exhaust the
+# per-user inotify instances (128 by default) and the next host fails to start. Tests never edit them.
+export DOTNET_hostBuilder__reloadConfigOnChange=false
 
 say() { printf '==> %s\n' "$*"; }
 
@@ -37,6 +40,11 @@ if [ ${#missing[@]} -gt 0 ]; then
          as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; }; then
     say "could not install ${missing[*]} (run as root, or install them yourself); the tests that need them will fail"
   fi
+fi
+
+# Also raise the limit itself where allowed: Chromium and the test hosts' content roots watch files too.
+if [ "$(cat /proc/sys/fs/inotify/max_user_instances 2>/dev/null || echo 0)" -lt 1024 ]; then
+  as_root sysctl -q -w fs.inotify.max_user_instances=1024 >/dev/null 2>&1 || true
 fi
 
 # --- throwaway PostgreSQL ----------------------------------------------------------------------

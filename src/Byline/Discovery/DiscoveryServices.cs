@@ -45,7 +45,7 @@ public sealed class PopularListsConsumer(PopularStories popular) : IContentConsu
 /// </summary>
 internal sealed class DiscoveryRefresher(
     Readiness readiness, IServiceScopeFactory scopes, PopularStories popular, MostSearched searched, DiscoveryOptions options,
-    ILogger<DiscoveryRefresher> log) : BackgroundService
+    TimeProvider clock, ILogger<DiscoveryRefresher> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -100,9 +100,9 @@ internal sealed class DiscoveryRefresher(
         var index = scope.ServiceProvider.GetRequiredService<ISearchIndex>();
         if (await index.CountAsync(ct) == 0 && await db.Articles.AnyAsync(a => a.Status == Content.ArticleStatus.Published, ct))
         {
-            var started = System.Diagnostics.Stopwatch.StartNew();
+            var started = clock.GetTimestamp();
             var count = await index.RebuildAsync(ct);
-            log.LogInformation("Search index was empty: indexed {Count} stories in {Seconds:0.0} s", count, started.Elapsed.TotalSeconds);
+            log.LogInformation("Search index was empty: indexed {Count} stories in {Seconds:0.0} s", count, clock.GetElapsedTime(started).TotalSeconds);
         }
     }
 }

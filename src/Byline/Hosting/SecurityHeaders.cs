@@ -131,7 +131,11 @@ public sealed class SecurityHeaders
         {
             var headers = http.Response.Headers;
             var newsroom = http.Request.Path.StartsWithSegments("/newsroom", StringComparison.OrdinalIgnoreCase);
-            headers.ContentSecurityPolicy = newsroom ? NewsroomCsp : ReaderCsp;
+            // An endpoint that set its own, stricter policy keeps it (uploaded files: "default-src 'none'; sandbox").
+            if (string.IsNullOrEmpty(headers.ContentSecurityPolicy))
+            {
+                headers.ContentSecurityPolicy = newsroom ? NewsroomCsp : ReaderCsp;
+            }
             headers.XContentTypeOptions = "nosniff";
             if ((newsroom ? "DENY" : ReaderFrameOptions) is { } frameOptions)
             {

@@ -65,6 +65,7 @@ public static class NewsroomExtensions
         services.AddScoped<Curation.SiteEdits>();
         services.AddScoped<Structure.StructureEdits>();
         services.AddScoped<Stories.StoryAccess>();
+        services.AddScoped<Site.IPreviewAccess>(sp => sp.GetRequiredService<Stories.StoryAccess>());
         // One handling of a database that takes no writes, for every newsroom form (Saving/CannotSave.cs).
         services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(o => o.Filters.Add<Saving.CannotSaveFilter>());
         services.AddHealthChecks().AddCheck<Saving.DatabaseWritableHealthCheck>(Saving.DatabaseWritableHealthCheck.Name, tags: ["ready"]);

@@ -166,7 +166,7 @@ public sealed class PublishingService(BylineDb db, AuditLog audit, ContentEvents
             {
                 await db.SaveChangesAsync(ct);
             }
-            catch (DbUpdateException e) when (!Newsroom.Saving.StorageFailures.IsUnwritable(e))
+            catch (DbUpdateException e) when (!StorageFailures.IsUnwritable(e))
             {
                 // Someone else saved between our read and our write (the version guard), or took the next revision number.
                 // (A write the database refused — read-only, full — is no conflict: it goes up to the newsroom's cannot-save handling.)

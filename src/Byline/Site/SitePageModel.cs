@@ -50,7 +50,7 @@ public abstract class SitePageModel : PageModel
         }
         // Contributors preview only the stories they may see (their own, published, shared): others are not there.
         if (!int.TryParse(RouteData.Values["previewId"] as string, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var storyId)
-            || !await HttpContext.RequestServices.GetRequiredService<Newsroom.Stories.StoryAccess>().CanSeeAsync(storyId, User, HttpContext.RequestAborted))
+            || !await HttpContext.RequestServices.GetRequiredService<IPreviewAccess>().CanSeeAsync(storyId, User, HttpContext.RequestAborted))
         {
             return NotFound();
         }

@@ -24,6 +24,10 @@ internal static class BylineFeatures
         ["Byline.Hosting.IBootStep"] = "any feature",
         // The command line builds the same services as the web host, then runs its verb.
         ["Byline.Hosting.BylineHosting"] = "Cli",
+        // The host's load shedding marks a request it refused; the output cache then answers with a stale copy.
+        ["Byline.Hosting.LoadShedding"] = "Caching",
+        // The connections the host may hold (descriptor limit); live streams take their total cap from it.
+        ["Byline.Hosting.ConnectionBudget"] = "LiveBlogs",
     };
 
     /// <summary>

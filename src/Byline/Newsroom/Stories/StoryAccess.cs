@@ -14,7 +14,7 @@ namespace Byline.Newsroom.Stories;
 /// revisions (and compares) of their own and shared stories only. Every newsroom route that shows a
 /// story asks here; a story the account may not see answers 404, as if it did not exist.
 /// </summary>
-public sealed class StoryAccess(BylineDb db)
+public sealed class StoryAccess(BylineDb db) : Site.IPreviewAccess
 {
     /// <summary>The stories <paramref name="user"/> may see, as a filter on any story query.</summary>
     public IQueryable<Article> Visible(IQueryable<Article> stories, ClaimsPrincipal user)

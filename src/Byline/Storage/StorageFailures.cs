@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
-namespace Byline.Newsroom.Saving;
+namespace Byline.Storage;
 
 /// <summary>
 /// Tells a database that cannot take a write now (read-only, full, out of connections, failing

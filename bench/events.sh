@@ -12,9 +12,9 @@
 # Without PG it starts a throwaway PostgreSQL (port PG_PORT, default 5460) and removes it afterwards.
 # Output: one line per measurement on stdout; logs in bench/.work/events-*.log.
 set -euo pipefail
+ARTICLES="${ARTICLES:-10000}"  # before lib.sh, whose default is 100,000
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-ARTICLES="${ARTICLES:-10000}"
 ROUNDS="${ROUNDS:-3}"
 LATENCY_ROUNDS="${LATENCY_ROUNDS:-100}"
 DISPATCH="${DISPATCH:-20000}"
@@ -47,6 +47,8 @@ build_tool "$ROOT" EventsBench "$WORK/events-bench"
 log "building PublishLatency at $BEFORE_REV (before the outbox)"
 git -C "$ROOT" worktree remove --force "$BEFORE_TREE" >/dev/null 2>&1 || true
 git -C "$ROOT" worktree add --detach "$BEFORE_TREE" "$BEFORE_REV" >/dev/null 2>&1
+# The same measuring program on both sides (it uses only what both builds have).
+cp "$ROOT/bench/PublishLatency/Program.cs" "$BEFORE_TREE/bench/PublishLatency/Program.cs"
 build_tool "$BEFORE_TREE" PublishLatency "$WORK/events-latency-before"
 
 # --- databases: the same generated site for each build (each build migrates its own copy) ---------
@@ -92,7 +94,8 @@ echo "# bench/events.sh $(date -u '+%Y-%m-%d %H:%M UTC'), $ARTICLES stories, thi
 latency() {  # latency <label> <tool dir> <database>
   local out
   out="$(cd "$WORK" && dotnet "$2/PublishLatency.dll" "$3" "$LATENCY_ROUNDS" 5133 2>&1)" || { echo "$out" >&2; die "PublishLatency $1 failed"; }
-  echo "$1: $(grep 'write started' <<<"$out" | sed 's/.*: //')"
+  echo "$1 save returned: $(grep 'editor waits' <<<"$out" | sed 's/^[^:]*: //')"
+  echo "$1 save → visible: $(grep 'write started' <<<"$out" | sed 's/^[^:]*: //')"
 }
 for round in $(seq 1 "$ROUNDS"); do
   for db in sqlite postgres; do

@@ -42,6 +42,9 @@ public sealed class WebhookOptions
     /// <summary>How often the sender looks for due deliveries when nothing woke it (retries, other nodes' events).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>This node sends nothing (deliveries still queue, and other nodes send them): a node kept for the site alone, or maintenance.</summary>
+    public bool PauseSending { get; set; }
+
     /// <summary>How long a node holds a delivery it is sending before another node may take it (longer than <see cref="Timeout"/>).</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(60);
 }

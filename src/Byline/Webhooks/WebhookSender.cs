@@ -101,7 +101,7 @@ public sealed class WebhookSender(
     private async Task<List<Claimed>> ClaimAsync(CancellationToken ct)
     {
         var free = FreeSlots();
-        if (free == 0)
+        if (free == 0 || Options.PauseSending)
         {
             return [];
         }

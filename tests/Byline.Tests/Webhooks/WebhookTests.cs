@@ -27,7 +27,7 @@ public abstract class WebhookTests(BylineApp app, WebhookReceiver receiver)
     [DatabaseFact]
     public async Task A_subscription_created_in_the_newsroom_shows_its_secret_once_and_receives_a_signed_publish()
     {
-        using var admin = await NewsroomClient.ForRoleAsync(app, Roles.Admin);
+        var admin = await NewsroomClient.ForRoleAsync(app, Roles.Admin);
         var path = NewPath("ok");
         using var created = await admin.PostWithTokenAsync("/newsroom/webhooks?handler=Create",
         [
@@ -120,13 +120,13 @@ public abstract class WebhookTests(BylineApp app, WebhookReceiver receiver)
         Assert.Single(receiver.At(failing).Select(h => h.Id).Distinct());
         var delivery = Assert.Single(await app.DeliveriesAsync(failingId));
         Assert.Equal(WebhookDeliveryStatus.Failed, delivery.Status);
-        using var admin = await NewsroomClient.ForRoleAsync(app, Roles.Admin);
+        var admin = await NewsroomClient.ForRoleAsync(app, Roles.Admin);
         var dashboard = await admin.PageAsync("/newsroom");
         Assert.NotNull(dashboard.QuerySelector("[data-notice='webhooks.auto-disabled']"));
         var page = await admin.PageAsync($"/newsroom/webhooks/{failingId}");
         Assert.NotNull(page.QuerySelector("[data-auto-disabled]"));
         Assert.Equal(3, page.QuerySelectorAll($"[data-delivery='{delivery.Id}'] [data-attempt][data-code='500']").Length);
-        using var editorClient = await NewsroomClient.ForRoleAsync(app, Roles.Editor);
+        var editorClient = await NewsroomClient.ForRoleAsync(app, Roles.Editor);
         Assert.Null((await editorClient.PageAsync("/newsroom")).QuerySelector("[data-notice]"));
 
         // Switched on again: the notice goes, and the next publish is attempted again.
@@ -154,7 +154,7 @@ public abstract class WebhookTests(BylineApp app, WebhookReceiver receiver)
     [DatabaseFact]
     public async Task Private_addresses_are_refused_when_typed_and_when_dialled()
     {
-        using var admin = await NewsroomClient.ForRoleAsync(app, Roles.Admin);
+        var admin = await NewsroomClient.ForRoleAsync(app, Roles.Admin);
         foreach (var target in new[] { "http://10.1.2.3/hook", "http://169.254.169.254/latest", "http://[::1]:8080/x", $"http://localhost:{receiver.Address.Port}/x" })
         {
             using var refused = await admin.PostWithTokenAsync("/newsroom/webhooks?handler=Create",
@@ -204,7 +204,7 @@ public abstract class WebhookTests(BylineApp app, WebhookReceiver receiver)
         var first = await receiver.WaitForAsync(h => h.Count(x => x.Path == path) == 2, Deadline, "two deliveries");
         var ids = first.Where(h => h.Path == path).Select(h => h.Id).Order(StringComparer.Ordinal).ToList();
         var deliveries = await app.DeliveriesAsync(subscriptionId);
-        using var admin = await NewsroomClient.ForRoleAsync(app, Roles.Admin);
+        var admin = await NewsroomClient.ForRoleAsync(app, Roles.Admin);
         var page = $"/newsroom/webhooks/{subscriptionId}";
 
         using var one = await admin.PostWithTokenAsync($"{page}?handler=Replay", [new("delivery", deliveries[0].Id.ToString(System.Globalization.CultureInfo.InvariantCulture))], tokenFrom: page);
@@ -231,7 +231,7 @@ public abstract class WebhookTests(BylineApp app, WebhookReceiver receiver)
     {
         var path = NewPath("ok");
         var (subscriptionId, oldSecret) = await app.SubscribeAsync(receiver, path, WebhookEventTypes.StoryPublished);
-        using var admin = await NewsroomClient.ForRoleAsync(app, Roles.Admin);
+        var admin = await NewsroomClient.ForRoleAsync(app, Roles.Admin);
         var page = $"/newsroom/webhooks/{subscriptionId}";
         using var rotated = await admin.PostWithTokenAsync($"{page}?handler=Rotate", [new("OverlapHours", "2")], tokenFrom: page);
         Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
@@ -254,9 +254,9 @@ public abstract class WebhookTests(BylineApp app, WebhookReceiver receiver)
     public async Task Only_admins_reach_the_webhook_pages_and_posts_need_the_antiforgery_token()
     {
         var (id, _) = await app.SubscribeAsync(receiver, NewPath("ok"), WebhookEventTypes.StoryPublished);
-        using var editor = await NewsroomClient.ForRoleAsync(app, Roles.Editor);
+        var editor = await NewsroomClient.ForRoleAsync(app, Roles.Editor);
         using var anonymous = NewsroomClient.Anonymous(app);
-        using var admin = await NewsroomClient.ForRoleAsync(app, Roles.Admin);
+        var admin = await NewsroomClient.ForRoleAsync(app, Roles.Admin);
         foreach (var path in new[] { "/newsroom/webhooks", $"/newsroom/webhooks/{id}" })
         {
             using var asEditor = await editor.GetAsync(path);

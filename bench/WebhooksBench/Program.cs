@@ -11,6 +11,7 @@ using Byline.Storage;
 using Byline.Webhooks;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.EntityFrameworkCore;
 
 // Webhooks under load, Byline hosted in this process on its real pipeline, and a receiver (Kestrel on

@@ -64,8 +64,9 @@ public sealed class OutboundAddressGuard(IOptionsMonitor<WebhookOptions> options
             {
                 addresses = await Dns.GetHostAddressesAsync(target.DnsSafeHost, ct);
             }
-            catch (SocketException)
+            catch (Exception e) when (e is SocketException or ArgumentException)
             {
+                // Unknown names and names the resolver refuses outright (too long, malformed) are the same to the admin: unusable.
                 return $"{target.Host} does not resolve; check the address.";
             }
         }

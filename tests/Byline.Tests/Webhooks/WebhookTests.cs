@@ -94,6 +94,51 @@ public abstract class WebhookTests(BylineApp app, WebhookReceiver receiver)
     }
 
     [DatabaseFact]
+    public async Task A_new_section_and_an_uploaded_picture_deliver_their_types_and_a_drafts_save_delivers_nothing()
+    {
+        var path = NewPath("ok");
+        await app.SubscribeAsync(receiver, path, WebhookEventTypes.SectionChanged, WebhookEventTypes.MediaUploaded, WebhookEventTypes.StoryUpdated);
+        var editor = await NewsroomClient.ForRoleAsync(app, Roles.Editor);
+        var name = TestContent.Unique("Webhook section");
+        using (var saved = await editor.SubmitAsync("/newsroom/sections", new Dictionary<string, string> { ["Name"] = name }, "form[data-form=new-section]"))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        }
+        var token = await editor.TokenAsync("/newsroom/media");
+        using (var form = new MultipartFormDataContent())
+        {
+#pragma warning disable CA2000 // the form owns its parts and disposes them with itself
+            var file = new ByteArrayContent(TestImages.Jpeg());
+            file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("image/jpeg");
+            form.Add(file, "Upload", "harbour.jpg");
+            form.Add(new StringContent("The harbour at dawn"), "Alt");
+            form.Add(new StringContent("Test Agency"), "Credit");
+            form.Add(new StringContent(token), NewsroomClient.TokenField);
+#pragma warning restore CA2000
+            using var uploaded = await editor.Http.PostAsync(new Uri("/newsroom/media", UriKind.Relative), form);
+            Assert.Equal(HttpStatusCode.Redirect, uploaded.StatusCode);
+        }
+        // A draft's save is not news to subscribers: no story.updated.
+        var writer = await app.UserAsync(Roles.Editor);
+        var (draft, v) = await app.DraftAsync(writer, NewsroomServices.Story(await app.Content.SectionAsync()));
+        Assert.Equal(PublishOutcome.Ok, (await app.ApplyAsync(draft, new StoryCommand(StoryAction.Save, v, NewsroomServices.Story(await app.Content.SectionAsync())), writer)).Outcome);
+        var marker = NewPath("ok");
+        await app.SubscribeAsync(receiver, marker, WebhookEventTypes.StoryPublished);
+        var (published, pv) = await app.DraftAsync(writer, NewsroomServices.Story(await app.Content.SectionAsync()));
+        await app.ApplyAsync(published, new StoryCommand(StoryAction.Publish, pv), writer);
+
+        await receiver.WaitForAsync(h => h.Any(x => x.Path == marker) && h.Count(x => x.Path == path) >= 2, Deadline, "the section, the picture and a later publish");
+        var mine = receiver.At(path);
+        var section = Assert.Single(mine, h => h.Type == WebhookEventTypes.SectionChanged);
+        Assert.Equal(name, section.Json.GetProperty("data").GetProperty("section").GetProperty("name").GetString());
+        var image = Assert.Single(mine, h => h.Type == WebhookEventTypes.MediaUploaded);
+        Assert.Equal("The harbour at dawn", image.Json.GetProperty("data").GetProperty("image").GetProperty("alt").GetString());
+        Assert.StartsWith("/media/", image.Json.GetProperty("data").GetProperty("image").GetProperty("url").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(mine, h => h.Type == WebhookEventTypes.StoryUpdated);
+        Assert.All(mine, h => Assert.True(h.Verified));
+    }
+
+    [DatabaseFact]
     public async Task A_failing_target_is_retried_then_switched_off_with_a_notice_while_a_hanging_one_blocks_no_one()
     {
         var failing = NewPath("fail");

@@ -17,6 +17,8 @@ public static class ContentKeys
     public static string Section(int id) => "section:" + id.ToString(CultureInfo.InvariantCulture);
     public static string Tag(int id) => "tag:" + id.ToString(CultureInfo.InvariantCulture);
     public static string Author(int id) => "author:" + id.ToString(CultureInfo.InvariantCulture);
+    /// <summary>An image in the media library (an upload names it; no page is tagged with it until a story uses the image).</summary>
+    public static string Image(int id) => "image:" + id.ToString(CultureInfo.InvariantCulture);
     public static string Page(string slug) => "page:" + slug;
     /// <summary>A format's own stream (/shorts, /web-stories, the events list…): "format:short".</summary>
     public static string Format(Content.StoryFormat format) => "format:" + Content.StoryFormats.Key(format);

@@ -15,6 +15,7 @@ using Byline.Site.VisualStories;
 using Byline.Site.Shows;
 using Byline.Site.Shorts;
 using Byline.Storage;
+using Byline.Webhooks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Byline.Hosting;
@@ -58,6 +59,7 @@ public static class BylineHosting
         services.AddBylineCaching(builder.Configuration);
         services.AddShows(builder.Configuration);
         services.AddLiveBlogs();
+        services.AddWebhooks(builder.Configuration);
         services.AddContentConsumers();
         return builder;
     }

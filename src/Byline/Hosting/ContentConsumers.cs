@@ -5,6 +5,7 @@ using Byline.Search;
 using Byline.Site.Chrome;
 using Byline.Site.Shows;
 using Byline.Site.Stories;
+using Byline.Webhooks;
 
 namespace Byline.Hosting;
 
@@ -28,6 +29,7 @@ public static class ContentConsumers
         // Once per deployment, durable.
         services.AddContentConsumer<SearchIndexConsumer>();
         services.AddContentConsumer<CdnPurgeConsumer>();
+        services.AddContentConsumer<WebhookConsumer>();
         services.AddContentEventDispatcher();
         services.AddSingleton<IBootStep, ContentEventsBoot>();
         services.AddSingleton<IOutboxLag, DispatcherLag>();

@@ -206,6 +206,7 @@ public abstract class BylineDb(DbContextOptions options)
         EventsModel.Configure(b);
         NewsroomModel.Configure(b);
         MediaUploadModel.Configure(b);
+        WebhookModel.Configure(b);
     }
 }
 

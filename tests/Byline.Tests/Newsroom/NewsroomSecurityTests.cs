@@ -39,6 +39,8 @@ public abstract class NewsroomSecurityTests(BylineApp app)
         ["newsroom/users"] = ("/newsroom/users", Access.Admin),
         ["newsroom/audit"] = ("/newsroom/audit", Access.Admin),
         ["newsroom/events"] = ("/newsroom/events", Access.Admin),
+        ["newsroom/webhooks"] = ("/newsroom/webhooks", Access.Admin),
+        ["newsroom/webhooks/{id:int}"] = ("/newsroom/webhooks/{webhook}", Access.Admin),
         ["newsroom/settings"] = ("/newsroom/settings", Access.Admin),
         ["newsroom/settings/ads-txt"] = ("/newsroom/settings/ads-txt", Access.Admin),
         ["newsroom/reports/searches"] = ("/newsroom/reports/searches", Access.Editor),
@@ -76,6 +78,7 @@ public abstract class NewsroomSecurityTests(BylineApp app)
     private int? _story;
     private int? _episode;
     private int? _liveBlog;
+    private int? _webhook;
 
     /// <summary>Fills "{story}" (or "{liveblog}") in a path with a story (a live blog) made once for this class.</summary>
     private async Task<string> ResolveAsync(string path)
@@ -94,6 +97,21 @@ public abstract class NewsroomSecurityTests(BylineApp app)
             await OwnedByTheContributorAsync(id);
             return path.Replace("{short}", id.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
                 .Replace("{hub}", id.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        }
+        if (path.Contains("{webhook}", StringComparison.Ordinal))
+        {
+            _webhook ??= await app.WithDbAsync(async db =>
+            {
+                var row = new WebhookSubscription
+                {
+                    Name = "Routes", Url = "https://hooks.example.org/byline", EventTypes = "story.published",
+                    Secret = Byline.Webhooks.WebhookSigning.NewSecret(), CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
+                };
+                db.Add(row);
+                await db.SaveChangesAsync();
+                return row.Id;
+            });
+            return path.Replace("{webhook}", _webhook.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
         }
         if (path.Contains("{liveblog}", StringComparison.Ordinal))
         {

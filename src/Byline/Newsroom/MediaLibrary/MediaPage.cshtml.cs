@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Byline.Content;
+using Byline.Events;
 using Byline.Media;
 using Byline.Newsroom;
 using Byline.Storage;
@@ -15,7 +16,7 @@ namespace Byline.Newsroom.MediaLibrary;
 // that matters is Byline:Media:MaxUploadBytes, checked by MediaLibrary).
 [RequestSizeLimit(MediaOptions.RequestLimit)]
 [RequestFormLimits(MultipartBodyLengthLimit = MediaOptions.RequestLimit)]
-public sealed class MediaPageModel(BylineDb db, Media.MediaLibrary library, UploadQuota quota, MediaOptions options) : NewsroomPageModel
+public sealed class MediaPageModel(BylineDb db, Media.MediaLibrary library, UploadQuota quota, MediaOptions options, ContentEvents events) : NewsroomPageModel
 {
     public const int PageSize = 36;
 
@@ -82,7 +83,8 @@ public sealed class MediaPageModel(BylineDb db, Media.MediaLibrary library, Uplo
             return await RefuseAsync(error.Code, error.Message, ct);
         }
         quota.Record(userId, Upload.Length, UploadQuota.ImageKind);
-        await db.SaveChangesAsync(ct);
+        // The upload's event (webhooks' media.uploaded) commits with the quota row.
+        await events.SaveAsync(db, new ContentChanged([ContentKeys.Image(result.Image!.Id)], "media.upload", null, User.Identity?.Name), ct);
         return Redirect($"/newsroom/media?uploaded={result.Image!.Id}");
     }
 

@@ -37,6 +37,8 @@ public abstract class BylineDb(DbContextOptions options)
     public DbSet<SignInThrottle> SignInThrottles => Set<SignInThrottle>();
     public DbSet<WriteProbe> WriteProbes => Set<WriteProbe>();
     public DbSet<MediaUpload> MediaUploads => Set<MediaUpload>();
+    public DbSet<Redirect> Redirects => Set<Redirect>();
+    public DbSet<ImportedItem> ImportedItems => Set<ImportedItem>();
 
     public abstract DatabaseProvider Provider { get; }
 
@@ -206,6 +208,7 @@ public abstract class BylineDb(DbContextOptions options)
         EventsModel.Configure(b);
         NewsroomModel.Configure(b);
         MediaUploadModel.Configure(b);
+        ImportingModel.Configure(b);
     }
 }
 

@@ -25,8 +25,8 @@ public sealed class RedirectsPageModel(BylineDb db, AuditLog audit, ContentEvent
     [BindProperty(SupportsGet = true, Name = "q")]
     public string? Query { get; set; }
 
-    [BindProperty(SupportsGet = true, Name = "page")]
-    public int PageNumber { get; set; } = 1;
+    /// <summary>From the query's <c>page</c>, read by hand: Razor Pages keeps the <c>page</c> route value for itself.</summary>
+    public int PageNumber { get; private set; } = 1;
 
     /// <summary>The redirect being changed; 0 when adding one.</summary>
     [BindProperty(SupportsGet = true, Name = "edit")]
@@ -124,7 +124,8 @@ public sealed class RedirectsPageModel(BylineDb db, AuditLog audit, ContentEvent
     {
         Title = "Redirects";
         Area = "redirects";
-        PageNumber = Math.Clamp(PageNumber, 1, 10_000);
+        PageNumber = int.TryParse(Request.Query["page"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
+            ? Math.Clamp(n, 1, 10_000) : 1;
         var rows = db.Redirects.AsNoTracking();
         var q = (Query ?? "").Trim().ToLowerInvariant();
         if (q.Length > 0)

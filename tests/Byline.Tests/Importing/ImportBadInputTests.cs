@@ -29,14 +29,15 @@ public sealed class ImportBadInputTests : IDisposable
         return new Run(exit, output.ToString(), error.ToString());
     }
 
+    private SqliteBylineDb Db() => new(new DbContextOptionsBuilder<SqliteBylineDb>().UseSqlite($"Data Source={File("byline.db")}").Options);
+
     private async Task<int> StoriesAsync()
     {
         if (!System.IO.File.Exists(File("byline.db")))
         {
             return 0;
         }
-        var options = new DbContextOptionsBuilder<SqliteBylineDb>().UseSqlite($"Data Source={File("byline.db")}").Options;
-        await using var db = new SqliteBylineDb(options);
+        await using var db = Db();
         return await db.Articles.CountAsync() + await db.ImportedItems.CountAsync();
     }
 
@@ -125,8 +126,7 @@ public sealed class ImportBadInputTests : IDisposable
         var run = await ImportAsync(File("cp1252.xml"));
 
         Assert.True(run.Exit == 0, run.Error);
-        var options = new DbContextOptionsBuilder<SqliteBylineDb>().UseSqlite($"Data Source={File("byline.db")}").Options;
-        await using var db = new SqliteBylineDb(options);
+        await using var db = Db();
         Assert.Equal("Café story", (await db.Articles.SingleAsync()).Headline);
     }
 
@@ -163,8 +163,7 @@ public sealed class ImportBadInputTests : IDisposable
         var run = await ImportAsync(path, "--report", File("report.tsv"));
 
         Assert.True(run.Exit == 0, run.Error);
-        var options = new DbContextOptionsBuilder<SqliteBylineDb>().UseSqlite($"Data Source={File("byline.db")}").Options;
-        await using var db = new SqliteBylineDb(options);
+        await using var db = Db();
         Assert.Equal(["Small story"], await db.Articles.Select(a => a.Headline).ToListAsync());
         var report = System.IO.File.ReadAllLines(File("report.tsv"));
         Assert.Contains(report, l => l.StartsWith("post\t1\tHuge story\tnot imported\tbody longer than", StringComparison.Ordinal));

@@ -38,6 +38,7 @@ public static class BylineCli
         root.Subcommands.Add(SeedCommand(configArgs));
         root.Subcommands.Add(UserCommands.Create(configArgs, console));
         root.Subcommands.Add(SearchCommand(configArgs));
+        root.Subcommands.Add(ImportCommands.Create(configArgs, console));
         root.Subcommands.Add(LiveRelayCommand(console));
 
         if (verbArgs.Length > 0 && !verbArgs[0].StartsWith('-') && !root.Subcommands.Any(c => c.Name == verbArgs[0]))

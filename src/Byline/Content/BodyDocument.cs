@@ -114,8 +114,34 @@ public static class BodyDocument
         ListBlock => BlockKind.List,
         ParagraphBlock p when p.Inline?.FirstChild is Markdig.Syntax.Inlines.LinkInline { IsImage: true } && p.Inline.FirstChild.NextSibling is null => BlockKind.Figure,
         ParagraphBlock => BlockKind.Paragraph,
+        HtmlBlock html => KindOfHtml(html.Lines.ToString()),
         _ => BlockKind.Other,
     };
+
+    /// <summary>
+    /// A raw HTML block (an imported body is made of them) counts as what its outer element is, so the
+    /// insertion rule places ad breaks and boxes among imported paragraphs as among written ones.
+    /// </summary>
+    private static BlockKind KindOfHtml(string html)
+    {
+        var tag = html.AsSpan().TrimStart();
+        if (tag.Length < 3 || tag[0] != '<')
+        {
+            return BlockKind.Other;
+        }
+        tag = tag[1..];
+        var end = tag.IndexOfAny(" >/\n\t");
+        var name = (end < 0 ? tag : tag[..end]).ToString().ToLowerInvariant();
+        return name switch
+        {
+            "p" => BlockKind.Paragraph,
+            "h1" or "h2" or "h3" or "h4" or "h5" or "h6" => BlockKind.Heading,
+            "blockquote" => BlockKind.Quote,
+            "ul" or "ol" => BlockKind.List,
+            "figure" => BlockKind.Figure,
+            _ => BlockKind.Other,
+        };
+    }
 
 #pragma warning disable CA1002 // the stored body is a List<BodyBlock> in the JSON source generator's contract (BodyJsonContext)
     public static string Serialize(List<BodyBlock> blocks) => JsonSerializer.Serialize(blocks, BodyJsonContext.Default.ListBodyBlock);

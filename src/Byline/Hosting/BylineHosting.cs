@@ -9,6 +9,7 @@ using Byline.Media;
 using Byline.Newsroom;
 using Byline.Newsroom.Stories;
 using Byline.Publishing;
+using Byline.Redirects;
 using Byline.Search;
 using Byline.Site;
 using Byline.Site.VisualStories;
@@ -60,6 +61,7 @@ public static class BylineHosting
         services.AddShows(builder.Configuration);
         services.AddLiveBlogs();
         services.AddWebhooks(builder.Configuration);
+        services.AddRedirects();
         services.AddContentConsumers();
         return builder;
     }
@@ -75,6 +77,8 @@ public static class BylineHosting
         app.UseStatusCodePagesWithReExecute("/error/{0}");
         app.MapBylineHealth();
         app.UseMiddleware<ReadinessGate>();
+        // Old addresses answer 301 before the output cache: /?p=12 would otherwise be the cached home page.
+        app.UseRedirects();
         app.UseBylineCache();
         app.UseBylineSite();
         app.UseNewsroom();

@@ -24,6 +24,7 @@ public static class ContentConsumers
         services.AddContentConsumer<PopularListsConsumer>();
         services.AddContentConsumer<ShowCatalogConsumer>();
         services.AddContentConsumer<SiteSettingsConsumer>();
+        services.AddContentConsumer<Redirects.RedirectTableConsumer>();
         // This process's rendered pages (and the chrome they show).
         services.AddContentConsumer<OutputCacheConsumer>();
         // Once per deployment, durable.

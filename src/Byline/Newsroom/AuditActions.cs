@@ -26,13 +26,15 @@ public static class AuditActions
     public const string TagSaved = "tag.saved";
     public const string AuthorSaved = "author.saved";
     public const string PageSaved = "page.saved";
+    public const string RedirectSaved = "redirect.saved";
+    public const string RedirectDeleted = "redirect.deleted";
 
     /// <summary>Every action the newsroom writes, for the audit page's filter list (so a filter exists before its first entry).</summary>
     public static readonly string[] Known =
     [
         SignIn, SignInFailed, SignInLockedOut, SignInRefused, SignInLink, SignOut, PasswordSet,
         UserCreated, UserRole, UserDisabled, UserEnabled, UserLink, UserUnlocked, StoryShared, StoryUnshared,
-        SettingsSaved, CurationSaved, SectionSaved, TagSaved, AuthorSaved, PageSaved,
+        SettingsSaved, CurationSaved, SectionSaved, TagSaved, AuthorSaved, PageSaved, RedirectSaved, RedirectDeleted,
         Publishing.StoryAuditActions.Created,
         .. Enum.GetValues<Publishing.StoryAction>().Where(a => a != Publishing.StoryAction.Autosave).Select(Publishing.StoryAuditActions.Of),
         .. LiveDesk.LiveBlogAuditActions.All,

@@ -66,6 +66,12 @@ public interface ISearchIndex
 
     Task DeleteAsync(int articleId, CancellationToken ct);
 
+    /// <summary>
+    /// Re-indexes these stories in bulk, inside the caller's transaction when it has one (an import's
+    /// batch): their entries go, and the published ones are filled again by the rebuild's own SQL.
+    /// </summary>
+    Task<int> ReindexAsync(IReadOnlyCollection<int> articleIds, CancellationToken ct);
+
     /// <summary>Empties the index and fills it again from the published stories, in one statement per table.</summary>
     Task<int> RebuildAsync(CancellationToken ct);
 

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore.Storage;
 using System.Data.Common;
 using System.Globalization;
 using System.Text.RegularExpressions;
@@ -64,6 +65,19 @@ public sealed partial class PostgresSearchIndex(BylineDb db, SearchOptions optio
                 ("@h", SearchSql.Clean(d.Headline)), ("@s", SearchSql.Clean(d.Standfirst)), ("@b", SearchSql.Clean(d.Body)),
                 ("@t", d.Tags), ("@a", d.Authors));
             return await cmd.ExecuteNonQueryAsync(ct);
+        });
+
+    public Task<int> ReindexAsync(IReadOnlyCollection<int> articleIds, CancellationToken ct) =>
+        SearchSql.WithConnectionAsync(db, async conn =>
+        {
+            ArgumentNullException.ThrowIfNull(articleIds);
+            var ids = articleIds.ToArray();
+            await using var del = SearchSql.Command(conn, "DELETE FROM \"ArticleSearch\" WHERE \"ArticleId\" = ANY(@ids)", ("@ids", ids));
+            del.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            await del.ExecuteNonQueryAsync(ct);
+            await using var fill = SearchSql.Command(conn, FillSql + " AND a.\"Id\" = ANY(@ids)", ("@ids", ids));
+            fill.Transaction = del.Transaction;
+            return await fill.ExecuteNonQueryAsync(ct);
         });
 
     public Task DeleteAsync(int articleId, CancellationToken ct) =>

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore.Storage;
 using System.Globalization;
 using Byline.Storage;
 
@@ -10,17 +11,8 @@ namespace Byline.Search;
 /// </summary>
 public sealed class SqliteSearchIndex(BylineDb db, SearchOptions options, TimeProvider clock) : ISearchIndex
 {
-
-    // Dropping and re-creating is far cheaper than deleting every row, which FTS5 does document by document.
-    // While loading, FTS5 would merge its segments incrementally after every flush ('automerge'); the
-    // single 'optimize' at the end merges them anyway, so merging is off for the load and back to the
-    // default (4) after it.
-    internal const string RebuildSql = """
-        DROP TABLE IF EXISTS "ArticleSearch";
-        CREATE VIRTUAL TABLE "ArticleSearch" USING fts5(
-            headline, standfirst, body, tags, authors,
-            tokenize = 'porter unicode61 remove_diacritics 2');
-        INSERT INTO "ArticleSearch" ("ArticleSearch", rank) VALUES ('automerge', 0);
+    /// <summary>The entries of the published stories, made from the stored rows (a rebuild fills every one, an import its batch).</summary>
+    internal const string FillSql = """
         -- Tags, authors, updates and slides in their stored order, as SearchIndexSync indexes one story.
         INSERT INTO "ArticleSearch" (rowid, headline, standfirst, body, tags, authors)
         SELECT a."Id", a."Headline", a."Standfirst",
@@ -32,7 +24,20 @@ public sealed class SqliteSearchIndex(BylineDb db, SearchOptions options, TimePr
                 THEN COALESCE((SELECT ' ' || group_concat(u."Headline" || ' ' || u."BodyMarkdown", ' ' ORDER BY u."Id") FROM "LiveBlogUpdates" u WHERE u."ArticleId" = a."Id" AND u."IsDeleted" = 0), '') ELSE '' END,
             COALESCE((SELECT group_concat(t."Name", ' ' ORDER BY x."Position") FROM "ArticleTags" x JOIN "Tags" t ON t."Id" = x."TagId" WHERE x."ArticleId" = a."Id"), ''),
             COALESCE((SELECT group_concat(u."Name", ' ' ORDER BY y."Position") FROM "ArticleAuthors" y JOIN "Authors" u ON u."Id" = y."AuthorId" WHERE y."ArticleId" = a."Id"), '')
-        FROM "Articles" a WHERE a."Status" = 3;
+        FROM "Articles" a WHERE a."Status" = 3
+        """;
+
+    // Dropping and re-creating is far cheaper than deleting every row, which FTS5 does document by document.
+    // While loading, FTS5 would merge its segments incrementally after every flush ('automerge'); the
+    // single 'optimize' at the end merges them anyway, so merging is off for the load and back to the
+    // default (4) after it.
+    internal const string RebuildSql = $"""
+        DROP TABLE IF EXISTS "ArticleSearch";
+        CREATE VIRTUAL TABLE "ArticleSearch" USING fts5(
+            headline, standfirst, body, tags, authors,
+            tokenize = 'porter unicode61 remove_diacritics 2');
+        INSERT INTO "ArticleSearch" ("ArticleSearch", rank) VALUES ('automerge', 0);
+        {FillSql};
         INSERT INTO "ArticleSearch" ("ArticleSearch") VALUES ('optimize');
         INSERT INTO "ArticleSearch" ("ArticleSearch", rank) VALUES ('automerge', 4);
         """;
@@ -55,6 +60,19 @@ public sealed class SqliteSearchIndex(BylineDb db, SearchOptions options, TimePr
             await ins.ExecuteNonQueryAsync(ct);
             await tx.CommitAsync(ct);
             return 0;
+        });
+
+    public Task<int> ReindexAsync(IReadOnlyCollection<int> articleIds, CancellationToken ct) =>
+        SearchSql.WithConnectionAsync(db, async conn =>
+        {
+            ArgumentNullException.ThrowIfNull(articleIds);
+            var ids = System.Text.Json.JsonSerializer.Serialize(articleIds.ToArray());
+            await using var del = SearchSql.Command(conn, "DELETE FROM \"ArticleSearch\" WHERE rowid IN (SELECT value FROM json_each(@ids))", ("@ids", ids));
+            del.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            await del.ExecuteNonQueryAsync(ct);
+            await using var fill = SearchSql.Command(conn, FillSql + " AND a.\"Id\" IN (SELECT value FROM json_each(@ids))", ("@ids", ids));
+            fill.Transaction = del.Transaction;
+            return await fill.ExecuteNonQueryAsync(ct);
         });
 
     public Task DeleteAsync(int articleId, CancellationToken ct) =>

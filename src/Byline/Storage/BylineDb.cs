@@ -37,6 +37,8 @@ public abstract class BylineDb(DbContextOptions options)
     public DbSet<SignInThrottle> SignInThrottles => Set<SignInThrottle>();
     public DbSet<WriteProbe> WriteProbes => Set<WriteProbe>();
     public DbSet<MediaUpload> MediaUploads => Set<MediaUpload>();
+    public DbSet<Redirect> Redirects => Set<Redirect>();
+    public DbSet<ImportedItem> ImportedItems => Set<ImportedItem>();
 
     public abstract DatabaseProvider Provider { get; }
 
@@ -207,6 +209,7 @@ public abstract class BylineDb(DbContextOptions options)
         NewsroomModel.Configure(b);
         MediaUploadModel.Configure(b);
         WebhookModel.Configure(b);
+        ImportingModel.Configure(b);
     }
 }
 

@@ -49,6 +49,7 @@ public abstract class NewsroomSecurityTests(BylineApp app)
         ["newsroom/curation/{kind:regex(^(trending|menus|footer)$)}"] = ("/newsroom/curation/menus", Access.Editor),
         ["newsroom/curation/calls-to-action"] = ("/newsroom/curation/calls-to-action", Access.Editor),
         ["newsroom/pages"] = ("/newsroom/pages?slug=about", Access.Editor),
+        ["newsroom/redirects"] = ("/newsroom/redirects", Access.Editor),
         ["newsroom/sections"] = ("/newsroom/sections", Access.Editor),
         ["newsroom/tags"] = ("/newsroom/tags", Access.Editor),
         ["newsroom/authors"] = ("/newsroom/authors", Access.Editor),

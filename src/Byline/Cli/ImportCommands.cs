@@ -1,0 +1,151 @@
+using System.CommandLine;
+using System.Globalization;
+using Byline.Hosting;
+using Byline.Importing;
+using Byline.Media;
+using Byline.Storage;
+using Spectre.Console;
+
+namespace Byline.Cli;
+
+/// <summary>`import wordpress FILE.xml`: moves a WordPress site in, with every old address redirected (docs/importing.md).</summary>
+internal static class ImportCommands
+{
+    private const int BadInput = 2;
+
+    public static Command Create(string[] configArgs, CliConsole console)
+    {
+        var file = new Argument<string>("file") { Description = "The WXR file from WordPress's Tools → Export (any size; read as a stream)." };
+        var uploads = new Option<string?>("--uploads") { Description = "A local copy of the old site's wp-content/uploads folder: pictures are imported from it." };
+        var fetch = new Option<bool>("--fetch-media") { Description = "Fetch pictures missing from --uploads from the old site over HTTP (public addresses only)." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Read the file and print what would be created, updated and redirected, writing nothing." };
+        var report = new Option<string?>("--report") { Description = "Write every item not imported, or imported with losses, and why, to this file (tab-separated)." };
+        var batch = new Option<int>("--batch-size")
+        {
+            Description = "Posts and pages committed per transaction (1 to 5,000).",
+            DefaultValueFactory = _ => 250,
+        };
+        batch.Validators.Add(r =>
+        {
+            if (r.Tokens.Count > 0 && int.TryParse(r.Tokens[^1].Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) && n is < 1 or > 5000)
+            {
+                r.AddError("--batch-size must be between 1 and 5,000.");
+            }
+        });
+        var wordpress = new Command("wordpress", "Import a WordPress export: posts, pages, categories (as sections), tags, authors, pictures, SEO fields, " +
+            "and a 301 redirect for every old address. Safe to repeat (a second run updates, never duplicates) and to interrupt (the same command resumes).")
+        {
+            file, uploads, fetch, dryRun, report, batch,
+        };
+        wordpress.SetAction((pr, ct) => WordPressAsync(configArgs, console, new ImportOptions(pr.GetValue(file) ?? "")
+        {
+            Uploads = pr.GetValue(uploads),
+            FetchMedia = pr.GetValue(fetch),
+            DryRun = pr.GetValue(dryRun),
+            BatchSize = pr.GetValue(batch),
+            Actor = "import (command line)",
+        }, pr.GetValue(report), ct));
+        return new Command("import", "Move a publication in from another platform.") { wordpress };
+    }
+
+    private static StreamWriter? OpenReport(string path, out string? error)
+    {
+        error = null;
+        try
+        {
+            return new StreamWriter(path, append: false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            error = e.Message;
+            return null;
+        }
+    }
+
+    private static async Task<int> WordPressAsync(string[] configArgs, CliConsole console, ImportOptions options, string? reportPath, CancellationToken ct)
+    {
+        if (!File.Exists(options.File))
+        {
+            await console.Error.WriteLineAsync($"byline: import: no such file: {options.File}");
+            return BadInput;
+        }
+        if (options.Uploads is not null && !Directory.Exists(options.Uploads))
+        {
+            await console.Error.WriteLineAsync($"byline: import: --uploads is not a folder: {options.Uploads}");
+            return BadInput;
+        }
+        string? reportError = null;
+        await using var reportFile = reportPath is null ? null : OpenReport(reportPath, out reportError);
+        if (reportError is not null)
+        {
+            await console.Error.WriteLineAsync($"byline: import: cannot write the report {reportPath}: {reportError}");
+            return BadInput;
+        }
+        var report = new ImportReport(reportFile);
+        try
+        {
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = configArgs, ContentRootPath = Directory.GetCurrentDirectory() });
+            // The progress bar and the summary are the output; routine logs would tear them.
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.Services.AddBylineCore(builder.Configuration).AddMedia(builder.Configuration).AddImporting();
+            using var host = builder.Build();
+            await using var scope = host.Services.CreateAsyncScope();
+            await StorageExtensions.MigrateAsync(scope.ServiceProvider.GetRequiredService<BylineDb>(), ct);
+            var importer = scope.ServiceProvider.GetRequiredService<WordPressImporter>();
+            var clock = host.Services.GetRequiredService<TimeProvider>();
+            var started = clock.GetTimestamp();
+            if (console.InteractiveInput && !Console.IsOutputRedirected)
+            {
+                await AnsiConsole.Progress()
+                    .AutoClear(false)
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+                    .StartAsync(async ctx =>
+                    {
+                        var task = ctx.AddTask(options.DryRun ? "Checking" : "Importing", maxValue: 1);
+                        await importer.RunAsync(options, report, (done, total) =>
+                        {
+                            task.MaxValue = Math.Max(1, total);
+                            task.Value = done;
+                            var seconds = clock.GetElapsedTime(started).TotalSeconds;
+                            task.Description = string.Create(CultureInfo.InvariantCulture, $"Posts and pages {done:N0}/{total:N0} · {(seconds > 0 ? done / seconds : 0):N0}/s");
+                        }, ct);
+                        task.Value = task.MaxValue;
+                    });
+            }
+            else
+            {
+                await importer.RunAsync(options, report, null, ct);
+            }
+            var elapsed = clock.GetElapsedTime(started).TotalSeconds;
+            await console.Out.WriteLineAsync(report.Summary(options.DryRun));
+            if (reportPath is null && report.FirstEntries.Count > 0)
+            {
+                await console.Out.WriteLineAsync("first report entries (kind, id, title, outcome, reason; --report FILE lists them all):");
+                foreach (var line in report.FirstEntries)
+                {
+                    await console.Out.WriteLineAsync("  " + line);
+                }
+            }
+            await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{(options.DryRun ? "Dry run: nothing written" : "Done")} in {elapsed:0.0} s."));
+            return 0;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            await console.Error.WriteLineAsync("byline: import cancelled; the batches already committed are kept, and the same command resumes.");
+            return 130;
+        }
+        catch (Exception e) when (e is ImportException or WxrException)
+        {
+            await console.Error.WriteLineAsync($"byline: import failed: {e.Message}");
+            return 1;
+        }
+#pragma warning disable CA1031 // command-line top level: any failure is one line on stderr and exit code 1
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            await console.Error.WriteLineAsync($"byline: import failed: {e.GetBaseException().Message.ReplaceLineEndings(" ")}");
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,11 @@
+namespace Byline.Importing;
+
+public static class ImportingExtensions
+{
+    /// <summary>The importers (the command line's <c>import</c> verb); they write pictures through the media library.</summary>
+    public static IServiceCollection AddImporting(this IServiceCollection services)
+    {
+        services.AddScoped<WordPressImporter>();
+        return services;
+    }
+}

@@ -1,3 +1,4 @@
+using Byline.Api;
 using Byline.Caching;
 using Byline.Content;
 using Byline.Demo;
@@ -58,6 +59,7 @@ public static class BylineHosting
         services.AddBylineCaching(builder.Configuration);
         services.AddShows(builder.Configuration);
         services.AddLiveBlogs();
+        services.AddContentApi(builder.Configuration);
         services.AddContentConsumers();
         return builder;
     }
@@ -82,6 +84,7 @@ public static class BylineHosting
         app.MapDistribution();
         app.MapEditorLookups();
         app.MapLiveBlogs();
+        app.MapContentApi();
         app.MapRazorPages();
         return app;
     }

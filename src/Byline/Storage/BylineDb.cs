@@ -37,6 +37,7 @@ public abstract class BylineDb(DbContextOptions options)
     public DbSet<SignInThrottle> SignInThrottles => Set<SignInThrottle>();
     public DbSet<WriteProbe> WriteProbes => Set<WriteProbe>();
     public DbSet<MediaUpload> MediaUploads => Set<MediaUpload>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     public abstract DatabaseProvider Provider { get; }
 
@@ -206,6 +207,7 @@ public abstract class BylineDb(DbContextOptions options)
         EventsModel.Configure(b);
         NewsroomModel.Configure(b);
         MediaUploadModel.Configure(b);
+        ApiKeyModel.Configure(b);
     }
 }
 

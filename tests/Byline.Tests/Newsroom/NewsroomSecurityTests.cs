@@ -39,6 +39,8 @@ public abstract class NewsroomSecurityTests(BylineApp app)
         ["newsroom/users"] = ("/newsroom/users", Access.Admin),
         ["newsroom/audit"] = ("/newsroom/audit", Access.Admin),
         ["newsroom/events"] = ("/newsroom/events", Access.Admin),
+        ["newsroom/api-keys"] = ("/newsroom/api-keys", Access.Admin),
+        ["newsroom/api"] = ("/newsroom/api", Access.Contributor),
         ["newsroom/settings"] = ("/newsroom/settings", Access.Admin),
         ["newsroom/settings/ads-txt"] = ("/newsroom/settings/ads-txt", Access.Admin),
         ["newsroom/reports/searches"] = ("/newsroom/reports/searches", Access.Editor),

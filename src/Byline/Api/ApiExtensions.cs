@@ -20,7 +20,7 @@ public static class ApiExtensions
         ArgumentNullException.ThrowIfNull(config);
         services.Configure<ApiOptions>(config.GetSection("Byline:Api"));
         services.AddSingleton<ApiKeys>();
-        services.AddSingleton<ApiGate>();
+        services.AddSingleton<ApiRateLimits>();
         services.AddScoped<StoryReader>();
         services.AddOpenApi(DocumentName, o =>
         {

@@ -1,22 +1,19 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
-using Byline.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Byline.Api.Keys;
 
 /// <summary>
-/// Runs before every API endpoint: reads the key (a wrong or revoked one is refused, not quietly
-/// treated as anonymous, so a client learns at once that its key is dead), applies the caller's rate
-/// limit (per key, or per address without one) and turns an <see cref="ApiRefusalException"/> thrown while
-/// parsing into its ProblemDetails.
+/// The API's rate limits, one token bucket per key (its own limit, else the default) and per client
+/// address for calls without a key. A singleton: the gate itself is made per request.
 /// </summary>
-public sealed class ApiGate(ApiKeys keys, IOptions<ApiOptions> options) : IEndpointFilter, IDisposable
+public sealed class ApiRateLimits(IOptions<ApiOptions> options) : IDisposable
 {
     private readonly PartitionedRateLimiter<HttpContext> _limiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
     {
-        var caller = Caller(context);
-        var perMinute = caller.KeyId is int id
+        var caller = ApiGate.Caller(context);
+        var perMinute = caller.KeyId is not null
             ? caller.RequestsPerMinute ?? options.Value.KeyRequestsPerMinute
             : options.Value.AnonymousRequestsPerMinute;
         var partition = caller.KeyId is int k
@@ -25,7 +22,7 @@ public sealed class ApiGate(ApiKeys keys, IOptions<ApiOptions> options) : IEndpo
         return RateLimitPartition.GetTokenBucketLimiter(partition, _ => Bucket(perMinute));
     });
 
-    /// <summary>A bucket as deep as a minute's budget, refilled evenly every second.</summary>
+    /// <summary>A bucket as deep as a minute's budget, refilled evenly.</summary>
     private static TokenBucketRateLimiterOptions Bucket(int perMinute)
     {
         var limit = Math.Max(1, perMinute);
@@ -39,6 +36,19 @@ public sealed class ApiGate(ApiKeys keys, IOptions<ApiOptions> options) : IEndpo
         };
     }
 
+    public RateLimitLease Acquire(HttpContext context) => _limiter.AttemptAcquire(context);
+
+    public void Dispose() => _limiter.Dispose();
+}
+
+/// <summary>
+/// Runs before every API endpoint: reads the key (a wrong or revoked one is refused, not quietly
+/// treated as anonymous, so a client learns at once that its key is dead), applies the caller's rate
+/// limit (per key, or per address without one) and turns an <see cref="ApiRefusalException"/> thrown while
+/// parsing into its ProblemDetails.
+/// </summary>
+public sealed class ApiGate(ApiKeys keys, ApiRateLimits limits) : IEndpointFilter
+{
     public static ApiCaller Caller(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -66,7 +76,7 @@ public sealed class ApiGate(ApiKeys keys, IOptions<ApiOptions> options) : IEndpo
             }
             http.Items[typeof(ApiCaller)] = caller;
         }
-        using var lease = _limiter.AttemptAcquire(http);
+        using var lease = limits.Acquire(http);
         if (!lease.IsAcquired)
         {
             var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
@@ -90,6 +100,4 @@ public sealed class ApiGate(ApiKeys keys, IOptions<ApiOptions> options) : IEndpo
         http.Response.Headers.WWWAuthenticate = "Bearer";
         return ApiProblems.Problem(StatusCodes.Status401Unauthorized, code, title);
     }
-
-    public void Dispose() => _limiter.Dispose();
 }

@@ -42,15 +42,16 @@ public static class ChangesApi
         var events = db.Set<ContentEvent>().AsNoTracking();
         if (since > 0)
         {
-            var bounds = await events.GroupBy(_ => 1).Select(g => new { Min = g.Min(e => e.Id), Max = g.Max(e => e.Id) }).FirstOrDefaultAsync(ct);
-            if (bounds is null || since > bounds.Max)
+            var newest = await events.MaxAsync(e => (long?)e.Id, ct);
+            var oldest = await events.MinAsync(e => (long?)e.Id, ct);
+            if (newest is null || oldest is null || since > newest)
             {
                 return ApiProblems.BadRequest(ApiProblems.InvalidCursor, "The cursor is ahead of the newest change.", "since");
             }
             // Ids are handed out without holes on SQLite; PostgreSQL's sequence can skip an id when a
             // write rolls back, so at the very edge of retention this can ask a client to start over
             // when it had in fact missed nothing. It never lets one carry on past a real loss.
-            if (since < bounds.Min - 1)
+            if (since < oldest - 1)
             {
                 return ApiProblems.Problem(StatusCodes.Status410Gone, ApiProblems.CursorExpired,
                     "Changes after this cursor have been pruned; copy the site again from /api/v1/changes/head.", parameter: "since");

@@ -123,6 +123,7 @@ public abstract class ChangesFeedTests(BylineApp app)
     [DatabaseFact]
     public async Task A_cursor_past_pruned_changes_is_gone_and_a_forged_one_is_refused()
     {
+        await app.Content.RaiseAsync("settings: test", "settings");
         var old = await HeadAsync();
         for (var i = 0; i < 3; i++)
         {

@@ -38,20 +38,23 @@ public static class ChangesApi
         var q = new ApiQuery(http, "since", "limit", "fields");
         var fields = q.Names("fields", ApiJson.FieldsOf<ApiChange>(), ApiProblems.UnknownField);
         var limit = q.Limit(1000, q.Options.AnonymousMaxChanges, q.Options.KeyMaxChanges);
-        var since = ApiCursor.Parse(q["since"], Sort, "since")?.Id ?? 0;
+        var given = ApiCursor.Parse(q["since"], Sort, "since");
+        var since = given?.Id ?? 0;
         var events = db.Set<ContentEvent>().AsNoTracking();
-        if (since > 0)
+        // No cursor: from the oldest change kept. A cursor (even that of an empty feed, 0) must still
+        // be within what is kept, or the client would silently miss what was pruned after it.
+        if (given is not null)
         {
-            var newest = await events.MaxAsync(e => (long?)e.Id, ct);
+            var newest = await events.MaxAsync(e => (long?)e.Id, ct) ?? 0;
             var oldest = await events.MinAsync(e => (long?)e.Id, ct);
-            if (newest is null || oldest is null || since > newest)
+            if (since > newest)
             {
                 return ApiProblems.BadRequest(ApiProblems.InvalidCursor, "The cursor is ahead of the newest change.", "since");
             }
             // Ids are handed out without holes on SQLite; PostgreSQL's sequence can skip an id when a
             // write rolls back, so at the very edge of retention this can ask a client to start over
             // when it had in fact missed nothing. It never lets one carry on past a real loss.
-            if (since < oldest - 1)
+            if (oldest is not null && since < oldest - 1)
             {
                 return ApiProblems.Problem(StatusCodes.Status410Gone, ApiProblems.CursorExpired,
                     "Changes after this cursor have been pruned; copy the site again from /api/v1/changes/head.", parameter: "since");

@@ -36,7 +36,8 @@ start_site "$PORT" "$DB" "$RUN/site.log" "${extra[@]}" Byline__Cache__Enabled=fa
 BASE="http://127.0.0.1:$PORT"
 ID="$(curl -sf "$BASE/api/v1/stories?limit=1&fields=id" | sed -E 's/.*"id":([0-9]+).*/\1/')"
 [ -n "$ID" ] || die "no story from the API"
-SECTION="$(curl -sf "$BASE/api/v1/stories/$ID?include=section&fields=section" | sed -E 's/.*"slug":"([^"]+)".*/\1/')"
+# The reader's page of the story's top-level section (a story's URL starts with it).
+SECTION="$(curl -sf "$BASE/api/v1/stories/$ID?fields=url" | sed -E 's/.*"url":"\/([^/"]+)\/.*/\1/')"
 HEAD_ID="$(sqlite3 -readonly "$DB" 'SELECT MAX(Id) FROM ContentEvents;' 2>/dev/null || echo 0)"
 SINCE_ID=$((HEAD_ID > CHANGES ? HEAD_ID - CHANGES : 0))
 SINCE="$(printf 'c.0.%s' "$SINCE_ID" | base64 | tr -d '=' | tr '+/' '-_')"

@@ -47,7 +47,14 @@ public static class StoriesApi
         var articles = db.Articles.AsNoTracking();
 
         var status = Status(q);
-        articles = status is ArticleStatus s ? articles.Where(a => a.Status == s) : articles;
+        articles = status switch
+        {
+            // A literal, not a parameter: only then can SQLite use the published-only partial indexes
+            // (WHERE "Status" = 3). With a parameter it sorted every published story (0.5 s at 100,000; bench/api.md).
+            ArticleStatus.Published => articles.Where(a => a.Status == ArticleStatus.Published),
+            ArticleStatus s => articles.Where(a => a.Status == s),
+            null => articles,
+        };
         if (q["section"] is { } sectionRaw)
         {
             var section = await FindAsync(db.Sections, sectionRaw, x => x.Id, x => x.Slug, "section", ct);

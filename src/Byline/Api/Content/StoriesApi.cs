@@ -116,7 +116,12 @@ public static class StoriesApi
                 ordered = articles.OrderByDescending(a => a.ModifiedAt).ThenByDescending(a => a.Id);
                 break;
         }
-        var rows = await StoryReader.Rows(ordered.Take(limit + 1)).ToListAsync(ct);
+        // The page's ids first, from the list's index alone, then the rows for just those ids — the
+        // reader site's own two steps. Asked for every column at once, SQLite chose the status index
+        // and sorted every published story (0.4 s at 100,000; bench/api.md).
+        int[] ids = [.. await ordered.Select(a => a.Id).Take(limit + 1).ToListAsync(ct)];
+        var byId = (await StoryReader.Rows(db.Articles.AsNoTracking().Where(a => ids.Contains(a.Id))).ToListAsync(ct)).ToDictionary(r => r.Id);
+        var rows = ids.Where(byId.ContainsKey).Select(id => byId[id]).ToList();
         var stories = await reader.ReadAsync([.. rows.Take(limit)], include, q.Caller.IsAdmin, ct);
         string? next = null;
         if (rows.Count > limit)

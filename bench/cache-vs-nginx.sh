@@ -29,30 +29,7 @@ curl -sf -H 'Accept-Encoding: gzip' -D "$RUN/gz.headers" -o "$STATIC/article.htm
 curl -sf -o "$STATIC/article.html" "$URL"
 grep -qi '^x-cache: HIT' "$RUN/gz.headers" || die "the warm article was not a cache hit"
 chmod 755 "$RUN" "$STATIC"; chmod 644 "$STATIC"/*
-NGX="$RUN/nginx"; mkdir -p "$NGX/tmp"
-cat >"$NGX/nginx.conf" <<CONF
-user root;
-worker_processes auto;
-pid $NGX/nginx.pid;
-error_log $NGX/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off; sendfile on; tcp_nopush on; tcp_nodelay on;
-  keepalive_requests 1000000; server_tokens off;
-  client_body_temp_path $NGX/tmp/body; proxy_temp_path $NGX/tmp/proxy; fastcgi_temp_path $NGX/tmp/fcgi;
-  uwsgi_temp_path $NGX/tmp/uwsgi; scgi_temp_path $NGX/tmp/scgi;
-  types { text/html html; }
-  server {
-    listen 127.0.0.1:$NGINX_PORT;
-    root $STATIC;
-    gzip off; gzip_static on; etag on;
-    location / { }
-  }
-}
-CONF
-nginx -c "$NGX/nginx.conf" -g 'daemon off;' &
-STARTED_PIDS+=("$!")
-for i in $(seq 1 20); do curl -s -o /dev/null "http://127.0.0.1:$NGINX_PORT/article.html" && break; sleep 0.25; done
+static_nginx "$STATIC" "$NGINX_PORT" article.html "text/html html;" "gzip off; gzip_static on; etag on;"
 NURL="http://127.0.0.1:$NGINX_PORT/article.html"
 curl -sf -H 'Accept-Encoding: gzip' -o "$RUN/nginx.gz" "$NURL"
 cmp -s "$RUN/nginx.gz" "$STATIC/article.html.gz" || die "nginx does not serve the stored gzip bytes"

@@ -39,3 +39,35 @@ rss_watch() {
       echo "$max" >"$file"; echo "$amax" >"$file.anon"; echo "$fmax" >"$file.file"; sleep 0.5; done ) &
   STARTED_PIDS+=("$!")
 }
+
+# static_nginx <dir> <port> <file to wait for> <types line> <server directives> — nginx serving <dir>
+# as static files on 127.0.0.1:<port> with a private config under <dir>/../nginx (the reference of
+# the benchmarks that compare Byline with "the same bytes from disk").
+static_nginx() {
+  local root="$1" port="$2" probe="$3" types="$4" directives="$5" ngx i
+  ngx="$(dirname "$root")/nginx"; mkdir -p "$ngx/tmp"
+  cat >"$ngx/nginx.conf" <<CONF
+user root;
+worker_processes auto;
+pid $ngx/nginx.pid;
+error_log $ngx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off; sendfile on; tcp_nopush on; tcp_nodelay on;
+  keepalive_requests 1000000; server_tokens off;
+  client_body_temp_path $ngx/tmp/body; proxy_temp_path $ngx/tmp/proxy; fastcgi_temp_path $ngx/tmp/fcgi;
+  uwsgi_temp_path $ngx/tmp/uwsgi; scgi_temp_path $ngx/tmp/scgi;
+  types { $types }
+  server {
+    listen 127.0.0.1:$port;
+    root $root;
+    $directives
+    location / { }
+  }
+}
+CONF
+  nginx -c "$ngx/nginx.conf" -g 'daemon off;' &
+  STARTED_PIDS+=("$!")
+  for i in $(seq 1 20); do curl -s -o /dev/null "http://127.0.0.1:$port/$probe" && return 0; sleep 0.25; done
+  die "nginx on :$port did not answer"
+}

@@ -1,3 +1,4 @@
+using Byline.Api;
 using Byline.Caching;
 using Byline.Content;
 using Byline.Demo;
@@ -62,6 +63,7 @@ public static class BylineHosting
         services.AddLiveBlogs();
         services.AddWebhooks(builder.Configuration);
         services.AddRedirects();
+        services.AddContentApi(builder.Configuration);
         services.AddContentConsumers();
         return builder;
     }
@@ -88,6 +90,7 @@ public static class BylineHosting
         app.MapDistribution();
         app.MapEditorLookups();
         app.MapLiveBlogs();
+        app.MapContentApi();
         app.MapRazorPages();
         return app;
     }

@@ -39,6 +39,7 @@ public abstract class BylineDb(DbContextOptions options)
     public DbSet<MediaUpload> MediaUploads => Set<MediaUpload>();
     public DbSet<Redirect> Redirects => Set<Redirect>();
     public DbSet<ImportedItem> ImportedItems => Set<ImportedItem>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     public abstract DatabaseProvider Provider { get; }
 
@@ -210,6 +211,7 @@ public abstract class BylineDb(DbContextOptions options)
         MediaUploadModel.Configure(b);
         WebhookModel.Configure(b);
         ImportingModel.Configure(b);
+        ApiKeyModel.Configure(b);
     }
 }
 

@@ -1,0 +1,90 @@
+using System.Net;
+using System.Text.Json;
+using Byline.Storage;
+using Byline.Tests.Support;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Byline.Tests.Api;
+
+/// <summary>
+/// The contract check: the running app's OpenAPI document against the endpoints it really maps. A new
+/// API endpoint that the document lacks, an answer without a schema, or an error not documented as
+/// a problem fails here.
+/// </summary>
+public abstract class OpenApiContractTests(BylineApp app)
+{
+    private async Task<JsonElement> DocumentAsync()
+    {
+        using var response = await app.GetAsync("/openapi/v1.json");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+    }
+
+    /// <summary>Every GET the app maps under /api/v1, as the document spells paths ("/api/v1/stories/{id}").</summary>
+    private HashSet<string> MappedApiPaths() =>
+        app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Select(e => "/" + (e.RoutePattern.RawText ?? "").TrimStart('/'))
+            .Where(p => p.StartsWith("/api/v1/", StringComparison.Ordinal))
+            .Select(p => System.Text.RegularExpressions.Regex.Replace(p, "{([^:}]+)(:[^}]*)?}", "{$1}"))
+            .ToHashSet(StringComparer.Ordinal);
+
+    [DatabaseFact]
+    public async Task The_document_is_OpenAPI_3_1_and_lists_every_api_endpoint_and_nothing_else()
+    {
+        var document = await DocumentAsync();
+        var documented = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+
+        Assert.StartsWith("3.1", document.GetProperty("openapi").GetString(), StringComparison.Ordinal);
+        Assert.Equal(MappedApiPaths().Order(), documented.Order());
+        Assert.Contains("/api/v1/changes", documented);
+    }
+
+    [DatabaseFact]
+    public async Task Every_operation_documents_its_answer_schema_and_its_problems()
+    {
+        var document = await DocumentAsync();
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+
+        foreach (var path in document.GetProperty("paths").EnumerateObject())
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                var name = $"{operation.Name.ToUpperInvariant()} {path.Name}";
+                var responses = operation.Value.GetProperty("responses");
+                var ok = responses.GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+                var reference = ok.TryGetProperty("$ref", out var r) ? r.GetString()! : "";
+                Assert.True(reference.StartsWith("#/components/schemas/", StringComparison.Ordinal), $"{name}: 200 has no schema reference");
+                Assert.True(schemas.TryGetProperty(reference[(reference.LastIndexOf('/') + 1)..], out _), $"{name}: {reference} is not in the components");
+                foreach (var status in new[] { "401", "429" })
+                {
+                    Assert.True(responses.TryGetProperty(status, out var problem), $"{name}: {status} is not documented");
+                    Assert.True(problem.GetProperty("content").TryGetProperty("application/problem+json", out _), $"{name}: {status} is not a problem");
+                }
+                if (path.Name.Contains('{', StringComparison.Ordinal))
+                {
+                    Assert.True(responses.TryGetProperty("404", out _), $"{name}: a lookup by id documents its 404");
+                }
+            }
+        }
+    }
+
+    [DatabaseFact]
+    public async Task The_newsroom_reference_page_shows_every_operation_of_the_document()
+    {
+        var document = await DocumentAsync();
+        var operations = document.GetProperty("paths").EnumerateObject()
+            .SelectMany(p => p.Value.EnumerateObject().Select(o => $"{o.Name.ToUpperInvariant()} {p.Name}")).Order().ToList();
+        var contributor = await NewsroomClient.ForRoleAsync(app, Roles.Contributor);
+
+        var page = await contributor.PageAsync("/newsroom/api");
+
+        Assert.Equal(operations, page.QuerySelectorAll("[data-operation]").Select(e => e.GetAttribute("data-operation")!).Order());
+        Assert.NotNull(page.QuerySelector("[data-schema=ApiStory]"));
+        Assert.Empty(page.QuerySelectorAll("script[src^=http]"));
+    }
+}
+
+public sealed class OpenApiContractTestsOnSqlite(ApiSqliteApp app) : OpenApiContractTests(app), IClassFixture<ApiSqliteApp>;
+
+public sealed class OpenApiContractTestsOnPostgres(ApiPostgresApp app) : OpenApiContractTests(app), IClassFixture<ApiPostgresApp>;

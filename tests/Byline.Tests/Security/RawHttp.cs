@@ -29,6 +29,11 @@ public static class RawHttp
                 break;
             }
             received.Write(buffer, 0, read);
+            if (IsEventStream(received))
+            {
+                // A live stream never ends; its status line is the answer (as in the corpus's HttpClient path).
+                break;
+            }
         }
         var bytes = received.ToArray();
         var text = Encoding.UTF8.GetString(bytes);
@@ -53,6 +58,13 @@ public static class RawHttp
         }
         text.Append("\r\n").Append(body);
         return Encoding.Latin1.GetBytes(text.ToString());
+    }
+
+    private static bool IsEventStream(MemoryStream received)
+    {
+        var text = Encoding.Latin1.GetString(received.GetBuffer(), 0, (int)received.Length);
+        var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        return end >= 0 && text[..end].Contains("content-type: text/event-stream", StringComparison.OrdinalIgnoreCase);
     }
 
     private static int StatusOf(byte[] response)

@@ -47,8 +47,15 @@ measure() {  # measure <label> <app dir>
   [ "$(curl -s -o /dev/null -w '%{http_code}' -c "$jar" -b "$jar" --data-urlencode "Email=$email" --data-urlencode "Password=$password" --data-urlencode "__RequestVerificationToken=$token" "$base/newsroom/signin")" = 302 ] || die "$label: sign-in failed"
   token="$(curl -s -c "$jar" -b "$jar" "$base/newsroom/media" | grep -o 'name="__RequestVerificationToken"[^>]*value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//')"
   APP="$saved"
-  # Let start-up garbage settle, then note the resident set the uploads start from.
-  sleep 2
+  # Wait (10 s at most) until start-up garbage has settled — the resident set steady within 1 % over
+  # half a second — then note the resident set the uploads start from.
+  local prev settled; prev="$(rss_kb "$pid")"
+  for _ in $(seq 1 20); do
+    sleep 0.5
+    settled="$(rss_kb "$pid")"
+    (( settled * 100 >= prev * 99 && settled * 100 <= prev * 101 )) && break
+    prev="$settled"
+  done
   local before; before="$(rss_kb "$pid")"
   local peak="$before" t0 t1 i curls=() running
   t0="$(date +%s.%N)"

@@ -51,7 +51,7 @@ public sealed class AdsTxtSettingsModel(SiteSettingsStore store, BylineDb db, Co
             await tx.CommitAsync(ct);
         }
         store.Apply(settings);
-        await events.CommittedAsync(ct);
+        await events.CommittedAsync(db, ct);
         return RedirectToPage(null, null, new { saved = 1 });
     }
 }

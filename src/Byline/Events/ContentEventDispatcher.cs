@@ -16,6 +16,12 @@ namespace Byline.Events;
 /// node at a time through a lease. A failing event is retried with doubling delays; after the retry
 /// budget it is set aside as a dead letter and the consumer moves on, so one bad event never stops the
 /// others or the later ones. An admin retries or skips dead letters on the newsroom's events page.</para>
+/// <para><b>In memory where it is safe.</b> The events this process committed are kept for a while
+/// (<see cref="Remember"/>), so consumers take them from memory when they are next in line instead of
+/// reading back what was just written. While a node holds a durable consumer's lease and nothing fails,
+/// it trusts its own copy of the position and writes it back at most every
+/// <see cref="EventsOptions.PositionSaveSeconds"/> (and when it stops): after a crash, at most that much
+/// is delivered again, which consumers, being idempotent, absorb.</para>
 /// </summary>
 public sealed class ContentEventDispatcher : IDisposable
 {
@@ -27,8 +33,13 @@ public sealed class ContentEventDispatcher : IDisposable
     private readonly DurableConsumer[] _durable;
     private readonly SemaphoreSlim _localGate = new(1, 1);
     private readonly ConcurrentDictionary<string, LocalHealth> _localHealth = new(StringComparer.Ordinal);
+    private readonly Lock _recentGate = new();
+    private readonly SortedList<long, ContentEventRecord> _recent = [];
     private long _localPosition = -1;
     private long _head;
+
+    /// <summary>How many of this process's own recent commits are kept for delivery from memory.</summary>
+    internal const int RecentCapacity = 2048;
 
     public ContentEventDispatcher(
         IEnumerable<IContentConsumer> consumers, IServiceScopeFactory scopes, IOptionsMonitor<EventsOptions> options,
@@ -104,13 +115,19 @@ public sealed class ContentEventDispatcher : IDisposable
             _local.Length, _durable.Length, head, Node);
     }
 
-    /// <summary>After a commit in this process: local consumers catch up before the save returns; durable ones are woken, and the ones in step with saves waited for.</summary>
-    public async Task AfterCommitAsync(CancellationToken ct)
+    /// <summary>
+    /// After a commit in this process, with the events it appended (none when its context was not at
+    /// hand): local consumers catch up before the save returns; durable ones are woken, and the ones in
+    /// step with saves waited for.
+    /// </summary>
+    public async Task AfterCommitAsync(IReadOnlyList<ContentEventRecord> committed, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(committed);
         if (!Started)
         {
             return;
         }
+        Remember(committed);
         await DeliverLocalAsync(ct);
         foreach (var d in _durable)
         {
@@ -126,7 +143,7 @@ public sealed class ContentEventDispatcher : IDisposable
             wait.CancelAfter(TimeSpan.FromSeconds(Options.InStepWaitSeconds));
             try
             {
-                await RunDurableAsync(d, wait.Token);
+                await RunDurableAsync(d, inStep: true, wait.Token);
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
@@ -135,7 +152,7 @@ public sealed class ContentEventDispatcher : IDisposable
         }
     }
 
-    /// <summary>Reads the events this process has not handed to its local consumers yet, and hands them over in order.</summary>
+    /// <summary>Hands this process's local consumers, in order, the events they have not had yet: from memory when they are this process's own next ones, else read from the table.</summary>
     public async Task DeliverLocalAsync(CancellationToken ct)
     {
         if (!Started)
@@ -148,29 +165,22 @@ public sealed class ContentEventDispatcher : IDisposable
             while (true)
             {
                 var from = Volatile.Read(ref _localPosition);
-                var batch = await ReadAsync(from, ct);
-                foreach (var row in batch)
+                var recent = Recent(from);
+                var batch = recent ?? await ReadAsync(from, ct);
+                foreach (var record in batch)
                 {
-                    var record = ContentEventRecord.From(row);
                     foreach (var c in _local)
                     {
                         await RunLocalAsync(c, record, ct);
                     }
-                    Volatile.Write(ref _localPosition, row.Id);
+                    Volatile.Write(ref _localPosition, record.Id);
                 }
                 if (batch.Count > 0)
                 {
-                    var head = batch[^1].Id;
-                    if (head > Volatile.Read(ref _head))
-                    {
-                        Volatile.Write(ref _head, head);
-                        foreach (var d in _durable)
-                        {
-                            d.Wake();
-                        }
-                    }
+                    SeenHead(batch[^1].Id);
                 }
-                if (batch.Count < Options.BatchSize)
+                // Events from memory are this process's own: what others committed arrives with the next poll.
+                if (recent is null ? batch.Count < Options.BatchSize : Recent(Volatile.Read(ref _localPosition)) is null)
                 {
                     return;
                 }
@@ -179,6 +189,69 @@ public sealed class ContentEventDispatcher : IDisposable
         finally
         {
             _localGate.Release();
+        }
+    }
+
+    /// <summary>Keeps this process's own committed events for the consumers next in line (see the class's remarks).</summary>
+    private void Remember(IReadOnlyList<ContentEventRecord> committed)
+    {
+        if (committed.Count == 0)
+        {
+            return;
+        }
+        lock (_recentGate)
+        {
+            foreach (var record in committed)
+            {
+                _recent.TryAdd(record.Id, record);
+            }
+            while (_recent.Count > RecentCapacity)
+            {
+                _recent.RemoveAt(0);
+            }
+        }
+        SeenHead(committed.Max(r => r.Id));
+    }
+
+    /// <summary>
+    /// The events right after <paramref name="after"/>, if this process committed the very next one: a
+    /// run without gaps, so nothing committed elsewhere in between is skipped. Null when the next one is
+    /// not in memory (the caller reads the table).
+    /// </summary>
+    private List<ContentEventRecord>? Recent(long after)
+    {
+        lock (_recentGate)
+        {
+            var at = _recent.IndexOfKey(after + 1);
+            if (at < 0)
+            {
+                return null;
+            }
+            var run = new List<ContentEventRecord>();
+            for (var next = after + 1; at < _recent.Count && _recent.Keys[at] == next && run.Count < Options.BatchSize; at++, next++)
+            {
+                run.Add(_recent.Values[at]);
+            }
+            return run;
+        }
+    }
+
+    /// <summary>The newest event this process knows of moved on: durable consumers have work.</summary>
+    private void SeenHead(long id)
+    {
+        var head = Volatile.Read(ref _head);
+        while (id > head)
+        {
+            var was = Interlocked.CompareExchange(ref _head, id, head);
+            if (was == head)
+            {
+                foreach (var d in _durable)
+                {
+                    d.Wake();
+                }
+                return;
+            }
+            head = was;
         }
     }
 
@@ -254,12 +327,13 @@ public sealed class ContentEventDispatcher : IDisposable
             {
                 if (!Options.PauseDurable)
                 {
-                    await RunDurableAsync(d, ct);
+                    await RunDurableAsync(d, inStep: false, ct);
                 }
                 await d.WaitAsync(NextWake(d), ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
+                await SavePositionOnStopAsync(d);
                 return;
             }
 #pragma warning disable CA1031 // A lost connection must not end delivery for good; the loop waits and tries again.
@@ -275,13 +349,60 @@ public sealed class ContentEventDispatcher : IDisposable
     private TimeSpan NextWake(DurableConsumer d)
     {
         var now = Now();
-        var lease = TimeSpan.FromSeconds(Math.Max(1, Options.LeaseSeconds) / 3);
-        if (d.RetryAt is DateTime retry && retry > now)
+        var wake = TimeSpan.FromSeconds(Math.Max(1, Options.LeaseSeconds) / 3);
+        if (d.RetryAt is DateTime retry && retry > now && retry - now < wake)
         {
-            var untilRetry = retry - now;
-            return untilRetry < lease ? untilRetry : lease;
+            wake = retry - now;
         }
-        return lease;
+        if (d.UnsavedSince is DateTime unsaved)
+        {
+            var untilSave = unsaved + PositionSaveInterval - now;
+            if (untilSave < wake)
+            {
+                wake = untilSave > TimeSpan.Zero ? untilSave : TimeSpan.Zero;
+            }
+        }
+        return wake;
+    }
+
+    private TimeSpan PositionSaveInterval => TimeSpan.FromSeconds(Math.Max(0, Options.PositionSaveSeconds));
+
+    /// <summary>The host is stopping: the position this node holds only in memory is written back, so the next start does not deliver it again.</summary>
+    private async Task SavePositionOnStopAsync(DurableConsumer d)
+    {
+        try
+        {
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await SaveHeldPositionAsync(d, deadline.Token);
+        }
+#pragma warning disable CA1031 // Best effort on the way out: what is not written is delivered again after the restart.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            _log.LogWarning(e, "Durable consumer {Consumer}: its position was not saved on stopping; events after the stored one come again", d.Consumer.Name);
+        }
+    }
+
+    /// <summary>Writes back a position this node holds ahead of the stored row, if it still holds the lease.</summary>
+    private async Task SaveHeldPositionAsync(DurableConsumer d, CancellationToken ct)
+    {
+        if (d.UnsavedSince is null)
+        {
+            return;
+        }
+        await d.Gate.WaitAsync(ct);
+        try
+        {
+            if (d.UnsavedSince is not null && d.Position is long position && d.HoldsLease(Now()))
+            {
+                await using var scope = _scopes.CreateAsyncScope();
+                await SaveStateAsync(scope.ServiceProvider.GetRequiredService<BylineDb>(), d, position, 0, null, null, ct);
+            }
+        }
+        finally
+        {
+            d.Gate.Release();
+        }
     }
 
     private async Task SafeDelayAsync(TimeSpan delay, CancellationToken ct)
@@ -295,40 +416,74 @@ public sealed class ContentEventDispatcher : IDisposable
         }
     }
 
-    /// <summary>One round: take or renew the lease, then deliver everything after the stored position, stopping at a failure that is still being retried.</summary>
-    private async Task RunDurableAsync(DurableConsumer d, CancellationToken ct)
+    /// <summary>
+    /// One round: take or renew the lease, then deliver everything after the position, stopping at a
+    /// failure that is still being retried. A save waiting in step (<paramref name="inStep"/>) never
+    /// writes the position itself; the consumer's loop does, shortly after.
+    /// </summary>
+    private async Task RunDurableAsync(DurableConsumer d, bool inStep, CancellationToken ct)
     {
         await d.Gate.WaitAsync(ct);
         try
         {
             await using var scope = _scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<BylineDb>();
-            if (!await LeaseAsync(db, d, ct))
+            BylineDb Db() => scope.ServiceProvider.GetRequiredService<BylineDb>();
+            if (!await LeaseAsync(Db, d, ct))
             {
                 return;
             }
-            var state = await db.Set<ContentEventConsumer>().AsNoTracking().FirstAsync(c => c.Name == d.Consumer.Name, ct);
-            d.RetryAt = state.NextAttemptAt;
-            if (state.NextAttemptAt is DateTime due && due > Now())
+            long position;
+            int attempts;
+            string? lastError;
+            if (d.Position is long held)
             {
-                return;
+                // Held since this node took the lease, with nothing failing: the stored row has nothing newer.
+                (position, attempts, lastError) = (held, 0, null);
             }
-            var position = state.Position;
-            var attempts = state.Attempts;
-            while (true)
+            else
             {
-                var batch = await ReadAsync(position, ct);
-                if (batch.Count == 0)
+                var state = await Db().Set<ContentEventConsumer>().AsNoTracking().FirstAsync(c => c.Name == d.Consumer.Name, ct);
+                d.RetryAt = state.NextAttemptAt;
+                if (state.NextAttemptAt is DateTime due && due > Now())
                 {
                     return;
                 }
-                foreach (var row in batch)
+                (position, attempts, lastError) = (state.Position, state.Attempts, state.LastError);
+                d.Saved(position);
+                if (attempts == 0)
                 {
-                    var record = ContentEventRecord.From(row);
+                    d.Position = position;
+                }
+            }
+            while (true)
+            {
+                var now = Now();
+                var batch = Recent(position);
+                var fromTable = batch is null;
+                if (batch is null)
+                {
+                    // Nothing newer is known (the poll learns of others' commits): skip the read, but
+                    // never for longer than a poll interval.
+                    var nothingNew = d.Position is not null && position >= Volatile.Read(ref _head)
+                        && now - d.LastReadAt < TimeSpan.FromSeconds(Math.Max(0.05, Options.PollSeconds));
+                    batch = nothingNew ? [] : await ReadAsync(position, ct);
+                    if (!nothingNew)
+                    {
+                        d.LastReadAt = now;
+                    }
+                }
+                if (batch.Count == 0)
+                {
+                    await SavePositionAsync(Db(), d, inStep, ct);
+                    return;
+                }
+                SeenHead(batch[^1].Id);
+                foreach (var record in batch)
+                {
                     try
                     {
                         await d.Consumer.HandleAsync(record, ct);
-                        position = row.Id;
+                        position = record.Id;
                         attempts = 0;
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
@@ -337,29 +492,33 @@ public sealed class ContentEventDispatcher : IDisposable
                         if (attempts >= Math.Max(1, Options.MaxAttempts))
                         {
                             _log.LogError(e, "Durable consumer {Consumer} gave up on event {Id} ({Reason}) after {Attempts} attempts; set aside as a dead letter",
-                                d.Consumer.Name, row.Id, row.Reason, attempts);
-                            await DeadLetterAsync(db, d, row.Id, attempts, e, ct);
-                            position = row.Id;
+                                d.Consumer.Name, record.Id, record.Reason, attempts);
+                            await DeadLetterAsync(Db(), d, record.Id, attempts, e, ct);
+                            position = record.Id;
                             attempts = 0;
                             continue;
                         }
                         var delay = RetryDelay(attempts);
                         _log.LogWarning(e, "Durable consumer {Consumer} failed on event {Id} (attempt {Attempts}); retrying in {Delay:0.0} s",
-                            d.Consumer.Name, row.Id, attempts, delay.TotalSeconds);
+                            d.Consumer.Name, record.Id, attempts, delay.TotalSeconds);
                         d.RetryAt = Now() + delay;
-                        await SaveStateAsync(db, d, position, attempts, e.Message, d.RetryAt, ct);
+                        d.Position = null;
+                        await SaveStateAsync(Db(), d, position, attempts, e.Message, d.RetryAt, ct);
                         return;
                     }
                     catch (OperationCanceledException)
                     {
                         // Stopping (or a save that stopped waiting): keep what was done; the event comes again.
-                        await SaveStateAsync(db, d, position, attempts, state.LastError, null, CancellationToken.None);
+                        d.Position = null;
+                        await SaveStateAsync(Db(), d, position, attempts, lastError, null, CancellationToken.None);
                         throw;
                     }
                 }
-                await SaveStateAsync(db, d, position, 0, null, null, ct);
+                d.Position = position;
+                d.Advanced(position, Now());
                 d.RetryAt = null;
-                if (batch.Count < Options.BatchSize)
+                await SavePositionAsync(Db(), d, inStep, ct);
+                if (fromTable && batch.Count < Options.BatchSize && Recent(position) is null)
                 {
                     return;
                 }
@@ -371,6 +530,16 @@ public sealed class ContentEventDispatcher : IDisposable
         }
     }
 
+    /// <summary>Writes the position held in memory once it has been unsaved for <see cref="EventsOptions.PositionSaveSeconds"/>.</summary>
+    private async Task SavePositionAsync(BylineDb db, DurableConsumer d, bool inStep, CancellationToken ct)
+    {
+        if (inStep || d.UnsavedSince is not DateTime since || d.Position is not long position || Now() - since < PositionSaveInterval)
+        {
+            return;
+        }
+        await SaveStateAsync(db, d, position, 0, null, null, ct);
+    }
+
     internal TimeSpan RetryDelay(int attempts)
     {
         var o = Options;
@@ -378,7 +547,7 @@ public sealed class ContentEventDispatcher : IDisposable
         return TimeSpan.FromSeconds(seconds);
     }
 
-    private async Task<bool> LeaseAsync(BylineDb db, DurableConsumer d, CancellationToken ct)
+    private async Task<bool> LeaseAsync(Func<BylineDb> db, DurableConsumer d, CancellationToken ct)
     {
         var now = Now();
         var length = TimeSpan.FromSeconds(Math.Max(1, Options.LeaseSeconds));
@@ -386,12 +555,18 @@ public sealed class ContentEventDispatcher : IDisposable
         {
             return true;
         }
+        // Renewed before it ran out, nobody else can have moved the stored position; otherwise it is read again.
+        var unbroken = d.LeaseUntil is DateTime still && still > now;
         var until = now + length;
         var node = Node;
-        var won = await db.Set<ContentEventConsumer>()
+        var won = await db().Set<ContentEventConsumer>()
             .Where(c => c.Name == d.Consumer.Name && (c.LeaseOwner == null || c.LeaseOwner == node || c.LeaseUntil < now))
             .ExecuteUpdateAsync(u => u.SetProperty(c => c.LeaseOwner, node).SetProperty(c => c.LeaseUntil, until), ct);
         d.LeaseUntil = won == 1 ? until : null;
+        if (won != 1 || !unbroken)
+        {
+            d.Position = null;
+        }
         return won == 1;
     }
 
@@ -412,8 +587,10 @@ public sealed class ContentEventDispatcher : IDisposable
         {
             // Another node took the consumer over (this one stalled past its lease): it redelivers from the stored position.
             d.LeaseUntil = null;
+            d.Position = null;
             throw new LeaseLostException(d.Consumer.Name);
         }
+        d.Saved(position);
     }
 
     private async Task DeadLetterAsync(BylineDb db, DurableConsumer d, long eventId, int attempts, Exception error, CancellationToken ct)
@@ -435,11 +612,12 @@ public sealed class ContentEventDispatcher : IDisposable
         await SaveStateAsync(db, d, eventId, 0, null, null, ct);
     }
 
-    private async Task<List<ContentEvent>> ReadAsync(long after, CancellationToken ct)
+    private async Task<List<ContentEventRecord>> ReadAsync(long after, CancellationToken ct)
     {
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BylineDb>();
-        return await db.Set<ContentEvent>().AsNoTracking().Where(e => e.Id > after).OrderBy(e => e.Id).Take(Math.Max(1, Options.BatchSize)).ToListAsync(ct);
+        var rows = await db.Set<ContentEvent>().AsNoTracking().Where(e => e.Id > after).OrderBy(e => e.Id).Take(Math.Max(1, Options.BatchSize)).ToListAsync(ct);
+        return rows.ConvertAll(ContentEventRecord.From);
     }
 
     private async Task PruneLoopAsync(CancellationToken ct)
@@ -471,6 +649,18 @@ public sealed class ContentEventDispatcher : IDisposable
     /// </summary>
     public async Task<int> PruneAsync(CancellationToken ct)
     {
+        // Pruning goes by the stored positions: they must not lag behind what this node has delivered.
+        foreach (var d in _durable)
+        {
+            try
+            {
+                await SaveHeldPositionAsync(d, ct);
+            }
+            catch (LeaseLostException)
+            {
+                // Another node holds it now: its stored position is the one to go by.
+            }
+        }
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BylineDb>();
         var names = _durable.Select(d => d.Consumer.Name).ToList();
@@ -494,12 +684,12 @@ public sealed class ContentEventDispatcher : IDisposable
     {
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BylineDb>();
-        var names = _durable.Select(d => d.Consumer.Name).ToList();
-        var slowest = await db.Set<ContentEventConsumer>().Where(c => names.Contains(c.Name)).MinAsync(c => (long?)c.Position, ct);
-        if (slowest is null)
+        var stored = await StoredPositionsAsync(db, ct);
+        if (stored.Count == 0)
         {
             return null;
         }
+        var slowest = _durable.Where(d => stored.ContainsKey(d.Consumer.Name)).Min(d => Current(d, stored[d.Consumer.Name]));
         var oldest = await db.Set<ContentEvent>().Where(e => e.Id > slowest).OrderBy(e => e.Id).Select(e => (DateTime?)e.CreatedAt).FirstOrDefaultAsync(ct);
         return oldest is DateTime at ? Now() - at : null;
     }
@@ -523,7 +713,7 @@ public sealed class ContentEventDispatcher : IDisposable
         foreach (var d in _durable)
         {
             var s = states.GetValueOrDefault(d.Consumer.Name);
-            var position = s?.Position ?? 0;
+            var position = Current(d, s?.Position ?? 0);
             var oldest = await db.Set<ContentEvent>().Where(e => e.Id > position).OrderBy(e => e.Id).Select(e => (DateTime?)e.CreatedAt).FirstOrDefaultAsync(ct);
             rows.Add(new ConsumerStatus(d.Consumer.Name, d.Consumer.Stage, position, Math.Max(0, head - position), oldest is DateTime at ? Now() - at : null,
                 s?.Attempts ?? 0, s?.LastError, s?.NextAttemptAt, s is { LeaseOwner: not null } && s.LeaseUntil > Now() ? s.LeaseOwner : null, dead.GetValueOrDefault(d.Consumer.Name)));
@@ -611,7 +801,7 @@ public sealed class ContentEventDispatcher : IDisposable
             await using var scope = _scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<BylineDb>();
             var state = await db.Set<ContentEventConsumer>().AsNoTracking().FirstOrDefaultAsync(c => c.Name == consumer, ct);
-            if (state is null || state.Attempts == 0 || !await LeaseAsync(db, d, ct))
+            if (state is null || state.Attempts == 0 || !await LeaseAsync(() => db, d, ct))
             {
                 return false;
             }
@@ -636,16 +826,14 @@ public sealed class ContentEventDispatcher : IDisposable
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(timeout);
-        var names = _durable.Select(d => d.Consumer.Name).ToList();
         try
         {
             while (true)
             {
                 await using (var scope = _scopes.CreateAsyncScope())
                 {
-                    var db = scope.ServiceProvider.GetRequiredService<BylineDb>();
-                    var slowest = await db.Set<ContentEventConsumer>().Where(c => names.Contains(c.Name)).MinAsync(c => (long?)c.Position, deadline.Token);
-                    if (slowest is null || slowest >= eventId)
+                    var stored = await StoredPositionsAsync(scope.ServiceProvider.GetRequiredService<BylineDb>(), deadline.Token);
+                    if (_durable.Where(d => stored.ContainsKey(d.Consumer.Name)).All(d => Current(d, stored[d.Consumer.Name]) >= eventId))
                     {
                         return true;
                     }
@@ -670,6 +858,16 @@ public sealed class ContentEventDispatcher : IDisposable
 
     private DateTime Now() => _clock.GetUtcNow().UtcDateTime;
 
+    private Task<Dictionary<string, long>> StoredPositionsAsync(BylineDb db, CancellationToken ct)
+    {
+        var names = _durable.Select(d => d.Consumer.Name).ToList();
+        return db.Set<ContentEventConsumer>().Where(c => names.Contains(c.Name)).ToDictionaryAsync(c => c.Name, c => c.Position, StringComparer.Ordinal, ct);
+    }
+
+    /// <summary>A consumer's position: this node's copy while it holds the lease (it may be ahead of the stored row), else the stored one.</summary>
+    private long Current(DurableConsumer d, long stored) =>
+        d.Position is long held && d.HoldsLease(Now()) ? Math.Max(held, stored) : stored;
+
     private static string Cut(string s, int max) => s.Length <= max ? s : s[..max];
 
     private sealed class DurableConsumer(IContentConsumer consumer) : IDisposable
@@ -680,6 +878,31 @@ public sealed class ContentEventDispatcher : IDisposable
         public SemaphoreSlim Gate { get; } = new(1, 1);
         public DateTime? LeaseUntil { get; set; }
         public DateTime? RetryAt { get; set; }
+
+        /// <summary>The position this node trusts while it holds the lease and nothing fails; null: read the stored row.</summary>
+        public long? Position { get; set; }
+
+        /// <summary>The position last written to (or read from) the stored row.</summary>
+        public long SavedPosition { get; private set; }
+
+        /// <summary>Since when <see cref="Position"/> is ahead of the stored row (null: it is not).</summary>
+        public DateTime? UnsavedSince { get; private set; }
+
+        public DateTime LastReadAt { get; set; }
+
+        public void Saved(long position)
+        {
+            SavedPosition = position;
+            UnsavedSince = null;
+        }
+
+        public void Advanced(long position, DateTime now)
+        {
+            if (position > SavedPosition)
+            {
+                UnsavedSince ??= now;
+            }
+        }
 
         public bool HoldsLease(DateTime now) => LeaseUntil is DateTime until && until > now;
 

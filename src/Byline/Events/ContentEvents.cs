@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -6,9 +7,12 @@ namespace Byline.Events;
 /// <summary>
 /// The write side of the outbox. A write appends its <see cref="ContentChanged"/> inside its own
 /// transaction (<see cref="AppendAsync"/> or <see cref="SaveAsync"/>), so the change and its event
-/// commit together or not at all; after the commit, <see cref="CommittedAsync"/> has this process's
-/// caches evicted before the save returns, and the durable consumers (search, CDN purge) take the
-/// event from the table — now, or after a crash on the next start.
+/// commit together or not at all; after the commit, <see cref="CommittedAsync(BylineDb, CancellationToken)"/>
+/// has this process's caches evicted before the save returns, and the durable consumers (search, CDN
+/// purge, webhooks) take the event — now, or from the table after a crash on the next start.
+/// <para>The events a context appended are kept beside it until its transaction ends, so that after the
+/// commit they reach this process's consumers from memory instead of being read back from the table
+/// they were just written to (a save's latency is what the editor waits for).</para>
 /// </summary>
 public sealed class ContentEvents(IServiceProvider services, TimeProvider clock)
 {
@@ -20,6 +24,7 @@ public sealed class ContentEvents(IServiceProvider services, TimeProvider clock)
     /// </summary>
     internal const long OutboxLockKey = 0x4279_6C69_6E65;
 
+    private readonly ConditionalWeakTable<BylineDb, Appended> _appended = [];
     private ContentEventDispatcher? _dispatcher;
     private bool _looked;
 
@@ -37,7 +42,7 @@ public sealed class ContentEvents(IServiceProvider services, TimeProvider clock)
         }
     }
 
-    /// <summary>Appends the event inside the caller's open transaction; the caller commits, then calls <see cref="CommittedAsync"/>.</summary>
+    /// <summary>Appends the event inside the caller's open transaction; the caller commits, then calls <see cref="CommittedAsync(BylineDb, CancellationToken)"/>.</summary>
     public async Task<long> AppendAsync(BylineDb db, ContentChanged change, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
@@ -53,6 +58,9 @@ public sealed class ContentEvents(IServiceProvider services, TimeProvider clock)
         var row = NewRow(change);
         db.Set<ContentEvent>().Add(row);
         await db.SaveChangesAsync(ct);
+        // Written once, never updated: untracked, so a rolled-back one cannot collide with the next (SQLite reuses its id).
+        db.Entry(row).State = EntityState.Detached;
+        _appended.GetOrCreateValue(db).Pending.Add(ContentEventRecord.From(row));
         return row.Id;
     }
 
@@ -66,7 +74,7 @@ public sealed class ContentEvents(IServiceProvider services, TimeProvider clock)
             await AppendAsync(db, change, ct);
             await tx.CommitAsync(ct);
         }
-        await CommittedAsync(ct);
+        await CommittedAsync(db, ct);
     }
 
     /// <summary>
@@ -78,15 +86,33 @@ public sealed class ContentEvents(IServiceProvider services, TimeProvider clock)
         await using (var scope = services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<BylineDb>();
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await AppendAsync(db, change, ct);
-            await tx.CommitAsync(ct);
+            await using (var tx = await db.Database.BeginTransactionAsync(ct))
+            {
+                await AppendAsync(db, change, ct);
+                await tx.CommitAsync(ct);
+            }
+            await CommittedAsync(db, ct);
         }
-        await CommittedAsync(ct);
     }
 
-    /// <summary>After a commit: this process's caches drop what changed before the save returns; durable consumers are woken.</summary>
-    public Task CommittedAsync(CancellationToken ct) => Dispatcher?.AfterCommitAsync(ct) ?? Task.CompletedTask;
+    /// <summary>
+    /// After <paramref name="db"/>'s transaction committed: this process's caches drop what changed before
+    /// the save returns, and the durable consumers are woken, all with the events it appended in hand.
+    /// </summary>
+    public Task CommittedAsync(BylineDb db, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        IReadOnlyList<ContentEventRecord> committed = [];
+        if (_appended.TryGetValue(db, out var appended) && appended.Committed.Count > 0)
+        {
+            committed = [.. appended.Committed];
+            appended.Committed.Clear();
+        }
+        return Dispatcher?.AfterCommitAsync(committed, ct) ?? Task.CompletedTask;
+    }
+
+    /// <summary>After a commit whose context is not at hand: the events are read back from the table.</summary>
+    public Task CommittedAsync(CancellationToken ct) => Dispatcher?.AfterCommitAsync([], ct) ?? Task.CompletedTask;
 
     /// <summary>
     /// A change only this process computed (a popularity reshuffle from its own counters): handed to the
@@ -102,6 +128,10 @@ public sealed class ContentEvents(IServiceProvider services, TimeProvider clock)
 
     private ContentEvent NewRow(ContentChanged change)
     {
+        // Whole microseconds, what PostgreSQL keeps: the record handed over from memory is the one a
+        // consumer would read back.
+        var now = clock.GetUtcNow().UtcDateTime;
+        now = now.AddTicks(-(now.Ticks % 10));
         var keys = ContentEvent.JoinKeys(change.Keys);
         if (keys.Length > ContentEvent.MaxKeys)
         {
@@ -111,7 +141,7 @@ public sealed class ContentEvents(IServiceProvider services, TimeProvider clock)
         var actor = change.Actor ?? services.GetService<IHttpContextAccessor>()?.HttpContext?.User.Identity?.Name ?? "system";
         return new ContentEvent
         {
-            CreatedAt = clock.GetUtcNow().UtcDateTime,
+            CreatedAt = now,
             Keys = keys,
             Reason = Cut(change.Reason, 200),
             ArticleId = change.ArticleId,
@@ -120,4 +150,24 @@ public sealed class ContentEvents(IServiceProvider services, TimeProvider clock)
     }
 
     private static string Cut(string s, int max) => s.Length <= max ? s : s[..max];
+
+    /// <summary>The transaction of <paramref name="db"/> ended (<see cref="OutboxTransactions"/>): what it appended is now committed, or never was.</summary>
+    internal void TransactionEnded(DbContext? db, bool committed)
+    {
+        if (db is BylineDb context && _appended.TryGetValue(context, out var appended) && appended.Pending.Count > 0)
+        {
+            if (committed)
+            {
+                appended.Committed.AddRange(appended.Pending);
+            }
+            appended.Pending.Clear();
+        }
+    }
+
+    /// <summary>What one context appended: in its open transaction, and committed but not yet handed over.</summary>
+    private sealed class Appended
+    {
+        public List<ContentEventRecord> Pending { get; } = [];
+        public List<ContentEventRecord> Committed { get; } = [];
+    }
 }

@@ -1,3 +1,4 @@
+using Byline.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Byline.Events;
@@ -11,6 +12,7 @@ public static class EventsExtensions
         services.Configure<EventsOptions>(config.GetSection(EventsOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ContentEvents>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStorageInterceptor, OutboxTransactions>());
         return services;
     }
 

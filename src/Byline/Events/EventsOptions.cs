@@ -28,6 +28,13 @@ public sealed class EventsOptions
     /// <summary>Durable delivery paused (maintenance, or a test of what a crash leaves behind). Local caches are still evicted.</summary>
     public bool PauseDurable { get; set; }
 
+    /// <summary>
+    /// How long a durable consumer's position may be ahead of its stored row before it is written back
+    /// (at most one write per consumer in that time, none on the save's path). After a crash the events
+    /// of that last stretch are delivered again; 0 writes after every round.
+    /// </summary>
+    public double PositionSaveSeconds { get; set; } = 1;
+
     /// <summary>How long a save waits for a durable consumer that keeps in step with saves (search) before it returns anyway.</summary>
     public double InStepWaitSeconds { get; set; } = 5;
 }

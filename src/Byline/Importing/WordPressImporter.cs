@@ -289,7 +289,7 @@ public sealed partial class WordPressImporter(
             Settle(run);
             await events.AppendAsync(db, new ContentChanged([ContentKeys.Settings, RedirectTable.Key], "import: wordpress sections, tags, authors", null, run.Options.Actor), ct);
             await tx.CommitAsync(ct);
-            await events.CommittedAsync(ct);
+            await events.CommittedAsync(db, ct);
         }
         db.ChangeTracker.Clear();
     }
@@ -483,7 +483,7 @@ public sealed partial class WordPressImporter(
                 Settle(run);
                 await events.AppendAsync(db, new ContentChanged([RedirectTable.Key], "import: wordpress media", null, run.Options.Actor), ct);
                 await tx.CommitAsync(ct);
-                await events.CommittedAsync(ct);
+                await events.CommittedAsync(db, ct);
             }
             db.ChangeTracker.Clear();
         }
@@ -816,7 +816,7 @@ public sealed partial class WordPressImporter(
         }
         await events.AppendAsync(db, new ContentChanged(BatchKeys(articles.Select(x => x.A), pages.Select(x => x.Page.Slug)), "import: wordpress", null, run.Options.Actor), ct);
         await tx.CommitAsync(ct);
-        await events.CommittedAsync(ct);
+        await events.CommittedAsync(db, ct);
         db.ChangeTracker.Clear();
     }
 
@@ -967,7 +967,7 @@ public sealed partial class WordPressImporter(
                 await events.AppendAsync(db, new ContentChanged([.. changed.Select(ContentKeys.Article)], "import: wordpress links", null, run.Options.Actor), ct);
             }
             await tx.CommitAsync(ct);
-            await events.CommittedAsync(ct);
+            await events.CommittedAsync(db, ct);
             db.ChangeTracker.Clear();
         }
     }

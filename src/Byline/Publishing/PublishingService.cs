@@ -60,7 +60,7 @@ public sealed class PublishingService(BylineDb db, AuditLog audit, ContentEvents
             await tx.CommitAsync(ct);
         }
         db.ChangeTracker.Clear();
-        await events.CommittedAsync(ct);
+        await events.CommittedAsync(db, ct);
         return new PublishResult(PublishOutcome.Ok, article.Id, article.Version);
     }
 
@@ -183,7 +183,7 @@ public sealed class PublishingService(BylineDb db, AuditLog audit, ContentEvents
             }
             await tx.CommitAsync(ct);
         }
-        await events.CommittedAsync(ct);
+        await events.CommittedAsync(db, ct);
         return new PublishResult(PublishOutcome.Ok, id, version);
     }
 
@@ -220,7 +220,7 @@ public sealed class PublishingService(BylineDb db, AuditLog audit, ContentEvents
             await tx.CommitAsync(ct);
         }
         log.LogInformation("Scheduled story {Id} went live", id);
-        await events.CommittedAsync(ct);
+        await events.CommittedAsync(db, ct);
         return true;
     }
 

@@ -16,6 +16,12 @@ public sealed class DatabaseOptions
     public long SqliteMmapBytes { get; set; }
 }
 
+/// <summary>
+/// An EF interceptor another feature adds to every context (the outbox follows how transactions end).
+/// Registered as a singleton before the first context is made; Storage depends on none of them.
+/// </summary>
+public interface IStorageInterceptor : IInterceptor;
+
 public static class StorageExtensions
 {
     public const string DefaultSqlite = "Data Source=data/byline.db";
@@ -44,17 +50,19 @@ public static class StorageExtensions
                     throw new InvalidOperationException(
                         "Byline__Database__Provider is Postgres but ConnectionStrings__Byline is empty: set it, e.g. 'Host=127.0.0.1;Username=byline;Password=…;Database=byline'.");
                 }
-                services.AddDbContextPool<PostgresBylineDb>(o => o
+                services.AddDbContextPool<PostgresBylineDb>((sp, o) => o
                     .UseNpgsql(NpgsqlDefaults.Apply(connection), n => n.MigrationsHistoryTable("__EFMigrationsHistory").UseParameterizedCollectionMode(ListParameters))
+                    .AddInterceptors(sp.GetServices<IStorageInterceptor>())
                     .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking));
                 services.AddScoped<BylineDb>(sp => sp.GetRequiredService<PostgresBylineDb>());
                 break;
             default:
                 connection = string.IsNullOrWhiteSpace(connection) ? DefaultSqlite : connection;
                 EnsureSqliteFolder(connection);
-                services.AddDbContextPool<SqliteBylineDb>(o => o
+                services.AddDbContextPool<SqliteBylineDb>((sp, o) => o
                     .UseSqlite(connection, s => s.UseParameterizedCollectionMode(ListParameters))
                     .AddInterceptors(new SqlitePragmas(options))
+                    .AddInterceptors(sp.GetServices<IStorageInterceptor>())
                     .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking));
                 services.AddScoped<BylineDb>(sp => sp.GetRequiredService<SqliteBylineDb>());
                 break;

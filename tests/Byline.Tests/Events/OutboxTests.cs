@@ -20,6 +20,9 @@ public sealed class RecordingConsumer : IContentConsumer
 {
     public ConcurrentQueue<long> Seen { get; } = new();
 
+    /// <summary>Every reason it was handed under each id.</summary>
+    public ConcurrentDictionary<long, ConcurrentBag<string>> Reasons { get; } = new();
+
     public string Name => "test-recorder";
 
     public ConsumerStage Stage => ConsumerStage.Durable;
@@ -28,6 +31,7 @@ public sealed class RecordingConsumer : IContentConsumer
     {
         ArgumentNullException.ThrowIfNull(change);
         Seen.Enqueue(change.Id);
+        Reasons.GetOrAdd(change.Id, _ => []).Add(change.Reason);
         return Task.CompletedTask;
     }
 }
@@ -93,21 +97,7 @@ public abstract class OutboxTests(BylineApp app)
 
     private ContentEventDispatcher Dispatcher => app.Services.GetRequiredService<ContentEventDispatcher>();
 
-    private static async Task Until(Func<Task<bool>> condition, string what)
-    {
-        using var deadline = new CancellationTokenSource(Deadline);
-        while (!await condition())
-        {
-            try
-            {
-                await Task.Delay(20, deadline.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                Assert.Fail($"Not within {Deadline.TotalSeconds:0} s: {what}");
-            }
-        }
-    }
+    private static Task Until(Func<Task<bool>> condition, string what) => Poll.UntilAsync(condition, what, Deadline);
 
     private Task<ContentEventConsumer> StateAsync(string consumer) =>
         app.WithDbAsync(db => db.Set<ContentEventConsumer>().AsNoTracking().FirstAsync(c => c.Name == consumer));
@@ -167,6 +157,33 @@ public abstract class OutboxTests(BylineApp app)
         var seen = Recorder.Seen.Where(id => id > head).Distinct().ToList();
         Assert.Equal(committed, seen);
         Assert.Equal(committed[^1], (await StateAsync(Recorder.Name)).Position);
+    }
+
+    [DatabaseFact]
+    public async Task An_event_whose_transaction_rolled_back_reaches_no_consumer_and_the_next_commit_of_the_same_context_reaches_them_all()
+    {
+        var events = app.Services.GetRequiredService<ContentEvents>();
+        long kept;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<BylineDb>();
+            await using (var tx = await db.Database.BeginTransactionAsync())
+            {
+                await events.AppendAsync(db, new ContentChanged([ContentKeys.Article(990_001)], "probe: rolled back"), CancellationToken.None);
+                await tx.RollbackAsync();
+            }
+            await using (var tx = await db.Database.BeginTransactionAsync())
+            {
+                kept = await events.AppendAsync(db, new ContentChanged([ContentKeys.Article(990_002)], "probe: committed"), CancellationToken.None);
+                await tx.CommitAsync();
+            }
+            await events.CommittedAsync(db, CancellationToken.None);
+        }
+
+        await Until(async () => (await StateAsync(Recorder.Name)).Position >= kept, "the recorder passed the committed event");
+        Assert.Equal(["probe: committed"], Recorder.Reasons[kept].Distinct());
+        Assert.DoesNotContain(Recorder.Reasons.Values, reasons => reasons.Contains("probe: rolled back"));
+        Assert.False(await app.WithDbAsync(db => db.Set<ContentEvent>().AnyAsync(e => e.Reason == "probe: rolled back")));
     }
 
     [DatabaseFact]

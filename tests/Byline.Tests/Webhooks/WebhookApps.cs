@@ -96,23 +96,6 @@ public static class WebhookKit
         (app ?? throw new ArgumentNullException(nameof(app))).WithDbAsync(db => db.Set<WebhookDelivery>().AsNoTracking().Where(d => d.SubscriptionId == subscriptionId).OrderBy(d => d.Id).ToListAsync());
 
     /// <summary>Polls the database until <paramref name="condition"/> holds, or fails at the deadline.</summary>
-    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> condition, TimeSpan deadline, string what)
-    {
-        ArgumentNullException.ThrowIfNull(read);
-        ArgumentNullException.ThrowIfNull(condition);
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            var value = await read();
-            if (condition(value))
-            {
-                return value;
-            }
-            if (watch.Elapsed > deadline)
-            {
-                Assert.Fail($"{what}: not within {deadline.TotalSeconds:0} s (last: {value}).");
-            }
-            await Task.Delay(TimeSpan.FromMilliseconds(50));
-        }
-    }
+    public static Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> condition, TimeSpan deadline, string what) =>
+        Poll.UntilAsync(read, condition, what, deadline);
 }

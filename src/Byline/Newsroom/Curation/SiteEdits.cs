@@ -25,7 +25,7 @@ public sealed class SiteEdits(SiteSettingsStore store, BylineDb db, AuditLog aud
             await tx.CommitAsync(ct);
         }
         store.Apply(settings);
-        await events.CommittedAsync(ct);
+        await events.CommittedAsync(db, ct);
     }
 }
 

@@ -158,7 +158,7 @@ public sealed class LiveBlogService(
             return await ConflictAsync(updateId, ct);
         }
         db.ChangeTracker.Clear();
-        await events.CommittedAsync(ct);
+        await events.CommittedAsync(db, ct);
         feed.Publish(article.Id, LiveBlogMarkup.RemoveEvent(updateId));
         return new LiveResult(LiveOutcome.Ok, update.Id, update.Version);
     }
@@ -342,7 +342,7 @@ public sealed class LiveBlogService(
     /// <summary>After the commit: evicts the story's cached page, then sends the changed updates (previous key update first) to readers.</summary>
     private async Task AnnounceAsync(Article article, CancellationToken ct, params LiveUpdateRow?[] changed)
     {
-        await events.CommittedAsync(ct);
+        await events.CommittedAsync(db, ct);
         var dateline = settings.Dateline;
         foreach (var row in changed)
         {

@@ -58,6 +58,18 @@ public sealed class PurgeWebhook(IHttpClientFactory clients, IOptionsMonitor<Cac
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await SendAllAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The host is stopping: queued purges go with it (the CDN's own expiry covers them).
+        }
+    }
+
+    private async Task SendAllAsync(CancellationToken stoppingToken)
+    {
         await foreach (var keys in _queue.Reader.ReadAllAsync(stoppingToken))
         {
             var opts = options.CurrentValue;

@@ -38,24 +38,34 @@ public sealed class ScheduledPublisher(
         {
             await readiness.WhenReady.WaitAsync(stoppingToken);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+#pragma warning disable CA1031 // A start-up that failed or was stopped leaves nothing to publish into; the host reports it.
+        catch (Exception)
+#pragma warning restore CA1031
         {
             return;
         }
-        while (!stoppingToken.IsCancellationRequested)
+        while (true)
         {
-            TimeSpan wait;
             try
             {
-                await PublishDueAsync(stoppingToken);
-                wait = await UntilNextAsync(stoppingToken);
+                TimeSpan wait;
+                try
+                {
+                    await PublishDueAsync(stoppingToken);
+                    wait = await UntilNextAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    log.LogError(e, "Scheduled publishing failed; trying again shortly");
+                    wait = options.CheckInterval;
+                }
+                await Task.Delay(wait, clock, stoppingToken);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                log.LogError(e, "Scheduled publishing failed; trying again shortly");
-                wait = options.CheckInterval;
+                // The host is stopping; a story due now is published by the next start (or another node).
+                return;
             }
-            await Task.Delay(wait, clock, stoppingToken);
         }
     }
 

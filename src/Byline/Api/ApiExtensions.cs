@@ -45,6 +45,7 @@ public static class ApiExtensions
                 };
                 return Task.CompletedTask;
             });
+            o.AddOperationTransformer(AdminOpenApi.DescribeBodyAsync);
         });
         return services;
     }

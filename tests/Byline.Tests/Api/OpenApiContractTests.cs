@@ -72,6 +72,24 @@ public abstract class OpenApiContractTests(BylineApp app)
     }
 
     [DatabaseFact]
+    public async Task Every_admin_write_documents_its_request_body_and_the_story_body_names_what_the_reader_takes()
+    {
+        var document = await DocumentAsync();
+        var writes = document.GetProperty("paths").EnumerateObject().Where(p => p.Name.StartsWith("/api/v1/admin/", StringComparison.Ordinal))
+            .SelectMany(p => p.Value.EnumerateObject().Where(o => o.Name is "post" or "put" or "patch").Select(o => (Name: $"{o.Name.ToUpperInvariant()} {p.Name}", Operation: o.Value)))
+            .ToList();
+        var bodied = writes.Where(w => w.Operation.TryGetProperty("requestBody", out _)).Select(w => w.Name).ToList();
+        var storyFields = typeof(Byline.Api.Admin.AdminStoryFields).GetProperties()
+            .Select(p => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(p.Name)).Order(StringComparer.Ordinal);
+
+        Assert.Contains("POST /api/v1/admin/stories", bodied);
+        Assert.Contains("PATCH /api/v1/admin/stories/{id}", bodied);
+        Assert.Contains("POST /api/v1/admin/stories/{id}/schedule", bodied);
+        Assert.Contains("POST /api/v1/admin/media", bodied);
+        Assert.Equal(Byline.Api.Admin.StoryJson.Names.Order(StringComparer.Ordinal), storyFields);
+    }
+
+    [DatabaseFact]
     public async Task The_newsroom_reference_page_shows_every_operation_of_the_document()
     {
         var document = await DocumentAsync();

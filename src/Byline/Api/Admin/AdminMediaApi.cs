@@ -16,7 +16,8 @@ public static class AdminMediaApi
     public static RouteGroupBuilder MapAdminMedia(this RouteGroupBuilder admin)
     {
         ArgumentNullException.ThrowIfNull(admin);
-        admin.MapPost("/media", UploadAsync).WithName("AdminUploadPicture").WithMetadata(AdminWrite.Instance)
+        admin.MapPost("/media", UploadAsync).WithName("AdminUploadPicture")
+            .WithMetadata(AdminWrite.Instance, new AdminBody(null, "image/jpeg", "image/png", "image/webp", "image/gif", "application/octet-stream"))
             .WithSummary("Upload a picture: the body is the file (JPEG, PNG, WebP or GIF, by its contents) with its Content-Length; alt, caption and credit in the query.")
             .Produces<AdminImage>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status411LengthRequired)

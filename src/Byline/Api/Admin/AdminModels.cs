@@ -43,3 +43,18 @@ public sealed record AdminVideo(string Kind, string Url, int DurationSeconds);
 
 /// <summary>A picture just uploaded: its id (for <c>leadImageId</c> or a slide) and its renditions.</summary>
 public sealed record AdminImage(int Id, string Url, string SrcSet, int Width, int Height, string Alt, string Caption, string Credit, DateTime CreatedAt);
+
+/// <summary>
+/// The body of a story write, as the OpenAPI document shows it (every property optional: a PATCH sends
+/// some). <see cref="StoryJson"/> is what reads it; a test keeps the two lists of names equal.
+/// </summary>
+public sealed record AdminStoryFields(
+    string? Headline, string? Slug, string? Standfirst, string? Body, int? SectionId, IReadOnlyList<string>? Tags, IReadOnlyList<int>? AuthorIds,
+    int? LeadImageId, string? LeadImageAlt, string? LeadImageCaption, string? LeadImageCredit, string? Attribution, string? SeoTitle, string? SeoDescription,
+    string? Format, int? LinkedStoryId, int? ShowId, IReadOnlyList<AdminSlide>? Slides, AdminVideo? Video, IReadOnlyList<string>? KeyFacts, IReadOnlyList<int>? PinnedIds);
+
+/// <summary>The body of a schedule move.</summary>
+public sealed record AdminSchedule(DateTimeOffset ScheduleAt);
+
+/// <summary>Names the request body of an admin endpoint for the OpenAPI document (the handler reads the body itself, strictly).</summary>
+public sealed record AdminBody(Type? Json, params string[] MediaTypes);

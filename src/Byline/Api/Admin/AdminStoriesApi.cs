@@ -32,7 +32,7 @@ public static class AdminStoriesApi
     public static RouteGroupBuilder MapAdminStories(this RouteGroupBuilder admin)
     {
         ArgumentNullException.ThrowIfNull(admin);
-        admin.MapPost("/stories", CreateAsync).WithName("AdminCreateStory").WithMetadata(AdminWrite.Instance)
+        admin.MapPost("/stories", CreateAsync).WithName("AdminCreateStory").WithMetadata(AdminWrite.Instance, new AdminBody(typeof(AdminStoryFields)))
             .WithSummary("Create a story (a draft) of any format; the answer carries its ETag.")
             .Produces<AdminStory>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -42,17 +42,21 @@ public static class AdminStoriesApi
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         admin.MapPatch("/stories/{id}", (string id, HttpContext http, CancellationToken ct) => UpdateAsync(id, http, partial: true, ct))
             .WithName("AdminPatchStory").WithSummary("Change the fields sent (If-Match required).")
-            .WithMetadata(AdminWrite.Instance).Produces<AdminStory>().DocumentsWrite();
+            .WithMetadata(AdminWrite.Instance, new AdminBody(typeof(AdminStoryFields))).Produces<AdminStory>().DocumentsWrite();
         admin.MapPut("/stories/{id}", (string id, HttpContext http, CancellationToken ct) => UpdateAsync(id, http, partial: false, ct))
             .WithName("AdminPutStory").WithSummary("Replace every editable field; those left out become empty (If-Match required).")
-            .WithMetadata(AdminWrite.Instance).Produces<AdminStory>().DocumentsWrite();
+            .WithMetadata(AdminWrite.Instance, new AdminBody(typeof(AdminStoryFields))).Produces<AdminStory>().DocumentsWrite();
         foreach (var move in Moves)
         {
             var action = move.Action;
-            admin.MapPost("/stories/{id}/" + move.Route, (string id, HttpContext http, CancellationToken ct) => MoveAsync(id, action, http, ct))
+            var endpoint = admin.MapPost("/stories/{id}/" + move.Route, (string id, HttpContext http, CancellationToken ct) => MoveAsync(id, action, http, ct))
                 .WithName("AdminStory" + string.Concat(move.Route.Split('-').Select(w => char.ToUpperInvariant(w[0]) + w[1..])))
                 .WithSummary(move.Summary + " If-Match required.")
                 .WithMetadata(AdminWrite.Instance).Produces<AdminStory>().DocumentsWrite();
+            if (action == StoryAction.Schedule)
+            {
+                endpoint.WithMetadata(new AdminBody(typeof(AdminSchedule)));
+            }
         }
         return admin;
     }

@@ -57,4 +57,9 @@ public sealed record AdminStoryFields(
 public sealed record AdminSchedule(DateTimeOffset ScheduleAt);
 
 /// <summary>Names the request body of an admin endpoint for the OpenAPI document (the handler reads the body itself, strictly).</summary>
-public sealed record AdminBody(Type? Json, params string[] MediaTypes);
+public sealed class AdminBody(Type? json, params string[] mediaTypes)
+{
+    public Type? Json { get; } = json;
+
+    public IReadOnlyList<string> MediaTypes { get; } = mediaTypes;
+}

@@ -11,7 +11,9 @@ using Byline.Tests.Newsroom;
 using Byline.Tests.Support;
 using Byline.Tests.Webhooks;
 using Byline.Webhooks;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Byline.Tests.Api;
 
@@ -322,6 +324,25 @@ public abstract class AdminApiTests(BylineApp app, WebhookReceiver receiver)
         var refused = await app.SendAsync(HttpMethod.Post, "/api/v1/admin/stories", token, await ArticleAsync());
 
         Assert.Equal((HttpStatusCode.Forbidden, "key_not_allowed"), (refused.Status, refused.Code));
+    }
+
+    [DatabaseFact]
+    public async Task A_token_whose_account_became_a_contributor_can_no_longer_publish()
+    {
+        var (user, token) = await app.TokenAsync(Roles.Editor);
+        var created = await CreateAsync(token);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<BylineUser>>();
+            var account = await users.FindByIdAsync(Id(user.Id));
+            Assert.True((await users.RemoveFromRoleAsync(account!, Roles.Editor)).Succeeded);
+            Assert.True((await users.AddToRoleAsync(account!, Roles.Contributor)).Succeeded);
+        }
+
+        var publish = await app.SendAsync(HttpMethod.Post, $"/api/v1/admin/stories/{StoryId(created)}/publish", token, ifMatch: created.ETag());
+
+        Assert.Equal((HttpStatusCode.Forbidden, "editor_required"), (publish.Status, publish.Code));
+        Assert.Equal(ArticleStatus.Draft, (await app.ArticleAsync(StoryId(created))).Status);
     }
 
     [DatabaseFact]

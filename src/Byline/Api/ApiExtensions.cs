@@ -1,3 +1,4 @@
+using Byline.Api.Admin;
 using Byline.Api.Content;
 using Byline.Api.Keys;
 using Microsoft.AspNetCore.Http.Metadata;
@@ -44,6 +45,7 @@ public static class ApiExtensions
                 };
                 return Task.CompletedTask;
             });
+            o.AddOperationTransformer(AdminOpenApi.DescribeBodyAsync);
         });
         return services;
     }
@@ -64,6 +66,11 @@ public static class ApiExtensions
         api.MapStories();
         api.MapCatalogue();
         api.MapChanges();
+        // The admin API: the same gate (key, revocation, expiry, per-token limit), then the account the token acts as.
+        var admin = api.MapGroup("/admin").AddEndpointFilter<AdminGate>().WithTags("Admin")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        admin.MapAdminStories();
+        admin.MapAdminMedia();
         // Anything else under /api is a JSON 404, never the reader site's HTML error page.
         app.MapFallback("/api/{**path}", () => ApiProblems.Missing("API endpoint")).ExcludeFromDescription();
         return app;

@@ -18,7 +18,11 @@ namespace Byline.Api;
 /// short-lived for anonymous reads (a CDN may keep them), private for keyed ones, whose answers can
 /// differ by key (an admin key sees drafts).
 /// </summary>
-public sealed class ApiJson<T>(T value, IReadOnlySet<string>? fields = null, int status = StatusCodes.Status200OK)
+/// <param name="etag">
+/// A validator the caller chose (the admin API's story version, which <c>If-Match</c> compares) instead of
+/// the hash of the bytes; such an answer is never turned into a 304, since its bytes can change without it.
+/// </param>
+public sealed class ApiJson<T>(T value, IReadOnlySet<string>? fields = null, int status = StatusCodes.Status200OK, string? etag = null)
     : IResult, IStatusCodeHttpResult, IValueHttpResult<T>, IEndpointMetadataProvider
 {
 #pragma warning disable CA1000 // IEndpointMetadataProvider's member is static by contract
@@ -39,15 +43,15 @@ public sealed class ApiJson<T>(T value, IReadOnlySet<string>? fields = null, int
         ArgumentNullException.ThrowIfNull(httpContext);
         var bytes = ApiJson.Serialize(value, fields);
         var response = httpContext.Response;
-        var etag = "\"" + Convert.ToHexStringLower(SHA256.HashData(bytes).AsSpan(0, 16)) + "\"";
-        response.Headers.ETag = etag;
+        var tag = etag ?? "\"" + Convert.ToHexStringLower(SHA256.HashData(bytes).AsSpan(0, 16)) + "\"";
+        response.Headers.ETag = tag;
         var caller = ApiGate.Caller(httpContext);
         var options = httpContext.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value;
         response.Headers.CacheControl = caller.IsKeyed
             ? "private, no-cache"
             : "public, max-age=" + ((int)options.PublicMaxAge.TotalSeconds).ToString(CultureInfo.InvariantCulture);
         response.Headers.Vary = "Authorization, X-Api-Key";
-        if (status == StatusCodes.Status200OK && ApiJson.Matches(httpContext.Request, etag))
+        if (status == StatusCodes.Status200OK && etag is null && ApiJson.Matches(httpContext.Request, tag))
         {
             response.StatusCode = StatusCodes.Status304NotModified;
             return;

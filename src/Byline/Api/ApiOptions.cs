@@ -23,6 +23,12 @@ public sealed class ApiOptions
     /// <summary>How long a resolved key is trusted before it is read again (a revoke on this node applies at once).</summary>
     public TimeSpan KeyCacheLifetime { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The largest JSON body the admin API reads (a story's body is at most 400,000 characters).</summary>
+    public int MaxJsonBytes { get; set; } = 2 * 1024 * 1024;
+
+    /// <summary>Requests per minute of a personal token (the admin API); each token has its own bucket.</summary>
+    public int TokenRequestsPerMinute { get; set; } = 300;
+
     /// <summary>Cache-Control max-age of public answers.</summary>
     public TimeSpan PublicMaxAge { get; set; } = TimeSpan.FromSeconds(30);
 }

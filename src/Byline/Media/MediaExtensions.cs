@@ -10,6 +10,7 @@ public static class MediaExtensions
         services.AddScoped<MediaLibrary>();
         services.AddSingleton<DecodeGate>();
         services.AddScoped<UploadQuota>();
+        services.AddScoped<PictureUploads>();
         return services;
     }
 }

@@ -9,6 +9,13 @@ public enum ApiKeyScope
     Content = 0,
     /// <summary>Bound to a newsroom account: also stories in every status, while that account is an enabled editor or admin.</summary>
     Admin = 1,
+    /// <summary>
+    /// A personal token (docs/api.md "Admin API"): made by any newsroom account for itself, acts as that
+    /// account with its role, reads the stories the account may see through the admin API.
+    /// </summary>
+    TokenRead = 2,
+    /// <summary>A personal token that may also write: create, edit and move stories, upload media.</summary>
+    TokenWrite = 3,
 }
 
 /// <summary>
@@ -25,7 +32,7 @@ public sealed class ApiKey
     public required string Prefix { get; set; }
     /// <summary>Lower-case hex SHA-256 of the whole secret.</summary>
     public required string Hash { get; set; }
-    /// <summary>The account an admin key acts for; null for a content key.</summary>
+    /// <summary>The account an admin key or a personal token acts for; null for a content key.</summary>
     public int? UserId { get; set; }
     /// <summary>This key's own limit; null takes <c>Byline:Api:KeyRequestsPerMinute</c>.</summary>
     public int? RequestsPerMinute { get; set; }
@@ -34,6 +41,10 @@ public sealed class ApiKey
     /// <summary>Written at most once a minute per key (a read API must not write on every request).</summary>
     public DateTime? LastUsedAt { get; set; }
     public DateTime? RevokedAt { get; set; }
+    /// <summary>When a personal token stops working (refused with <c>401 expired_token</c>); null: never.</summary>
+    public DateTime? ExpiresAt { get; set; }
+
+    public bool IsPersonal => Scope is ApiKeyScope.TokenRead or ApiKeyScope.TokenWrite;
 }
 
 internal static class ApiKeyModel
@@ -44,6 +55,7 @@ internal static class ApiKeyModel
         b.Entity<ApiKey>(e =>
         {
             e.ToTable("ApiKeys");
+            e.Ignore(k => k.IsPersonal);
             e.Property(k => k.Name).HasMaxLength(100);
             e.Property(k => k.Prefix).HasMaxLength(16);
             e.Property(k => k.Hash).HasMaxLength(64);

@@ -43,6 +43,7 @@ public abstract class NewsroomSecurityTests(BylineApp app)
         ["newsroom/webhooks/{id:int}"] = ("/newsroom/webhooks/{webhook}", Access.Admin),
         ["newsroom/api-keys"] = ("/newsroom/api-keys", Access.Admin),
         ["newsroom/api"] = ("/newsroom/api", Access.Contributor),
+        ["newsroom/api-tokens"] = ("/newsroom/api-tokens", Access.Contributor),
         ["newsroom/settings"] = ("/newsroom/settings", Access.Admin),
         ["newsroom/settings/ads-txt"] = ("/newsroom/settings/ads-txt", Access.Admin),
         ["newsroom/reports/searches"] = ("/newsroom/reports/searches", Access.Editor),

@@ -28,7 +28,8 @@ internal static class WebhookSettings
     };
 }
 
-public sealed class WebhookSqliteApp : SqliteApp
+/// <summary>Not sealed: a suite that also needs a receiver (the admin API's) adds its own settings on top.</summary>
+public class WebhookSqliteApp : SqliteApp
 {
     public WebhookReceiver Receiver { get; private set; } = null!;
 
@@ -47,7 +48,7 @@ public sealed class WebhookSqliteApp : SqliteApp
     }
 }
 
-public sealed class WebhookPostgresApp : PostgresApp
+public class WebhookPostgresApp : PostgresApp
 {
     public WebhookReceiver Receiver { get; private set; } = null!;
 

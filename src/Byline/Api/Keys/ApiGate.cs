@@ -14,7 +14,7 @@ public sealed class ApiRateLimits(IOptions<ApiOptions> options) : IDisposable
     {
         var caller = ApiGate.Caller(context);
         var perMinute = caller.KeyId is not null
-            ? caller.RequestsPerMinute ?? options.Value.KeyRequestsPerMinute
+            ? caller.RequestsPerMinute ?? (caller.IsPersonal ? options.Value.TokenRequestsPerMinute : options.Value.KeyRequestsPerMinute)
             : options.Value.AnonymousRequestsPerMinute;
         var partition = caller.KeyId is int k
             ? "key:" + k.ToString(CultureInfo.InvariantCulture)
@@ -70,9 +70,11 @@ public sealed class ApiGate(ApiKeys keys, ApiRateLimits limits) : IEndpointFilte
                     return Unauthorized(http, ApiProblems.InvalidKey, "The API key is not valid.");
                 case KeyCheck.Revoked:
                     return Unauthorized(http, ApiProblems.RevokedKey, "The API key has been revoked.");
+                case KeyCheck.Expired:
+                    return Unauthorized(http, ApiProblems.ExpiredToken, "The API token has expired; make a new one in the newsroom.");
                 case KeyCheck.AccountNotAllowed:
                     return ApiProblems.Problem(StatusCodes.Status403Forbidden, ApiProblems.KeyNotAllowed,
-                        "The account this admin key acts for is disabled or no longer an editor or admin.");
+                        "The account this key acts for is disabled or no longer holds the role the key needs.");
             }
             http.Items[typeof(ApiCaller)] = caller;
         }

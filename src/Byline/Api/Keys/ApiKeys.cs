@@ -8,14 +8,19 @@ using Microsoft.Extensions.Options;
 
 namespace Byline.Api.Keys;
 
-/// <summary>Who is calling: no key, a content key, or an admin key bound to an account.</summary>
-public sealed record ApiCaller(int? KeyId, ApiKeyScope? Scope, int? RequestsPerMinute)
+/// <summary>Who is calling: no key, a content key, an admin key bound to an account, or a personal token (<see cref="UserId"/> acts).</summary>
+public sealed record ApiCaller(int? KeyId, ApiKeyScope? Scope, int? RequestsPerMinute, int? UserId = null)
 {
     public static readonly ApiCaller Anonymous = new(null, null, null);
 
     public bool IsKeyed => KeyId is not null;
 
     public bool IsAdmin => Scope == ApiKeyScope.Admin;
+
+    /// <summary>A personal token: the admin API acts as its account (the content API treats it as a content key).</summary>
+    public bool IsPersonal => Scope is ApiKeyScope.TokenRead or ApiKeyScope.TokenWrite;
+
+    public bool CanWrite => Scope == ApiKeyScope.TokenWrite;
 }
 
 /// <summary>The outcome of reading a key from a request.</summary>
@@ -24,6 +29,8 @@ public enum KeyCheck
     Valid,
     Unknown,
     Revoked,
+    /// <summary>A personal token past its expiry.</summary>
+    Expired,
     /// <summary>An admin key whose account is gone, disabled or no longer an editor or admin.</summary>
     AccountNotAllowed,
 }
@@ -53,7 +60,8 @@ public sealed class ApiKeys(IServiceScopeFactory scopes, IOptions<ApiOptions> op
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
     }
 
-    public async Task<CreatedKey> CreateAsync(BylineDb db, string name, ApiKeyScope scope, int? userId, int? requestsPerMinute, string createdBy, CancellationToken ct)
+    public async Task<CreatedKey> CreateAsync(BylineDb db, string name, ApiKeyScope scope, int? userId, int? requestsPerMinute, string createdBy, CancellationToken ct,
+        DateTime? expiresAt = null)
     {
         ArgumentNullException.ThrowIfNull(db);
         var secret = SecretPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
@@ -63,21 +71,23 @@ public sealed class ApiKeys(IServiceScopeFactory scopes, IOptions<ApiOptions> op
             Scope = scope,
             Prefix = secret[..DisplayPrefix],
             Hash = HashOf(secret),
-            UserId = scope == ApiKeyScope.Admin ? userId : null,
+            UserId = scope == ApiKeyScope.Content ? null : userId,
             RequestsPerMinute = requestsPerMinute,
             CreatedAt = clock.GetUtcNow().UtcDateTime,
             CreatedBy = createdBy,
+            ExpiresAt = expiresAt,
         };
         db.ApiKeys.Add(key);
         await db.SaveChangesAsync(ct);
         return new CreatedKey(key, secret);
     }
 
-    public async Task<ApiKey?> RevokeAsync(BylineDb db, int id, CancellationToken ct)
+    /// <param name="ownerId">For a personal token: the account revoking it, which must be the one it belongs to.</param>
+    public async Task<ApiKey?> RevokeAsync(BylineDb db, int id, CancellationToken ct, int? ownerId = null)
     {
         ArgumentNullException.ThrowIfNull(db);
         var key = await db.ApiKeys.AsTracking().FirstOrDefaultAsync(k => k.Id == id, ct);
-        if (key is null || key.RevokedAt is not null)
+        if (key is null || key.RevokedAt is not null || (ownerId is not null && (!key.IsPersonal || key.UserId != ownerId)))
         {
             return null;
         }
@@ -140,16 +150,27 @@ public sealed class ApiKeys(IServiceScopeFactory scopes, IOptions<ApiOptions> op
         {
             return new Resolved(KeyCheck.Revoked, ApiCaller.Anonymous, until);
         }
-        var caller = new ApiCaller(key.Id, key.Scope, key.RequestsPerMinute);
-        if (key.Scope == ApiKeyScope.Admin && !await AccountAllowsAsync(db, key.UserId, ct))
+        if (key.ExpiresAt is DateTime expires)
         {
-            return new Resolved(KeyCheck.AccountNotAllowed, ApiCaller.Anonymous, until);
+            if (expires <= now)
+            {
+                return new Resolved(KeyCheck.Expired, ApiCaller.Anonymous, until);
+            }
+            // Held no longer than the token lives, so it is refused from the moment it expires.
+            until = expires < until ? expires : until;
         }
-        return new Resolved(KeyCheck.Valid, caller, until);
+        var caller = new ApiCaller(key.Id, key.Scope, key.RequestsPerMinute, key.UserId);
+        var allowed = key.Scope switch
+        {
+            ApiKeyScope.Admin => await AccountAllowsAsync(db, key.UserId, [Roles.Editor, Roles.Admin], ct),
+            ApiKeyScope.TokenRead or ApiKeyScope.TokenWrite => await AccountAllowsAsync(db, key.UserId, Roles.All, ct),
+            _ => true,
+        };
+        return allowed ? new Resolved(KeyCheck.Valid, caller, until) : new Resolved(KeyCheck.AccountNotAllowed, ApiCaller.Anonymous, until);
     }
 
-    /// <summary>An admin key reads what its account may read in the newsroom: it dies with the account's rights.</summary>
-    private static async Task<bool> AccountAllowsAsync(BylineDb db, int? userId, CancellationToken ct)
+    /// <summary>An admin key or a personal token reads what its account may read in the newsroom: it dies with the account's rights.</summary>
+    private static async Task<bool> AccountAllowsAsync(BylineDb db, int? userId, string[] roles, CancellationToken ct)
     {
         if (userId is not int id || !await db.Users.AnyAsync(u => u.Id == id && !u.IsDisabled, ct))
         {
@@ -157,7 +178,7 @@ public sealed class ApiKeys(IServiceScopeFactory scopes, IOptions<ApiOptions> op
         }
         return await (from ur in db.UserRoles
                       join r in db.Roles on ur.RoleId equals r.Id
-                      where ur.UserId == id && (r.Name == Roles.Editor || r.Name == Roles.Admin)
+                      where ur.UserId == id && roles.Contains(r.Name!)
                       select ur).AnyAsync(ct);
     }
 

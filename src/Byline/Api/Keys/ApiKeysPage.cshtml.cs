@@ -42,7 +42,8 @@ public sealed class ApiKeysPageModel(ApiKeys keys, BylineDb db, AuditLog audit) 
 
     public async Task<IActionResult> OnPostCreateAsync(CancellationToken ct)
     {
-        if (!Enum.IsDefined(Scope))
+        // Personal tokens are made by their own account on the tokens page, never here.
+        if (Scope is not (ApiKeyScope.Content or ApiKeyScope.Admin))
         {
             ModelState.AddModelError(nameof(Scope), "Choose content or admin.");
         }
@@ -88,6 +89,6 @@ public sealed class ApiKeysPageModel(ApiKeys keys, BylineDb db, AuditLog audit) 
     {
         Title = "API keys";
         Area = "api-keys";
-        Keys = await db.ApiKeys.AsNoTracking().OrderBy(k => k.RevokedAt != null).ThenByDescending(k => k.CreatedAt).ThenByDescending(k => k.Id).ToListAsync(ct);
+        Keys = await db.ApiKeys.AsNoTracking().Where(k => k.Scope == ApiKeyScope.Content || k.Scope == ApiKeyScope.Admin).OrderBy(k => k.RevokedAt != null).ThenByDescending(k => k.CreatedAt).ThenByDescending(k => k.Id).ToListAsync(ct);
     }
 }

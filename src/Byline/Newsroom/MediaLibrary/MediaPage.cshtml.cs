@@ -1,6 +1,4 @@
-using System.Security.Claims;
 using Byline.Content;
-using Byline.Events;
 using Byline.Media;
 using Byline.Newsroom;
 using Byline.Storage;
@@ -16,7 +14,7 @@ namespace Byline.Newsroom.MediaLibrary;
 // that matters is Byline:Media:MaxUploadBytes, checked by MediaLibrary).
 [RequestSizeLimit(MediaOptions.RequestLimit)]
 [RequestFormLimits(MultipartBodyLengthLimit = MediaOptions.RequestLimit)]
-public sealed class MediaPageModel(BylineDb db, Media.MediaLibrary library, UploadQuota quota, MediaOptions options, ContentEvents events) : NewsroomPageModel
+public sealed class MediaPageModel(BylineDb db, PictureUploads uploads, MediaOptions options) : NewsroomPageModel
 {
     public const int PageSize = 36;
 
@@ -71,20 +69,12 @@ public sealed class MediaPageModel(BylineDb db, Media.MediaLibrary library, Uplo
         {
             return await RefuseAsync("no-file", "Choose a picture to upload.", ct);
         }
-        var userId = User.FindFirstValue(ClaimTypes.NameIdentifier);
-        if (await quota.CheckAsync(userId, Upload.Length, ct) is { } over)
-        {
-            return await RefuseAsync(over.Code, over.Message, ct);
-        }
         await using var stream = Upload.OpenReadStream();
-        var result = await library.UploadAsync(stream, Upload.Length, Alt ?? "", Caption ?? "", Credit ?? "", ct);
+        var result = await uploads.UploadAsync(User, stream, Upload.Length, Alt ?? "", Caption ?? "", Credit ?? "", ct);
         if (result.Error is { } error)
         {
             return await RefuseAsync(error.Code, error.Message, ct);
         }
-        quota.Record(userId, Upload.Length, UploadQuota.ImageKind);
-        // The upload's event (webhooks' media.uploaded) commits with the quota row.
-        await events.SaveAsync(db, new ContentChanged([ContentKeys.Image(result.Image!.Id)], "media.upload", null, User.Identity?.Name), ct);
         return Redirect($"/newsroom/media?uploaded={result.Image!.Id}");
     }
 

@@ -8,7 +8,7 @@ using Spectre.Console;
 
 namespace Byline.Cli;
 
-/// <summary>`import wordpress FILE.xml`: moves a WordPress site in, with every old address redirected (docs/importing.md).</summary>
+/// <summary>`import wordpress FILE.xml`, `import ghost FILE.json|FILE.zip`: moves a WordPress or Ghost site in, with every old address redirected (docs/importing.md).</summary>
 internal static class ImportCommands
 {
     private const int BadInput = 2;
@@ -37,15 +37,39 @@ internal static class ImportCommands
         {
             file, uploads, fetch, dryRun, report, batch,
         };
-        wordpress.SetAction((pr, ct) => WordPressAsync(configArgs, console, new ImportOptions(pr.GetValue(file) ?? "")
+        wordpress.SetAction((pr, ct) => ImportAsync(configArgs, console, new ImportOptions(pr.GetValue(file) ?? "")
         {
             Uploads = pr.GetValue(uploads),
             FetchMedia = pr.GetValue(fetch),
             DryRun = pr.GetValue(dryRun),
             BatchSize = pr.GetValue(batch),
             Actor = "import (command line)",
-        }, pr.GetValue(report), ct));
-        return new Command("import", "Move a publication in from another platform.") { wordpress };
+        }, pr.GetValue(report), (services, o, r, progress, token) => services.GetRequiredService<WordPressImporter>().RunAsync(o, r, progress, token), ct));
+
+        var ghostFile = new Argument<string>("file") { Description = "Ghost's export: the JSON of Settings → Labs → Export, or a zip holding it and content/images (read as a stream)." };
+        var siteUrl = new Option<string?>("--site-url") { Description = "The old Ghost site's address (its export writes __GHOST_URL__ instead): links to it are rewritten, pictures fetched from it with --fetch-media." };
+        var primaryTag = new Option<string>("--primary-tag")
+        {
+            Description = "What a post's primary (first) tag becomes: section (default) or tag.",
+            DefaultValueFactory = _ => "section",
+        };
+        primaryTag.AcceptOnlyFromAmong("section", "tag");
+        var ghostFetch = new Option<bool>("--fetch-media") { Description = "Fetch pictures the zip lacks (or all, for a bare JSON file) over HTTP (public addresses only)." };
+        var ghost = new Command("ghost", "Import a Ghost export: posts, pages, tags (the primary tag as the section), authors, feature images, " +
+            "Lexical and mobiledoc bodies, and a 301 redirect for every old address. Safe to repeat and to interrupt.")
+        {
+            ghostFile, siteUrl, primaryTag, ghostFetch, dryRun, report, batch,
+        };
+        ghost.SetAction((pr, ct) => ImportAsync(configArgs, console, new ImportOptions(pr.GetValue(ghostFile) ?? "")
+        {
+            SiteUrl = pr.GetValue(siteUrl),
+            PrimaryTagAsTag = pr.GetValue(primaryTag) == "tag",
+            FetchMedia = pr.GetValue(ghostFetch),
+            DryRun = pr.GetValue(dryRun),
+            BatchSize = pr.GetValue(batch),
+            Actor = "import (command line)",
+        }, pr.GetValue(report), (services, o, r, progress, token) => services.GetRequiredService<GhostImporter>().RunAsync(o, r, progress, token), ct));
+        return new Command("import", "Move a publication in from another platform.") { wordpress, ghost };
     }
 
     private static StreamWriter? OpenReport(string path, out string? error)
@@ -62,11 +86,18 @@ internal static class ImportCommands
         }
     }
 
-    private static async Task<int> WordPressAsync(string[] configArgs, CliConsole console, ImportOptions options, string? reportPath, CancellationToken ct)
+    private delegate Task Importer(IServiceProvider services, ImportOptions options, ImportReport report, Action<int, int>? progress, CancellationToken ct);
+
+    private static async Task<int> ImportAsync(string[] configArgs, CliConsole console, ImportOptions options, string? reportPath, Importer importer, CancellationToken ct)
     {
         if (!File.Exists(options.File))
         {
             await console.Error.WriteLineAsync($"byline: import: no such file: {options.File}");
+            return BadInput;
+        }
+        if (options.SiteUrl is not null && !(Uri.TryCreate(options.SiteUrl, UriKind.Absolute, out var site) && (site.Scheme == Uri.UriSchemeHttp || site.Scheme == Uri.UriSchemeHttps)))
+        {
+            await console.Error.WriteLineAsync($"byline: import: --site-url is not an http(s) address: {options.SiteUrl}");
             return BadInput;
         }
         if (options.Uploads is not null && !Directory.Exists(options.Uploads))
@@ -91,7 +122,6 @@ internal static class ImportCommands
             using var host = builder.Build();
             await using var scope = host.Services.CreateAsyncScope();
             await StorageExtensions.MigrateAsync(scope.ServiceProvider.GetRequiredService<BylineDb>(), ct);
-            var importer = scope.ServiceProvider.GetRequiredService<WordPressImporter>();
             var clock = host.Services.GetRequiredService<TimeProvider>();
             var started = clock.GetTimestamp();
             if (console.InteractiveInput && !Console.IsOutputRedirected)
@@ -102,7 +132,7 @@ internal static class ImportCommands
                     .StartAsync(async ctx =>
                     {
                         var task = ctx.AddTask(options.DryRun ? "Checking" : "Importing", maxValue: 1);
-                        await importer.RunAsync(options, report, (done, total) =>
+                        await importer(scope.ServiceProvider, options, report, (done, total) =>
                         {
                             task.MaxValue = Math.Max(1, total);
                             task.Value = done;
@@ -114,7 +144,7 @@ internal static class ImportCommands
             }
             else
             {
-                await importer.RunAsync(options, report, null, ct);
+                await importer(scope.ServiceProvider, options, report, null, ct);
             }
             var elapsed = clock.GetElapsedTime(started).TotalSeconds;
             await console.Out.WriteLineAsync(report.Summary(options.DryRun));
@@ -135,7 +165,7 @@ internal static class ImportCommands
             await console.Error.WriteLineAsync("byline: import cancelled; the batches already committed are kept, and the same command resumes.");
             return 130;
         }
-        catch (Exception e) when (e is ImportException or WxrException)
+        catch (Exception e) when (e is ImportException or WxrException or GhostException)
         {
             await console.Error.WriteLineAsync($"byline: import failed: {e.Message}");
             return 1;

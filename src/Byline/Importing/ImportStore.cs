@@ -17,7 +17,7 @@ namespace Byline.Importing;
 /// one content event, and the links to later posts fixed at the end. The importers (WordPress, Ghost)
 /// only read their format and map its items to <see cref="Prepared"/>.
 /// </summary>
-internal sealed partial class ImportStore(BylineDb db, ContentEvents events, ISearchIndex search, TimeProvider clock)
+internal sealed partial class ImportStore(BylineDb db, ContentEvents events, ISearchIndex search, Media.MediaLibrary media, TimeProvider clock)
 {
     /// <summary>Rows per <c>IN (…)</c> list: well under SQLite's parameter limit.</summary>
     private const int InChunk = 500;
@@ -55,6 +55,94 @@ internal sealed partial class ImportStore(BylineDb db, ContentEvents events, ISe
             return new SectionRef(section.Id, parent.Id, parent.Slug, $"/{parent.Slug}/{section.Slug}");
         }
         return new SectionRef(section.Id, section.Id, section.Slug, "/" + section.Slug);
+    }
+
+    /// <summary>The tag with this slug, created when missing (tracked; saved at once for its id).</summary>
+    public async Task<int> EnsureTagAsync(ImportSession run, Dictionary<string, int> tags, string slug, string name, string description, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(tags);
+        var counts = run.Report.For("tags");
+        if (tags.TryGetValue(slug, out var id))
+        {
+            counts.Unchanged++;
+            return id;
+        }
+        counts.Created++;
+        var tag = new Tag
+        {
+            Slug = slug, Name = WordPressMapping.Clip(WebUtility.HtmlDecode(name), 100),
+            Description = WordPressMapping.Clip(WordPressMapping.PlainText(description), 1000),
+        };
+        if (!run.Options.DryRun)
+        {
+            db.Tags.Add(tag);
+            await db.SaveChangesAsync(ct);
+        }
+        return tags[slug] = tag.Id;
+    }
+
+    /// <summary>The author an earlier run made (<paramref name="known"/>), else the one with this slug, else a new one.</summary>
+    public async Task<(int Id, string Slug)> EnsureAuthorAsync(ImportSession run, Dictionary<string, int> authors, int? known, string slug, string name, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(authors);
+        var counts = run.Report.For("authors");
+        if (known is int k && authors.FirstOrDefault(x => x.Value == k) is { Key: not null } mine)
+        {
+            counts.Unchanged++;
+            return (k, mine.Key);
+        }
+        if (authors.TryGetValue(slug, out var id))
+        {
+            counts.Unchanged++;
+            return (id, slug);
+        }
+        counts.Created++;
+        var author = new Author { Slug = slug, Name = WordPressMapping.Clip(name, 100) };
+        if (!run.Options.DryRun)
+        {
+            db.Authors.Add(author);
+            await db.SaveChangesAsync(ct);
+        }
+        return (authors[slug] = author.Id, slug);
+    }
+
+    /// <summary>Commits a catalogue or media transaction with its imported-item rows and one content event (nothing in a dry run).</summary>
+    public async Task CommitCatalogueAsync(ImportSession run, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? tx, string why, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        if (tx is not null)
+        {
+            await db.SaveChangesAsync(ct);
+            Settle(run);
+            await events.AppendAsync(db, new ContentChanged([ContentKeys.Settings, RedirectTable.Key], why, null, run.Options.Actor), ct);
+            await tx.CommitAsync(ct);
+            await events.CommittedAsync(ct);
+        }
+        db.ChangeTracker.Clear();
+    }
+
+    /// <summary>A picture through the newsroom's media library (type sniffed, limits, renditions), remembered as this item.</summary>
+    public async Task<(ImportedPicture? Picture, string? Error)> StorePictureAsync(ImportSession run, string kind, string sourceId, byte[] bytes, string alt, string caption, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        using var content = new MemoryStream(bytes, writable: false);
+        var result = await media.UploadAsync(content, bytes.Length, WordPressMapping.Clip(alt, 500), WordPressMapping.Clip(caption, 1000), "", ct);
+        if (result.Image is null)
+        {
+            return (null, $"{result.Error?.Code}: {result.Error?.Message}");
+        }
+        Remember(run, kind, sourceId, result.Image.Id, "");
+        return (Picture(result.Image), null);
+    }
+
+    /// <summary>How a body shows an imported picture: its largest rendition.</summary>
+    public static ImportedPicture Picture(Image image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var widths = MediaPaths.ParseWidths(image.Widths);
+        return new ImportedPicture(image.Id, MediaPaths.Url(image.Key, widths.Length == 0 ? 0 : widths.Max(), "jpg"), image.Alt, image.Caption);
     }
 
     /// <summary>Adds or updates the item's row (tracked; saved with the caller's batch).</summary>

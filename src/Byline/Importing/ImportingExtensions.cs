@@ -7,6 +7,7 @@ public static class ImportingExtensions
     {
         services.AddScoped<ImportStore>();
         services.AddScoped<WordPressImporter>();
+        services.AddScoped<GhostImporter>();
         return services;
     }
 }

@@ -23,6 +23,10 @@ public sealed record ImportOptions(string File)
     /// <summary>Posts and pages per transaction: each commits whole with its redirects, search entries and content event.</summary>
     public int BatchSize { get; init; } = 250;
     public string Actor { get; init; } = "import";
+    /// <summary>Ghost: the old site's address (its exports write <c>__GHOST_URL__</c> instead), for links, redirects' prefix and fetched pictures.</summary>
+    public string? SiteUrl { get; init; }
+    /// <summary>Ghost: a post's primary tag stays a tag instead of becoming its section.</summary>
+    public bool PrimaryTagAsTag { get; init; }
 }
 
 /// <summary>A problem that stops the import before or between batches; the command line prints it as one line.</summary>

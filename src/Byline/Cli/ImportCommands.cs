@@ -20,18 +20,7 @@ internal static class ImportCommands
         var fetch = new Option<bool>("--fetch-media") { Description = "Fetch pictures missing from --uploads from the old site over HTTP (public addresses only)." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Read the file and print what would be created, updated and redirected, writing nothing." };
         var report = new Option<string?>("--report") { Description = "Write every item not imported, or imported with losses, and why, to this file (tab-separated)." };
-        var batch = new Option<int>("--batch-size")
-        {
-            Description = "Posts and pages committed per transaction (1 to 5,000).",
-            DefaultValueFactory = _ => 250,
-        };
-        batch.Validators.Add(r =>
-        {
-            if (r.Tokens.Count > 0 && int.TryParse(r.Tokens[^1].Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) && n is < 1 or > 5000)
-            {
-                r.AddError("--batch-size must be between 1 and 5,000.");
-            }
-        });
+        var batch = Bounded("--batch-size", "Posts and pages committed per transaction (1 to 5,000).", 250, 1, 5000, "--batch-size must be between 1 and 5,000.");
         var wordpress = new Command("wordpress", "Import a WordPress export: posts, pages, categories (as sections), tags, authors, pictures, SEO fields, " +
             "and a 301 redirect for every old address. Safe to repeat (a second run updates, never duplicates) and to interrupt (the same command resumes).")
         {
@@ -69,7 +58,77 @@ internal static class ImportCommands
             BatchSize = pr.GetValue(batch),
             Actor = "import (command line)",
         }, pr.GetValue(report), (services, o, r, progress, token) => services.GetRequiredService<GhostImporter>().RunAsync(o, r, progress, token), ct));
-        return new Command("import", "Move a publication in from another platform.") { wordpress, ghost };
+        var url = new Argument<string>("url") { Description = "The address of one news page (http or https, a public address unless allowed in Byline:Importing:AllowedHosts)." };
+        var timeout = Bounded("--timeout", "Seconds to wait for the page (1 to 120).", 20, 1, 120, "--timeout must be between 1 and 120 seconds.");
+        var single = new Command("url", "Import one article from a news page into a draft: headline, byline, date, lead image and body " +
+            "(readability extraction), with the source address kept in the attribution line. Importing the same address again updates that draft.")
+        {
+            url, timeout,
+        };
+        single.SetAction((pr, ct) => UrlAsync(configArgs, console, pr.GetValue(url) ?? "", TimeSpan.FromSeconds(pr.GetValue(timeout)), ct));
+        return new Command("import", "Move a publication in from another platform.") { wordpress, ghost, single };
+    }
+
+    private static Option<int> Bounded(string name, string description, int fallback, int min, int max, string error)
+    {
+        var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => fallback };
+        option.Validators.Add(r =>
+        {
+            if (r.Tokens.Count > 0 && int.TryParse(r.Tokens[^1].Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) && (n < min || n > max))
+            {
+                r.AddError(error);
+            }
+        });
+        return option;
+    }
+
+    private static async Task<int> UrlAsync(string[] configArgs, CliConsole console, string address, TimeSpan timeout, CancellationToken ct)
+    {
+        if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            await console.Error.WriteLineAsync($"byline: import: not an http(s) address: {address}");
+            return BadInput;
+        }
+        try
+        {
+            using var host = BuildHost(configArgs);
+            await using var scope = host.Services.CreateAsyncScope();
+            await StorageExtensions.MigrateAsync(scope.ServiceProvider.GetRequiredService<BylineDb>(), ct);
+            var result = await scope.ServiceProvider.GetRequiredService<UrlImporter>().ImportAsync(uri, "import (command line)", timeout, ct);
+            await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{(result.Updated ? "Updated" : "Created")} draft {result.ArticleId}: {result.Headline} (/newsroom/stories/{result.ArticleId})"));
+            foreach (var loss in result.Losses)
+            {
+                await console.Out.WriteLineAsync("  imported with losses: " + loss);
+            }
+            return 0;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            await console.Error.WriteLineAsync("byline: import cancelled.");
+            return 130;
+        }
+        catch (ImportException e)
+        {
+            await console.Error.WriteLineAsync($"byline: import failed: {e.Message}");
+            return 1;
+        }
+#pragma warning disable CA1031 // command-line top level: any failure is one line on stderr and exit code 1
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            await console.Error.WriteLineAsync($"byline: import failed: {e.GetBaseException().Message.ReplaceLineEndings(" ")}");
+            return 1;
+        }
+    }
+
+    private static IHost BuildHost(string[] configArgs)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = configArgs, ContentRootPath = Directory.GetCurrentDirectory() });
+        // The progress bar and the summary are the output; routine logs would tear them.
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddBylineCore(builder.Configuration).AddMedia(builder.Configuration).AddImporting();
+        return builder.Build();
     }
 
     private static StreamWriter? OpenReport(string path, out string? error)
@@ -115,11 +174,7 @@ internal static class ImportCommands
         var report = new ImportReport(reportFile);
         try
         {
-            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = configArgs, ContentRootPath = Directory.GetCurrentDirectory() });
-            // The progress bar and the summary are the output; routine logs would tear them.
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
-            builder.Services.AddBylineCore(builder.Configuration).AddMedia(builder.Configuration).AddImporting();
-            using var host = builder.Build();
+            using var host = BuildHost(configArgs);
             await using var scope = host.Services.CreateAsyncScope();
             await StorageExtensions.MigrateAsync(scope.ServiceProvider.GetRequiredService<BylineDb>(), ct);
             var clock = host.Services.GetRequiredService<TimeProvider>();

@@ -8,6 +8,8 @@ public static class ImportingExtensions
         services.AddScoped<ImportStore>();
         services.AddScoped<WordPressImporter>();
         services.AddScoped<GhostImporter>();
+        services.AddScoped<UrlImporter>();
+        services.AddOptions<ImportingOptions>().BindConfiguration("Byline:Importing");
         return services;
     }
 }

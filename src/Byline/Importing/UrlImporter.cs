@@ -65,7 +65,14 @@ internal sealed class UrlImporter(BylineDb db, ImportStore store, ContentEvents 
         await store.LoadKnownAsync(run, ct);
 
         int? lead = null;
-        if (Uri.TryCreate(address, article.FeaturedImage ?? "", out var image) && image.Scheme is "http" or "https")
+        if (Uri.TryCreate(address, article.FeaturedImage ?? "", out var image) && image.Scheme is "http" or "https"
+            && run.Known.TryGetValue(("image", image.AbsoluteUri), out var knownImage)
+            && await db.Images.AsNoTracking().AnyAsync(i => i.Id == knownImage.TargetId, ct))
+        {
+            // The same picture imported before (this page again, or another page with the same lead): not copied twice.
+            lead = knownImage.TargetId;
+        }
+        else if (image is not null && image.Scheme is "http" or "https")
         {
             using var pictures = new PublicAddressGuard(timeout, mediaOptions.MaxUploadBytes, options.Value.AllowedHosts);
             var (bytes, error) = await pictures.FetchAsync(image, ct);

@@ -148,13 +148,16 @@ public abstract class UrlImportTests(BylineApp app) : IAsyncLifetime
         Assert.Equal(0, (await ImportAsync(url)).Exit);
         var id = await DraftOfAsync(url);
         var count = await app.WithDbAsync(db => db.Articles.CountAsync());
+        var images = await app.WithDbAsync(db => db.Images.CountAsync());
 
         var again = await ImportAsync(url);
 
         Assert.Equal(0, again.Exit);
         Assert.StartsWith("Updated draft", again.Out, StringComparison.Ordinal);
         Assert.Equal(count, await app.WithDbAsync(db => db.Articles.CountAsync()));
-        Assert.Equal(2, await app.WithDbAsync(db => db.Articles.Where(a => a.Id == id).Select(a => a.Version).SingleAsync()));
+        var story = await app.WithDbAsync(db => db.Articles.AsNoTracking().SingleAsync(a => a.Id == id));
+        Assert.Equal(2, story.Version);
+        Assert.Equal(images, await app.WithDbAsync(db => db.Images.CountAsync()));
     }
 
     [DatabaseFact]

@@ -8,7 +8,7 @@ using Spectre.Console;
 
 namespace Byline.Cli;
 
-/// <summary>`import wordpress FILE.xml`: moves a WordPress site in, with every old address redirected (docs/importing.md).</summary>
+/// <summary>`import wordpress FILE.xml`, `import ghost FILE.json|FILE.zip`: moves a WordPress or Ghost site in, with every old address redirected (docs/importing.md).</summary>
 internal static class ImportCommands
 {
     private const int BadInput = 2;
@@ -20,32 +20,115 @@ internal static class ImportCommands
         var fetch = new Option<bool>("--fetch-media") { Description = "Fetch pictures missing from --uploads from the old site over HTTP (public addresses only)." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Read the file and print what would be created, updated and redirected, writing nothing." };
         var report = new Option<string?>("--report") { Description = "Write every item not imported, or imported with losses, and why, to this file (tab-separated)." };
-        var batch = new Option<int>("--batch-size")
-        {
-            Description = "Posts and pages committed per transaction (1 to 5,000).",
-            DefaultValueFactory = _ => 250,
-        };
-        batch.Validators.Add(r =>
-        {
-            if (r.Tokens.Count > 0 && int.TryParse(r.Tokens[^1].Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) && n is < 1 or > 5000)
-            {
-                r.AddError("--batch-size must be between 1 and 5,000.");
-            }
-        });
+        var batch = Bounded("--batch-size", "Posts and pages committed per transaction (1 to 5,000).", 250, 1, 5000, "--batch-size must be between 1 and 5,000.");
         var wordpress = new Command("wordpress", "Import a WordPress export: posts, pages, categories (as sections), tags, authors, pictures, SEO fields, " +
             "and a 301 redirect for every old address. Safe to repeat (a second run updates, never duplicates) and to interrupt (the same command resumes).")
         {
             file, uploads, fetch, dryRun, report, batch,
         };
-        wordpress.SetAction((pr, ct) => WordPressAsync(configArgs, console, new ImportOptions(pr.GetValue(file) ?? "")
+        wordpress.SetAction((pr, ct) => ImportAsync(configArgs, console, new ImportOptions(pr.GetValue(file) ?? "")
         {
             Uploads = pr.GetValue(uploads),
             FetchMedia = pr.GetValue(fetch),
             DryRun = pr.GetValue(dryRun),
             BatchSize = pr.GetValue(batch),
             Actor = "import (command line)",
-        }, pr.GetValue(report), ct));
-        return new Command("import", "Move a publication in from another platform.") { wordpress };
+        }, pr.GetValue(report), (services, o, r, progress, token) => services.GetRequiredService<WordPressImporter>().RunAsync(o, r, progress, token), ct));
+
+        var ghostFile = new Argument<string>("file") { Description = "Ghost's export: the JSON of Settings → Labs → Export, or a zip holding it and content/images (read as a stream)." };
+        var siteUrl = new Option<string?>("--site-url") { Description = "The old Ghost site's address (its export writes __GHOST_URL__ instead): links to it are rewritten, pictures fetched from it with --fetch-media." };
+        var primaryTag = new Option<string>("--primary-tag")
+        {
+            Description = "What a post's primary (first) tag becomes: section (default) or tag.",
+            DefaultValueFactory = _ => "section",
+        };
+        primaryTag.AcceptOnlyFromAmong("section", "tag");
+        var ghostFetch = new Option<bool>("--fetch-media") { Description = "Fetch pictures the zip lacks (or all, for a bare JSON file) over HTTP (public addresses only)." };
+        var ghost = new Command("ghost", "Import a Ghost export: posts, pages, tags (the primary tag as the section), authors, feature images, " +
+            "Lexical and mobiledoc bodies, and a 301 redirect for every old address. Safe to repeat and to interrupt.")
+        {
+            ghostFile, siteUrl, primaryTag, ghostFetch, dryRun, report, batch,
+        };
+        ghost.SetAction((pr, ct) => ImportAsync(configArgs, console, new ImportOptions(pr.GetValue(ghostFile) ?? "")
+        {
+            SiteUrl = pr.GetValue(siteUrl),
+            PrimaryTagAsTag = pr.GetValue(primaryTag) == "tag",
+            FetchMedia = pr.GetValue(ghostFetch),
+            DryRun = pr.GetValue(dryRun),
+            BatchSize = pr.GetValue(batch),
+            Actor = "import (command line)",
+        }, pr.GetValue(report), (services, o, r, progress, token) => services.GetRequiredService<GhostImporter>().RunAsync(o, r, progress, token), ct));
+        var url = new Argument<string>("url") { Description = "The address of one news page (http or https, a public address unless allowed in Byline:Importing:AllowedHosts)." };
+        var timeout = Bounded("--timeout", "Seconds to wait for the page (1 to 120).", 20, 1, 120, "--timeout must be between 1 and 120 seconds.");
+        var single = new Command("url", "Import one article from a news page into a draft: headline, byline, date, lead image and body " +
+            "(readability extraction), with the source address kept in the attribution line. Importing the same address again updates that draft.")
+        {
+            url, timeout,
+        };
+        single.SetAction((pr, ct) => UrlAsync(configArgs, console, pr.GetValue(url) ?? "", TimeSpan.FromSeconds(pr.GetValue(timeout)), ct));
+        return new Command("import", "Move a publication in from another platform.") { wordpress, ghost, single };
+    }
+
+    private static Option<int> Bounded(string name, string description, int fallback, int min, int max, string error)
+    {
+        var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => fallback };
+        option.Validators.Add(r =>
+        {
+            if (r.Tokens.Count > 0 && int.TryParse(r.Tokens[^1].Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) && (n < min || n > max))
+            {
+                r.AddError(error);
+            }
+        });
+        return option;
+    }
+
+    private static async Task<int> UrlAsync(string[] configArgs, CliConsole console, string address, TimeSpan timeout, CancellationToken ct)
+    {
+        if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            await console.Error.WriteLineAsync($"byline: import: not an http(s) address: {address}");
+            return BadInput;
+        }
+        try
+        {
+            using var host = BuildHost(configArgs);
+            await using var scope = host.Services.CreateAsyncScope();
+            await StorageExtensions.MigrateAsync(scope.ServiceProvider.GetRequiredService<BylineDb>(), ct);
+            var result = await scope.ServiceProvider.GetRequiredService<UrlImporter>().ImportAsync(uri, "import (command line)", timeout, ct);
+            await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{(result.Updated ? "Updated" : "Created")} draft {result.ArticleId}: {result.Headline} (/newsroom/stories/{result.ArticleId})"));
+            foreach (var loss in result.Losses)
+            {
+                await console.Out.WriteLineAsync("  imported with losses: " + loss);
+            }
+            return 0;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            await console.Error.WriteLineAsync("byline: import cancelled.");
+            return 130;
+        }
+        catch (ImportException e)
+        {
+            await console.Error.WriteLineAsync($"byline: import failed: {e.Message}");
+            return 1;
+        }
+#pragma warning disable CA1031 // command-line top level: any failure is one line on stderr and exit code 1
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            await console.Error.WriteLineAsync($"byline: import failed: {e.GetBaseException().Message.ReplaceLineEndings(" ")}");
+            return 1;
+        }
+    }
+
+    private static IHost BuildHost(string[] configArgs)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = configArgs, ContentRootPath = Directory.GetCurrentDirectory() });
+        // The progress bar and the summary are the output; routine logs would tear them.
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddBylineCore(builder.Configuration).AddMedia(builder.Configuration).AddImporting();
+        return builder.Build();
     }
 
     private static StreamWriter? OpenReport(string path, out string? error)
@@ -62,11 +145,18 @@ internal static class ImportCommands
         }
     }
 
-    private static async Task<int> WordPressAsync(string[] configArgs, CliConsole console, ImportOptions options, string? reportPath, CancellationToken ct)
+    private delegate Task Importer(IServiceProvider services, ImportOptions options, ImportReport report, Action<int, int>? progress, CancellationToken ct);
+
+    private static async Task<int> ImportAsync(string[] configArgs, CliConsole console, ImportOptions options, string? reportPath, Importer importer, CancellationToken ct)
     {
         if (!File.Exists(options.File))
         {
             await console.Error.WriteLineAsync($"byline: import: no such file: {options.File}");
+            return BadInput;
+        }
+        if (options.SiteUrl is not null && !(Uri.TryCreate(options.SiteUrl, UriKind.Absolute, out var site) && (site.Scheme == Uri.UriSchemeHttp || site.Scheme == Uri.UriSchemeHttps)))
+        {
+            await console.Error.WriteLineAsync($"byline: import: --site-url is not an http(s) address: {options.SiteUrl}");
             return BadInput;
         }
         if (options.Uploads is not null && !Directory.Exists(options.Uploads))
@@ -84,14 +174,9 @@ internal static class ImportCommands
         var report = new ImportReport(reportFile);
         try
         {
-            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = configArgs, ContentRootPath = Directory.GetCurrentDirectory() });
-            // The progress bar and the summary are the output; routine logs would tear them.
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
-            builder.Services.AddBylineCore(builder.Configuration).AddMedia(builder.Configuration).AddImporting();
-            using var host = builder.Build();
+            using var host = BuildHost(configArgs);
             await using var scope = host.Services.CreateAsyncScope();
             await StorageExtensions.MigrateAsync(scope.ServiceProvider.GetRequiredService<BylineDb>(), ct);
-            var importer = scope.ServiceProvider.GetRequiredService<WordPressImporter>();
             var clock = host.Services.GetRequiredService<TimeProvider>();
             var started = clock.GetTimestamp();
             if (console.InteractiveInput && !Console.IsOutputRedirected)
@@ -102,7 +187,7 @@ internal static class ImportCommands
                     .StartAsync(async ctx =>
                     {
                         var task = ctx.AddTask(options.DryRun ? "Checking" : "Importing", maxValue: 1);
-                        await importer.RunAsync(options, report, (done, total) =>
+                        await importer(scope.ServiceProvider, options, report, (done, total) =>
                         {
                             task.MaxValue = Math.Max(1, total);
                             task.Value = done;
@@ -114,7 +199,7 @@ internal static class ImportCommands
             }
             else
             {
-                await importer.RunAsync(options, report, null, ct);
+                await importer(scope.ServiceProvider, options, report, null, ct);
             }
             var elapsed = clock.GetElapsedTime(started).TotalSeconds;
             await console.Out.WriteLineAsync(report.Summary(options.DryRun));
@@ -135,7 +220,7 @@ internal static class ImportCommands
             await console.Error.WriteLineAsync("byline: import cancelled; the batches already committed are kept, and the same command resumes.");
             return 130;
         }
-        catch (Exception e) when (e is ImportException or WxrException)
+        catch (Exception e) when (e is ImportException or WxrException or GhostException)
         {
             await console.Error.WriteLineAsync($"byline: import failed: {e.Message}");
             return 1;

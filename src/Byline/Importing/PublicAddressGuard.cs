@@ -8,20 +8,24 @@ namespace Byline.Importing;
 /// the host itself and connects to an address it has checked, so neither a hostile export nor DNS
 /// rebinding can point the importer at the machine itself, the private network or cloud metadata.
 /// Refused: loopback, private ranges (10/8, 172.16/12, 192.168/16, fc00::/7), link-local (169.254/16,
-/// fe80::/10), carrier-grade NAT (100.64/10), unspecified, multicast and broadcast addresses.
+/// fe80::/10), carrier-grade NAT (100.64/10), unspecified, multicast and broadcast addresses — unless
+/// an admin named the host in <c>Byline:Importing:AllowedHosts</c> (as <c>Byline:Webhooks:AllowedHosts</c>
+/// does for webhooks: an intranet source, or the tests' own page server on loopback).
 /// </summary>
 public sealed class PublicAddressGuard : IDisposable
 {
     private readonly HttpClient _http;
     private readonly long _maxBytes;
+    private readonly HashSet<string> _allowed;
 
-    public PublicAddressGuard(TimeSpan timeout, long maxBytes)
+    public PublicAddressGuard(TimeSpan timeout, long maxBytes, IEnumerable<string>? allowedHosts = null)
     {
         _maxBytes = maxBytes;
+        _allowed = new HashSet<string>((allowedHosts ?? []).Select(h => h.Trim().Trim('[', ']')), StringComparer.OrdinalIgnoreCase);
 #pragma warning disable CA2000 // the client owns the handler (disposeHandler: true)
         var handler = new SocketsHttpHandler
         {
-            ConnectCallback = ConnectPublicAsync,
+            ConnectCallback = ConnectAsync,
             AutomaticDecompression = DecompressionMethods.None,
             MaxAutomaticRedirections = 3,
             ConnectTimeout = timeout,
@@ -34,21 +38,40 @@ public sealed class PublicAddressGuard : IDisposable
     /// <summary>The body of a public http(s) address, at most the limit; the error names why otherwise.</summary>
     public async Task<(byte[]? Bytes, string? Error)> FetchAsync(Uri uri, CancellationToken ct)
     {
+        var page = await FetchPageAsync(uri, null, ct);
+        return (page.Bytes, page.Error);
+    }
+
+    /// <summary>A fetched page: its bytes, media type and address after redirects, or why not.</summary>
+    internal sealed record Fetched(byte[]? Bytes, string? Error, string? MediaType, Uri? Address);
+
+    /// <summary>
+    /// Like <see cref="FetchAsync"/>; when <paramref name="mediaTypes"/> is given, a response of another
+    /// type is refused before its body is read.
+    /// </summary>
+    internal async Task<Fetched> FetchPageAsync(Uri uri, IReadOnlyCollection<string>? mediaTypes, CancellationToken ct)
+    {
         ArgumentNullException.ThrowIfNull(uri);
         if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
         {
-            return (null, "not an http(s) address");
+            return new(null, "not an http(s) address", null, null);
         }
         try
         {
             using var response = await _http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, ct);
+            var type = response.Content.Headers.ContentType?.MediaType;
+            var address = response.RequestMessage?.RequestUri ?? uri;
             if (!response.IsSuccessStatusCode)
             {
-                return (null, $"the old site answered {(int)response.StatusCode}");
+                return new(null, $"the site answered {(int)response.StatusCode}", type, address);
+            }
+            if (mediaTypes is not null && !mediaTypes.Contains(type ?? "", StringComparer.OrdinalIgnoreCase))
+            {
+                return new(null, $"not a web page ({type ?? "no content type"})", type, address);
             }
             if (response.Content.Headers.ContentLength > _maxBytes)
             {
-                return (null, $"larger than {_maxBytes:N0} bytes");
+                return new(null, $"larger than {_maxBytes:N0} bytes", type, address);
             }
             await using var body = await response.Content.ReadAsStreamAsync(ct);
             using var copy = new MemoryStream();
@@ -58,27 +81,28 @@ public sealed class PublicAddressGuard : IDisposable
             {
                 if (copy.Length + n > _maxBytes)
                 {
-                    return (null, $"larger than {_maxBytes:N0} bytes");
+                    return new(null, $"larger than {_maxBytes:N0} bytes", type, address);
                 }
                 copy.Write(buffer, 0, n);
             }
-            return (copy.ToArray(), null);
+            return new(copy.ToArray(), null, type, address);
         }
         catch (HttpRequestException e)
         {
-            return (null, e.InnerException is RefusedAddressException r ? r.Message : "fetch failed: " + e.Message);
+            return new(null, e.InnerException is RefusedAddressException r ? r.Message : "fetch failed: " + e.Message, null, null);
         }
         catch (TaskCanceledException) when (!ct.IsCancellationRequested)
         {
-            return (null, "timed out");
+            return new(null, "timed out", null, null);
         }
     }
 
-    private static async ValueTask<Stream> ConnectPublicAsync(SocketsHttpConnectionContext context, CancellationToken ct)
+    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken ct)
     {
         var host = context.DnsEndPoint.Host;
-        var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, ct);
-        var allowed = addresses.Where(IsPublic).ToArray();
+        var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, ct);
+        // Checked on every connection, redirects included: an allowed host may reach any of its addresses.
+        var allowed = _allowed.Contains(host.Trim('[', ']')) ? addresses : addresses.Where(IsPublic).ToArray();
         if (allowed.Length == 0)
         {
             throw new RefusedAddressException($"refused: {host} is a private, loopback or link-local address");

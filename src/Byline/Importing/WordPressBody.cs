@@ -18,6 +18,12 @@ public interface IBodyContext
 
     /// <summary>The picture imported for an attachment id (galleries name their pictures by id).</summary>
     ImportedPicture? Attachment(string attachmentId);
+
+    /// <summary>
+    /// The key of an old upload's address, or null when the address is not an upload: WordPress's
+    /// path below <c>wp-content/uploads/</c> unless the source stores its pictures elsewhere (Ghost).
+    /// </summary>
+    string? UploadPath(Uri uri) => WordPressBody.UploadPath(uri);
 }
 
 /// <summary>A picture written to the media store: its new address and what the reader needs to see it.</summary>
@@ -369,7 +375,7 @@ public static partial class WordPressBody
             {
                 continue;
             }
-            if (UploadPath(uri) is { } upload)
+            if (context.UploadPath(uri) is { } upload)
             {
                 if (context.Picture(upload) is { } p)
                 {
@@ -394,7 +400,7 @@ public static partial class WordPressBody
             img.RemoveAttribute("class");
             img.RemoveAttribute("style");
             var src = img.GetAttribute("src") ?? "";
-            if (!Uri.TryCreate(src, UriKind.Absolute, out var uri) || !context.IsOldSite(uri) || UploadPath(uri) is not { } upload)
+            if (!Uri.TryCreate(src, UriKind.Absolute, out var uri) || !context.IsOldSite(uri) || context.UploadPath(uri) is not { } upload)
             {
                 continue;
             }

@@ -23,6 +23,10 @@ public sealed record ImportOptions(string File)
     /// <summary>Posts and pages per transaction: each commits whole with its redirects, search entries and content event.</summary>
     public int BatchSize { get; init; } = 250;
     public string Actor { get; init; } = "import";
+    /// <summary>Ghost: the old site's address (its exports write <c>__GHOST_URL__</c> instead), for links, redirects' prefix and fetched pictures.</summary>
+    public string? SiteUrl { get; init; }
+    /// <summary>Ghost: a post's primary tag stays a tag instead of becoming its section.</summary>
+    public bool PrimaryTagAsTag { get; init; }
 }
 
 /// <summary>A problem that stops the import before or between batches; the command line prints it as one line.</summary>
@@ -34,20 +38,14 @@ public sealed class ImportException(string message, Exception? inner = null) : E
 /// converts posts and pages a batch at a time on every core and commits each batch in one transaction
 /// with its imported-item rows, redirects, search entries and content event. See docs/importing.md.
 /// </summary>
-public sealed partial class WordPressImporter(
-    BylineDb db, ContentEvents events, ISearchIndex search, MediaLibrary media, MediaOptions mediaOptions, TimeProvider clock, ILogger<WordPressImporter> log)
+internal sealed class WordPressImporter(
+    BylineDb db, ImportStore store, ContentEvents events, MediaLibrary media, MediaOptions mediaOptions, ILogger<WordPressImporter> log)
 {
     public const string Origin = "wordpress";
     public const int MaxBodyChars = Publishing.PublishingService.MaxBodyLength;
     /// <summary>The section of pages that are not one of Byline's static pages.</summary>
     public const string PagesSectionSlug = "pages";
     private const int AttachmentBatch = 25;
-    /// <summary>Rows per <c>IN (…)</c> list: well under SQLite's parameter limit.</summary>
-    private const int InChunk = 500;
-
-    [GeneratedRegex("href=\"(/[^\"]*)\"", RegexOptions.CultureInvariant)]
-    private static partial Regex SiteHref();
-
     public async Task RunAsync(ImportOptions options, ImportReport report, Action<int, int>? progress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -61,16 +59,16 @@ public sealed partial class WordPressImporter(
         var run = new ImportRun(options, report, scan, SourceKey(scan.Site));
         log.LogInformation("WordPress import of {Source}: {Items} posts and pages, {Attachments} attachments", run.Source, scan.Items, scan.Attachments.Count);
         db.ChangeTracker.AutoDetectChangesEnabled = true;
-        await LoadKnownAsync(run, ct);
+        await store.LoadKnownAsync(run, ct);
         await CatalogAsync(run, ct);
         await AttachmentsAsync(run, ct);
         run.FreezeKnown();
-        await ItemsAsync(run, progress, ct);
+        await store.WriteItemsAsync<WxrItem>(run, (sink, token) => Read(run, sink, token), item => Prepare(run, item), run.Scan.Items, progress, ct);
         foreach (var type in run.OtherTypes)
         {
             report.OtherType(type);
         }
-        await FixLinksAsync(run, ct);
+        await store.FixLinksAsync(run, ct);
     }
 
     private static FileStream Open(string path)
@@ -98,17 +96,6 @@ public sealed partial class WordPressImporter(
         return Origin + ":" + host + uri.AbsolutePath.TrimEnd('/').ToLowerInvariant();
     }
 
-    private async Task LoadKnownAsync(ImportRun run, CancellationToken ct)
-    {
-        var rows = db.ImportedItems.AsNoTracking().Where(i => i.Source == run.Source)
-            .Select(i => new { i.Id, i.Kind, i.SourceId, i.TargetId, i.Hash }).AsAsyncEnumerable();
-        await foreach (var r in rows.WithCancellation(ct))
-        {
-            run.Known[(r.Kind, r.SourceId)] = new KnownItem(r.Id, r.TargetId, r.Hash);
-        }
-    }
-
-    // ---- sections, tags, authors ----------------------------------------------------------------
 
     private async Task CatalogAsync(ImportRun run, CancellationToken ct)
     {
@@ -179,7 +166,7 @@ public sealed partial class WordPressImporter(
                 {
                     counts.Unchanged++;
                 }
-                Remember(run, "category", c.Slug, section.Id, "");
+                store.Remember(run, "category", c.Slug, section.Id, "");
             }
             else
             {
@@ -199,11 +186,11 @@ public sealed partial class WordPressImporter(
         run.DefaultSection = run.Sections.GetValueOrDefault("uncategorized") ?? run.Sections.Values.FirstOrDefault();
         if (run.DefaultSection is null && run.Scan.Items > 0)
         {
-            run.DefaultSection = await EnsureSectionAsync(run, sections, "imported", "Imported", position++, ct);
+            run.DefaultSection = await store.EnsureSectionAsync(run, sections, "imported", "Imported", position++, ct);
         }
         if (run.Scan.PagesAsStories > 0)
         {
-            run.PagesSection = await EnsureSectionAsync(run, sections, PagesSectionSlug, "Pages", position++, ct);
+            run.PagesSection = await store.EnsureSectionAsync(run, sections, PagesSectionSlug, "Pages", position++, ct);
         }
 
         var tags = await db.Tags.AsNoTracking().ToDictionaryAsync(t => t.Slug, t => t.Id, StringComparer.Ordinal, ct);
@@ -230,7 +217,7 @@ public sealed partial class WordPressImporter(
             {
                 tagCounts.Unchanged++;
             }
-            Remember(run, "tag", t.Slug, id, "");
+            store.Remember(run, "tag", t.Slug, id, "");
             run.Tags[t.Slug] = id;
             redirects.Add(($"{prefix}/tag/{t.Slug}", "/tag/" + slug));
             redirects.Add(($"{prefix}/tag/{t.Slug}/feed", $"/tag/{slug}/rss.xml"));
@@ -264,7 +251,7 @@ public sealed partial class WordPressImporter(
             {
                 authorCounts.Unchanged++;
             }
-            Remember(run, "author", a.Login, authors[slug], "");
+            store.Remember(run, "author", a.Login, authors[slug], "");
             run.Authors[a.Login] = authors[slug];
             var login = WordPressMapping.Slug(a.Login, a.Login, 100);
             redirects.Add(($"{prefix}/author/{login}", "/author/" + slug));
@@ -282,11 +269,11 @@ public sealed partial class WordPressImporter(
         {
             redirects.Add((prefix + from, to));
         }
-        await WriteRedirectsAsync(run, redirects, ct);
+        await store.WriteRedirectsAsync(run, redirects, ct);
         if (tx is not null)
         {
             await db.SaveChangesAsync(ct);
-            Settle(run);
+            ImportStore.Settle(run);
             await events.AppendAsync(db, new ContentChanged([ContentKeys.Settings, RedirectTable.Key], "import: wordpress sections, tags, authors", null, run.Options.Actor), ct);
             await tx.CommitAsync(ct);
             await events.CommittedAsync(db, ct);
@@ -294,117 +281,6 @@ public sealed partial class WordPressImporter(
         db.ChangeTracker.Clear();
     }
 
-    private async Task<SectionRef> EnsureSectionAsync(ImportRun run, Dictionary<string, Section> sections, string slug, string name, int position, CancellationToken ct)
-    {
-        if (!sections.TryGetValue(slug, out var section))
-        {
-            section = new Section { Slug = slug, Name = name, Position = position, ShowOnHome = false };
-            run.Report.For("sections").Created++;
-            if (!run.Options.DryRun)
-            {
-                db.Sections.Add(section);
-                await db.SaveChangesAsync(ct);
-            }
-            sections[slug] = section;
-        }
-        if (section.ParentId is int parentId && sections.Values.FirstOrDefault(s => s.Id == parentId) is { } parent)
-        {
-            return new SectionRef(section.Id, parent.Id, parent.Slug, $"/{parent.Slug}/{section.Slug}");
-        }
-        return new SectionRef(section.Id, section.Id, section.Slug, "/" + section.Slug);
-    }
-
-    /// <summary>Adds or updates the item's row (tracked; saved with the caller's batch).</summary>
-    private void Remember(ImportRun run, string kind, string sourceId, int targetId, string hash)
-    {
-        if (run.Options.DryRun)
-        {
-            return;
-        }
-        var now = clock.GetUtcNow().UtcDateTime;
-        if (run.Known.TryGetValue((kind, sourceId), out var known))
-        {
-            if (known.TargetId == targetId && known.Hash == hash)
-            {
-                return;
-            }
-            var row = new ImportedItem { Id = known.RowId, Source = run.Source, Kind = kind, SourceId = sourceId, TargetId = targetId, Hash = hash, ImportedAt = now };
-            db.ImportedItems.Attach(row);
-            db.Entry(row).Property(r => r.TargetId).IsModified = true;
-            db.Entry(row).Property(r => r.Hash).IsModified = true;
-            db.Entry(row).Property(r => r.ImportedAt).IsModified = true;
-            run.Known[(kind, sourceId)] = known with { TargetId = targetId, Hash = hash };
-            return;
-        }
-        var added = new ImportedItem { Source = run.Source, Kind = kind, SourceId = sourceId, TargetId = targetId, Hash = hash, ImportedAt = now };
-        db.ImportedItems.Add(added);
-        run.Added.Add(((kind, sourceId), added));
-    }
-
-    /// <summary>After a save: rows added in this batch are known, with their ids, for the rest of the run.</summary>
-    private static void Settle(ImportRun run)
-    {
-        foreach (var (key, row) in run.Added)
-        {
-            run.Known[key] = new KnownItem(row.Id, row.TargetId, row.Hash);
-        }
-        run.Added.Clear();
-    }
-
-    /// <summary>
-    /// Writes redirects in the caller's transaction: new old addresses are added, ones this importer wrote
-    /// before follow their item, and ones an editor set in the newsroom are left as the editor set them.
-    /// </summary>
-    private async Task WriteRedirectsAsync(ImportRun run, List<(string From, string To)> pairs, CancellationToken ct)
-    {
-        var wanted = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (from, to) in pairs)
-        {
-            var key = RedirectPaths.Normalise(from);
-            if (key is null || RedirectPaths.Normalise(to) == key || !RedirectPaths.IsTarget(to))
-            {
-                continue;
-            }
-            if (!wanted.TryAdd(key, to) && wanted[key] != to)
-            {
-                run.Report.Loss("redirect", key, "", $"two items had the old address {key}; it goes to {wanted[key]}, not {to}");
-            }
-        }
-        var now = clock.GetUtcNow().UtcDateTime;
-        foreach (var chunk in wanted.Keys.Chunk(InChunk))
-        {
-            var existing = await db.Redirects.AsTracking().Where(r => chunk.Contains(r.FromPath)).ToDictionaryAsync(r => r.FromPath, StringComparer.Ordinal, ct);
-            foreach (var key in chunk)
-            {
-                var to = wanted[key];
-                if (existing.TryGetValue(key, out var row))
-                {
-                    if (row.ToPath == to || row.Origin != Origin)
-                    {
-                        run.Report.RedirectsUnchanged++;
-                        if (!run.Options.DryRun)
-                        {
-                            db.Entry(row).State = EntityState.Detached;
-                        }
-                        continue;
-                    }
-                    row.ToPath = to;
-                    row.UpdatedAt = now;
-                }
-                else if (!run.Options.DryRun)
-                {
-                    db.Redirects.Add(new Redirect { FromPath = key, ToPath = to, Origin = Origin, CreatedAt = now, UpdatedAt = now });
-                }
-                run.Report.RedirectsWritten++;
-            }
-        }
-        if (!run.Options.DryRun)
-        {
-            await db.SaveChangesAsync(ct);
-        }
-    }
-
-    // ---- attachments ----------------------------------------------------------------------------
 
     private async Task AttachmentsAsync(ImportRun run, CancellationToken ct)
     {
@@ -459,7 +335,7 @@ public sealed partial class WordPressImporter(
                     }
                     image = result.Image;
                     counts.Created++;
-                    Remember(run, "attachment", a.Id, image.Id, "");
+                    store.Remember(run, "attachment", a.Id, image.Id, "");
                 }
                 var widths = MediaPaths.ParseWidths(image.Widths);
                 var url = MediaPaths.Url(image.Key, widths.Length == 0 ? 0 : widths.Max(), "jpg");
@@ -476,11 +352,11 @@ public sealed partial class WordPressImporter(
                     redirects.Add((a.Link, url));
                 }
             }
-            await WriteRedirectsAsync(run, redirects, ct);
+            await store.WriteRedirectsAsync(run, redirects, ct);
             if (tx is not null)
             {
                 await db.SaveChangesAsync(ct);
-                Settle(run);
+                ImportStore.Settle(run);
                 await events.AppendAsync(db, new ContentChanged([RedirectTable.Key], "import: wordpress media", null, run.Options.Actor), ct);
                 await tx.CommitAsync(ct);
                 await events.CommittedAsync(db, ct);
@@ -510,102 +386,46 @@ public sealed partial class WordPressImporter(
 
     // ---- posts and pages ------------------------------------------------------------------------
 
-    private async Task ItemsAsync(ImportRun run, Action<int, int>? progress, CancellationToken ct)
+    /// <summary>The posts and pages of the file, in order (other item types are counted for the summary).</summary>
+    private static void Read(ImportRun run, Action<WxrItem> sink, CancellationToken ct)
     {
-        var batches = Channel.CreateBounded<Prepared[]>(2);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var producer = Task.Run(() => Produce(run, batches.Writer, stop.Token), stop.Token);
-        var done = 0;
-        try
+        using var file = Open(run.Options.File);
+        foreach (var part in WxrReader.Read(file, MaxBodyChars + 1))
         {
-            await foreach (var batch in batches.Reader.ReadAllAsync(ct))
+            ct.ThrowIfCancellationRequested();
+            if (part is WxrItem { Type: "post" or "page" } item)
             {
-                await WriteBatchAsync(run, batch, ct);
-                done += batch.Length;
-                progress?.Invoke(done, run.Scan.Items);
+                sink(item);
+            }
+            else if (part is WxrItem other && other.Type != "attachment")
+            {
+                run.OtherTypes.Add(other.Type);
             }
         }
-        finally
-        {
-            await stop.CancelAsync();
-            try
-            {
-                await producer;
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                // The writer stopped first; its own error is the one reported.
-            }
-        }
-    }
-
-    /// <summary>Reads items on this thread and converts each batch on every core, one batch ahead of the writer.</summary>
-    private static void Produce(ImportRun run, ChannelWriter<Prepared[]> writer, CancellationToken ct)
-    {
-        try
-        {
-            using var file = Open(run.Options.File);
-            var pending = new List<WxrItem>(run.Options.BatchSize);
-            foreach (var part in WxrReader.Read(file, MaxBodyChars + 1))
-            {
-                if (part is not WxrItem { Type: "post" or "page" } item)
-                {
-                    if (part is WxrItem other && other.Type != "attachment")
-                    {
-                        run.OtherTypes.Add(other.Type);
-                    }
-                    continue;
-                }
-                pending.Add(item);
-                if (pending.Count == run.Options.BatchSize)
-                {
-                    Hand(run, writer, pending, ct);
-                    pending = new List<WxrItem>(run.Options.BatchSize);
-                }
-            }
-            if (pending.Count > 0)
-            {
-                Hand(run, writer, pending, ct);
-            }
-            writer.Complete();
-        }
-#pragma warning disable CA1031 // not swallowed: the channel hands the failure to the writer, which rethrows it
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            writer.TryComplete(e);
-        }
-    }
-
-    private static void Hand(ImportRun run, ChannelWriter<Prepared[]> writer, List<WxrItem> items, CancellationToken ct)
-    {
-        var prepared = new Prepared[items.Count];
-        Parallel.For(0, items.Count, new ParallelOptions { CancellationToken = ct }, i => prepared[i] = Prepare(run, items[i]));
-        // Bounded: the reader waits while two batches are queued, so memory stays at a few batches.
-        writer.WriteAsync(prepared, ct).AsTask().GetAwaiter().GetResult();
     }
 
     /// <summary>Maps one item (pure: reads the run's finished catalogue, touches no database).</summary>
     private static Prepared Prepare(ImportRun run, WxrItem item)
     {
+        var source = new ImportItem(item.Type, item.Id, item.Title, item.Name);
         var kind = item.Type;
         var title = WebUtility.HtmlDecode(item.Title);
         if (WordPressMapping.Status(item.Status) is not { } status)
         {
-            return Prepared.Skip(item, $"status '{item.Status}' is not imported");
+            return Prepared.Skip(source, $"status '{item.Status}' is not imported");
         }
         if (item.Id.Length == 0)
         {
-            return Prepared.Skip(item, "the item has no post id");
+            return Prepared.Skip(source, "the item has no post id");
         }
         if (item.Content == WxrReader.Overlong || item.Excerpt == WxrReader.Overlong)
         {
-            return Prepared.Skip(item, $"body longer than {MaxBodyChars:N0} characters: split it before importing");
+            return Prepared.Skip(source, $"body longer than {MaxBodyChars:N0} characters: split it before importing");
         }
         var hash = WordPressMapping.Hash(item, run.Options.Uploads is null && !run.Options.FetchMedia ? "" : "media");
         if (run.KnownAtStart.TryGetValue((kind, item.Id), out var known) && known.Hash == hash)
         {
-            return Prepared.Same(item);
+            return Prepared.Same(source);
         }
         var losses = new List<string>();
         if (item.Password.Length > 0 && status == ArticleStatus.Published)
@@ -671,7 +491,7 @@ public sealed partial class WordPressImporter(
             addresses.Add(kind == "page" ? $"{prefix}/?page_id={item.Id}" : $"{prefix}/?p={item.Id}");
         }
         var siteName = run.Scan.Site.Title;
-        return new Prepared(item, null, false, hash, status, asStaticPage,
+        return new Prepared(source, null, false, hash, status, asStaticPage,
             WordPressMapping.Slug(item.Name, title, 200), headline, WordPressMapping.Clip(excerpt, 1000),
             body.Markdown, blocks, BodyDocument.CountWords(body.Markdown), lead, section,
             authors, tags, published, modified is { } m && published is { } p && m > p.AddMinutes(1) && status == ArticleStatus.Published ? m : null,
@@ -680,326 +500,16 @@ public sealed partial class WordPressImporter(
             body.OldLinks, losses, addresses);
     }
 
-    private async Task WriteBatchAsync(ImportRun run, Prepared[] batch, CancellationToken ct)
-    {
-        var seen = new HashSet<(string, string)>();
-        var work = new List<Prepared>(batch.Length);
-        foreach (var p in batch)
-        {
-            var kind = p.Item.Type;
-            var title = WebUtility.HtmlDecode(p.Item.Title);
-            if (p.SkipReason is { } why)
-            {
-                run.Report.Skipped(kind, p.Item.Id, title, why);
-            }
-            else if (!seen.Add((kind, p.Item.Id)))
-            {
-                run.Report.Skipped(kind, p.Item.Id, title, "the export holds this post id twice; the first was imported");
-            }
-            else if (p.Unchanged)
-            {
-                run.Report.For(kind == "page" ? "pages" : "posts").Unchanged++;
-            }
-            else
-            {
-                work.Add(p);
-            }
-        }
-        if (work.Count == 0)
-        {
-            return;
-        }
-        if (run.Options.DryRun)
-        {
-            foreach (var p in work)
-            {
-                var counts = run.Report.For(p.Item.Type == "page" ? "pages" : "posts");
-                if (run.Known.ContainsKey((p.Item.Type, p.Item.Id)))
-                {
-                    counts.Updated++;
-                }
-                else
-                {
-                    counts.Created++;
-                }
-                run.Report.RedirectsWritten += p.OldAddresses.Count;
-            }
-            return;
-        }
-
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var now = clock.GetUtcNow().UtcDateTime;
-        var knownIds = work.Where(p => !p.AsStaticPage).Select(p => run.Known.TryGetValue((p.Item.Type, p.Item.Id), out var k) ? k.TargetId : 0).Where(i => i > 0).ToArray();
-        var existing = knownIds.Length == 0 ? [] : await db.Articles.AsTracking().Include(a => a.Authors).Include(a => a.Tags)
-            .Where(a => knownIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
-        var articles = new List<(Prepared P, Article A, bool Created)>();
-        var pages = new List<(Prepared P, StaticPage Page, bool Created)>();
-        foreach (var p in work)
-        {
-            if (p.AsStaticPage)
-            {
-                var page = await db.StaticPages.AsTracking().FirstOrDefaultAsync(x => x.Slug == p.Item.Name, ct);
-                var created = page is null;
-                page ??= db.StaticPages.Add(new StaticPage { Slug = p.Item.Name, Title = p.Headline }).Entity;
-                page.Title = WordPressMapping.Clip(p.Headline, 200);
-                page.BodyMarkdown = p.Markdown;
-                page.BodyHtml = BodyDocument.Serialize(p.Blocks);
-                page.UpdatedAt = now;
-                pages.Add((p, page, created));
-                continue;
-            }
-            var isNew = !(run.Known.TryGetValue((p.Item.Type, p.Item.Id), out var k) && existing.ContainsKey(k.TargetId));
-            var article = isNew
-                ? db.Articles.Add(new Article { Slug = p.Slug, Headline = p.Headline, CreatedAt = p.PublishedAt ?? now, Format = StoryFormat.Article }).Entity
-                : existing[k!.TargetId];
-            Fill(article, p, now, isNew);
-            articles.Add((p, article, isNew));
-        }
-        await db.SaveChangesAsync(ct);
-
-        // Old addresses of this batch, then every old link its bodies hold, resolved in one read.
-        var redirects = new List<(string, string)>();
-        foreach (var (p, a, _) in articles)
-        {
-            var path = StoryFormats.Path(StoryFormat.Article, p.Section!.TopSlug, a.Slug, a.Id);
-            redirects.AddRange(p.OldAddresses.Select(o => (o, path)));
-        }
-        foreach (var (p, page, _) in pages)
-        {
-            redirects.AddRange(p.OldAddresses.Select(o => (o, "/" + page.Slug)));
-        }
-        await WriteRedirectsAsync(run, redirects, ct);
-        var links = articles.SelectMany(x => x.P.OldLinks).Concat(pages.SelectMany(x => x.P.OldLinks)).Distinct(StringComparer.Ordinal).ToList();
-        var targets = await ResolveAsync(links, ct);
-        foreach (var (p, a, _) in articles)
-        {
-            if (p.OldLinks.Count == 0)
-            {
-                continue;
-            }
-            var (markdown, html, rewritten, unresolved) = Rewrite(a.BodyMarkdown, a.BodyHtml, targets);
-            a.BodyMarkdown = markdown;
-            a.BodyHtml = html;
-            run.Report.LinksRewritten += rewritten;
-            if (unresolved)
-            {
-                run.PendingLinks.Add(a.Id);
-            }
-        }
-        foreach (var (p, page, _) in pages)
-        {
-            if (p.OldLinks.Count > 0)
-            {
-                var (markdown, html, rewritten, _) = Rewrite(page.BodyMarkdown, page.BodyHtml, targets);
-                page.BodyMarkdown = markdown;
-                page.BodyHtml = html;
-                run.Report.LinksRewritten += rewritten;
-            }
-        }
-        foreach (var (p, a, created) in articles)
-        {
-            Remember(run, p.Item.Type, p.Item.Id, a.Id, p.Hash);
-            Account(run, p, created);
-        }
-        foreach (var (p, page, created) in pages)
-        {
-            Remember(run, p.Item.Type, p.Item.Id, page.Id, p.Hash);
-            Account(run, p, created);
-        }
-        await db.SaveChangesAsync(ct);
-        Settle(run);
-
-        var ids = articles.Select(x => x.A.Id).ToArray();
-        if (ids.Length > 0)
-        {
-            await search.ReindexAsync(ids, ct);
-        }
-        await events.AppendAsync(db, new ContentChanged(BatchKeys(articles.Select(x => x.A), pages.Select(x => x.Page.Slug)), "import: wordpress", null, run.Options.Actor), ct);
-        await tx.CommitAsync(ct);
-        await events.CommittedAsync(db, ct);
-        db.ChangeTracker.Clear();
-    }
-
-    private static void Account(ImportRun run, Prepared p, bool created)
-    {
-        var counts = run.Report.For(p.Item.Type == "page" ? "pages" : "posts");
-        if (created)
-        {
-            counts.Created++;
-        }
-        else
-        {
-            counts.Updated++;
-        }
-        var title = WebUtility.HtmlDecode(p.Item.Title);
-        foreach (var loss in p.Losses)
-        {
-            run.Report.Loss(p.Item.Type, p.Item.Id, title, loss);
-        }
-    }
-
-    private static void Fill(Article a, Prepared p, DateTime now, bool isNew)
-    {
-        var section = p.Section!;
-        a.Slug = p.Slug;
-        a.Headline = p.Headline;
-        a.Standfirst = p.Standfirst;
-        a.BodyMarkdown = p.Markdown;
-        a.BodyHtml = BodyDocument.Serialize(p.Blocks);
-        a.WordCount = p.WordCount;
-        a.LeadImageId = p.LeadImageId;
-        a.SectionId = section.Id;
-        a.TopSectionId = section.TopId;
-        a.SeoTitle = p.SeoTitle;
-        a.SeoDescription = p.SeoDescription;
-        a.Status = p.Status;
-        a.PublishedAt = p.Status is ArticleStatus.Published or ArticleStatus.Scheduled ? p.PublishedAt ?? now : null;
-        a.UpdatedAt = p.UpdatedAt;
-        a.ModifiedAt = now;
-        a.Version = isNew ? 1 : a.Version + 1;
-        var listed = a.Status == ArticleStatus.Published ? a.PublishedAt : null;
-        Link(a.Authors, p.AuthorIds, id => new ArticleAuthor { AuthorId = id }, x => x.AuthorId, (x, i) => { x.Position = i; x.ListedAt = listed; });
-        Link(a.Tags, p.TagIds, id => new ArticleTag { TagId = id }, x => x.TagId, (x, i) => { x.Position = i; x.ListedAt = listed; });
-    }
-
-    /// <summary>Brings a story's tag or author links to the wanted list: kept rows updated in place (EF cannot delete and re-add one key).</summary>
-    private static void Link<T>(List<T> links, int[] wanted, Func<int, T> create, Func<T, int> key, Action<T, int> set)
-    {
-        links.RemoveAll(l => !wanted.Contains(key(l)));
-        for (var i = 0; i < wanted.Length; i++)
-        {
-            var link = links.FirstOrDefault(l => key(l) == wanted[i]);
-            if (link is null)
-            {
-                link = create(wanted[i]);
-                links.Add(link);
-            }
-            set(link, i);
-        }
-    }
-
-    private static List<string> BatchKeys(IEnumerable<Article> articles, IEnumerable<string> pages)
-    {
-        // Hundreds of stories name more keys than an event holds, and then collapse to "settings",
-        // which every page carries: a batch evicts every cached page once, as it should.
-        var keys = new List<string> { ContentKeys.Home, ContentKeys.Latest, ContentKeys.Sitemaps, ContentKeys.Format(StoryFormat.Article), RedirectTable.Key };
-        foreach (var a in articles)
-        {
-            keys.Add(ContentKeys.Article(a.Id));
-            keys.Add(ContentKeys.Section(a.SectionId));
-            keys.Add(ContentKeys.Section(a.TopSectionId));
-            keys.AddRange(a.Tags.Select(t => ContentKeys.Tag(t.TagId)));
-            keys.AddRange(a.Authors.Select(x => ContentKeys.Author(x.AuthorId)));
-        }
-        keys.AddRange(pages.Select(ContentKeys.Page));
-        return keys;
-    }
-
-    private async Task<Dictionary<string, string>> ResolveAsync(IReadOnlyCollection<string> keys, CancellationToken ct)
-    {
-        var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var chunk in keys.Chunk(InChunk))
-        {
-            var rows = await db.Redirects.AsNoTracking().Where(r => chunk.Contains(r.FromPath)).Select(r => new { r.FromPath, r.ToPath }).ToListAsync(ct);
-            foreach (var r in rows)
-            {
-                map[r.FromPath] = r.ToPath;
-            }
-        }
-        return map;
-    }
-
-    /// <summary>Old-site paths in a body's links replaced by their new addresses; whether any stayed old.</summary>
-    private static (string Markdown, string Html, int Rewritten, bool Unresolved) Rewrite(string markdown, string html, Dictionary<string, string> targets)
-    {
-        var rewritten = 0;
-        var unresolved = false;
-        string Replace(string text, bool count) => SiteHref().Replace(text, m =>
-        {
-            var key = WebUtility.HtmlDecode(m.Groups[1].Value);
-            if (targets.TryGetValue(key, out var to))
-            {
-                rewritten += count ? 1 : 0;
-                return $"href=\"{WebUtility.HtmlEncode(to)}\"";
-            }
-            // Byline's own paths (/media/…) are not old links.
-            unresolved |= count && !key.StartsWith("/media/", StringComparison.Ordinal) && RedirectPaths.Normalise(key) == key;
-            return m.Value;
-        });
-        var newMarkdown = Replace(markdown, count: true);
-        var blocks = BodyDocument.Deserialize(html).Select(b => b with { Html = Replace(b.Html, count: false) }).ToList();
-        return (newMarkdown, BodyDocument.Serialize(blocks), rewritten, unresolved);
-    }
-
-    /// <summary>
-    /// Stories that linked to posts later in the file: once the whole file is in, their old links resolve.
-    /// Links that still resolve to nothing stay as old paths, which the redirect table answers if it learns them.
-    /// </summary>
-    private async Task FixLinksAsync(ImportRun run, CancellationToken ct)
-    {
-        if (run.Options.DryRun || run.PendingLinks.Count == 0)
-        {
-            return;
-        }
-        foreach (var chunk in run.PendingLinks.Chunk(run.Options.BatchSize))
-        {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            var articles = await db.Articles.AsTracking().Where(a => chunk.Contains(a.Id)).ToListAsync(ct);
-            var keys = articles.SelectMany(a => SiteHref().Matches(a.BodyMarkdown).Select(m => WebUtility.HtmlDecode(m.Groups[1].Value)))
-                .Distinct(StringComparer.Ordinal).ToList();
-            var targets = await ResolveAsync(keys, ct);
-            var changed = new List<int>();
-            foreach (var a in articles)
-            {
-                var (markdown, html, rewritten, _) = Rewrite(a.BodyMarkdown, a.BodyHtml, targets);
-                if (rewritten > 0)
-                {
-                    a.BodyMarkdown = markdown;
-                    a.BodyHtml = html;
-                    run.Report.LinksRewritten += rewritten;
-                    changed.Add(a.Id);
-                }
-            }
-            await db.SaveChangesAsync(ct);
-            if (changed.Count > 0)
-            {
-                await search.ReindexAsync(changed, ct);
-                await events.AppendAsync(db, new ContentChanged([.. changed.Select(ContentKeys.Article)], "import: wordpress links", null, run.Options.Actor), ct);
-            }
-            await tx.CommitAsync(ct);
-            await events.CommittedAsync(db, ct);
-            db.ChangeTracker.Clear();
-        }
-    }
 }
 
-internal sealed record KnownItem(long RowId, int TargetId, string Hash);
-
-internal sealed record SectionRef(int Id, int TopId, string TopSlug, string Path);
-
-/// <summary>One post or page, mapped and ready for its batch (or marked to skip, or unchanged since the last run).</summary>
-internal sealed record Prepared(
-    WxrItem Item, string? SkipReason, bool Unchanged, string Hash, ArticleStatus Status, bool AsStaticPage,
-    string Slug, string Headline, string Standfirst, string Markdown, List<BodyBlock> Blocks, int WordCount, int? LeadImageId,
-    SectionRef? Section, int[] AuthorIds, int[] TagIds, DateTime? PublishedAt, DateTime? UpdatedAt,
-    string? SeoTitle, string? SeoDescription, IReadOnlyList<string> OldLinks, IReadOnlyList<string> Losses, IReadOnlyList<string> OldAddresses)
-{
-    public static Prepared Skip(WxrItem item, string why) =>
-        new(item, why, false, "", ArticleStatus.Draft, false, "", "", "", "", [], 0, null, null, [], [], null, null, null, null, [], [], []);
-
-    public static Prepared Same(WxrItem item) =>
-        new(item, null, true, "", ArticleStatus.Draft, false, "", "", "", "", [], 0, null, null, [], [], null, null, null, null, [], [], []);
-}
 
 /// <summary>The state of one run: what is known from earlier runs, the catalogue's ids, the imported pictures.</summary>
-internal sealed class ImportRun : IBodyContext
+internal sealed class ImportRun : ImportSession, IBodyContext
 {
     public ImportRun(ImportOptions options, ImportReport report, WordPressScan scan, string source)
+        : base(options, report, source, WordPressImporter.Origin)
     {
-        Options = options;
-        Report = report;
         Scan = scan;
-        Source = source;
         foreach (var url in new[] { scan.Site.BaseSiteUrl, scan.Site.BaseBlogUrl, scan.Site.Link })
         {
             if (Uri.TryCreate(url, UriKind.Absolute, out var uri))
@@ -1014,23 +524,9 @@ internal sealed class ImportRun : IBodyContext
 
     private readonly HashSet<string> _hosts = new(StringComparer.Ordinal);
 
-    public ImportOptions Options { get; }
-    public ImportReport Report { get; }
     public WordPressScan Scan { get; }
-    public string Source { get; }
     /// <summary>The old site's path when it lived below its host's root (<c>/blog</c>), else empty.</summary>
     public string PathPrefix { get; }
-    public Dictionary<(string Kind, string Id), KnownItem> Known { get; } = [];
-
-    /// <summary>
-    /// What earlier runs wrote, as it stood when the posts began: the converting threads read this copy
-    /// while the writer adds to <see cref="Known"/>.
-    /// </summary>
-    public System.Collections.Frozen.FrozenDictionary<(string Kind, string Id), KnownItem> KnownAtStart { get; private set; } =
-        System.Collections.Frozen.FrozenDictionary<(string Kind, string Id), KnownItem>.Empty;
-
-    public void FreezeKnown() => KnownAtStart = System.Collections.Frozen.FrozenDictionary.ToFrozenDictionary(Known);
-    public List<((string Kind, string Id) Key, ImportedItem Row)> Added { get; } = [];
     public Dictionary<string, SectionRef> Sections { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, string> CategoryById { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, int> Tags { get; } = new(StringComparer.Ordinal);
@@ -1038,8 +534,6 @@ internal sealed class ImportRun : IBodyContext
     public Dictionary<string, ImportedPicture> Pictures { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, ImportedPicture> ByAttachment { get; } = new(StringComparer.Ordinal);
     public SectionRef? DefaultSection { get; set; }
-    public SectionRef? PagesSection { get; set; }
-    public HashSet<int> PendingLinks { get; } = [];
     public System.Collections.Concurrent.ConcurrentBag<string> OtherTypes { get; } = [];
 
     public bool IsOldSite(Uri uri) => uri is not null && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && _hosts.Contains(uri.Host.ToLowerInvariant());

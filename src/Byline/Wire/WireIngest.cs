@@ -168,7 +168,8 @@ public sealed class WireIngest(BylineDb db, AuditLog audit, IOptionsMonitor<Wire
         item.SentAt = parsed.SentAt;
         item.UpdatedAt = now;
         item.ContentHash = hash;
-        item.SimHash = SimHash.Of(parsed.Headline + " " + text);
+        // The body alone: agencies word their headlines differently for the same story; an item without a body uses its headline.
+        item.SimHash = SimHash.Of(text.Length > 0 ? text : parsed.Headline);
     }
 
     private static IEnumerable<WireSimKey> Keys(WireItem item) =>

@@ -33,9 +33,9 @@ public sealed class WireOptions
     public int RetentionDays { get; set; } = 30;
 
     /// <summary>
-    /// Largest Hamming distance between two items' 64-bit SimHashes for them to be one cluster. Measured on
-    /// generated copy: a re-sent item with a few words changed lands within 5, unrelated items around 32.
-    /// At most 7 (the band index finds candidates within 7).
+    /// Largest Hamming distance between two items' 64-bit SimHashes (of their bodies) for them to be one cluster.
+    /// Measured on generated 250-word copy: one word changed lands at 3 (median; 95 % within 6), unrelated
+    /// items at 20 or more. At most 7 (the band index finds candidates within 7).
     /// </summary>
     public int ClusterDistance { get; set; } = 6;
 

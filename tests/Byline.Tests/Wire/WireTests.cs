@@ -112,23 +112,25 @@ public abstract class WireTests(BylineApp app, FeedServer feeds)
     {
         var pathA = WireKit.NewPath("rss");
         var pathB = WireKit.NewPath("ninjs");
-        var story = WireFeeds.Prose(500, 150);
+        var story = WireFeeds.Prose(500, 250);
         var words = story.Split(' ');
-        words[40] = "harbour";
-        words[90] = "storm";
+        words[120] = "harbour";
         var resent = string.Join(' ', words);
-        var other = WireFeeds.Prose(501, 150);
+        var other = WireFeeds.Prose(501, 250);
         var marker = Unique("cluster").Replace("-", "", StringComparison.Ordinal);
         feeds.Serve(pathA, FeedDocument.Xml(WireFeeds.Rss(new WireCopy(Unique("a"), "Port strike " + marker, story))));
         feeds.Serve(pathB, FeedDocument.Json(WireFeeds.Ninjs(new WireCopy(Unique("b"), "Port strike " + marker, resent), new WireCopy(Unique("c"), "Other story " + marker, other))));
-        var (a, _) = await app.SourceAsync("Agency A", WireFeedKind.RssAtom, feeds.Url(pathA), credit: "AAA");
+        var (a, _) = await app.SourceAsync("Agency A", WireFeedKind.RssAtom, feeds.Url(pathA), credit: "AAA", sectionId: (await app.Content.SectionAsync()).Id);
         var (b, _) = await app.SourceAsync("Agency B", WireFeedKind.Ninjs, feeds.Url(pathB), credit: "BBB");
         await app.PollAsync(a);
         await app.PollAsync(b);
 
         var first = Assert.Single(await app.ItemsAsync(a));
         var second = await app.ItemsAsync(b);
-        Assert.Equal(first.ClusterId, second.Single(i => i.Headline.StartsWith("Port", StringComparison.Ordinal)).ClusterId);
+        var port = second.Single(i => i.Headline.StartsWith("Port", StringComparison.Ordinal));
+        var keysA = await app.WithDbAsync(db => db.Set<WireSimKey>().Where(k => k.ItemId == first.Id).Select(k => k.Key).ToListAsync());
+        var keysB = await app.WithDbAsync(db => db.Set<WireSimKey>().Where(k => k.ItemId == port.Id).Select(k => k.Key).ToListAsync());
+        Assert.True(first.ClusterId == port.ClusterId, $"A {first.Id} {first.SimHash} {first.ReceivedAt:O} [{string.Join(",", keysA)}] B {port.Id} {port.SimHash} {port.ReceivedAt:O} [{string.Join(",", keysB)}] d={SimHash.Distance(first.SimHash, port.SimHash)}");
         Assert.NotEqual(first.ClusterId, second.Single(i => i.Headline.StartsWith("Other", StringComparison.Ordinal)).ClusterId);
 
         var editor = await NewsroomClient.ForRoleAsync(app, Roles.Editor);
@@ -204,7 +206,7 @@ public abstract class WireTests(BylineApp app, FeedServer feeds)
         var path = WireKit.NewPath("ninjs");
         var id = Unique("urn:kill");
         feeds.Serve(path, FeedDocument.Json(WireFeeds.Ninjs(Copy(id, 40) with { Headline = "Minister resigns" })));
-        var (source, _) = await app.SourceAsync("Kill Agency", WireFeedKind.Ninjs, feeds.Url(path));
+        var (source, _) = await app.SourceAsync("Kill Agency", WireFeedKind.Ninjs, feeds.Url(path), sectionId: (await app.Content.SectionAsync()).Id);
         await app.PollAsync(source);
         var item = Assert.Single(await app.ItemsAsync(source));
         var editor = await app.UserAsync(Roles.Editor);
@@ -237,7 +239,7 @@ public abstract class WireTests(BylineApp app, FeedServer feeds)
         var embargo = DateTime.UtcNow.AddHours(2);
         var path = WireKit.NewPath("newsml");
         feeds.Serve(path, FeedDocument.Xml(WireFeeds.NewsMl(Copy(Unique("tag:emb"), 50) with { Embargo = embargo })));
-        var (source, _) = await app.SourceAsync("Embargo Agency", WireFeedKind.NewsMlG2, feeds.Url(path));
+        var (source, _) = await app.SourceAsync("Embargo Agency", WireFeedKind.NewsMlG2, feeds.Url(path), sectionId: (await app.Content.SectionAsync()).Id);
         await app.PollAsync(source);
         var item = Assert.Single(await app.ItemsAsync(source));
         Assert.NotNull(item.EmbargoUntil);
@@ -430,13 +432,13 @@ public abstract class WireTests(BylineApp app, FeedServer feeds)
     {
         var path = WireKit.NewPath("rss");
         feeds.Serve(path, FeedDocument.Xml(WireFeeds.Rss(Copy(Unique("old"), 96), Copy(Unique("used"), 97), Copy(Unique("new"), 98))));
-        var (source, _) = await app.SourceAsync("Retention", WireFeedKind.RssAtom, feeds.Url(path));
+        var (source, _) = await app.SourceAsync("Retention", WireFeedKind.RssAtom, feeds.Url(path), sectionId: (await app.Content.SectionAsync()).Id);
         await app.PollAsync(source);
         var items = await app.ItemsAsync(source);
         var editor = await app.UserAsync(Roles.Editor);
         await using (var scope = app.Services.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<WireDrafts>().CreateAsync(items[1].Id, false, editor, CancellationToken.None);
+            Assert.NotNull((await scope.ServiceProvider.GetRequiredService<WireDrafts>().CreateAsync(items[1].Id, false, editor, CancellationToken.None)).ArticleId);
         }
         var old = new[] { items[0].Id, items[1].Id };
         await app.WithDbAsync(db => db.Set<WireItem>().Where(i => old.Contains(i.Id)).ExecuteUpdateAsync(u => u.SetProperty(i => i.ReceivedAt, DateTime.UtcNow.AddDays(-31))));

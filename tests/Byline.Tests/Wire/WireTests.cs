@@ -485,6 +485,10 @@ public abstract class WireTests(BylineApp app, FeedServer feeds)
         Assert.DoesNotContain(secret!, row.ProtectedPushSecret, StringComparison.Ordinal);
         var list = await admin.GetAsync("/newsroom/wire/sources");
         Assert.DoesNotContain(secret!, await list.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var off = await admin.SubmitAsync($"/newsroom/wire/sources/{row.Id}", new Dictionary<string, string>(), "form[data-form=switch-source]");
+        Assert.Equal(HttpStatusCode.Redirect, off.StatusCode);
+        Assert.False((await app.WireSourceAsync(row.Id)).Enabled);
     }
 }
 

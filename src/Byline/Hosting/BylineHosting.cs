@@ -18,6 +18,7 @@ using Byline.Site.Shows;
 using Byline.Site.Shorts;
 using Byline.Storage;
 using Byline.Webhooks;
+using Byline.Wire;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Byline.Hosting;
@@ -64,6 +65,7 @@ public static class BylineHosting
         services.AddWebhooks(builder.Configuration);
         services.AddRedirects();
         services.AddContentApi(builder.Configuration);
+        services.AddWire(builder.Configuration);
         services.AddContentConsumers();
         return builder;
     }
@@ -91,6 +93,7 @@ public static class BylineHosting
         app.MapEditorLookups();
         app.MapLiveBlogs();
         app.MapContentApi();
+        app.MapWire();
         app.MapRazorPages();
         return app;
     }

@@ -1,5 +1,5 @@
 using System.Net;
-using System.Net.Sockets;
+using Byline.Outbound;
 
 namespace Byline.Importing;
 
@@ -7,9 +7,8 @@ namespace Byline.Importing;
 /// Fetches media over HTTP only from public addresses: every connection (redirects included) resolves
 /// the host itself and connects to an address it has checked, so neither a hostile export nor DNS
 /// rebinding can point the importer at the machine itself, the private network or cloud metadata.
-/// Refused: loopback, private ranges (10/8, 172.16/12, 192.168/16, fc00::/7), link-local (169.254/16,
-/// fe80::/10), carrier-grade NAT (100.64/10), unspecified, multicast and broadcast addresses — unless
-/// an admin named the host in <c>Byline:Importing:AllowedHosts</c> (as <c>Byline:Webhooks:AllowedHosts</c>
+/// Refused: everything <see cref="PrivateAddressGuard"/> refuses (loopback, private, link-local,
+/// carrier-grade NAT, documentation and reserved ranges, multicast) — unless an admin named the host in <c>Byline:Importing:AllowedHosts</c> (as <c>Byline:Webhooks:AllowedHosts</c>
 /// does for webhooks: an intranet source, or the tests' own page server on loopback).
 /// </summary>
 public sealed class PublicAddressGuard : IDisposable
@@ -89,7 +88,7 @@ public sealed class PublicAddressGuard : IDisposable
         }
         catch (HttpRequestException e)
         {
-            return new(null, e.InnerException is RefusedAddressException r ? r.Message : "fetch failed: " + e.Message, null, null);
+            return new(null, (e as RefusedAddressException ?? e.InnerException as RefusedAddressException) is { } r ? r.Message : "fetch failed: " + e.Message, null, null);
         }
         catch (TaskCanceledException) when (!ct.IsCancellationRequested)
         {
@@ -97,60 +96,12 @@ public sealed class PublicAddressGuard : IDisposable
         }
     }
 
-    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken ct)
-    {
-        var host = context.DnsEndPoint.Host;
-        var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, ct);
-        // Checked on every connection, redirects included: an allowed host may reach any of its addresses.
-        var allowed = _allowed.Contains(host.Trim('[', ']')) ? addresses : addresses.Where(IsPublic).ToArray();
-        if (allowed.Length == 0)
-        {
-            throw new RefusedAddressException($"refused: {host} is a private, loopback or link-local address");
-        }
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(allowed, context.DnsEndPoint.Port, ct);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
+    // Checked on every connection, redirects included: an allowed host may reach any of its addresses.
+    private ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken ct) =>
+        PrivateAddressGuard.ConnectAsync(context, _allowed, ct);
 
     /// <summary>True for an address on the public internet.</summary>
-    public static bool IsPublic(IPAddress address)
-    {
-        ArgumentNullException.ThrowIfNull(address);
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) || address.Equals(IPAddress.Broadcast))
-        {
-            return false;
-        }
-        if (address.AddressFamily == AddressFamily.InterNetwork)
-        {
-            var b = address.GetAddressBytes();
-            return !(b[0] == 0 || b[0] == 10 || b[0] == 127 ||
-                (b[0] == 172 && b[1] >= 16 && b[1] <= 31) ||
-                (b[0] == 192 && b[1] == 168) ||
-                (b[0] == 169 && b[1] == 254) ||
-                (b[0] == 100 && b[1] >= 64 && b[1] <= 127) ||
-                b[0] >= 224);
-        }
-        if (address.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            var b = address.GetAddressBytes();
-            return !(address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || (b[0] & 0xFE) == 0xFC);
-        }
-        return false;
-    }
+    public static bool IsPublic(IPAddress address) => !PrivateAddressGuard.IsPrivate(address);
 
     public void Dispose() => _http.Dispose();
-
-    private sealed class RefusedAddressException(string message) : IOException(message);
 }

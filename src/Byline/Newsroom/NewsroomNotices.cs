@@ -12,3 +12,12 @@ public interface INewsroomNotices
 {
     Task<IReadOnlyList<NewsroomNotice>> ForAdminsAsync(CancellationToken ct);
 }
+
+/// <summary>
+/// Warnings for the dashboard, seen by every newsroom role (a wire source gone silent, a killed agency item
+/// that a draft was made from). A seam so the dashboard need not know the features above it.
+/// </summary>
+public interface IDashboardNotices
+{
+    Task<IReadOnlyList<NewsroomNotice>> ForDashboardAsync(CancellationToken ct);
+}

@@ -132,6 +132,11 @@ public sealed class PublishingService(BylineDb db, AuditLog audit, ContentEvents
                 errors["scheduleAt"] = "That time has passed: choose a time in the future, or publish now.";
             }
         }
+        if (command.Action is StoryAction.Publish or StoryAction.Schedule && !errors.ContainsKey("scheduleAt")
+            && await WireHolds.CheckAsync(db, id, command.Action == StoryAction.Schedule ? command.ScheduleAtUtc!.Value : now, ct) is { } hold)
+        {
+            errors[WireHolds.Field] = hold;
+        }
         if (errors.Count > 0)
         {
             return PublishResult.Invalid(errors);

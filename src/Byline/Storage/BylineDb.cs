@@ -212,6 +212,7 @@ public abstract class BylineDb(DbContextOptions options)
         WebhookModel.Configure(b);
         ImportingModel.Configure(b);
         ApiKeyModel.Configure(b);
+        WireModel.Configure(b);
     }
 }
 

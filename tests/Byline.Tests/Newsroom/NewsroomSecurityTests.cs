@@ -42,6 +42,8 @@ public abstract class NewsroomSecurityTests(BylineApp app)
         ["newsroom/webhooks"] = ("/newsroom/webhooks", Access.Admin),
         ["newsroom/webhooks/{id:int}"] = ("/newsroom/webhooks/{webhook}", Access.Admin),
         ["newsroom/api-keys"] = ("/newsroom/api-keys", Access.Admin),
+        ["newsroom/wire"] = ("/newsroom/wire", Access.Contributor),
+        ["newsroom/wire/sources/{id:int?}"] = ("/newsroom/wire/sources", Access.Admin),
         ["newsroom/api"] = ("/newsroom/api", Access.Contributor),
         ["newsroom/api-tokens"] = ("/newsroom/api-tokens", Access.Contributor),
         ["newsroom/settings"] = ("/newsroom/settings", Access.Admin),

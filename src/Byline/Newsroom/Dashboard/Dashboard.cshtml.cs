@@ -12,7 +12,7 @@ public sealed record ReviewItem(int Id, string Headline, DateTime ModifiedAt);
 public sealed record ActivityItem(DateTime At, string Action, string EntityType, string EntityId, string Details);
 
 /// <summary>The newsroom's front page: stories by status, the signed-in user's recent activity, and the review queue for editors.</summary>
-public sealed class DashboardModel(BylineDb db, SiteSettingsStore settings) : NewsroomPageModel
+public sealed class DashboardModel(BylineDb db, SiteSettingsStore settings, IEnumerable<IDashboardNotices> noticeSources) : NewsroomPageModel
 {
     private const int ListSize = 10;
 
@@ -20,6 +20,8 @@ public sealed class DashboardModel(BylineDb db, SiteSettingsStore settings) : Ne
     public IReadOnlyList<ReviewItem> InReview { get; private set; } = [];
     public IReadOnlyList<ReviewItem> MyDrafts { get; private set; } = [];
     public IReadOnlyList<ActivityItem> Activity { get; private set; } = [];
+    /// <summary>Warnings from the features above the newsroom (a wire source gone silent, a killed agency item in a draft).</summary>
+    public IReadOnlyList<NewsroomNotice> Notices { get; private set; } = [];
     public Dateline Dateline => settings.Dateline;
 
     public async Task OnGetAsync(CancellationToken ct)
@@ -27,6 +29,12 @@ public sealed class DashboardModel(BylineDb db, SiteSettingsStore settings) : Ne
         Title = "Dashboard";
         Area = "dashboard";
         var userId = User.UserId();
+        var notices = new List<NewsroomNotice>();
+        foreach (var source in noticeSources)
+        {
+            notices.AddRange(await source.ForDashboardAsync(ct));
+        }
+        Notices = notices;
         // The status index (Status, ModifiedAt) answers these counts without touching the rows.
         var counts = await db.Articles.GroupBy(a => a.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
         Counts = [.. Enum.GetValues<ArticleStatus>().Select(s => new StatusCount(s, counts.FirstOrDefault(c => c.Key == s)?.Count ?? 0))];

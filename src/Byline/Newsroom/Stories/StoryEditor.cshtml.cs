@@ -268,7 +268,8 @@ public sealed class StoryEditorModel(BylineDb db, PublishingService publishing, 
             case PublishOutcome.Invalid:
                 foreach (var (field, message) in result.Errors ?? new Dictionary<string, string>())
                 {
-                    ModelState.AddModelError(field.Length == 0 ? "" : "Form." + char.ToUpperInvariant(field[0]) + field[1..], message);
+                    // A wire embargo or kill is about the whole story, shown with the form's own errors.
+                    ModelState.AddModelError(field.Length == 0 || field == WireHolds.Field ? "" : "Form." + char.ToUpperInvariant(field[0]) + field[1..], message);
                 }
                 return await RedisplayAsync(id, ct);
             case PublishOutcome.Conflict:

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Byline.Storage;
 using Byline.Tests.Support;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -21,9 +22,10 @@ public abstract class OpenApiContractTests(BylineApp app)
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
     }
 
-    /// <summary>Every GET the app maps under /api/v1, as the document spells paths ("/api/v1/stories/{id}").</summary>
-    private HashSet<string> MappedApiPaths() =>
+    /// <summary>Every endpoint the app maps under /api/v1, as the document spells paths ("/api/v1/stories/{id}").</summary>
+    private HashSet<string> MappedApiPaths(bool hidden = false) =>
         app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => (e.Metadata.GetMetadata<IExcludeFromDescriptionMetadata>()?.ExcludeFromDescription == true) == hidden)
             .Select(e => "/" + (e.RoutePattern.RawText ?? "").TrimStart('/'))
             .Where(p => p.StartsWith("/api/v1/", StringComparison.Ordinal))
             .Select(p => System.Text.RegularExpressions.Regex.Replace(p, "{([^:}]+)(:[^}]*)?}", "{$1}"))
@@ -38,6 +40,8 @@ public abstract class OpenApiContractTests(BylineApp app)
         Assert.StartsWith("3.1", document.GetProperty("openapi").GetString(), StringComparison.Ordinal);
         Assert.Equal(MappedApiPaths().Order(), documented.Order());
         Assert.Contains("/api/v1/changes", documented);
+        // Left out on purpose, and only this: the agencies' push, signed per wire source (docs/wire.md), not the partners' API.
+        Assert.Equal(["/api/v1/wire/sources/{id}/push"], MappedApiPaths(hidden: true).Order());
     }
 
     [DatabaseFact]

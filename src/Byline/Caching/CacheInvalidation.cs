@@ -22,7 +22,12 @@ public sealed class OutputCacheConsumer(OutputCacheStore store, ChromeWatch chro
     public async Task HandleAsync(ContentEventRecord change, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(change);
-        var keys = change.Keys.ToList();
+        var keys = change.Keys.Where(ContentKeys.CanTagPages).ToList();
+        if (keys.Count == 0 && change.Keys.Count > 0)
+        {
+            // Only wire items: no page shows them, and the wire may bring thousands a minute.
+            return;
+        }
         // Reload the chrome first, so the pages rendered after the eviction already show the new strip.
         if (readiness.IsReady && await chrome.ChangedAsync(ct))
         {
@@ -43,7 +48,7 @@ public sealed class CdnPurgeConsumer(PurgeWebhook purge) : IContentConsumer
     public Task HandleAsync(ContentEventRecord change, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(change);
-        return purge.PostAsync(change.Keys, ct);
+        return purge.PostAsync([.. change.Keys.Where(ContentKeys.CanTagPages)], ct);
     }
 }
 

@@ -2,6 +2,13 @@ using Byline.Storage;
 
 namespace Byline.Events;
 
+/// <summary>Reasons that one folder writes and another reads (most reasons are read only as text, in the events page and logs).</summary>
+public static class ContentReasons
+{
+    /// <summary>The wire desk stored a new item or a newer version of one (its key is <see cref="ContentKeys.WireItem"/>).</summary>
+    public const string WireReceived = "wire.received";
+}
+
 /// <summary>
 /// What changed: every key the write affects, why, the story it concerns and who did it. A write
 /// appends one to the outbox in its own transaction; consumers receive it as a <see cref="ContentEventRecord"/>.

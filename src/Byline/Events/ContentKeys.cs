@@ -20,6 +20,11 @@ public static class ContentKeys
     /// <summary>An image in the media library (an upload names it; no page is tagged with it until a story uses the image).</summary>
     public static string Image(int id) => "image:" + id.ToString(CultureInfo.InvariantCulture);
     public static string Page(string slug) => "page:" + slug;
+    /// <summary>An item on the wire desk (no reader page shows it; webhooks tell of its arrival).</summary>
+    public static string WireItem(long id) => "wire:" + id.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Whether a reader page, feed or CDN object can be tagged with the key (a wire item's never is).</summary>
+    public static bool CanTagPages(string key) => key is not null && !key.StartsWith("wire:", StringComparison.Ordinal);
     /// <summary>A format's own stream (/shorts, /web-stories, the events list…): "format:short".</summary>
     public static string Format(Content.StoryFormat format) => "format:" + Content.StoryFormats.Key(format);
     public static string Show(int id) => "show:" + id.ToString(CultureInfo.InvariantCulture);

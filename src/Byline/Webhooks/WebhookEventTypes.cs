@@ -16,6 +16,7 @@ public static class WebhookEventTypes
     public const string TagChanged = "tag.changed";
     public const string AuthorChanged = "author.changed";
     public const string MediaUploaded = "media.uploaded";
+    public const string WireItemReceived = "wire.item.received";
 
     /// <summary>Every type, in the order the newsroom lists them, with the label beside its checkbox.</summary>
     public static readonly IReadOnlyList<(string Type, string Label)> All =
@@ -28,6 +29,7 @@ public static class WebhookEventTypes
         (TagChanged, "Tag changed"),
         (AuthorChanged, "Author changed"),
         (MediaUploaded, "Media uploaded"),
+        (WireItemReceived, "Wire item received (new items and new versions, kills included)"),
     ];
 
     public static bool IsKnown(string type) => All.Any(t => string.Equals(t.Type, type, StringComparison.Ordinal));
@@ -65,7 +67,12 @@ public static class WebhookEventTypes
         {
             return AuthorChanged;
         }
-        return reason == "media.upload" ? MediaUploaded : null;
+        return reason switch
+        {
+            "media.upload" => MediaUploaded,
+            ContentReasons.WireReceived => WireItemReceived,
+            _ => null,
+        };
     }
 
     /// <summary>More than 4,000 characters of keys collapse to <c>settings</c> (docs/events.md), which only a visible story's event reaches.</summary>

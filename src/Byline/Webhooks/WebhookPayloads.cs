@@ -28,10 +28,11 @@ public sealed class WebhookPayloads(BylineDb db, IConfiguration config)
         ArgumentNullException.ThrowIfNull(change);
         object data = type switch
         {
-            WebhookEventTypes.SectionChanged => new { section = await SectionAsync(IdIn(change, "section:"), ct) },
-            WebhookEventTypes.TagChanged => new { tag = await TagAsync(IdIn(change, "tag:"), ct) },
-            WebhookEventTypes.AuthorChanged => new { author = await AuthorAsync(IdIn(change, "author:"), ct) },
-            WebhookEventTypes.MediaUploaded => new { image = await ImageAsync(IdIn(change, "image:"), ct) },
+            WebhookEventTypes.SectionChanged => new { section = await SectionAsync(IntIn(change, "section:"), ct) },
+            WebhookEventTypes.TagChanged => new { tag = await TagAsync(IntIn(change, "tag:"), ct) },
+            WebhookEventTypes.AuthorChanged => new { author = await AuthorAsync(IntIn(change, "author:"), ct) },
+            WebhookEventTypes.MediaUploaded => new { image = await ImageAsync(IntIn(change, "image:"), ct) },
+            WebhookEventTypes.WireItemReceived => new { item = await WireItemAsync(IdIn(change, "wire:"), ct) },
             _ => new { story = await StoryAsync(change.ArticleId ?? 0, ct) },
         };
         var envelope = new Envelope(type, DateTime.SpecifyKind(change.At, DateTimeKind.Utc), change.Id, change.Actor, data);
@@ -104,6 +105,35 @@ public sealed class WebhookPayloads(BylineDb db, IConfiguration config)
             ? new ImageDocument(i.Id, Url(MediaPaths.NearestUrl(i.Key, i.Widths, 1200)), i.Width, i.Height, i.Alt, i.Caption, i.Credit)
             : null;
 
+    /// <summary>A wire item as the desk holds it now (its newest version); null once retention removed it.</summary>
+    private async Task<WireItemDocument?> WireItemAsync(long id, CancellationToken ct)
+    {
+        var i = await db.Set<WireItem>().AsNoTracking().Where(x => x.Id == id)
+            .Join(db.Set<WireSource>(), x => x.SourceId, s => s.Id, (x, s) => new
+            {
+                x.Id, x.SourceId, s.AgencyName, x.AgencyId, x.Version, x.Urgency, x.Subjects, x.Dateline, x.Headline, x.BodyHtml,
+                x.Pictures, x.EmbargoUntil, x.Signal, x.KilledAt, x.SentAt, x.ReceivedAt, x.UpdatedAt, x.ClusterId,
+            })
+            .FirstOrDefaultAsync(ct);
+        return i is null
+            ? null
+            : new WireItemDocument(
+                i.Id, i.SourceId, i.AgencyName, i.AgencyId, i.Version, i.Urgency,
+                [.. i.Subjects.Split('|', StringSplitOptions.RemoveEmptyEntries)], i.Dateline, i.Headline, i.BodyHtml,
+                [.. i.Pictures.Split('\n', StringSplitOptions.RemoveEmptyEntries)],
+                i.EmbargoUntil, SignalName(i.Signal), i.KilledAt, i.SentAt, i.ReceivedAt, i.UpdatedAt, i.ClusterId,
+                Url("/newsroom/wire?item=" + i.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    private static string SignalName(WireSignal signal) => signal switch
+    {
+        WireSignal.Kill => "kill",
+        WireSignal.Withdraw => "withdraw",
+        WireSignal.Correction => "correction",
+        WireSignal.None => "none",
+        _ => signal.ToString().ToLowerInvariant(),
+    };
+
     private string Url(string path) => _base + path;
 
     private static string Status(ArticleStatus status) => status switch
@@ -116,12 +146,18 @@ public sealed class WebhookPayloads(BylineDb db, IConfiguration config)
     };
 
     /// <summary>The id in the first key with this prefix (<c>section:12</c>); 0 when there is none.</summary>
-    private static int IdIn(ContentEventRecord change, string prefix)
+    private static int IntIn(ContentEventRecord change, string prefix)
+    {
+        var id = IdIn(change, prefix);
+        return id <= int.MaxValue ? (int)id : 0;
+    }
+
+    private static long IdIn(ContentEventRecord change, string prefix)
     {
         foreach (var key in change.Keys)
         {
             if (key.StartsWith(prefix, StringComparison.Ordinal) &&
-                int.TryParse(key.AsSpan(prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
+                long.TryParse(key.AsSpan(prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
             {
                 return id;
             }
@@ -141,5 +177,11 @@ public sealed record StoryDocument(
 public sealed record TermDocument(int Id, string Name, string Slug, string Url);
 
 public sealed record AuthorDocument(int Id, string Name, string Slug, bool IsDesk, string Url);
+
+/// <summary>A wire item as webhooks carry it: the newest version's fields, subjects and picture URLs as lists, the desk's address.</summary>
+public sealed record WireItemDocument(
+    long Id, int SourceId, string Agency, string AgencyId, int Version, int? Urgency, IReadOnlyList<string> Subjects, string Dateline,
+    string Headline, string BodyHtml, IReadOnlyList<string> Pictures, DateTime? EmbargoUntil, string Signal, DateTime? KilledAt,
+    DateTime? SentAt, DateTime ReceivedAt, DateTime UpdatedAt, long ClusterId, string DeskUrl);
 
 public sealed record ImageDocument(int Id, string Url, int Width, int Height, string Alt, string Caption, string Credit);

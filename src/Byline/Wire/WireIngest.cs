@@ -1,5 +1,6 @@
 using AngleSharp.Html.Parser;
 using Byline.Content;
+using Byline.Events;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -20,8 +21,10 @@ public sealed record IngestResult(int Stored, int Updated, int Duplicates, int Q
 /// on <c>WireItemVersions</c>, so pollers racing on the same source never store one twice. A newer version
 /// updates the item in place; every version stays in <c>WireItemVersions</c>. A new item joins the cluster of
 /// the nearest recent item within <see cref="WireOptions.ClusterDistance"/> (SimHash), or starts its own.
+/// A stored item or a newer version appends a <c>wire.received</c> event in the same transaction, so the
+/// <c>wire.item.received</c> webhook is delivered from the outbox like every other.
 /// </summary>
-public sealed class WireIngest(BylineDb db, AuditLog audit, IOptionsMonitor<WireOptions> options, TimeProvider clock, ILogger<WireIngest> log)
+public sealed class WireIngest(BylineDb db, AuditLog audit, ContentEvents events, IOptionsMonitor<WireOptions> options, TimeProvider clock, ILogger<WireIngest> log)
 {
     private static readonly HtmlParser Html = new();
 
@@ -125,8 +128,13 @@ public sealed class WireIngest(BylineDb db, AuditLog audit, IOptionsMonitor<Wire
                 ReceivedAt = now,
             });
             await db.SaveChangesAsync(ct);
+            if (isNew || newest)
+            {
+                await events.AppendAsync(db, new ContentChanged([ContentKeys.WireItem(item.Id)], ContentReasons.WireReceived, null, "wire"), ct);
+            }
             await tx.CommitAsync(ct);
             db.ChangeTracker.Clear();
+            await events.CommittedAsync(db, ct);
             if (item.KilledAt == now)
             {
                 log.LogWarning("Wire source {Source}: {AgencyId} was {Signal}", sourceId, parsed.AgencyId, parsed.Signal);

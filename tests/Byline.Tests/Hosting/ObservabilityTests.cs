@@ -115,21 +115,6 @@ public abstract class ObservabilityTests(BylineApp app, ObservedSetup setup)
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
-    /// <summary>Asks until <paramref name="done"/> holds or the deadline passes; returns the last answer.</summary>
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> ask, Func<T, bool> done)
-    {
-        using var deadline = new CancellationTokenSource(Deadline);
-        while (true)
-        {
-            var answer = await ask();
-            if (done(answer) || deadline.IsCancellationRequested)
-            {
-                return answer;
-            }
-            await Task.Delay(TimeSpan.FromMilliseconds(50), CancellationToken.None);
-        }
-    }
-
     /// <summary>The value of a sample in Prometheus text, labels ignored and summed; null when absent.</summary>
     internal static double? Sample(string scrape, string metric)
     {
@@ -231,9 +216,9 @@ public abstract class ObservabilityTests(BylineApp app, ObservedSetup setup)
         setup.Lag.Lag = TimeSpan.FromSeconds(42);
         try
         {
-            var scrape = await EventuallyAsync(
+            var scrape = await Poll.UntilAsync(
                 async () => (await GetTextAsync("/metrics", ObservedSetup.Token)).Body,
-                s => Sample(s, "byline_events_lag_seconds") == 42);
+                s => Sample(s, "byline_events_lag_seconds") == 42, "the lag gauge reading 42 s", Deadline);
 
             Assert.Equal(42, Sample(scrape, "byline_events_lag_seconds"));
         }
@@ -253,9 +238,9 @@ public abstract class ObservabilityTests(BylineApp app, ObservedSetup setup)
         }
 
         // The server's spans only: the test's own HttpClient is traced too (its instrumentation is process-wide).
-        var spans = await EventuallyAsync(
+        var spans = await Poll.UntilAsync(
             () => Task.FromResult(setup.Receiver.Spans.Where(s => s.Kind == ReceivedSpan.Server).ToList()),
-            s => s.Any(x => x.Mentions(probe)));
+            s => s.Any(x => x.Mentions(probe)), $"a server span for {probe}", Deadline);
 
         var span = Assert.Single(spans, s => s.Mentions(probe));
         Assert.StartsWith("GET", span.Name, StringComparison.Ordinal);

@@ -85,7 +85,7 @@ public abstract class ScheduledPublishingTests(BylineApp app)
         await publisher.StartAsync(CancellationToken.None);
         try
         {
-            await Eventually(async () => (await app.ArticleAsync(missed)).Status == ArticleStatus.Published);
+            await Poll.UntilAsync(async () => (await app.ArticleAsync(missed)).Status == ArticleStatus.Published, "the missed story going live");
             Assert.Equal(ArticleStatus.Scheduled, (await app.ArticleAsync(next)).Status);
 
             // Time passes: the publisher wakes on its own (at most every check interval) and finds the next one due.
@@ -119,16 +119,6 @@ public abstract class ScheduledPublishingTests(BylineApp app)
         var article = await app.ArticleAsync(id);
         Assert.Equal(ArticleStatus.Draft, article.Status);
         Assert.Null(article.PublishedAt);
-    }
-
-    private static async Task Eventually(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold within 30 s");
-            await Task.Delay(50);
-        }
     }
 }
 

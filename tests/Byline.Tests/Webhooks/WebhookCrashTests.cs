@@ -63,7 +63,7 @@ public abstract class WebhookCrashTests(BylineApp app, WebhookReceiver receiver)
     [DatabaseFact]
     public async Task Killing_the_delivering_process_mid_delivery_loses_no_event()
     {
-        var paths = Enumerable.Range(0, Subscriptions).Select(i => $"/slow/{Guid.NewGuid():N}").ToList();
+        var paths = Enumerable.Range(0, Subscriptions).Select(i => $"/gated/{Guid.NewGuid():N}").ToList();
         foreach (var path in paths)
         {
             await app.SubscribeAsync(receiver, path, WebhookEventTypes.StoryPublished);
@@ -80,15 +80,17 @@ public abstract class WebhookCrashTests(BylineApp app, WebhookReceiver receiver)
         var expected = Subscriptions * Stories;
         var child = new Dictionary<string, string>(WebhookSettings.Fast())
         {
-            // Few requests at once to a receiver that takes 100 ms each: delivery lasts seconds, long enough to kill it halfway.
+            // Few requests at once: with the receiver's gate admitting only a fifth, the process is killed halfway for certain.
             ["Byline__Webhooks__MaxConcurrency"] = "4",
         };
         var settings = child.ToDictionary(kv => kv.Key.Replace(":", "__", StringComparison.Ordinal), kv => kv.Value);
 
+        receiver.Admit(expected / 5);
         var first = await ChildServer.StartAsync(app, 4096, settings);
         try
         {
-            await receiver.WaitForAsync(h => Mine(h, paths).Count >= expected / 5, TimeSpan.FromSeconds(120), "the first process delivering");
+            // A fifth answered and more held at the gate: the process is killed with deliveries in flight.
+            await receiver.WaitForAsync(h => Mine(h, paths).Count > expected / 5 && receiver.Held > 0, TimeSpan.FromSeconds(120), "the first process delivering");
         }
         finally
         {
@@ -97,6 +99,7 @@ public abstract class WebhookCrashTests(BylineApp app, WebhookReceiver receiver)
         var beforeRestart = Mine(receiver.Hooks, paths).Select(h => h.Id).Distinct().Count();
         Assert.True(beforeRestart < expected, $"the first process had delivered everything ({beforeRestart}) before it was killed; the test proves nothing");
 
+        receiver.OpenGate();
         await using var second = await ChildServer.StartAsync(app, 4096, settings);
         var hooks = await receiver.WaitForAsync(h => Mine(h, paths).Select(x => x.Id).Distinct().Count() >= expected, TimeSpan.FromSeconds(180),
             "every delivery after the restart");

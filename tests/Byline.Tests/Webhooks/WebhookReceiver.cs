@@ -29,7 +29,8 @@ public sealed record ReceivedHook(string Path, string Id, long Timestamp, string
 /// delivery's Standard Webhooks signature itself (HMAC-SHA256 of "id.timestamp.body" with the base64 key after
 /// <c>whsec_</c>) — written here independently of Byline's signer, so a wrong signer fails the tests.
 /// Paths starting <c>/fail</c> answer 500, <c>/redirect</c> answers 302 to the cloud metadata address,
-/// <c>/hang</c> holds the request until the receiver is released, <c>/slow</c> answers after 100 ms.
+/// <c>/hang</c> holds the request until the receiver is released, <c>/gated</c> holds each request until the
+/// test admits it (<see cref="Admit"/>) or opens the gate for good (<see cref="OpenGate"/>).
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
@@ -37,7 +38,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private readonly ConcurrentQueue<ReceivedHook> _hooks = new();
     private readonly ConcurrentDictionary<string, string[]> _secrets = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SemaphoreSlim _gate = new(0);
     private int _hanging;
+    private int _held;
+    private volatile bool _gateOpen;
 
     private WebhookReceiver(WebApplication app) => _app = app;
 
@@ -56,6 +60,19 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public void Expect(string path, params string[] secrets) => _secrets[path] = secrets;
 
     public void ReleaseHanging() => _release.TrySetResult();
+
+    /// <summary>Requests to <c>/gated</c> waiting at the gate right now.</summary>
+    public int Held => Volatile.Read(ref _held);
+
+    /// <summary>Lets <paramref name="count"/> more requests to <c>/gated</c> through.</summary>
+    public void Admit(int count) => _gate.Release(count);
+
+    /// <summary>Lets every request to <c>/gated</c> through from now on, the waiting ones too.</summary>
+    public void OpenGate()
+    {
+        _gateOpen = true;
+        _gate.Release(100_000);
+    }
 
     public static async Task<WebhookReceiver> StartAsync()
     {
@@ -129,9 +146,21 @@ public sealed class WebhookReceiver : IAsyncDisposable
                 Interlocked.Decrement(ref _hanging);
             }
         }
-        if (path.StartsWith("/slow", StringComparison.Ordinal))
+        if (path.StartsWith("/gated", StringComparison.Ordinal) && !_gateOpen)
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(100), context.RequestAborted);
+            Interlocked.Increment(ref _held);
+            try
+            {
+                await _gate.WaitAsync(context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _held);
+            }
         }
         context.Response.StatusCode = 204;
     }

@@ -5,7 +5,9 @@ using Byline.Publishing;
 using Byline.Storage;
 using Byline.Tests.Newsroom;
 using Byline.Tests.Support;
+using Byline.Tests.Wire;
 using Byline.Webhooks;
+using Byline.Wire;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -136,6 +138,46 @@ public abstract class WebhookTests(BylineApp app, WebhookReceiver receiver)
         Assert.StartsWith("/media/", image.Json.GetProperty("data").GetProperty("image").GetProperty("url").GetString(), StringComparison.Ordinal);
         Assert.DoesNotContain(mine, h => h.Type == WebhookEventTypes.StoryUpdated);
         Assert.All(mine, h => Assert.True(h.Verified));
+    }
+
+    [DatabaseFact]
+    public async Task A_wire_item_and_its_next_version_each_deliver_wire_item_received_and_a_duplicate_delivers_nothing()
+    {
+        var path = NewPath("ok");
+        await app.SubscribeAsync(receiver, path, WebhookEventTypes.WireItemReceived);
+        var (source, _) = await app.SourceAsync(TestContent.Unique("Agency"), WireFeedKind.Ninjs, null, push: true);
+        var agencyId = TestContent.Unique("urn:agency");
+        var first = new WireCopy(agencyId, "Harbour reopens after storm", WireFeeds.Prose(7), Urgency: 3, Subjects: ["weather"], Dateline: "PORTSEA");
+        Assert.Equal(1, (await IngestAsync(source, first)).Stored);
+        Assert.Equal(1, (await IngestAsync(source, first)).Duplicates);
+        Assert.Equal(1, (await IngestAsync(source, first with { Version = 2, Headline = "Harbour reopens, ferries resume" })).Updated);
+
+        var hooks = await receiver.WaitForAsync(h => h.Count(x => x.Path == path) >= 2, Deadline, "the item and its second version");
+        var mine = hooks.Where(h => h.Path == path).ToList();
+        Assert.All(mine, h => Assert.Equal(WebhookEventTypes.WireItemReceived, h.Type));
+        Assert.All(mine, h => Assert.True(h.Verified));
+        Assert.Equal(2, mine.Select(h => h.Id).Distinct().Count());
+        var item = mine[^1].Json.GetProperty("data").GetProperty("item");
+        Assert.Equal(agencyId, item.GetProperty("agencyId").GetString());
+        Assert.Equal(source, item.GetProperty("sourceId").GetInt32());
+        // The item as it is now: the newest version, whichever delivery is read.
+        Assert.Equal(2, item.GetProperty("version").GetInt32());
+        Assert.Equal("Harbour reopens, ferries resume", item.GetProperty("headline").GetString());
+        Assert.Equal(3, item.GetProperty("urgency").GetInt32());
+        Assert.Equal("weather", Assert.Single(item.GetProperty("subjects").EnumerateArray()).GetString());
+        Assert.StartsWith("/newsroom/wire?item=", item.GetProperty("deskUrl").GetString(), StringComparison.Ordinal);
+        Assert.Contains("<p>", item.GetProperty("bodyHtml").GetString(), StringComparison.Ordinal);
+
+        // Wire items are no reader's news: the public changes feed does not list them.
+        using var changes = await app.GetAsync("/api/v1/changes");
+        Assert.DoesNotContain(agencyId, await changes.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private async Task<IngestResult> IngestAsync(int source, WireCopy copy)
+    {
+        var document = WireParser.Parse(WireFeedKind.Ninjs, System.Text.Encoding.UTF8.GetBytes(WireFeeds.Ninjs(copy)), 1 << 20);
+        await using var scope = app.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<WireIngest>().IngestAsync(source, document, CancellationToken.None);
     }
 
     [DatabaseFact]

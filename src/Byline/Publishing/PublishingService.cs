@@ -193,6 +193,58 @@ public sealed class PublishingService(BylineDb db, AuditLog audit, ContentEvents
     }
 
     /// <summary>
+    /// Deletes a story for good: editors and admins only, never one that is on the site or scheduled
+    /// (unpublish it first), and only at the version the editor saw. Its revisions, links, shares,
+    /// counters and live updates go with it (cascades); the importers' record of where it came from is
+    /// dropped too, so importing the same source again brings it back as a new story. The
+    /// <c>story.delete</c> event names the story alone: it is on no list.
+    /// </summary>
+    public async Task<PublishResult> DeleteAsync(int id, int expectedVersion, Actor actor, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var article = await LoadForWriteAsync(db, id, tracking: false, ct);
+        if (article is null)
+        {
+            return new PublishResult(PublishOutcome.NotFound);
+        }
+        if (!actor.IsEditor)
+        {
+            return PublishResult.Forbidden("Only editors can delete a story.");
+        }
+        if (article.Version != expectedVersion)
+        {
+            return await ConflictAsync(article, ct);
+        }
+        if (article.Status is ArticleStatus.Published or ArticleStatus.Scheduled)
+        {
+            return PublishResult.Invalid(new Dictionary<string, string>
+            {
+                [""] = $"A story that is {Describe(article.Status)} cannot be deleted: unpublish it first.",
+            });
+        }
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            var deleted = await db.Articles.Where(a => a.Id == id && a.Version == expectedVersion && a.Status != ArticleStatus.Published && a.Status != ArticleStatus.Scheduled)
+                .ExecuteDeleteAsync(ct);
+            if (deleted == 0)
+            {
+                await tx.RollbackAsync(ct);
+                var fresh = await LoadForWriteAsync(db, id, tracking: false, ct);
+                return fresh is null ? new PublishResult(PublishOutcome.NotFound) : await ConflictAsync(fresh, ct);
+            }
+            await db.Set<ImportedItem>().Where(i => i.Kind == "post" && i.TargetId == id).ExecuteDeleteAsync(ct);
+            audit.Record(db, actor.Principal, StoryAuditActions.Deleted, "article", Id(id), article.Headline);
+            await db.SaveChangesAsync(ct);
+            await events.AppendAsync(db, new ContentChanged([ContentKeys.Article(id)], StoryAuditActions.Deleted, id, actor.Name), ct);
+            await tx.CommitAsync(ct);
+        }
+        db.ChangeTracker.Clear();
+        log.LogInformation("Story {Id} deleted by {Actor}", id, actor.Name);
+        await events.CommittedAsync(db, ct);
+        return new PublishResult(PublishOutcome.Ok, id, 0);
+    }
+
+    /// <summary>
     /// Puts one scheduled story live if it is still scheduled, due and at the version the caller saw.
     /// The conditional UPDATE is the first statement of the transaction, so when several nodes race
     /// exactly one matches the row; the others change nothing and write nothing.

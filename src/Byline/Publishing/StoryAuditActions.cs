@@ -5,5 +5,8 @@ public static class StoryAuditActions
 {
     public const string Created = "story.create";
 
+    /// <summary>Also the reason of the story's content event (webhooks send <c>story.deleted</c>).</summary>
+    public const string Deleted = "story.delete";
+
     public static string Of(StoryAction action) => "story." + action.ToString().ToLowerInvariant();
 }

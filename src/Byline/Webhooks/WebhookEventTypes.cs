@@ -12,6 +12,7 @@ public static class WebhookEventTypes
     public const string StoryUpdated = "story.updated";
     public const string StoryUnpublished = "story.unpublished";
     public const string StoryScheduled = "story.scheduled";
+    public const string StoryDeleted = "story.deleted";
     public const string SectionChanged = "section.changed";
     public const string TagChanged = "tag.changed";
     public const string AuthorChanged = "author.changed";
@@ -25,6 +26,7 @@ public static class WebhookEventTypes
         (StoryUpdated, "Published story updated"),
         (StoryUnpublished, "Story unpublished"),
         (StoryScheduled, "Story scheduled"),
+        (StoryDeleted, "Story deleted (only stories off the site can be)"),
         (SectionChanged, "Section changed"),
         (TagChanged, "Tag changed"),
         (AuthorChanged, "Author changed"),
@@ -50,6 +52,7 @@ public static class WebhookEventTypes
                 "story.publish" => StoryPublished,
                 "story.unpublish" => StoryUnpublished,
                 "story.schedule" => StoryScheduled,
+                "story.delete" => StoryDeleted,
                 "story.save" when WasOnTheSite(change) => StoryUpdated,
                 _ when reason.StartsWith("story.restore", StringComparison.Ordinal) && WasOnTheSite(change) => StoryUpdated,
                 _ => null,

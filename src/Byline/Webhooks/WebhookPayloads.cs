@@ -32,6 +32,8 @@ public sealed class WebhookPayloads(BylineDb db, IConfiguration config)
             WebhookEventTypes.TagChanged => new { tag = await TagAsync(IntIn(change, "tag:"), ct) },
             WebhookEventTypes.AuthorChanged => new { author = await AuthorAsync(IntIn(change, "author:"), ct) },
             WebhookEventTypes.MediaUploaded => new { image = await ImageAsync(IntIn(change, "image:"), ct) },
+            // The story is gone: its id is all there is to send (its last headline is in the audit log).
+            WebhookEventTypes.StoryDeleted => new { story = new { id = change.ArticleId ?? 0, status = "deleted" } },
             WebhookEventTypes.WireItemReceived => new { item = await WireItemAsync(IdIn(change, "wire:"), ct) },
             _ => new { story = await StoryAsync(change.ArticleId ?? 0, ct) },
         };

@@ -154,6 +154,40 @@ public abstract class AdminApiTests(BylineApp app, WebhookReceiver receiver)
     }
 
     [DatabaseFact]
+    public async Task Delete_needs_an_editor_and_If_Match_refuses_a_live_story_and_is_announced_as_story_deleted()
+    {
+        var path = $"/admin-api/{Guid.NewGuid():N}";
+        await app.SubscribeAsync(receiver, path, WebhookEventTypes.StoryDeleted);
+        var (_, token) = await app.TokenAsync(Roles.Editor);
+        var (_, contributorToken) = await app.TokenAsync(Roles.Contributor);
+        var created = await CreateAsync(contributorToken);
+        var id = StoryId(created);
+        var url = "/api/v1/admin/stories/" + Id(id);
+
+        var byContributor = await app.SendAsync(HttpMethod.Delete, url, contributorToken, ifMatch: created.ETag());
+        Assert.Equal((HttpStatusCode.Forbidden, "editor_required"), (byContributor.Status, byContributor.Code));
+        Assert.Equal(HttpStatusCode.PreconditionRequired, (await app.SendAsync(HttpMethod.Delete, url, token)).Status);
+        var published = await app.SendAsync(HttpMethod.Post, url + "/publish", token, ifMatch: created.ETag());
+        Assert.Equal(HttpStatusCode.OK, published.Status);
+        var live = await app.SendAsync(HttpMethod.Delete, url, token, ifMatch: published.ETag());
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "validation_failed"), (live.Status, live.Code));
+        Assert.Equal(HttpStatusCode.PreconditionFailed, (await app.SendAsync(HttpMethod.Delete, url, token, ifMatch: created.ETag())).Status);
+        var unpublished = await app.SendAsync(HttpMethod.Post, url + "/unpublish", token, ifMatch: published.ETag());
+
+        var deleted = await app.SendAsync(HttpMethod.Delete, url, token, ifMatch: unpublished.ETag());
+
+        Assert.Equal(HttpStatusCode.NoContent, deleted.Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.SendAsync(HttpMethod.Get, url, token)).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.SendAsync(HttpMethod.Delete, url, token, ifMatch: unpublished.ETag())).Status);
+        var hooks = await receiver.WaitForAsync(h => h.Any(x => x.Path == path), Deadline, "the story.deleted webhook");
+        var hook = Assert.Single(hooks, h => h.Path == path);
+        Assert.True(hook.Verified);
+        Assert.Equal(WebhookEventTypes.StoryDeleted, hook.Type);
+        Assert.Equal(id, hook.Json.GetProperty("data").GetProperty("story").GetProperty("id").GetInt32());
+        Assert.Equal("deleted", hook.Json.GetProperty("data").GetProperty("story").GetProperty("status").GetString());
+    }
+
+    [DatabaseFact]
     public async Task A_change_needs_If_Match_a_stale_one_is_412_and_the_saved_change_is_never_lost()
     {
         var (_, token) = await app.TokenAsync(Roles.Editor);

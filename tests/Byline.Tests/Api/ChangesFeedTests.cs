@@ -43,6 +43,25 @@ public abstract class ChangesFeedTests(BylineApp app)
     }
 
     [DatabaseFact]
+    public async Task A_deleted_story_is_announced_as_deleted_so_a_mirror_drops_it()
+    {
+        var editor = await app.UserAsync(Roles.Editor);
+        var section = await app.Content.SectionAsync();
+        var since = await HeadAsync();
+        var created = await app.CreateAsync(NewsroomServices.Story(section), editor);
+        var id = created.ArticleId;
+        var v = (await app.ApplyAsync(id, new StoryCommand(StoryAction.Publish, created.Version), editor)).Version;
+        v = (await app.ApplyAsync(id, new StoryCommand(StoryAction.Unpublish, v), editor)).Version;
+        Assert.Equal(PublishOutcome.Ok, (await app.PublishingAsync(p => p.DeleteAsync(id, v, editor, CancellationToken.None))).Outcome);
+
+        var feed = await app.ApiAsync($"/api/v1/changes?since={since}");
+
+        var changes = Of(feed, id).ToList();
+        Assert.NotEmpty(changes);
+        Assert.All(changes, c => Assert.Equal(("story", "deleted", true), (c.Kind, c.Action, c.Removed)));
+    }
+
+    [DatabaseFact]
     public async Task A_published_story_shows_every_change_and_a_reporters_draft_is_not_announced()
     {
         var editor = await app.UserAsync(Roles.Editor);

@@ -46,6 +46,9 @@ public static class AdminStoriesApi
         admin.MapPut("/stories/{id}", (string id, HttpContext http, CancellationToken ct) => UpdateAsync(id, http, partial: false, ct))
             .WithName("AdminPutStory").WithSummary("Replace every editable field; those left out become empty (If-Match required).")
             .WithMetadata(AdminWrite.Instance, new AdminBody(typeof(AdminStoryFields))).Produces<AdminStory>().DocumentsWrite();
+        admin.MapDelete("/stories/{id}", DeleteAsync).WithName("AdminDeleteStory")
+            .WithSummary("Delete a story that is off the site (draft, in review or unpublished) for good; editors and admins, If-Match required. 204 when done.")
+            .WithMetadata(AdminWrite.Instance).Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status403Forbidden).DocumentsWrite();
         foreach (var move in Moves)
         {
             var action = move.Action;
@@ -135,6 +138,26 @@ public static class AdminStoriesApi
             at = ScheduleAt(body.RootElement);
         }
         return await WriteAsync(http, storyId, new StoryCommand(action, expected, ScheduleAtUtc: at), caller, ct);
+    }
+
+    private static async Task<IResult> DeleteAsync(string id, HttpContext http, CancellationToken ct)
+    {
+        var services = http.RequestServices;
+        var caller = AdminGate.Caller(http);
+        var storyId = await VisibleAsync(id, http, services.GetRequiredService<StoryAccess>(), ct);
+        if (!caller.Actor.IsEditor)
+        {
+            return ApiProblems.Problem(StatusCodes.Status403Forbidden, ApiProblems.EditorRequired, "Only editors and admins may delete a story.");
+        }
+        var expected = IfMatch(http);
+        var publishing = services.GetRequiredService<PublishingService>();
+        var result = await publishing.DeleteAsync(storyId, expected, caller.Actor, ct);
+        return result.Outcome switch
+        {
+            PublishOutcome.Ok => Results.NoContent(),
+            PublishOutcome.Conflict => await ConflictAsync(http, publishing, storyId, result.CurrentVersion, ct),
+            _ => Refused(result),
+        };
     }
 
     private static DateTime ScheduleAt(JsonElement root)

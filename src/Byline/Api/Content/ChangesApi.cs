@@ -170,6 +170,7 @@ public static class ChangesApi
         "story.create" => "created",
         "story.publish" => "published",
         "story.unpublish" => "unpublished",
+        "story.delete" => "deleted",
         _ => "updated",
     };
 

@@ -173,6 +173,45 @@ public sealed class StoryEditorModel(BylineDb db, PublishingService publishing, 
         };
     }
 
+    /// <summary>An editor deletes a story that is off the site (the service refuses a live or scheduled one, or a stale version).</summary>
+    public async Task<IActionResult> OnPostDeleteAsync(string id, int version, CancellationToken ct)
+    {
+        var actor = Actor.From(User);
+        if (!actor.IsEditor)
+        {
+            return StatusCode(StatusCodes.Status403Forbidden);
+        }
+        if (!int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var storyId))
+        {
+            return NotFound();
+        }
+        var result = await publishing.DeleteAsync(storyId, version, actor, ct);
+        switch (result.Outcome)
+        {
+            case PublishOutcome.Ok:
+                return Redirect("/newsroom/stories?done=deleted");
+            case PublishOutcome.NotFound:
+                return NotFound();
+            case PublishOutcome.Forbidden:
+                return StatusCode(StatusCodes.Status403Forbidden);
+        }
+        // Refused (live, scheduled) or changed since the page was loaded: the story as it is now, with the reason on top.
+        IsEditor = true;
+        var article = await LoadAsync(storyId, ct);
+        if (article is null)
+        {
+            return NotFound();
+        }
+        FillForm(article);
+        await DescribeAsync(article, actor, ct);
+        Notice = result.Outcome == PublishOutcome.Conflict
+            ? $"Not deleted: {result.CurrentBy ?? "someone"} saved the story since you opened it. Read it again, then delete it if you still want to."
+            : "Not deleted: " + string.Join(" ", result.Errors?.Values ?? []);
+        await LoadChoicesAsync(ct);
+        Response.StatusCode = result.Outcome == PublishOutcome.Conflict ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest;
+        return Page();
+    }
+
     /// <summary>An editor lets an enabled contributor read this story (its editor page, revisions, previews).</summary>
     public async Task<IActionResult> OnPostShareAsync(string id, int? shareWith, CancellationToken ct)
     {

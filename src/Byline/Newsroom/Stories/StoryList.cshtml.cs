@@ -42,6 +42,9 @@ public sealed class StoryListModel(BylineDb db, StoryListQuery stories, SiteSett
     }
 
     public IReadOnlyList<StoryListRow> Rows { get; private set; } = [];
+
+    /// <summary>What the last action did, from <c>?done=</c> (the editor's delete lands here).</summary>
+    public string? Notice => Request.Query["done"].ToString() == "deleted" ? "The story was deleted." : null;
     public bool HasNext { get; private set; }
     public IReadOnlyList<(int Id, string Name)> Sections { get; private set; } = [];
     public IReadOnlyList<(int Id, string Name)> Authors { get; private set; } = [];

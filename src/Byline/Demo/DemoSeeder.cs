@@ -296,7 +296,7 @@ public sealed class DemoSeeder(BylineDb db, MediaStore media, Search.ISearchInde
                     var batch = new ArticleRow[size];
                     var offset = start;
                     Parallel.For(0, size, new ParallelOptions { CancellationToken = ct },
-                        i => batch[i] = Prepare(catalog, firstIndex + offset + i, PublishedAt(now, offset + i, count)));
+                        i => batch[i] = Prepare(catalog, firstIndex + offset + i, PublishedAt(now, offset + i, count), now));
                     await batches.Writer.WriteAsync(batch, ct);
                 }
                 batches.Writer.Complete();
@@ -397,7 +397,7 @@ public sealed class DemoSeeder(BylineDb db, MediaStore media, Search.ISearchInde
         return now.AddMinutes(-ageMinutes - 1).AddSeconds(-(i % 47));
     }
 
-    internal static ArticleRow Prepare(CatalogIds catalog, long index, DateTime publishedAt)
+    internal static ArticleRow Prepare(CatalogIds catalog, long index, DateTime publishedAt, DateTime now)
     {
         var story = StoryWriter.Write(Seed, index, publishedAt);
         var (markdown, blocks) = DemoBody.Compose(story.Parts);
@@ -419,9 +419,11 @@ public sealed class DemoSeeder(BylineDb db, MediaStore media, Search.ISearchInde
             ? images[(pick >> 4) % images.Length]
             : null;
         var created = publishedAt.AddMinutes(-(20 + pick % 180));
+        // An update the story would get hours after a publication minutes ago has not happened yet.
+        DateTime? updated = story.UpdatedAt is { } u && u <= now ? u : null;
         return new ArticleRow(
             Slugs.From(story.Headline), story.Headline, story.Standfirst, markdown, BodyDocument.Serialize(blocks),
             BodyDocument.CountWords(markdown), image, catalog.LeafSectionIds[story.LeafIndex], topId, story.Attribution,
-            publishedAt, story.UpdatedAt, created, story.UpdatedAt ?? publishedAt, authors, tags);
+            publishedAt, updated, created, updated ?? publishedAt, authors, tags);
     }
 }

@@ -31,7 +31,8 @@ internal static class DemoSite
             Tagline = "News you can stand behind",
             Navigation = nav,
             TopicHub = new LinkItem(tournament.Name, "/events/" + tournament.Slug),
-            TrendingTopics = [.. DemoCatalog.Trending.Select(TagLink)],
+            // The hubs are linked already (the topic-hub link, the menu): trending lists the other topics.
+            TrendingTopics = [.. DemoCatalog.Trending.Where(t => DemoShortsAndHubs.Hubs.All(h => h.Name != t)).Select(TagLink)],
             // Empty: the Shows drawer lists the active shows from the show catalogue.
             Shows = [],
             // The hubs list themselves in the Events drawer; the other running stories link their tag pages.

@@ -124,6 +124,12 @@ public abstract class BulkSeedTests(BylineApp app)
         Assert.Equal(250, await app.WithDbAsync(db => db.Articles.CountAsync(a => a.Id >= firstNew && a.Status == ArticleStatus.Published)));
         Assert.Equal(250, (await SearchRowsAsync(firstNew - 1)).Count);
         Assert.Equal(indexes, await IndexesAsync());
+        // Updates happened after publication and before now: no story says "Updated" at a time still to come.
+        var after = DateTime.UtcNow;
+        var updates = await app.WithDbAsync(db => db.Articles.Where(a => a.Id >= firstNew && a.UpdatedAt != null)
+            .Select(a => new { a.PublishedAt, a.UpdatedAt }).ToListAsync());
+        Assert.NotEmpty(updates);
+        Assert.All(updates, u => Assert.True(u.UpdatedAt > u.PublishedAt && u.UpdatedAt <= after, $"updated {u.UpdatedAt:O}, published {u.PublishedAt:O}"));
     }
 
     [DatabaseFact]

@@ -57,6 +57,8 @@ public abstract class StructuredDataTests(BylineApp app)
         Assert.False(string.IsNullOrEmpty(Meta(page, "twitter:title")));
         Assert.False(string.IsNullOrEmpty(Meta(page, "twitter:description")));
         Assert.False(string.IsNullOrEmpty(Meta(page, "twitter:image")));
+        Assert.False(string.IsNullOrEmpty(Meta(page, "og:image:alt")));
+        Assert.Equal(Meta(page, "og:image:alt"), Meta(page, "twitter:image:alt"));
         Assert.Equal(path, Html.PathOf(page.One("link[rel=canonical]").GetAttribute("href")));
         Assert.Empty(page.QuerySelectorAll("meta[name=robots]"));
     }
@@ -74,6 +76,9 @@ public abstract class StructuredDataTests(BylineApp app)
         Assert.Equal("Organization", article.GetProperty("author")[0].GetProperty("@type").GetString());
         Assert.Equal("article", Meta(page, "og:type"));
         Assert.False(string.IsNullOrEmpty(Meta(page, "og:image")));
+        // The card falls back to the publication's icon, and says so.
+        Assert.EndsWith(" logo", Meta(page, "twitter:image:alt"), StringComparison.Ordinal);
+        Assert.Equal(Meta(page, "og:image:alt"), Meta(page, "twitter:image:alt"));
     }
 
     [DatabaseFact]

@@ -22,6 +22,11 @@ public abstract class SignInTests(BylineApp app)
         page.One("[data-panel=in-review]");
         Assert.Contains("/newsroom/curation/top", page.LinkPaths(".nr-nav a"));
         Assert.DoesNotContain("/newsroom/users", page.LinkPaths(".nr-nav a"));
+        // The tab shows the publication's icon, and the icon is there to fetch.
+        var icon = page.One("head link[rel=icon]").GetAttribute("href")!;
+        using var fetched = await editor.GetAsync(icon);
+        Assert.Equal(System.Net.HttpStatusCode.OK, fetched.StatusCode);
+        Assert.Equal("image/png", fetched.Content.Headers.ContentType?.MediaType);
     }
 
     [DatabaseFact]

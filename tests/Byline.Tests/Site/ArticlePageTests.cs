@@ -201,6 +201,8 @@ public abstract class ArticlePageTests(BylineApp app)
         Assert.Equal(2, ads.Length);
         var label = app.Content.CurrentSettings.Insertion.AdLabel;
         Assert.All(ads, ad => Assert.Equal(label, ad.One("p.ad-label").Text()));
+        // Landmarks of the same kind carry different names, so a screen reader's list tells them apart.
+        Assert.Equal(["Advertisement 1 of 2", "Advertisement 2 of 2"], ads.Select(a => a.GetAttribute("aria-label")));
         Assert.NotEqual("aside", body.Children[body.Children.Length - 1].LocalName);
     }
 

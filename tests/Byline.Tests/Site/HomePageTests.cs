@@ -81,7 +81,8 @@ public abstract class HomePageTests(BylineApp app)
         {
             Navigation = [new MenuItem(parent.Name, $"/{parent.Slug}", [new MenuItem(child.Name, $"/{parent.Slug}/{child.Slug}")])],
             TopicHub = new LinkItem("Budget", $"/tag/{hub}"),
-            TrendingTopics = [new LinkItem("Monsoon", "/tag/monsoon"), new LinkItem("Elections", "/tag/elections")],
+            // The hub's own name among the trending topics (another address) is not shown a second time.
+            TrendingTopics = [new LinkItem("Monsoon", "/tag/monsoon"), new LinkItem("budget ", "/tag/budget"), new LinkItem("Elections", "/tag/elections")],
             Shows = [new LinkItem("The Evening Show", "/shows/evening")],
             Events = [new LinkItem("Budget", $"/tag/{hub}")],
         });

@@ -26,5 +26,8 @@ public sealed class HubMenuLinkTests
         Assert.Contains(settings.Navigation, m => m.Url == "/events/" + DemoShortsAndHubs.Hubs[1].Slug);
         Assert.Equal("/events/" + DemoShortsAndHubs.Hubs[0].Slug, settings.TopicHub?.Url);
         Assert.All(DemoShortsAndHubs.Hubs, h => Assert.Equal(Slugs.From(h.Name), h.Slug));
+        // Each hub is linked once in the header: not again as a trending topic.
+        Assert.DoesNotContain(settings.TrendingTopics, t => DemoShortsAndHubs.Hubs.Any(h => h.Name == t.Label));
+        Assert.NotEmpty(settings.TrendingTopics);
     }
 }

@@ -185,6 +185,26 @@ public abstract class LiveBlogTests(BylineApp app)
     }
 
     [DatabaseFact]
+    public async Task A_running_live_blogs_cards_carry_a_live_badge_until_it_ends()
+    {
+        var blog = await LiveBlogAsync();
+        var sectionPath = "/" + blog.Section.Slug;
+
+        static IElement Card(IParentNode page, Story story) =>
+            page.QuerySelectorAll("li.story-card").Single(li => li.LinkPaths("a.story-link").Contains(story.Path));
+
+        var running = await app.PageAsync(sectionPath);
+        Assert.Equal("Live", Card(running, blog).One(".kicker .live-badge").TextContent.Trim());
+        var search = await app.PageAsync("/search?q=" + Uri.EscapeDataString(blog.Headline));
+        Assert.NotEmpty(search.QuerySelectorAll(".kicker .live-badge"));
+
+        Assert.Equal(LiveOutcome.Ok, (await LiveBlogKit.WithServiceAsync(app, s => s.SetEndedAsync(blog.Id, true, LiveBlogKit.Editor, CancellationToken.None))).Outcome);
+
+        var ended = await app.PageAsync(sectionPath);
+        Assert.Null(Card(ended, blog).QuerySelector(".live-badge"));
+    }
+
+    [DatabaseFact]
     public async Task Structured_data_is_a_LiveBlogPosting_with_its_updates()
     {
         var blog = await LiveBlogAsync();

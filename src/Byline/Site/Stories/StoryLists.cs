@@ -47,8 +47,8 @@ public sealed class StoryLists(BylineDb db, StoryIdCache idCache, PageBoundaries
                 a.Format,
                 a.ShowId == null ? null : db.Shows.Where(s => s.Id == a.ShowId).Select(s => s.Slug).FirstOrDefault(),
                 a.LeadImage == null ? null : new StoryImage(a.LeadImage.Key, a.LeadImage.Widths, a.LeadImage.Width, a.LeadImage.Height, a.LeadImageAlt ?? a.LeadImage.Alt),
-                // Only a photo story's slides are read, for the "Photos" count on its card.
-                a.Format == StoryFormat.PhotoStory ? a.FormatData : null))));
+                // Only a photo story's slides (the "Photos" count) and a live blog's state (the LIVE badge) are read.
+                a.Format == StoryFormat.PhotoStory || a.Format == StoryFormat.LiveBlog ? a.FormatData : null))));
 
     public Task<StoryPage> SectionPageAsync(int topSectionId, Paging paging, CancellationToken ct) =>
         StoriesPageAsync(ContentKeys.Section(topSectionId), Listed().Where(a => a.TopSectionId == topSectionId), paging, ct);
@@ -269,9 +269,12 @@ public sealed class StoryLists(BylineDb db, StoryIdCache idCache, PageBoundaries
     /// <summary>Published stories of the formats that appear in story lists (not shorts, episodes, web stories, hubs).</summary>
     private IQueryable<Article> Listed() => db.Articles.Where(a => a.Status == ArticleStatus.Published && a.Format < StoryFormats.FirstUnlisted);
 
-    private static StoryCard Map(CardRow r) =>
-        new(r.Id, r.Headline, r.Standfirst, StoryFormats.Path(r.Format, r.TopSlug, r.Slug, r.Id, r.ShowSlug), r.PublishedAt, r.TopSectionId, r.SectionName, r.Image,
-            r.Format, r.FormatData is null ? 0 : FormatData.FromJson(r.FormatData).Slides.Count);
+    private static StoryCard Map(CardRow r)
+    {
+        var data = r.FormatData is null ? null : FormatData.FromJson(r.FormatData);
+        return new(r.Id, r.Headline, r.Standfirst, StoryFormats.Path(r.Format, r.TopSlug, r.Slug, r.Id, r.ShowSlug), r.PublishedAt, r.TopSectionId, r.SectionName, r.Image,
+            r.Format, r.Format == StoryFormat.PhotoStory ? data?.Slides.Count ?? 0 : 0, r.Format == StoryFormat.LiveBlog && data?.LiveEndedAt is null);
+    }
 
     private sealed record CardRow(int Id, string Slug, string Headline, string Standfirst, DateTime PublishedAt, int TopSectionId, string TopSlug, string SectionName,
         StoryFormat Format, string? ShowSlug, StoryImage? Image, string? FormatData);

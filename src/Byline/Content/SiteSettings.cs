@@ -11,6 +11,9 @@ public sealed record LinkGroup(string Title, IReadOnlyList<LinkItem> Links);
 
 public sealed record CallToAction(bool Enabled, string Label, string Text, string Url);
 
+/// <summary>The breaking-news line an editor puts across the top of every reader page; <see cref="Url"/> may be empty.</summary>
+public sealed record BreakingNews(string Text, string Url, DateTime SetAt);
+
 /// <summary>
 /// Where the article page puts boxes between body blocks. Counts are in paragraphs of body text;
 /// a box never lands after the last block, so short stories simply get fewer boxes.
@@ -34,6 +37,8 @@ public sealed record SiteSettings
     public string Language { get; init; } = "en-IN";
     public string Copyright { get; init; } = "© {year} The Byline Times. All rights reserved.";
     public IReadOnlyList<MenuItem> Navigation { get; init; } = [];
+    /// <summary>The breaking-news banner over every reader page; null when none is up.</summary>
+    public BreakingNews? Breaking { get; init; }
     /// <summary>The running story the header links to (a tournament, a budget); null for none.</summary>
     public LinkItem? TopicHub { get; init; }
     public IReadOnlyList<LinkItem> TrendingTopics { get; init; } = [];

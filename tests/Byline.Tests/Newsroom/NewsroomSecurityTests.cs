@@ -53,6 +53,7 @@ public abstract class NewsroomSecurityTests(BylineApp app)
         ["newsroom/curation/top"] = ("/newsroom/curation/top", Access.Editor),
         ["newsroom/curation/{kind:regex(^(trending|menus|footer)$)}"] = ("/newsroom/curation/menus", Access.Editor),
         ["newsroom/curation/calls-to-action"] = ("/newsroom/curation/calls-to-action", Access.Editor),
+        ["newsroom/curation/breaking"] = ("/newsroom/curation/breaking", Access.Editor),
         ["newsroom/pages"] = ("/newsroom/pages?slug=about", Access.Editor),
         ["newsroom/redirects"] = ("/newsroom/redirects", Access.Editor),
         ["newsroom/sections"] = ("/newsroom/sections", Access.Editor),

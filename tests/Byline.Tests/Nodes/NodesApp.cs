@@ -24,21 +24,28 @@ public class NodesApp : WebhookPostgresApp
     /// <summary>How often a node reads the outbox besides what Redis announces.</summary>
     protected virtual string PollSeconds => "600";
 
+    /// <summary>Settings of the site's nodes; a subclass adds its own.</summary>
+    public virtual Dictionary<string, string> NodeSettings()
+    {
+        var settings = WebhookSettings.Fast();
+        if (UsesRedis)
+        {
+            settings["Byline:Redis:Configuration"] = RedisAddress + ",connectTimeout=2000,syncTimeout=2000";
+            settings["Byline:Redis:Prefix"] = "byline-test-" + Id.ToString("N")[..12];
+        }
+        settings["Byline:Events:PollSeconds"] = PollSeconds;
+        settings["Byline:Publishing:CheckInterval"] = "00:00:00.2";
+        settings["Byline:Newsroom:SignInPostsPerMinute"] = "4";
+        return settings;
+    }
+
     protected override void ConfigureHost(IWebHostBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        foreach (var (key, value) in WebhookSettings.Fast())
+        foreach (var (key, value) in NodeSettings())
         {
             builder.UseSetting(key, value);
         }
-        if (UsesRedis)
-        {
-            builder.UseSetting("Byline:Redis:Configuration", RedisAddress + ",connectTimeout=2000,syncTimeout=2000");
-            builder.UseSetting("Byline:Redis:Prefix", "byline-test-" + Id.ToString("N")[..12]);
-        }
-        builder.UseSetting("Byline:Events:PollSeconds", PollSeconds);
-        builder.UseSetting("Byline:Publishing:CheckInterval", "00:00:00.2");
-        builder.UseSetting("Byline:Newsroom:SignInPostsPerMinute", "4");
     }
 }
 
@@ -66,6 +73,20 @@ public class OwnRedisNodesApp : NodesApp
 public sealed class PollingNodesApp : OwnRedisNodesApp
 {
     protected override string PollSeconds => "1";
+}
+
+/// <summary>
+/// Node A delivers no durable consumer (paused), so the outbox's leases go to the nodes the test starts
+/// as processes of their own and kills.
+/// </summary>
+public sealed class LeaseNodesApp : NodesApp
+{
+    public override Dictionary<string, string> NodeSettings()
+    {
+        var settings = base.NodeSettings();
+        settings["Byline:Events:PauseDurable"] = "true";
+        return settings;
+    }
 }
 
 /// <summary>Nodes on PostgreSQL alone: LISTEN/NOTIFY wakes them.</summary>

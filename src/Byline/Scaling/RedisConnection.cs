@@ -26,6 +26,55 @@ public sealed class RedisConnection(IOptions<RedisOptions> options, ILogger<Redi
 
     public RedisKey Key(string name) => options.Value.Prefix + ":" + name;
 
+    /// <summary>
+    /// Subscribes now if Redis answers, else as soon as the connection is made (a node that starts while
+    /// Redis is down subscribes when it comes up; the client itself restores subscriptions after later drops).
+    /// </summary>
+    public async Task SubscribeAsync(string name, Action<RedisValue> handler)
+    {
+        if (_multiplexer is not { } mux)
+        {
+            return;
+        }
+        var channel = Channel(name);
+        var subscribed = 0;
+        async Task TryAsync()
+        {
+            if (Volatile.Read(ref subscribed) == 1)
+            {
+                return;
+            }
+            try
+            {
+                await mux.GetSubscriber().SubscribeAsync(channel, (_, message) => handler(message));
+                Interlocked.Exchange(ref subscribed, 1);
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+                log.LogInformation("Redis channel {Channel} not subscribed yet ({Error}); subscribing when the connection is made", name, e.Message);
+            }
+        }
+        mux.ConnectionRestored += (_, _) => _ = TryAsync();
+        await TryAsync();
+    }
+
+    /// <summary>Publishes without waiting; nothing happens while Redis is away (the outbox and the poll cover it).</summary>
+    public void Publish(string name, byte[] payload)
+    {
+        if (_multiplexer is not { IsConnected: true } mux)
+        {
+            return;
+        }
+        try
+        {
+            mux.GetSubscriber().Publish(Channel(name), payload, CommandFlags.FireAndForget);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            log.LogDebug(e, "Publishing on Redis channel {Channel} failed; the outbox covers it", name);
+        }
+    }
+
     internal async Task ConnectAsync()
     {
         if (!Enabled || _multiplexer is not null)

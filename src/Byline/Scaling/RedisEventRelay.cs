@@ -27,15 +27,15 @@ internal sealed class RedisEventRelay(RedisConnection redis, ContentEventDispatc
         {
             return;
         }
-        // The subscription is re-made by the client after a reconnect; the events missed meanwhile are read from the outbox.
-        await mux.GetSubscriber().SubscribeAsync(redis.Channel(ChannelName), (_, message) => Received(message));
+        // After a reconnect the events missed meanwhile are read from the outbox.
         mux.ConnectionRestored += (_, _) => _ = CatchUpAsync();
+        await redis.SubscribeAsync(ChannelName, Received);
         dispatcher.AddFanOut(this);
     }
 
     public void Announce(IReadOnlyList<ContentEventRecord> committed)
     {
-        if (redis.Multiplexer is not { } mux || !mux.IsConnected)
+        if (!redis.IsConnected)
         {
             // Redis is away: the other nodes read the outbox when they poll.
             return;
@@ -43,7 +43,7 @@ internal sealed class RedisEventRelay(RedisConnection redis, ContentEventDispatc
         var message = new Announcement(dispatcher.Node, [.. committed.Select(e => new AnnouncedEvent(e.Id, e.Keys, e.Reason, e.ArticleId, e.Actor, e.At))]);
         var payload = JsonSerializer.SerializeToUtf8Bytes(message, RelayJson.Default.Announcement);
         // Fire and forget: the save never waits for Redis.
-        mux.GetSubscriber().Publish(redis.Channel(ChannelName), payload, CommandFlags.FireAndForget);
+        redis.Publish(ChannelName, payload);
     }
 
     private void Received(RedisValue message)

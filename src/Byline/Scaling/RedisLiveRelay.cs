@@ -18,16 +18,13 @@ internal sealed class RedisLiveRelay(RedisConnection redis, LiveBlogFeed feed, I
 
     public async Task RunAsync(IServiceProvider services, CancellationToken ct)
     {
-        if (redis.Multiplexer is not { } mux)
+        if (redis.Multiplexer is null)
         {
             return;
         }
-        await mux.GetSubscriber().SubscribeAsync(redis.Channel(ChannelName), (_, message) => Received(message));
+        await redis.SubscribeAsync(ChannelName, Received);
         feed.AddRelay((articleId, json) =>
-        {
-            var payload = JsonSerializer.SerializeToUtf8Bytes(new LiveRelayMessage(_node, articleId, json), RelayJson.Default.LiveRelayMessage);
-            mux.GetSubscriber().Publish(redis.Channel(ChannelName), payload, CommandFlags.FireAndForget);
-        });
+            redis.Publish(ChannelName, JsonSerializer.SerializeToUtf8Bytes(new LiveRelayMessage(_node, articleId, json), RelayJson.Default.LiveRelayMessage)));
     }
 
     private void Received(RedisValue message)

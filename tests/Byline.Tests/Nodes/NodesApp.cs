@@ -34,6 +34,8 @@ public class NodesApp : WebhookPostgresApp
             settings["Byline:Redis:Prefix"] = "byline-test-" + Id.ToString("N")[..12];
         }
         settings["Byline:Events:PollSeconds"] = PollSeconds;
+        // The chrome check would also mark pages stale (every 30 s by default): out of the way, so only the outbox's paths count.
+        settings["Byline:Cache:ChromeCheckInterval"] = "01:00:00";
         settings["Byline:Publishing:CheckInterval"] = "00:00:00.2";
         settings["Byline:Newsroom:SignInPostsPerMinute"] = "4";
         return settings;

@@ -7,6 +7,8 @@
 # Needs only the .NET SDK on Debian 12; as root it installs what is missing (chromium for the
 # browser tests, postgresql, fonts for generated pictures). Environment it honours:
 #   BYLINE_TEST_POSTGRES   use this server instead of starting one (e.g. Host=127.0.0.1;Port=5432;Username=postgres)
+#   BYLINE_TEST_REDIS      use this Redis (host:port) instead of starting a throwaway one (the multi-node suite needs it)
+#   BYLINE_TEST_NGINX      the nginx binary the multi-node suite starts as its load balancer (found on PATH when unset)
 #   BYLINE_TEST_DATABASES  sqlite,postgres (default) or just one of them
 #   CONFIGURATION          Release (default) or Debug
 set -uo pipefail
@@ -34,6 +36,9 @@ if [[ "$wants_databases" == *postgres* || "$wants_databases" == *pg* ]] && [ -z 
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 fi
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+# The multi-node suite (tests/Byline.Tests/Nodes): Redis between the nodes, nginx as their load balancer.
+[ -n "${BYLINE_TEST_REDIS:-}" ] || command -v redis-server >/dev/null || missing+=(redis-server)
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]}"
   if ! { as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null &&
@@ -55,7 +60,15 @@ stop_postgres() {
   fi
   [ -n "$PGDIR" ] && rm -rf "$PGDIR"
 }
-trap stop_postgres EXIT
+REDISDIR=""
+stop_servers() {
+  stop_postgres
+  if [ -n "$REDISDIR" ] && [ -f "$REDISDIR/redis.pid" ]; then
+    kill "$(cat "$REDISDIR/redis.pid")" 2>/dev/null || true
+  fi
+  [ -n "$REDISDIR" ] && rm -rf "$REDISDIR"
+}
+trap stop_servers EXIT
 
 run_as_postgres() {
   if [ "$(id -u)" -eq 0 ]; then su postgres -s /bin/sh -c "$1"; else sh -c "$1"; fi
@@ -81,6 +94,26 @@ if [[ "$wants_databases" == *postgres* || "$wants_databases" == *pg* ]] && [ -z 
       cat "$PGDIR"/*.log 2>/dev/null | tail -n 20
     fi
   fi
+fi
+
+# --- throwaway Redis (the multi-node suite; the single-node suites never need it) ------------------
+if [ -z "${BYLINE_TEST_REDIS:-}" ] && command -v redis-server >/dev/null; then
+  RPORT=6390
+  while ! port_free "$RPORT"; do RPORT=$((RPORT + 1)); done
+  REDISDIR=$(mktemp -d /tmp/byline-redis.XXXXXX)
+  say "starting Redis on 127.0.0.1:$RPORT"
+  if redis-server --port "$RPORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
+       --dir "$REDISDIR" --pidfile "$REDISDIR/redis.pid" --logfile "$REDISDIR/redis.log" >/dev/null; then
+    for _ in $(seq 50); do [ -f "$REDISDIR/redis.pid" ] && ! port_free "$RPORT" && break; sleep 0.1; done
+    export BYLINE_TEST_REDIS="127.0.0.1:$RPORT"
+  else
+    say "Redis did not start; the multi-node suite will fail"
+  fi
+fi
+if [ -z "${BYLINE_TEST_NGINX:-}" ]; then
+  for candidate in "$(command -v nginx 2>/dev/null)" /usr/sbin/nginx; do
+    if [ -n "$candidate" ] && [ -x "$candidate" ]; then export BYLINE_TEST_NGINX=$candidate; break; fi
+  done
 fi
 
 # --- W3C Nu HTML Checker (vnu.jar from npm) for the HTML validity tests ------------------------------

@@ -3,6 +3,7 @@ using Byline.Content;
 using Byline.Hosting;
 using Byline.Events;
 using Byline.Site.Chrome;
+using Microsoft.Extensions.Options;
 
 namespace Byline.Caching;
 
@@ -60,10 +61,10 @@ public sealed class CacheInvalidation(
     OutputCacheStore store,
     ChromeWatch chrome,
     PurgeWebhook purge,
+    IOptionsMonitor<CacheOptions> options,
     Readiness readiness,
     ILogger<CacheInvalidation> log) : BackgroundService
 {
-    private static readonly TimeSpan ChromeCheck = TimeSpan.FromSeconds(30);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -71,7 +72,7 @@ public sealed class CacheInvalidation(
         {
             await readiness.WhenReady.WaitAsync(stoppingToken);
             await chrome.ChangedAsync(stoppingToken);
-            using var timer = new PeriodicTimer(ChromeCheck);
+            using var timer = new PeriodicTimer(options.CurrentValue.ChromeCheckInterval > TimeSpan.Zero ? options.CurrentValue.ChromeCheckInterval : TimeSpan.FromSeconds(30));
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 try

@@ -20,6 +20,9 @@ public sealed class CacheOptions
     /// </summary>
     public TimeSpan Lifetime { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How often the chrome (the trending strip ages on its own) is compared and every page marked stale when it changed.</summary>
+    public TimeSpan ChromeCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The <c>Cache-Control</c> of every cacheable page, feed and sitemap.</summary>
     public string CacheControl { get; set; } = "public, max-age=60, s-maxage=600, stale-while-revalidate=30";
 

@@ -35,6 +35,7 @@ public sealed class ContentEventDispatcher : IDisposable
     private readonly ConcurrentDictionary<string, LocalHealth> _localHealth = new(StringComparer.Ordinal);
     private readonly Lock _recentGate = new();
     private readonly SortedList<long, ContentEventRecord> _recent = [];
+    private readonly List<IEventFanOut> _fanOut = [];
     private long _localPosition = -1;
     private long _head;
 
@@ -129,6 +130,10 @@ public sealed class ContentEventDispatcher : IDisposable
         }
         Remember(committed);
         await DeliverLocalAsync(ct);
+        foreach (var fanOut in _fanOut)
+        {
+            fanOut.Announce(committed);
+        }
         foreach (var d in _durable)
         {
             d.Wake();
@@ -151,6 +156,37 @@ public sealed class ContentEventDispatcher : IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Tells other nodes about this process's commits (Redis pub/sub when it is configured): registered
+    /// at boot, called after each commit here once this process's own caches have followed.
+    /// </summary>
+    public void AddFanOut(IEventFanOut fanOut)
+    {
+        ArgumentNullException.ThrowIfNull(fanOut);
+        _fanOut.Add(fanOut);
+    }
+
+    /// <summary>
+    /// Events another node committed and announced (or an empty list: "read the table"). They are kept
+    /// like this process's own, so the local consumers take them from memory when they are next in line;
+    /// a gap (an announcement lost, an id drawn by a rolled-back write) sends the read to the table, so
+    /// nothing is skipped. The events also move this node's idea of the newest event on, which wakes the
+    /// durable consumers it may hold.
+    /// </summary>
+    public Task AcceptAnnouncedAsync(IReadOnlyList<ContentEventRecord> events, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        if (!Started)
+        {
+            return Task.CompletedTask;
+        }
+        Remember(events);
+        return DeliverLocalAsync(ct);
+    }
+
+    /// <summary>The position this process's caches have reached (−1 before start).</summary>
+    public long LocalPosition => Volatile.Read(ref _localPosition);
 
     /// <summary>Hands this process's local consumers, in order, the events they have not had yet: from memory when they are this process's own next ones, else read from the table.</summary>
     public async Task DeliverLocalAsync(CancellationToken ct)

@@ -24,6 +24,9 @@ public sealed class ContentEvents(IServiceProvider services, TimeProvider clock)
     /// </summary>
     internal const long OutboxLockKey = 0x4279_6C69_6E65;
 
+    /// <summary>The PostgreSQL notification channel on which each commit of an event is announced.</summary>
+    public const string NotifyChannel = "byline_events";
+
     private readonly ConditionalWeakTable<BylineDb, Appended> _appended = [];
     private ContentEventDispatcher? _dispatcher;
     private bool _looked;
@@ -53,7 +56,9 @@ public sealed class ContentEvents(IServiceProvider services, TimeProvider clock)
         }
         if (db.Provider == DatabaseProvider.Postgres)
         {
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({OutboxLockKey})", ct);
+            // The NOTIFY is queued with the transaction and sent when it commits (never for a rollback):
+            // nodes without Redis wake on it instead of waiting for their next poll (Scaling/OutboxListener.cs).
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({OutboxLockKey}), pg_notify({NotifyChannel}, '')", ct);
         }
         var row = NewRow(change);
         db.Set<ContentEvent>().Add(row);

@@ -11,6 +11,7 @@ using Byline.Newsroom;
 using Byline.Newsroom.Stories;
 using Byline.Publishing;
 using Byline.Redirects;
+using Byline.Scaling;
 using Byline.Search;
 using Byline.Site;
 using Byline.Site.VisualStories;
@@ -67,6 +68,7 @@ public static class BylineHosting
         services.AddContentApi(builder.Configuration);
         services.AddWire(builder.Configuration);
         services.AddContentConsumers();
+        services.AddScaling(builder.Configuration);
         return builder;
     }
 

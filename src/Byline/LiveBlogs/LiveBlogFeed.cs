@@ -11,8 +11,8 @@ namespace Byline.LiveBlogs;
 /// sequence number, a short ring of recent event frames (so a reconnecting reader resumes from its
 /// <c>Last-Event-ID</c>) and its connected readers. A frame is encoded once and the same bytes go to
 /// every reader. Each reader has a bounded queue: one that cannot keep up is dropped and reconnects
-/// with its last id, rather than holding memory for it. Several nodes would relay the frames through
-/// Redis (docs/live-blogs.md); here it is one process.
+/// with its last id, rather than holding memory for it. With several nodes, the events are relayed through
+/// Redis (<c>Scaling/RedisLiveRelay.cs</c>, docs/scaling.md) and each node sends them to its own readers.
 /// </summary>
 public sealed class LiveBlogFeed : IDisposable
 {
@@ -28,6 +28,7 @@ public sealed class LiveBlogFeed : IDisposable
     private static readonly byte[] Heartbeat = ":\n\n"u8.ToArray();
 
     private readonly ConcurrentDictionary<int, Blog> _blogs = new();
+    private readonly List<Action<int, string>> _relays = [];
     private readonly Timer _heartbeat;
 
     public LiveBlogFeed()
@@ -52,8 +53,25 @@ public sealed class LiveBlogFeed : IDisposable
         }
     }
 
-    /// <summary>Sends one event (a JSON object) to every reader of a live blog and keeps it for resuming ones.</summary>
+    /// <summary>Sends one event (a JSON object) to every reader of a live blog, here and on the other nodes.</summary>
     public void Publish(int articleId, string json)
+    {
+        PublishHere(articleId, json);
+        foreach (var relay in _relays)
+        {
+            relay(articleId, json);
+        }
+    }
+
+    /// <summary>Passes every event published here on to the other nodes (registered at boot).</summary>
+    public void AddRelay(Action<int, string> relay)
+    {
+        ArgumentNullException.ThrowIfNull(relay);
+        _relays.Add(relay);
+    }
+
+    /// <summary>Sends one event to this process's readers of a live blog and keeps it for resuming ones.</summary>
+    public void PublishHere(int articleId, string json)
     {
         var blog = _blogs.GetOrAdd(articleId, _ => new Blog());
         Reader[] readers;

@@ -130,6 +130,13 @@ public static class NewsroomExtensions
                 }
                 var limit = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<NewsroomOptions>>().Value.SignInPostsPerMinute;
                 var address = context.Connection.RemoteIpAddress ?? IPAddress.None;
+                var shared = context.RequestServices.GetRequiredService<Scaling.SharedRateLimits>();
+                if (shared.Enabled)
+                {
+                    // Several nodes: one budget per address across all of them (docs/scaling.md).
+                    var key = address.ToString();
+                    return RateLimitPartition.Get(key, k => shared.FixedWindow("signin:" + k, limit, TimeSpan.FromMinutes(1)));
+                }
                 return RateLimitPartition.GetFixedWindowLimiter(address.ToString(), _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = Math.Max(1, limit),

@@ -1,0 +1,103 @@
+using Byline.Scaling;
+using Byline.Tests.Support;
+using Byline.Tests.Webhooks;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Byline.Tests.Nodes;
+
+/// <summary>
+/// Node A of a site of several nodes on one PostgreSQL database and one Redis: every node started by
+/// <see cref="BylineApp.StartNodeAsync"/> gets the same settings (its own Kestrel, services, caches and
+/// connections). The outbox poll is set far beyond any test's deadline, so a page that turns fresh on
+/// another node was evicted by what Redis carried, not by the poll. Keys and channels carry a prefix of
+/// this fixture's own, so suites running at the same time never hear each other.
+/// </summary>
+public class NodesApp : WebhookPostgresApp
+{
+    /// <summary>The Redis the nodes use; the shared one of scripts/test.sh unless a subclass brings its own.</summary>
+    protected virtual string RedisAddress => RedisServer.Shared();
+
+    /// <summary>False: the nodes share PostgreSQL only.</summary>
+    protected virtual bool UsesRedis => true;
+
+    /// <summary>How often a node reads the outbox besides what Redis announces.</summary>
+    protected virtual string PollSeconds => "600";
+
+    /// <summary>Settings of the site's nodes; a subclass adds its own.</summary>
+    public virtual Dictionary<string, string> NodeSettings()
+    {
+        var settings = WebhookSettings.Fast();
+        if (UsesRedis)
+        {
+            settings["Byline:Redis:Configuration"] = RedisAddress + ",connectTimeout=2000,syncTimeout=2000";
+            settings["Byline:Redis:Prefix"] = "byline-test-" + Id.ToString("N")[..12];
+        }
+        settings["Byline:Events:PollSeconds"] = PollSeconds;
+        // The chrome check would also mark pages stale (every 30 s by default): out of the way, so only the outbox's paths count.
+        settings["Byline:Cache:ChromeCheckInterval"] = "01:00:00";
+        settings["Byline:Publishing:CheckInterval"] = "00:00:00.2";
+        settings["Byline:Newsroom:SignInPostsPerMinute"] = "4";
+        return settings;
+    }
+
+    protected override void ConfigureHost(IWebHostBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        foreach (var (key, value) in NodeSettings())
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+}
+
+/// <summary>Nodes on a Redis of the suite's own, which the tests stop and start again.</summary>
+public class OwnRedisNodesApp : NodesApp
+{
+    public RedisServer Redis { get; private set; } = null!;
+
+    protected override string RedisAddress => Redis.Address;
+
+    public override async Task InitializeAsync()
+    {
+        Redis = await RedisServer.StartOwnAsync();
+        await base.InitializeAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Redis.DisposeAsync();
+    }
+}
+
+/// <summary>The same with the default outbox poll of one second: what catches evictions up while Redis is down.</summary>
+public sealed class PollingNodesApp : OwnRedisNodesApp
+{
+    protected override string PollSeconds => "1";
+}
+
+/// <summary>
+/// Node A delivers no durable consumer (paused), so the outbox's leases go to the nodes the test starts
+/// as processes of their own and kills.
+/// </summary>
+public sealed class LeaseNodesApp : NodesApp
+{
+    public override Dictionary<string, string> NodeSettings()
+    {
+        var settings = base.NodeSettings();
+        settings["Byline:Events:PauseDurable"] = "true";
+        return settings;
+    }
+}
+
+/// <summary>Nodes on PostgreSQL alone: LISTEN/NOTIFY wakes them.</summary>
+public sealed class NotifyNodesApp : NodesApp
+{
+    protected override bool UsesRedis => false;
+}
+
+internal static class NodeKit
+{
+    public static bool RedisConnected(IServiceProvider services) => services.GetRequiredService<RedisConnection>().IsConnected;
+}

@@ -9,6 +9,8 @@
 #   BYLINE_TEST_POSTGRES   use this server instead of starting one (e.g. Host=127.0.0.1;Port=5432;Username=postgres)
 #   BYLINE_TEST_DATABASES  sqlite,postgres (default) or just one of them
 #   CONFIGURATION          Release (default) or Debug
+#   BYLINE_TEST_SMTP       use this SMTP server (host:port) instead of starting a throwaway Postfix
+#                          (then also BYLINE_TEST_SMTP_STRICT and BYLINE_TEST_MAILDIR; scripts/postfix-test.sh)
 set -uo pipefail
 
 cd "$(dirname "$0")/.."
@@ -55,7 +57,13 @@ stop_postgres() {
   fi
   [ -n "$PGDIR" ] && rm -rf "$PGDIR"
 }
-trap stop_postgres EXIT
+POSTFIX_DIR=""
+stop_servers() {
+  stop_postgres
+  [ -n "$POSTFIX_DIR" ] && bash "$ROOT/scripts/postfix-test.sh" stop "$POSTFIX_DIR" >/dev/null 2>&1
+  return 0
+}
+trap stop_servers EXIT
 
 run_as_postgres() {
   if [ "$(id -u)" -eq 0 ]; then su postgres -s /bin/sh -c "$1"; else sh -c "$1"; fi
@@ -80,6 +88,17 @@ if [[ "$wants_databases" == *postgres* || "$wants_databases" == *pg* ]] && [ -z 
       say "PostgreSQL did not start; the PostgreSQL suites will fail:"
       cat "$PGDIR"/*.log 2>/dev/null | tail -n 20
     fi
+  fi
+fi
+
+# --- throwaway Postfix for the newsletter tests (real SMTP, Maildir delivery, bounces) -------------
+if [ -z "${BYLINE_TEST_SMTP:-}" ]; then
+  POSTFIX_DIR=$(mktemp -d /tmp/byline-postfix.XXXXXX)
+  if postfix_env=$(bash "$ROOT/scripts/postfix-test.sh" start "$POSTFIX_DIR"); then
+    eval "$postfix_env"
+    say "started Postfix on $BYLINE_TEST_SMTP (mail in $BYLINE_TEST_MAILDIR)"
+  else
+    say "Postfix did not start; the newsletter suites will fail"
   fi
 fi
 

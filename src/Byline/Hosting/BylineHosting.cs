@@ -7,6 +7,7 @@ using Byline.Events;
 using Byline.Discovery;
 using Byline.LiveBlogs;
 using Byline.Media;
+using Byline.Newsletters;
 using Byline.Newsroom;
 using Byline.Newsroom.Stories;
 using Byline.Publishing;
@@ -66,6 +67,7 @@ public static class BylineHosting
         services.AddRedirects();
         services.AddContentApi(builder.Configuration);
         services.AddWire(builder.Configuration);
+        services.AddNewsletters(builder.Configuration);
         services.AddContentConsumers();
         return builder;
     }
@@ -94,6 +96,7 @@ public static class BylineHosting
         app.MapLiveBlogs();
         app.MapContentApi();
         app.MapWire();
+        app.MapNewsletters();
         app.MapRazorPages();
         return app;
     }

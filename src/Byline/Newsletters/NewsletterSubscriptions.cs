@@ -83,7 +83,7 @@ public sealed class NewsletterSubscriptions(
                 subscriber = await db.Set<NewsletterSubscriber>().FirstAsync(s => s.Email == address, ct);
             }
         }
-        var existing = await db.Set<NewsletterSubscription>().Where(s => s.SubscriberId == subscriber.Id).ToDictionaryAsync(s => s.ListId, ct);
+        var existing = await db.Set<NewsletterSubscription>().AsTracking().Where(s => s.SubscriberId == subscriber.Id).ToDictionaryAsync(s => s.ListId, ct);
         var toConfirm = new List<NewsletterList>();
         var recentlyMailed = false;
         foreach (var list in lists)
@@ -145,7 +145,7 @@ public sealed class NewsletterSubscriptions(
             return (check, 0);
         }
         var ip = clientIp.Length > 64 ? clientIp[..64] : clientIp;
-        var subs = await db.Set<NewsletterSubscription>()
+        var subs = await db.Set<NewsletterSubscription>().AsTracking()
             .Where(s => s.SubscriberId == confirmation.SubscriberId && confirmation.ListIds.Contains(s.ListId))
             .ToListAsync(ct);
         if (subs.Count == 0)
@@ -177,7 +177,7 @@ public sealed class NewsletterSubscriptions(
         }
         var now = clock.GetUtcNow().UtcDateTime;
         var lists = await db.Set<NewsletterList>().Where(l => l.Enabled).Select(l => l.Id).ToListAsync(ct);
-        var subs = await db.Set<NewsletterSubscription>().Where(s => s.SubscriberId == subscriberId).ToDictionaryAsync(s => s.ListId, ct);
+        var subs = await db.Set<NewsletterSubscription>().AsTracking().Where(s => s.SubscriberId == subscriberId).ToDictionaryAsync(s => s.ListId, ct);
         foreach (var listId in lists)
         {
             var wanted = keep.Contains(listId);

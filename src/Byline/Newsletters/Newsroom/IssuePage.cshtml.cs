@@ -30,13 +30,13 @@ public sealed class IssuePageModel(BylineDb db, NewsletterIssues issues, UserMan
     public IReadOnlyDictionary<DeliveryState, int> Counts { get; private set; } = new Dictionary<DeliveryState, int>();
 
     [BindProperty]
-    public string Subject { get; set; } = "";
+    public string? Subject { get; set; }
 
     [BindProperty]
-    public string Note { get; set; } = "";
+    public string? Note { get; set; }
 
     [BindProperty]
-    public string StoryRef { get; set; } = "";
+    public string? StoryRef { get; set; }
 
     [BindProperty]
     public bool ConfirmSend { get; set; }
@@ -61,7 +61,7 @@ public sealed class IssuePageModel(BylineDb db, NewsletterIssues issues, UserMan
         {
             ModelState.AddModelError(nameof(Subject), subjectError);
         }
-        if (!ModelState.IsValid)
+        if (subjectError is not null || note.Length > 4000)
         {
             await LoadAsync(id, ct, keepInput: true);
             Response.StatusCode = StatusCodes.Status400BadRequest;
@@ -198,7 +198,7 @@ public sealed class IssuePageModel(BylineDb db, NewsletterIssues issues, UserMan
     }
 
     private async Task<NewsletterIssue?> DraftAsync(int id, CancellationToken ct) =>
-        await db.Set<NewsletterIssue>().FirstOrDefaultAsync(i => i.Id == id && i.State == IssueState.Draft, ct);
+        await db.Set<NewsletterIssue>().AsTracking().FirstOrDefaultAsync(i => i.Id == id && i.State == IssueState.Draft, ct);
 
     private async Task<IActionResult> NotDraftAsync(int id, CancellationToken ct)
     {

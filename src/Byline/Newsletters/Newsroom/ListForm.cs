@@ -5,18 +5,18 @@ namespace Byline.Newsletters.Newsroom;
 /// <summary>The fields of a list as the admin's form posts them, checked field by field.</summary>
 public sealed class ListForm
 {
-    public string Name { get; set; } = "";
-    public string Slug { get; set; } = "";
-    public string Description { get; set; } = "";
-    public string SenderName { get; set; } = "";
-    public string SenderAddress { get; set; } = "";
-    public string ReplyTo { get; set; } = "";
+    public string? Name { get; set; }
+    public string? Slug { get; set; }
+    public string? Description { get; set; }
+    public string? SenderName { get; set; }
+    public string? SenderAddress { get; set; }
+    public string? ReplyTo { get; set; }
     public NewsletterKind Kind { get; set; }
 #pragma warning disable CA2227, CA1002 // Model binding fills the ticked days into this list.
     public List<int> Days { get; set; } = [];
 #pragma warning restore CA2227, CA1002
     /// <summary>Local time of day, HH:mm, in the publication's time zone.</summary>
-    public string SendTime { get; set; } = "07:00";
+    public string? SendTime { get; set; } = "07:00";
     /// <summary>A section id, or 0 for the curated Top Stories.</summary>
     public int Source { get; set; }
     public int StoryCount { get; set; } = 6;

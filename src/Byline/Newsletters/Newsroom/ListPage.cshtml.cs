@@ -48,7 +48,7 @@ public sealed class ListPageModel(BylineDb db, NewsletterIssues issues, SiteSett
         {
             return NotFound();
         }
-        var list = await db.Set<NewsletterList>().FirstAsync(l => l.Id == id, ct);
+        var list = await db.Set<NewsletterList>().AsTracking().FirstAsync(l => l.Id == id, ct);
         var errors = Form.ApplyTo(list, Sections.Select(s => s.Id).ToHashSet());
         if (errors.Count == 0 && await db.Set<NewsletterList>().AnyAsync(l => l.Slug == list.Slug && l.Id != id, ct))
         {

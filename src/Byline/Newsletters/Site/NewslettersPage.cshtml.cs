@@ -12,10 +12,10 @@ public sealed class NewslettersPageModel(NewsletterSubscriptions subscriptions, 
     public IReadOnlyList<ListChoice> Lists { get; private set; } = [];
 
     [BindProperty]
-    public string Email { get; set; } = "";
+    public string? Email { get; set; }
 
     [BindProperty]
-    public string Name { get; set; } = "";
+    public string? Name { get; set; }
 
 #pragma warning disable CA2227, CA1002 // Model binding fills the ticked boxes into this list.
     [BindProperty]
@@ -24,7 +24,7 @@ public sealed class NewslettersPageModel(NewsletterSubscriptions subscriptions, 
 
     /// <summary>The honeypot: a field people never see or fill; a bot that fills it gets the usual answer and no mail is sent.</summary>
     [BindProperty]
-    public string Website { get; set; } = "";
+    public string? Website { get; set; }
 
     /// <summary>Set after a post that was taken: the reader is told to look in their inbox.</summary>
     public bool CheckInbox { get; private set; }

@@ -11,6 +11,8 @@
 #   BYLINE_TEST_NGINX      the nginx binary the multi-node suite starts as its load balancer (found on PATH when unset)
 #   BYLINE_TEST_DATABASES  sqlite,postgres (default) or just one of them
 #   CONFIGURATION          Release (default) or Debug
+#   BYLINE_TEST_SMTP       use this SMTP server (host:port) instead of starting a throwaway Postfix
+#                          (then also BYLINE_TEST_SMTP_STRICT and BYLINE_TEST_MAILDIR; scripts/postfix-test.sh)
 set -uo pipefail
 
 cd "$(dirname "$0")/.."
@@ -61,12 +63,15 @@ stop_postgres() {
   [ -n "$PGDIR" ] && rm -rf "$PGDIR"
 }
 REDISDIR=""
+POSTFIX_DIR=""
 stop_servers() {
   stop_postgres
   if [ -n "$REDISDIR" ] && [ -f "$REDISDIR/redis.pid" ]; then
     kill "$(cat "$REDISDIR/redis.pid")" 2>/dev/null || true
   fi
   [ -n "$REDISDIR" ] && rm -rf "$REDISDIR"
+  [ -n "$POSTFIX_DIR" ] && bash "$ROOT/scripts/postfix-test.sh" stop "$POSTFIX_DIR" >/dev/null 2>&1
+  return 0
 }
 trap stop_servers EXIT
 
@@ -114,6 +119,17 @@ if [ -z "${BYLINE_TEST_NGINX:-}" ]; then
   for candidate in "$(command -v nginx 2>/dev/null)" /usr/sbin/nginx; do
     if [ -n "$candidate" ] && [ -x "$candidate" ]; then export BYLINE_TEST_NGINX=$candidate; break; fi
   done
+fi
+
+# --- throwaway Postfix for the newsletter tests (real SMTP, Maildir delivery, bounces) -------------
+if [ -z "${BYLINE_TEST_SMTP:-}" ]; then
+  POSTFIX_DIR=$(mktemp -d /tmp/byline-postfix.XXXXXX)
+  if postfix_env=$(bash "$ROOT/scripts/postfix-test.sh" start "$POSTFIX_DIR"); then
+    eval "$postfix_env"
+    say "started Postfix on $BYLINE_TEST_SMTP (mail in $BYLINE_TEST_MAILDIR)"
+  else
+    say "Postfix did not start; the newsletter suites will fail"
+  fi
 fi
 
 # --- W3C Nu HTML Checker (vnu.jar from npm) for the HTML validity tests ------------------------------

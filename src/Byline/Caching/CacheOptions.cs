@@ -39,7 +39,7 @@ public sealed class CacheOptions
 
 #pragma warning disable CA1819 // bound from configuration, which needs a settable array
     /// <summary>Paths under these prefixes are never cached (the newsroom, the API, health, media, error pages).</summary>
-    public string[] BypassPrefixes { get; set; } = ["/newsroom", "/api", "/healthz", "/media", "/error", "/account", "/identity"];
+    public string[] BypassPrefixes { get; set; } = ["/newsroom", "/api", "/healthz", "/media", "/error", "/account", "/identity", "/newsletters"];
 
     /// <summary>
     /// Cookies (by name prefix) that may carry a session. Only a request whose session cookie of

@@ -45,7 +45,7 @@ public sealed record SiteSettings
     public IReadOnlyList<LinkItem> Shows { get; init; } = [];
     public IReadOnlyList<LinkItem> Events { get; init; } = [];
     public IReadOnlyList<LinkGroup> FooterGroups { get; init; } = [];
-    public CallToAction Newsletter { get; init; } = new(true, "Subscribe", "The day's essential stories, every morning.", "/newsletter");
+    public CallToAction Newsletter { get; init; } = new(true, "Subscribe", "The day's essential stories, every morning.", "/newsletters");
     public CallToAction Membership { get; init; } = new(true, "Join us", "Support independent journalism.", "/membership");
     public CallToAction PreferredSource { get; init; } = new(true, "Add as a preferred source on Google", "See more of our stories in Google results.", "https://www.google.com/preferences/source?q=byline.example");
     public InsertionRule Insertion { get; init; } = InsertionRule.Default;

@@ -7,6 +7,7 @@ using Byline.Events;
 using Byline.Discovery;
 using Byline.LiveBlogs;
 using Byline.Media;
+using Byline.Newsletters;
 using Byline.Newsroom;
 using Byline.Newsroom.Stories;
 using Byline.Publishing;
@@ -67,6 +68,7 @@ public static class BylineHosting
         services.AddRedirects();
         services.AddContentApi(builder.Configuration);
         services.AddWire(builder.Configuration);
+        services.AddNewsletters(builder.Configuration);
         services.AddContentConsumers();
         services.AddScaling(builder.Configuration);
         return builder;
@@ -96,6 +98,7 @@ public static class BylineHosting
         app.MapLiveBlogs();
         app.MapContentApi();
         app.MapWire();
+        app.MapNewsletters();
         app.MapRazorPages();
         return app;
     }

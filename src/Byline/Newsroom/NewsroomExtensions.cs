@@ -107,7 +107,9 @@ public static class NewsroomExtensions
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = AntiforgeryCookie;
-            o.Cookie.Path = "/newsroom";
+            // The whole site: the reader forms (newsletter sign-up, confirmation, preferences) post with a token too.
+            // Not a session cookie: the output cache ignores it (Caching/CacheOptions.AuthCookiePrefixes).
+            o.Cookie.Path = "/";
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
         services.Configure<RazorPagesOptions>(o =>

@@ -213,6 +213,7 @@ public abstract class BylineDb(DbContextOptions options)
         ImportingModel.Configure(b);
         ApiKeyModel.Configure(b);
         WireModel.Configure(b);
+        NewsletterModel.Configure(b);
     }
 }
 

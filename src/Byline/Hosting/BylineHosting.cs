@@ -4,6 +4,7 @@ using Byline.Content;
 using Byline.Demo;
 using Byline.Distribution;
 using Byline.Events;
+using Byline.Importing;
 using Byline.Discovery;
 using Byline.LiveBlogs;
 using Byline.Media;
@@ -66,6 +67,7 @@ public static class BylineHosting
         services.AddRedirects();
         services.AddContentApi(builder.Configuration);
         services.AddWire(builder.Configuration);
+        services.AddImportJobs();
         services.AddContentConsumers();
         return builder;
     }

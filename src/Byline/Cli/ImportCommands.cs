@@ -33,7 +33,7 @@ internal static class ImportCommands
             DryRun = pr.GetValue(dryRun),
             BatchSize = pr.GetValue(batch),
             Actor = "import (command line)",
-        }, pr.GetValue(report), (services, o, r, progress, token) => services.GetRequiredService<WordPressImporter>().RunAsync(o, r, progress, token), ct));
+        }, pr.GetValue(report), WordPressImporter.Origin, ct));
 
         var ghostFile = new Argument<string>("file") { Description = "Ghost's export: the JSON of Settings → Labs → Export, or a zip holding it and content/images (read as a stream)." };
         var siteUrl = new Option<string?>("--site-url") { Description = "The old Ghost site's address (its export writes __GHOST_URL__ instead): links to it are rewritten, pictures fetched from it with --fetch-media." };
@@ -57,7 +57,7 @@ internal static class ImportCommands
             DryRun = pr.GetValue(dryRun),
             BatchSize = pr.GetValue(batch),
             Actor = "import (command line)",
-        }, pr.GetValue(report), (services, o, r, progress, token) => services.GetRequiredService<GhostImporter>().RunAsync(o, r, progress, token), ct));
+        }, pr.GetValue(report), GhostImporter.Origin, ct));
         var url = new Argument<string>("url") { Description = "The address of one news page (http or https, a public address unless allowed in Byline:Importing:AllowedHosts)." };
         var timeout = Bounded("--timeout", "Seconds to wait for the page (1 to 120).", 20, 1, 120, "--timeout must be between 1 and 120 seconds.");
         var single = new Command("url", "Import one article from a news page into a draft: headline, byline, date, lead image and body " +
@@ -145,9 +145,7 @@ internal static class ImportCommands
         }
     }
 
-    private delegate Task Importer(IServiceProvider services, ImportOptions options, ImportReport report, Action<int, int>? progress, CancellationToken ct);
-
-    private static async Task<int> ImportAsync(string[] configArgs, CliConsole console, ImportOptions options, string? reportPath, Importer importer, CancellationToken ct)
+    private static async Task<int> ImportAsync(string[] configArgs, CliConsole console, ImportOptions options, string? reportPath, string kind, CancellationToken ct)
     {
         if (!File.Exists(options.File))
         {
@@ -178,6 +176,12 @@ internal static class ImportCommands
             await using var scope = host.Services.CreateAsyncScope();
             await StorageExtensions.MigrateAsync(scope.ServiceProvider.GetRequiredService<BylineDb>(), ct);
             var clock = host.Services.GetRequiredService<TimeProvider>();
+            // The run is a job row too, listed in the newsroom beside uploaded imports, and holds the one import lease.
+            var jobs = host.Services.GetRequiredService<ImportJobs>();
+            var jobId = await jobs.BeginCommandLineAsync(kind, options.File, options.DryRun,
+                new ImportJobOptions(options.FetchMedia, options.SiteUrl, options.PrimaryTagAsTag, options.Uploads, options.BatchSize), reportPath,
+                other => console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"byline: import: waiting for import {other.Id} ({other.FileName}, started by {other.StartedBy}) to finish: one import runs at a time.")), ct);
             var started = clock.GetTimestamp();
             if (console.InteractiveInput && !Console.IsOutputRedirected)
             {
@@ -187,7 +191,7 @@ internal static class ImportCommands
                     .StartAsync(async ctx =>
                     {
                         var task = ctx.AddTask(options.DryRun ? "Checking" : "Importing", maxValue: 1);
-                        await importer(scope.ServiceProvider, options, report, (done, total) =>
+                        await jobs.RunHeldAsync(jobId, kind, options, report, (done, total) =>
                         {
                             task.MaxValue = Math.Max(1, total);
                             task.Value = done;
@@ -199,7 +203,7 @@ internal static class ImportCommands
             }
             else
             {
-                await importer(scope.ServiceProvider, options, report, null, ct);
+                await jobs.RunHeldAsync(jobId, kind, options, report, null, ct);
             }
             var elapsed = clock.GetElapsedTime(started).TotalSeconds;
             await console.Out.WriteLineAsync(report.Summary(options.DryRun));
@@ -218,6 +222,11 @@ internal static class ImportCommands
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             await console.Error.WriteLineAsync("byline: import cancelled; the batches already committed are kept, and the same command resumes.");
+            return 130;
+        }
+        catch (ImportStoppedException)
+        {
+            await console.Error.WriteLineAsync("byline: import cancelled in the newsroom; the batches already committed are kept, and the same command resumes.");
             return 130;
         }
         catch (Exception e) when (e is ImportException or WxrException or GhostException)

@@ -4,6 +4,7 @@ using Byline.Content;
 using Byline.Demo;
 using Byline.Distribution;
 using Byline.Events;
+using Byline.Importing;
 using Byline.Discovery;
 using Byline.LiveBlogs;
 using Byline.Media;
@@ -69,6 +70,7 @@ public static class BylineHosting
         services.AddContentApi(builder.Configuration);
         services.AddWire(builder.Configuration);
         services.AddNewsletters(builder.Configuration);
+        services.AddImportJobs();
         services.AddContentConsumers();
         services.AddScaling(builder.Configuration);
         return builder;

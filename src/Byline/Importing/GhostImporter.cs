@@ -226,6 +226,7 @@ internal sealed partial class GhostImporter(
         var counts = run.Report.For("images");
         foreach (var chunk in images.Chunk(PictureBatch))
         {
+            run.Options.Stop.ThrowIfCancellationRequested();
             await using var tx = run.Options.DryRun ? null : await db.Database.BeginTransactionAsync(ct);
             var redirects = new List<(string, string)>();
             foreach (var url in chunk)

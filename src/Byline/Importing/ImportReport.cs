@@ -75,6 +75,18 @@ public sealed class ImportReport(TextWriter? file)
         file.Flush();
     }
 
+    /// <summary>Writes the header line if no entry did, so a clean run's report file still says what it holds.</summary>
+    public void EnsureHeader()
+    {
+        if (file is null || _headerWritten)
+        {
+            return;
+        }
+        file.WriteLine("kind\tid\ttitle\toutcome\treason");
+        _headerWritten = true;
+        file.Flush();
+    }
+
     private static string Clean(string s)
     {
         var text = (s ?? "").Replace('\t', ' ').Replace('\n', ' ').Replace('\r', ' ');

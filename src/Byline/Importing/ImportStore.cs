@@ -248,10 +248,13 @@ internal sealed partial class ImportStore(BylineDb db, ContentEvents events, ISe
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var producer = Task.Run(() => Produce(run, read, prepare, batches.Writer, stop.Token), stop.Token);
         var done = 0;
+        progress?.Invoke(0, total);
         try
         {
             await foreach (var batch in batches.Reader.ReadAllAsync(ct))
             {
+                // A Cancel from the newsroom: the batches committed so far stay, and the same file resumes.
+                run.Options.Stop.ThrowIfCancellationRequested();
                 await WriteBatchAsync(run, batch, ct);
                 done += batch.Length;
                 progress?.Invoke(done, total);

@@ -15,6 +15,18 @@ public sealed class ImportingOptions
     /// private addresses: an intranet source, or a test's own page server. Empty: public addresses only.
     /// </summary>
     public IReadOnlyList<string> AllowedHosts { get; set; } = [];
+
+    /// <summary>Where the newsroom keeps uploaded export files and job reports (<c>uploads/</c>, <c>reports/</c>).</summary>
+    public string Path { get; set; } = "data/imports";
+
+    /// <summary>The largest export file an admin may upload in the newsroom (the request limit of that one form).</summary>
+    public long MaxUploadBytes { get; set; } = 20L * 1024 * 1024 * 1024;
+
+    /// <summary>How long the one import lease holds without renewal; a job whose process died shows as interrupted after it.</summary>
+    public double LeaseSeconds { get; set; } = 30;
+
+    /// <summary>How often an idle node looks for a queued newsroom import.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 }
 
 /// <summary>What <c>import url</c> made: the draft's id and headline, and what was lost on the way.</summary>

@@ -27,6 +27,8 @@ public sealed record ImportOptions(string File)
     public string? SiteUrl { get; init; }
     /// <summary>Ghost: a post's primary tag stays a tag instead of becoming its section.</summary>
     public bool PrimaryTagAsTag { get; init; }
+    /// <summary>Set when the newsroom's Cancel asks the run to stop: it stops at its next batch boundary.</summary>
+    public CancellationToken Stop { get; init; }
 }
 
 /// <summary>A problem that stops the import before or between batches; the command line prints it as one line.</summary>
@@ -300,6 +302,7 @@ internal sealed class WordPressImporter(
         var counts = run.Report.For("attachments");
         foreach (var chunk in attachments.Chunk(AttachmentBatch))
         {
+            run.Options.Stop.ThrowIfCancellationRequested();
             await using var tx = run.Options.DryRun ? null : await db.Database.BeginTransactionAsync(ct);
             var knownIds = chunk.Select(a => run.Known.TryGetValue(("attachment", a.Id), out var k) ? k.TargetId : 0).Where(i => i > 0).ToArray();
             var images = await db.Images.AsNoTracking().Where(i => knownIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, ct);

@@ -39,6 +39,7 @@ public abstract class BylineDb(DbContextOptions options)
     public DbSet<MediaUpload> MediaUploads => Set<MediaUpload>();
     public DbSet<Redirect> Redirects => Set<Redirect>();
     public DbSet<ImportedItem> ImportedItems => Set<ImportedItem>();
+    public DbSet<ImportJob> ImportJobs => Set<ImportJob>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     public abstract DatabaseProvider Provider { get; }

@@ -23,7 +23,9 @@ public abstract class ImportTests(BylineApp app)
 
     private sealed record Run(int Exit, string Out, string Error);
 
-    private string[] Config => [$"--ConnectionStrings:Byline={app.ConnectionString}", $"--Byline:Database:Provider={app.Database}", $"--Byline:Media:Path={app.MediaPath}"];
+    private string[] Config => [$"--ConnectionStrings:Byline={app.ConnectionString}", $"--Byline:Database:Provider={app.Database}", $"--Byline:Media:Path={app.MediaPath}",
+        // A killed run holds the one import lease until it lapses; the resumed run waits that long.
+        "--Byline:Importing:LeaseSeconds=2"];
 
     private async Task<Run> ImportAsync(string path, params string[] more)
     {

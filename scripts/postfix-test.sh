@@ -52,6 +52,8 @@ case "$verb" in
     PORT=$(free_port "${BYLINE_POSTFIX_PORT:-2525}")
     STRICT=$(free_port $((PORT + 1)))
     mkdir -p "$DIR/etc" "$DIR/queue" "$DIR/data" "$DIR/mail"
+    # Postfix's own users must reach the folders inside (mktemp -d makes the top one 0700).
+    chmod 0755 "$DIR"
     # Mailboxes are written as nobody; the tests (root or the same user) read them.
     chown nobody:nogroup "$DIR/mail" 2>/dev/null || true
     chmod 0777 "$DIR/mail"

@@ -54,6 +54,12 @@ public abstract class NewsroomSecurityTests(BylineApp app)
         ["newsroom/curation/{kind:regex(^(trending|menus|footer)$)}"] = ("/newsroom/curation/menus", Access.Editor),
         ["newsroom/curation/calls-to-action"] = ("/newsroom/curation/calls-to-action", Access.Editor),
         ["newsroom/curation/breaking"] = ("/newsroom/curation/breaking", Access.Editor),
+        ["newsroom/imports/{handler?}"] = ("/newsroom/imports", Access.Admin),
+        ["newsroom/imports/upload"] = ("/newsroom/imports/upload", Access.Admin),
+        ["newsroom/newsletters"] = ("/newsroom/newsletters", Access.Editor),
+        ["newsroom/newsletters/{id:int}"] = ("/newsroom/newsletters/{newsletter}", Access.Editor),
+        ["newsroom/newsletters/issues/{id:int}"] = ("/newsroom/newsletters/issues/{issue}", Access.Editor),
+        ["newsroom/newsletters/alert/{storyId:int}"] = ("/newsroom/newsletters/alert/{story}", Access.Editor),
         ["newsroom/pages"] = ("/newsroom/pages?slug=about", Access.Editor),
         ["newsroom/redirects"] = ("/newsroom/redirects", Access.Editor),
         ["newsroom/sections"] = ("/newsroom/sections", Access.Editor),
@@ -82,10 +88,14 @@ public abstract class NewsroomSecurityTests(BylineApp app)
     /// <summary>JSON look-ups that answer GET only (a POST is 405 before antiforgery matters: they change nothing).</summary>
     private static readonly HashSet<string> GetOnly = ["newsroom/api/tags", "newsroom/api/media", "newsroom/api/stories/find"];
 
+    /// <summary>Form targets with no page of their own: a GET is sent to the page that holds the form.</summary>
+    private static readonly Dictionary<string, string> PostOnly = new(StringComparer.Ordinal) { ["newsroom/imports/upload"] = "/newsroom/imports" };
+
     private int? _story;
     private int? _episode;
     private int? _liveBlog;
     private int? _webhook;
+    private (int List, int Issue)? _newsletter;
 
     /// <summary>Fills "{story}" (or "{liveblog}") in a path with a story (a live blog) made once for this class.</summary>
     private async Task<string> ResolveAsync(string path)
@@ -119,6 +129,26 @@ public abstract class NewsroomSecurityTests(BylineApp app)
                 return row.Id;
             });
             return path.Replace("{webhook}", _webhook.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        }
+        if (path.Contains("{newsletter}", StringComparison.Ordinal) || path.Contains("{issue}", StringComparison.Ordinal))
+        {
+            _newsletter ??= await app.WithDbAsync(async db =>
+            {
+                var now = DateTime.UtcNow;
+                var list = new NewsletterList
+                {
+                    Name = "Routes brief", Slug = TestContent.Unique("routes"), SenderName = "Desk", SenderAddress = "desk@byline.test",
+                    CreatedAt = now, UpdatedAt = now,
+                };
+                db.Add(list);
+                await db.SaveChangesAsync();
+                var issue = new NewsletterIssue { ListId = list.Id, Subject = "Routes", CreatedAt = now };
+                db.Add(issue);
+                await db.SaveChangesAsync();
+                return (list.Id, issue.Id);
+            });
+            return path.Replace("{newsletter}", _newsletter.Value.List.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+                .Replace("{issue}", _newsletter.Value.Issue.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
         }
         if (path.Contains("{liveblog}", StringComparison.Ordinal))
         {
@@ -216,6 +246,11 @@ public abstract class NewsroomSecurityTests(BylineApp app)
                 var path = await ResolveAsync(template);
                 using var get = await client.GetAsync(path);
 
+                if (PostOnly.TryGetValue(pattern, out var formPage))
+                {
+                    Assert.Equal((HttpStatusCode.Redirect, formPage), (get.StatusCode, get.Headers.Location?.OriginalString));
+                    continue;
+                }
                 Assert.True(get.StatusCode == HttpStatusCode.OK, $"{role} GET {path} ({pattern}) answered {(int)get.StatusCode}");
             }
         }

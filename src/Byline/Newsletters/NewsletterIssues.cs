@@ -1,7 +1,7 @@
 using System.Globalization;
 using Byline.Content;
+using Byline.Events;
 using Byline.Storage;
-using Byline.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
 namespace Byline.Newsletters;
@@ -12,7 +12,7 @@ namespace Byline.Newsletters;
 /// previewed, test-sent, and queued for the sender. A breaking alert is an issue of one story, queued at once.
 /// </summary>
 public sealed class NewsletterIssues(BylineDb db, NewsletterLinks links, NewsletterMail mail, NewsletterSmtp smtp, SiteSettingsStore settings,
-    [FromKeyedServices(NewslettersExtensions.SignalKey)] WebhookSignal signal, TimeProvider clock)
+    [FromKeyedServices(NewslettersExtensions.SignalKey)] WakeSignal signal, TimeProvider clock)
 {
     public const int MaxStories = 30;
 

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using Byline.Content;
+using Byline.Events;
 using Byline.Hosting;
 using Byline.Storage;
-using Byline.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -22,7 +22,7 @@ namespace Byline.Newsletters;
 public sealed class NewsletterSender(
     IServiceScopeFactory scopes,
     IOptionsMonitor<NewsletterOptions> options,
-    [FromKeyedServices(NewslettersExtensions.SignalKey)] WebhookSignal signal,
+    [FromKeyedServices(NewslettersExtensions.SignalKey)] WakeSignal signal,
     Readiness readiness,
     TimeProvider clock,
     ILogger<NewsletterSender> log) : BackgroundService

@@ -1,6 +1,6 @@
 using System.Threading.RateLimiting;
+using Byline.Events;
 using Byline.Storage;
-using Byline.Webhooks;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
@@ -20,7 +20,7 @@ public static class NewslettersExtensions
                     && o.ConfirmationLifetime > TimeSpan.Zero && o.SubscribePostsPerWindow >= 1 && o.SmtpTimeout > TimeSpan.Zero,
                 $"{NewsletterOptions.Section}: MessagesPerSecond, LeaseDuration, PollInterval, ConfirmationLifetime and SmtpTimeout must be positive, MaxAttempts and SubscribePostsPerWindow at least 1.")
             .ValidateOnStart();
-        services.AddKeyedSingleton<WebhookSignal>(SignalKey);
+        services.AddKeyedSingleton<WakeSignal>(SignalKey);
         services.AddSingleton<NewsletterLinks>();
         services.AddSingleton<NewsletterMail>();
         services.AddSingleton<SubscribeLimiter>();

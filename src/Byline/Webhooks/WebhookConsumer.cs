@@ -12,7 +12,7 @@ namespace Byline.Webhooks;
 /// the delivery rows are this consumer's own position. Sending is the <see cref="WebhookSender"/>'s job, so a
 /// slow receiver never holds up the outbox.
 /// </summary>
-public sealed class WebhookConsumer(IServiceScopeFactory scopes, WebhookSignal signal, TimeProvider clock, ILogger<WebhookConsumer> log) : IContentConsumer
+public sealed class WebhookConsumer(IServiceScopeFactory scopes, WakeSignal signal, TimeProvider clock, ILogger<WebhookConsumer> log) : IContentConsumer
 {
     public string Name => "webhooks";
 
@@ -57,29 +57,4 @@ public sealed class WebhookConsumer(IServiceScopeFactory scopes, WebhookSignal s
         log.LogDebug("Event {EventId} ({Type}): {Count} webhook deliveries queued", change.Id, type, subscriptions.Count);
         signal.Wake();
     }
-}
-
-/// <summary>Wakes this process's sender as soon as deliveries are queued, instead of at its next poll.</summary>
-public sealed class WebhookSignal : IDisposable
-{
-    private readonly SemaphoreSlim _wake = new(0, 1);
-
-    public void Wake()
-    {
-        try
-        {
-            if (_wake.CurrentCount == 0)
-            {
-                _wake.Release();
-            }
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already woken: one wake-up covers every delivery queued so far.
-        }
-    }
-
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _wake.WaitAsync(timeout, ct);
-
-    public void Dispose() => _wake.Dispose();
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Byline.Events;
 using Byline.Hosting;
 using Byline.Outbound;
 using Byline.Storage;
@@ -21,7 +22,7 @@ public sealed class WebhookSender(
     IServiceScopeFactory scopes,
     IHttpClientFactory clients,
     IOptionsMonitor<WebhookOptions> options,
-    WebhookSignal signal,
+    WakeSignal signal,
     Readiness readiness,
     TimeProvider clock,
     ILogger<WebhookSender> log) : BackgroundService

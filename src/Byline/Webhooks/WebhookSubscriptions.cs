@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using Byline.Content;
+using Byline.Events;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -20,7 +21,7 @@ public sealed record SubscriptionCheck(IReadOnlyDictionary<string, string> Error
 /// Managing subscriptions: create (the secret is returned once and never shown again), switch on and off,
 /// rotate the secret with an overlap, replay deliveries, delete. Each change is audited with it.
 /// </summary>
-public sealed class WebhookSubscriptions(BylineDb db, AuditLog audit, OutboundAddressGuard guard, WebhookSignal signal, IOptionsMonitor<WebhookOptions> options, TimeProvider clock)
+public sealed class WebhookSubscriptions(BylineDb db, AuditLog audit, OutboundAddressGuard guard, WakeSignal signal, IOptionsMonitor<WebhookOptions> options, TimeProvider clock)
 {
     public const int MaxReplay = 10_000;
 

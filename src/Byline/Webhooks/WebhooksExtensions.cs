@@ -1,3 +1,4 @@
+using Byline.Events;
 using Byline.Newsroom;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +18,7 @@ public static class WebhooksExtensions
                 $"{WebhookOptions.Section}: Timeout must be positive, MaxAttempts and MaxConcurrency at least 1, RetryFactor at least 1.")
             .ValidateOnStart();
         services.AddSingleton<OutboundAddressGuard>();
-        services.AddSingleton<WebhookSignal>();
+        services.AddSingleton<WakeSignal>();
         services.AddScoped<WebhookPayloads>();
         services.AddScoped<WebhookSubscriptions>();
         services.AddScoped<INewsroomNotices, WebhookNotices>();

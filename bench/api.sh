@@ -7,7 +7,7 @@
 #   changes   GET /api/v1/changes?limit=10000 (after CHANGES synthetic outbox events are added)
 #
 #   ARTICLES=100000 bash bench/api.sh                 # SQLite file, seeded when missing
-#   BENCH_DB="Host=…;Database=…" bash bench/api.sh    # PostgreSQL (the outbox rows are not added: set CHANGES=0)
+#   BENCH_DB="Host=…;Port=…;Username=…;Database=…" bash bench/api.sh    # PostgreSQL (seeded beforehand, e.g. bench/pgseed.sh)
 #
 # Env: ARTICLES (100000) BENCH_DB SKIP_BUILD=1 THREADS (2) CONNS (8) DURATION (10s) CHANGES (10000)
 # Output: table on stdout and bench/.work/runs/<ts>-api/api.md
@@ -22,12 +22,25 @@ TS="$(date -u +%Y%m%dT%H%M%SZ)"; RUN="$WORK/runs/$TS-api"; mkdir -p "$RUN"
 mkdir -p "$WORK"
 build_app
 case "$DB" in Host=*|host=*) ;; *) ensure_db ;; esac
+# psql_db <sql>: one statement on the PostgreSQL database BENCH_DB names (Host, Port, Username, Database).
+psql_db() {
+  local host port user name
+  host="$(sed -nE 's/.*[Hh]ost=([^;]+).*/\1/p' <<<"$DB")"; port="$(sed -nE 's/.*[Pp]ort=([^;]+).*/\1/p' <<<"$DB")"
+  user="$(sed -nE 's/.*[Uu]ser(name)?=([^;]+).*/\2/p' <<<"$DB")"; name="$(sed -nE 's/.*[Dd]atabase=([^;]+).*/\1/p' <<<"$DB")"
+  PGPASSWORD="$(sed -nE 's/.*[Pp]assword=([^;]+).*/\1/p' <<<"$DB")" psql -X -q -At -h "$host" -p "${port:-5432}" -U "${user:-postgres}" -d "${name:-postgres}" -c "$1"
+}
+is_pg() { case "$DB" in Host=*|host=*) return 0 ;; *) return 1 ;; esac; }
 if [ "$CHANGES" -gt 0 ]; then
-  case "$DB" in Host=*|host=*) die "CHANGES>0 adds outbox rows with sqlite3; on PostgreSQL set CHANGES=0" ;; esac
   # Synthetic story events, as the write path appends them: one per published story, newest ids last.
-  sqlite3 "$DB" "INSERT INTO ContentEvents (CreatedAt, Keys, Reason, ArticleId, Actor)
-    SELECT strftime('%Y-%m-%d %H:%M:%f', 'now'), 'article:' || Id || ' section:' || SectionId || ' home latest', 'story.publish', Id, 'bench'
-    FROM Articles WHERE Status = 3 ORDER BY Id DESC LIMIT $CHANGES;"
+  if is_pg; then
+    psql_db "INSERT INTO \"ContentEvents\" (\"CreatedAt\", \"Keys\", \"Reason\", \"ArticleId\", \"Actor\")
+      SELECT now(), 'article:' || \"Id\" || ' section:' || \"SectionId\" || ' home latest', 'story.publish', \"Id\", 'bench'
+      FROM (SELECT \"Id\", \"SectionId\" FROM \"Articles\" WHERE \"Status\" = 3 ORDER BY \"Id\" DESC LIMIT $CHANGES) a ORDER BY \"Id\";" >/dev/null
+  else
+    sqlite3 "$DB" "INSERT INTO ContentEvents (CreatedAt, Keys, Reason, ArticleId, Actor)
+      SELECT strftime('%Y-%m-%d %H:%M:%f', 'now'), 'article:' || Id || ' section:' || SectionId || ' home latest', 'story.publish', Id, 'bench'
+      FROM (SELECT Id, SectionId FROM Articles WHERE Status = 3 ORDER BY Id DESC LIMIT $CHANGES) ORDER BY Id;"
+  fi
 fi
 mapfile -t extra < <(db_vars "$DB")
 # The anonymous budget is raised so the limiter never answers 429 during the run (it is still consulted on every request).
@@ -38,7 +51,7 @@ ID="$(curl -sf "$BASE/api/v1/stories?limit=1&fields=id" | sed -E 's/.*"id":([0-9
 [ -n "$ID" ] || die "no story from the API"
 # The reader's page of the story's top-level section (a story's URL starts with it).
 SECTION="$(curl -sf "$BASE/api/v1/stories/$ID?fields=url" | sed -E 's/.*"url":"\/([^/"]+)\/.*/\1/')"
-HEAD_ID="$(sqlite3 -readonly "$DB" 'SELECT MAX(Id) FROM ContentEvents;' 2>/dev/null || echo 0)"
+if is_pg; then HEAD_ID="$(psql_db 'SELECT COALESCE(MAX("Id"), 0) FROM "ContentEvents";')"; else HEAD_ID="$(sqlite3 -readonly "$DB" 'SELECT MAX(Id) FROM ContentEvents;' 2>/dev/null || echo 0)"; fi
 SINCE_ID=$((HEAD_ID > CHANGES ? HEAD_ID - CHANGES : 0))
 SINCE="$(printf 'c.0.%s' "$SINCE_ID" | base64 | tr -d '=' | tr '+/' '-_')"
 declare -A URLS=([stories]="/api/v1/stories" [story]="/api/v1/stories/$ID" [changes]="/api/v1/changes?since=$SINCE&limit=10000" [section-page]="/$SECTION")
@@ -66,7 +79,7 @@ for p in stories story changes; do
   rows+=("$(wrk_run "byline $p c1" "$BASE${URLS[$p]}" "$RUN/$p-c1.txt" -t1 -c1 -d"$DURATION")")
 done
 {
-  echo "Content API uncached on $(db_label "$DB") ($(db_article_count "$DB" || echo '?') articles, $N_CHANGES changes in the feed page), wrk -t$THREADS -c$CONNS -d$DURATION, $(date -u +%F); load average $(cut -d" " -f1-3 /proc/loadavg)"
+  echo "Content API uncached on $(db_label "$DB") ($(if is_pg; then psql_db 'SELECT COUNT(*) FROM "Articles";'; else db_article_count "$DB"; fi) articles, $N_CHANGES changes in the feed page), wrk -t$THREADS -c$CONNS -d$DURATION, $(date -u +%F); load average $(cut -d" " -f1-3 /proc/loadavg)"
   echo
   echo "| what | req/s | p50 ms | p99 ms | errors |"
   echo "|---|---:|---:|---:|---|"

@@ -7,8 +7,9 @@ namespace Byline.Search;
 
 /// <summary>
 /// Keeps the search index in step with the stories: a change naming a story re-indexes it (published →
-/// upsert, otherwise removed); a renamed tag or author, which every story carrying it indexes by name,
-/// re-indexes those stories. Durable: a crash between a commit and this leaves the event for the next start.
+/// upsert, otherwise removed); a batch naming several stories (an import) re-indexes just those, even though
+/// it also names their tags and authors; a renamed tag or author, which every story carrying it indexes by
+/// name, re-indexes those stories. Durable: a crash between a commit and this leaves the event for the next start.
 /// </summary>
 public sealed class SearchIndexConsumer(IServiceScopeFactory scopes, ILogger<SearchIndexConsumer> log) : IContentConsumer
 {
@@ -30,6 +31,17 @@ public sealed class SearchIndexConsumer(IServiceScopeFactory scopes, ILogger<Sea
         if (change.ArticleId is int id)
         {
             await sync.SyncAsync(id, ct);
+            return;
+        }
+        // The tags and authors of a batch of stories are named for their pages, not because they changed:
+        // following them would re-index every older story under them once per batch.
+        var batch = IdsOf(change, "article:");
+        if (batch.Count > 0)
+        {
+            foreach (var story in batch)
+            {
+                await sync.SyncAsync(story, ct);
+            }
             return;
         }
         var tags = IdsOf(change, "tag:");

@@ -282,6 +282,43 @@ public abstract class OutboxTests(BylineApp app)
     }
 
     [DatabaseFact]
+    public async Task A_batch_naming_stories_reindexes_just_them_and_a_change_to_their_tag_reindexes_every_story_under_it()
+    {
+        var section = await app.Content.SectionAsync();
+        var editor = await app.UserAsync(Roles.Editor);
+        var tag = await app.Content.TagAsync();
+        var (older, _) = await PublishedAsync(editor, section);
+        var (named, _) = await PublishedAsync(editor, section);
+        await app.WithDbAsync(async db =>
+        {
+            db.ArticleTags.AddRange(new Byline.Content.ArticleTag { ArticleId = older, TagId = tag.Id }, new Byline.Content.ArticleTag { ArticleId = named, TagId = tag.Id });
+            await db.SaveChangesAsync();
+            return await db.Articles.Where(a => a.Id == older || a.Id == named).ExecuteUpdateAsync(u => u.SetProperty(a => a.Headline, "Retitled behind the index's back"));
+        });
+
+        // An import batch names its stories and, for their pages, their tags: only the stories are re-indexed.
+        await ChangedAsync(new ContentChanged([ContentKeys.Article(named), ContentKeys.Tag(tag.Id), ContentKeys.Home], "import: test"));
+        var drift = await VerifyAsync(repair: false);
+        Assert.DoesNotContain(named, drift.Stale);
+        Assert.Contains(older, drift.Stale);
+
+        // The tag itself changed (renamed): every story carrying it is indexed by the new name.
+        await ChangedAsync(new ContentChanged([ContentKeys.Tag(tag.Id), ContentKeys.Sitemaps], "tag saved"));
+        Assert.DoesNotContain(older, (await VerifyAsync(repair: false)).Stale);
+    }
+
+    private async Task ChangedAsync(ContentChanged change)
+    {
+        var head = await app.OutboxHeadAsync();
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ContentEvents>().SaveAsync(scope.ServiceProvider.GetRequiredService<BylineDb>(), change, CancellationToken.None);
+        }
+        var appended = Assert.Single(await app.EventsSinceAsync(head));
+        await Until(async () => (await StateAsync("search-index")).Position >= appended.Id, "the search index passes the event");
+    }
+
+    [DatabaseFact]
     public async Task Search_verify_finds_missing_extra_and_stale_entries_and_repairs_them()
     {
         var section = await app.Content.SectionAsync();

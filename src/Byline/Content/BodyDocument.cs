@@ -52,6 +52,10 @@ public static class BodyDocument
         s.AllowedTags.Add("figure");
         s.AllowedTags.Add("figcaption");
         s.AllowedAttributes.Add("loading");
+        // A picture's renditions (written by the importers and the body's own pictures): image candidates
+        // only, which a browser never runs as script.
+        s.AllowedAttributes.Add("srcset");
+        s.AllowedAttributes.Add("sizes");
         s.AllowedAttributes.Remove("style");
         s.AllowedCssProperties.Clear();
         return s;

@@ -27,7 +27,7 @@ internal sealed partial class GhostImporter(
     /// <summary>Ghost's ids are 24-hex ObjectIds, unique across sites: one source serves every Ghost export.</summary>
     public const string Source = "ghost";
     /// <summary>Bumped when the mapping changes, so a re-run rewrites items imported by an older mapping.</summary>
-    private const string Version = "ghost-1";
+    private const string Version = "ghost-2";
     /// <summary>What <c>__GHOST_URL__</c> stands for when the old site's address is not given.</summary>
     internal const string PlaceholderSite = "https://ghost.invalid";
     private const int PictureBatch = 25;

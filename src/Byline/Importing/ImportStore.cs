@@ -137,13 +137,8 @@ internal sealed partial class ImportStore(BylineDb db, ContentEvents events, ISe
         return (Picture(result.Image), null);
     }
 
-    /// <summary>How a body shows an imported picture: its largest rendition.</summary>
-    public static ImportedPicture Picture(Image image)
-    {
-        ArgumentNullException.ThrowIfNull(image);
-        var widths = MediaPaths.ParseWidths(image.Widths);
-        return new ImportedPicture(image.Id, MediaPaths.Url(image.Key, widths.Length == 0 ? 0 : widths.Max(), "jpg"), image.Alt, image.Caption);
-    }
+    /// <summary>How a body shows an imported picture: its largest rendition, the others in its srcset.</summary>
+    public static ImportedPicture Picture(Image image) => ImportedPicture.Of(image);
 
     /// <summary>Adds or updates the item's row (tracked; saved with the caller's batch).</summary>
     public void Remember(ImportSession run, string kind, string sourceId, int targetId, string hash)
@@ -391,7 +386,7 @@ internal sealed partial class ImportStore(BylineDb db, ContentEvents events, ISe
         var redirects = new List<(string, string)>();
         foreach (var (p, a, _) in articles)
         {
-            var path = StoryFormats.Path(StoryFormat.Article, p.Section!.TopSlug, a.Slug, a.Id);
+            var path = StoryFormats.Path(a.Format, p.Section!.TopSlug, a.Slug, a.Id);
             redirects.AddRange(p.OldAddresses.Select(o => (o, path)));
         }
         foreach (var (p, page, _) in pages)
@@ -480,6 +475,8 @@ internal sealed partial class ImportStore(BylineDb db, ContentEvents events, ISe
         a.LeadImageId = p.LeadImageId;
         a.SectionId = section.Id;
         a.TopSectionId = section.TopId;
+        a.Format = p.Format;
+        a.FormatData = p.FormatData;
         a.SeoTitle = p.SeoTitle;
         a.SeoDescription = p.SeoDescription;
         a.Status = p.Status;
@@ -515,6 +512,10 @@ internal sealed partial class ImportStore(BylineDb db, ContentEvents events, ISe
         var keys = new List<string> { ContentKeys.Home, ContentKeys.Latest, ContentKeys.Sitemaps, ContentKeys.Format(StoryFormat.Article), RedirectTable.Key };
         foreach (var a in articles)
         {
+            if (a.Format != StoryFormat.Article)
+            {
+                keys.Add(ContentKeys.Format(a.Format));
+            }
             keys.Add(ContentKeys.Article(a.Id));
             keys.Add(ContentKeys.Section(a.SectionId));
             keys.Add(ContentKeys.Section(a.TopSectionId));
@@ -612,7 +613,8 @@ internal sealed record Prepared(
     ImportItem Item, string? SkipReason, bool Unchanged, string Hash, ArticleStatus Status, bool AsStaticPage,
     string Slug, string Headline, string Standfirst, string Markdown, List<BodyBlock> Blocks, int WordCount, int? LeadImageId,
     SectionRef? Section, int[] AuthorIds, int[] TagIds, DateTime? PublishedAt, DateTime? UpdatedAt,
-    string? SeoTitle, string? SeoDescription, IReadOnlyList<string> OldLinks, IReadOnlyList<string> Losses, IReadOnlyList<string> OldAddresses)
+    string? SeoTitle, string? SeoDescription, IReadOnlyList<string> OldLinks, IReadOnlyList<string> Losses, IReadOnlyList<string> OldAddresses,
+    StoryFormat Format = StoryFormat.Article, string? FormatData = null)
 {
     public static Prepared Skip(ImportItem item, string why) =>
         new(item, why, false, "", ArticleStatus.Draft, false, "", "", "", "", [], 0, null, null, [], [], null, null, null, null, [], [], []);

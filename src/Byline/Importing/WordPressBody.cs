@@ -26,11 +26,38 @@ public interface IBodyContext
     string? UploadPath(Uri uri) => WordPressBody.UploadPath(uri);
 }
 
-/// <summary>A picture written to the media store: its new address and what the reader needs to see it.</summary>
-public sealed record ImportedPicture(int ImageId, string Url, string Alt, string Caption);
+/// <summary>
+/// A picture written to the media store: its new address (the largest rendition), the <c>srcset</c> of
+/// every rendition (empty when there is only one) and what the reader needs to see it.
+/// </summary>
+public sealed record ImportedPicture(int ImageId, string Url, string Alt, string Caption, string SrcSet = "")
+{
+    /// <summary>The width a body picture takes on the reader's page: the text column, or the whole narrow screen.</summary>
+    public const string BodySizes = "(min-width: 760px) 720px, 100vw";
+
+    /// <summary>How a body shows a picture from the media store: its largest rendition, and the others beside it.</summary>
+    public static ImportedPicture Of(Image image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var widths = MediaPaths.ParseWidths(image.Widths);
+        return new ImportedPicture(image.Id, MediaPaths.Url(image.Key, widths.Length == 0 ? 0 : widths.Max(), "jpg"), image.Alt, image.Caption,
+            widths.Length > 1 ? MediaPaths.SrcSet(image.Key, image.Widths, "jpg") : "");
+    }
+
+    /// <summary>The <c>srcset</c> and <c>sizes</c> attributes of an <c>img</c> (with a leading space), or nothing.</summary>
+    public string SrcSetAttributes() =>
+        SrcSet.Length == 0 ? "" : $" srcset=\"{System.Net.WebUtility.HtmlEncode(SrcSet)}\" sizes=\"{BodySizes}\"";
+}
 
 /// <summary>A body ready for Byline: the Markdown source (sanitised HTML blocks), the old addresses it links to, and what was lost.</summary>
-public sealed record ConvertedBody(string Markdown, IReadOnlyList<string> OldLinks, IReadOnlyList<string> Losses);
+public sealed record ConvertedBody(string Markdown, IReadOnlyList<string> OldLinks, IReadOnlyList<string> Losses)
+{
+    /// <summary>The pictures of the body's galleries (<c>[gallery]</c> or a Gutenberg gallery), in order.</summary>
+    public IReadOnlyList<Slide> Gallery { get; init; } = [];
+
+    /// <summary>The body without its gallery pictures: what a photo story made of it keeps as its text.</summary>
+    public string Intro { get; init; } = "";
+}
 
 /// <summary>
 /// Turns a WordPress post body — classic HTML with <c>wpautop</c> paragraphs, Gutenberg block comments,
@@ -100,7 +127,46 @@ public static partial class WordPressBody
         var paragraph = new StringBuilder();
         Walk(document.Body!, chunks, paragraph, context, oldLinks, losses);
         FlushParagraph(chunks, paragraph);
-        return new ConvertedBody(string.Join("\n\n", chunks), oldLinks.Distinct(StringComparer.Ordinal).ToList(), losses.Distinct(StringComparer.Ordinal).ToList());
+        var gallery = new List<Slide>();
+        var intro = new List<string>();
+        for (var i = 0; i < chunks.Count; i++)
+        {
+            if (!chunks[i].Contains(GalleryMark, StringComparison.Ordinal))
+            {
+                intro.Add(chunks[i]);
+                continue;
+            }
+            var figure = Parser.ParseFragment(chunks[i], document.Body!).OfType<IElement>().FirstOrDefault(x => x.HasAttribute(GalleryMark));
+            if (figure is not null && int.TryParse(figure.GetAttribute(GalleryMark), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var imageId))
+            {
+                figure.RemoveAttribute(GalleryMark);
+                var caption = figure.QuerySelector("figcaption")?.TextContent.Trim() ?? "";
+                gallery.Add(new Slide(imageId, Text: WordPressMapping.Clip(caption, 1000), Alt: WordPressMapping.Clip(figure.QuerySelector("img")?.GetAttribute("alt") ?? "", 300)));
+                chunks[i] = Html(figure.OuterHtml);
+            }
+        }
+        return new ConvertedBody(string.Join("\n\n", chunks), oldLinks.Distinct(StringComparer.Ordinal).ToList(), losses.Distinct(StringComparer.Ordinal).ToList())
+        {
+            Gallery = gallery,
+            Intro = string.Join("\n\n", intro),
+        };
+    }
+
+    /// <summary>Pictures a gallery needs before its post is imported as a photo story.</summary>
+    public const int PhotoStoryMinPictures = 3;
+
+    /// <summary>Words of text beside the gallery past which the post is an article that holds a gallery.</summary>
+    public const int PhotoStoryMaxWords = 300;
+
+    /// <summary>
+    /// Whether a post is a gallery with a few words around it (then a photo story: its pictures the slides,
+    /// the words its introduction) rather than an article with pictures in it.
+    /// </summary>
+    public static bool IsPhotoStory(ConvertedBody body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return body.Gallery.Count >= PhotoStoryMinPictures && body.Gallery.Count <= Publishing.FormatRules.MaxSlides
+            && BodyDocument.CountWords(body.Intro) <= PhotoStoryMaxWords;
     }
 
     /// <summary>Gutenberg's embed blocks become a URL on a line of its own (Byline's embed); other block comments go.</summary>
@@ -243,7 +309,7 @@ public static partial class WordPressBody
         {
             if (context.Attachment(id) is { } p)
             {
-                sb.Append(Figure(p.Url, p.Alt, p.Caption)).Append("\n\n");
+                sb.Append(Figure(p)).Append("\n\n");
             }
             else
             {
@@ -253,9 +319,12 @@ public static partial class WordPressBody
         return sb.ToString();
     }
 
-    private static string Figure(string url, string alt, string caption) =>
-        $"<figure><img src=\"{System.Net.WebUtility.HtmlEncode(url)}\" alt=\"{System.Net.WebUtility.HtmlEncode(alt)}\" loading=\"lazy\">" +
-        (caption.Length > 0 ? $"<figcaption>{System.Net.WebUtility.HtmlEncode(caption)}</figcaption>" : "") + "</figure>";
+    /// <summary>Marks a gallery's picture while the body is walked; taken off again before the body is kept.</summary>
+    private const string GalleryMark = "data-byline-gallery";
+
+    private static string Figure(ImportedPicture p) =>
+        $"<figure {GalleryMark}=\"{p.ImageId.ToString(System.Globalization.CultureInfo.InvariantCulture)}\"><img src=\"{System.Net.WebUtility.HtmlEncode(p.Url)}\"{p.SrcSetAttributes()} alt=\"{System.Net.WebUtility.HtmlEncode(p.Alt)}\" loading=\"lazy\">" +
+        (p.Caption.Length > 0 ? $"<figcaption>{System.Net.WebUtility.HtmlEncode(p.Caption)}</figcaption>" : "") + "</figure>";
 
     private static void Walk(INode parent, List<string> chunks, StringBuilder paragraph, IBodyContext context, List<string> oldLinks, List<string> losses)
     {
@@ -309,6 +378,11 @@ public static partial class WordPressBody
                     // A Gutenberg gallery: a figure of figures, each picture a block of its own.
                     foreach (var inner in e.QuerySelectorAll("figure").ToArray())
                     {
+                        if (inner.QuerySelector("img")?.GetAttribute("src") is { } pictured && Uri.TryCreate(pictured, UriKind.Absolute, out var at)
+                            && context.IsOldSite(at) && context.UploadPath(at) is { } upload && context.Picture(upload) is { } known)
+                        {
+                            inner.SetAttribute(GalleryMark, known.ImageId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                        }
                         Rewrite(inner, context, oldLinks, losses);
                         chunks.Add(Html(inner.OuterHtml));
                     }
@@ -395,6 +469,11 @@ public static partial class WordPressBody
         }
         foreach (var img in Self("IMG").Concat(root.QuerySelectorAll("img")).ToArray())
         {
+            if ((img.GetAttribute("src") ?? "").StartsWith("/media/", StringComparison.Ordinal))
+            {
+                // Already one of ours (a gallery's picture): its srcset names this site's renditions.
+                continue;
+            }
             img.RemoveAttribute("srcset");
             img.RemoveAttribute("sizes");
             img.RemoveAttribute("class");
@@ -406,7 +485,13 @@ public static partial class WordPressBody
             }
             if (context.Picture(upload) is { } p)
             {
+                // The old srcset named the old site's sizes; the new one names this picture's renditions.
                 img.SetAttribute("src", p.Url);
+                if (p.SrcSet.Length > 0)
+                {
+                    img.SetAttribute("srcset", p.SrcSet);
+                    img.SetAttribute("sizes", ImportedPicture.BodySizes);
+                }
                 img.SetAttribute("loading", "lazy");
                 if (string.IsNullOrEmpty(img.GetAttribute("alt")) && p.Alt.Length > 0)
                 {

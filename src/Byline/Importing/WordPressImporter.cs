@@ -340,9 +340,8 @@ internal sealed class WordPressImporter(
                     counts.Created++;
                     store.Remember(run, "attachment", a.Id, image.Id, "");
                 }
-                var widths = MediaPaths.ParseWidths(image.Widths);
-                var url = MediaPaths.Url(image.Key, widths.Length == 0 ? 0 : widths.Max(), "jpg");
-                var picture = new ImportedPicture(image.Id, url, image.Alt, image.Caption);
+                var picture = ImportedPicture.Of(image);
+                var url = picture.Url;
                 run.ByAttachment[a.Id] = picture;
                 if (upload is not null)
                 {
@@ -438,7 +437,10 @@ internal sealed class WordPressImporter(
         }
         var body = WordPressBody.Convert(item.Content, run);
         losses.AddRange(body.Losses);
-        var blocks = BodyDocument.Render(body.Markdown);
+        // A gallery with a few words around it reads best as a photo story: the pictures are its slides.
+        var photoStory = kind == "post" && WordPressBody.IsPhotoStory(body);
+        var markdown = photoStory ? body.Intro : body.Markdown;
+        var blocks = BodyDocument.Render(markdown);
         if (title.Trim().Length == 0)
         {
             title = WordPressMapping.Clip(WordPressMapping.PlainText(item.Content), 80) is { Length: > 0 } t ? t : "Untitled";
@@ -477,6 +479,10 @@ internal sealed class WordPressImporter(
                 losses.Add($"featured image {thumb} was not imported");
             }
         }
+        if (photoStory)
+        {
+            lead ??= body.Gallery[0].ImageId;
+        }
         var tags = item.Terms.Where(t => t.Domain == "post_tag").Select(t => run.Tags.GetValueOrDefault(t.Slug)).Where(id => id > 0).Distinct().ToArray();
         var authors = run.Authors.TryGetValue(item.Creator, out var author) ? new[] { author } : [];
         var addresses = new List<string>();
@@ -496,11 +502,12 @@ internal sealed class WordPressImporter(
         var siteName = run.Scan.Site.Title;
         return new Prepared(source, null, false, hash, status, asStaticPage,
             WordPressMapping.Slug(item.Name, title, 200), headline, WordPressMapping.Clip(excerpt, 1000),
-            body.Markdown, blocks, BodyDocument.CountWords(body.Markdown), lead, section,
+            markdown, blocks, BodyDocument.CountWords(markdown), lead, section,
             authors, tags, published, modified is { } m && published is { } p && m > p.AddMinutes(1) && status == ArticleStatus.Published ? m : null,
             WordPressMapping.Seo(item, WordPressMapping.SeoTitleKeys, headline, siteName, 300),
             WordPressMapping.Seo(item, WordPressMapping.SeoDescriptionKeys, headline, siteName, 500),
-            body.OldLinks, losses, addresses);
+            body.OldLinks, losses, addresses,
+            photoStory ? StoryFormat.PhotoStory : StoryFormat.Article, photoStory ? new FormatData { Slides = body.Gallery }.ToJson() : null);
     }
 
 }

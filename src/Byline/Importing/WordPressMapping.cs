@@ -10,7 +10,7 @@ namespace Byline.Importing;
 public static partial class WordPressMapping
 {
     /// <summary>Bumped when the mapping changes, so a re-run rewrites items imported by an older mapping.</summary>
-    public const string Version = "wp-1";
+    public const string Version = "wp-2";
 
     [GeneratedRegex("<[^>]*>", RegexOptions.CultureInvariant)]
     private static partial Regex Tags();

@@ -47,11 +47,11 @@ public abstract class ImportTests(BylineApp app)
     private Task<Article> StoryAsync(int id) => app.WithDbAsync(db =>
         db.Articles.AsNoTracking().Include(a => a.Tags).ThenInclude(t => t.Tag).Include(a => a.Authors).ThenInclude(a => a.Author).Include(a => a.Section).SingleAsync(a => a.Id == id));
 
-    private static string WritePng(string folder, string relative)
+    private static string WritePng(string folder, string relative, int width = 640)
     {
         var path = Path.Combine(folder, relative);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        using var bitmap = new SKBitmap(640, 400);
+        using var bitmap = new SKBitmap(width, width * 5 / 8);
         using (var canvas = new SKCanvas(bitmap))
         {
             canvas.Clear(SKColors.SteelBlue);
@@ -120,7 +120,8 @@ public abstract class ImportTests(BylineApp app)
     {
         var (wxr, b, news, politics, deep, budget) = Everything();
         var uploads = Path.Combine(Folder, Guid.NewGuid().ToString("N"));
-        WritePng(uploads, "2024/03/photo.png");
+        // Wide enough for three renditions: the body's picture names them all in its srcset.
+        WritePng(uploads, "2024/03/photo.png", 1280);
 
         var run = await ImportAsync(wxr.WriteTo(Folder), "--uploads", uploads, "--report", Path.Combine(uploads, "report.tsv"));
 
@@ -154,6 +155,7 @@ public abstract class ImportTests(BylineApp app)
         var secondPath = StoryFormats.Path(StoryFormat.Article, news, second.Slug, second.Id);
         Assert.Contains($"href=\"{secondPath}\"", blocks[0].Html, StringComparison.Ordinal);
         Assert.Contains("src=\"/media/", blocks[2].Html, StringComparison.Ordinal);
+        Assert.Contains("srcset=\"/media/", blocks[2].Html, StringComparison.Ordinal);
         var secondHtml = string.Concat(BodyDocument.Deserialize(second.BodyHtml).Select(x => x.Html));
         Assert.Contains($"href=\"{StoryFormats.Path(StoryFormat.Article, news, first.Slug, first.Id)}\"", secondHtml, StringComparison.Ordinal);
         Assert.Contains("<p>Classic first paragraph.</p>", secondHtml, StringComparison.Ordinal);
@@ -174,6 +176,59 @@ public abstract class ImportTests(BylineApp app)
         Assert.Contains(report, l => l.StartsWith($"post\t{b + 108}\tLocked story\timported with losses\tpassword-protected", StringComparison.Ordinal));
         Assert.Contains(report, l => l.StartsWith($"post\t{b + 102}\tSecond story\timported with losses\tunknown shortcode [unknown_code]", StringComparison.Ordinal));
         Assert.Contains(report, l => l.StartsWith($"category\t{deep}", StringComparison.Ordinal));
+    }
+
+    [DatabaseFact]
+    public async Task A_gallery_post_becomes_a_photo_story_and_an_article_holding_a_gallery_stays_an_article()
+    {
+        var b = Base();
+        var section = Unique("pictures");
+        var wxr = new Wxr();
+        wxr.Categories.Add((b + 1, section, "Pictures", ""));
+        var uploads = Path.Combine(Folder, Guid.NewGuid().ToString("N"));
+        var ids = new List<int>();
+        for (var i = 1; i <= 3; i++)
+        {
+            WritePng(uploads, $"2024/05/shot-{i}.png");
+            ids.Add(b + 50 + i);
+            wxr.Posts.Add(new WxrPost(b + 50 + i, $"shot {i}", "")
+            {
+                Type = "attachment", Status = "inherit", AttachmentUrl = $"{wxr.Site}/wp-content/uploads/2024/05/shot-{i}.png", Excerpt = $"Caption of shot {i}",
+                Meta = new Dictionary<string, string> { ["_wp_attachment_image_alt"] = $"Shot {i}" },
+            });
+        }
+        var gallery = $"[gallery ids=\"{string.Join(',', ids)}\"]";
+        var longText = string.Join("\n\n", Enumerable.Range(0, 40).Select(i => $"Paragraph {i} of a long report with ten words in it."));
+        wxr.Posts.Add(new WxrPost(b + 101, "The week in pictures", $"<p>Seven days, three pictures.</p>\n\n{gallery}") { Name = "week-in-pictures", Categories = [section] });
+        wxr.Posts.Add(new WxrPost(b + 102, "A long report", $"{longText}\n\n{gallery}") { Name = "long-report", Categories = [section] });
+
+        var run = await ImportAsync(wxr.WriteTo(Folder), "--uploads", uploads);
+
+        Assert.True(run.Exit == 0, run.Error);
+        var posts = await TargetsAsync(wxr, "post");
+        var photos = await StoryAsync(posts[$"{b + 101}"]);
+        Assert.Equal(StoryFormat.PhotoStory, photos.Format);
+        var slides = FormatData.FromJson(photos.FormatData).Slides;
+        Assert.Equal(["Caption of shot 1", "Caption of shot 2", "Caption of shot 3"], slides.Select(x => x.Text));
+        Assert.Equal(["Shot 1", "Shot 2", "Shot 3"], slides.Select(x => x.Alt));
+        Assert.Equal(slides[0].ImageId, photos.LeadImageId);
+        var intro = BodyDocument.Deserialize(photos.BodyHtml);
+        Assert.Equal("<p>Seven days, three pictures.</p>", Assert.Single(intro).Html.Trim());
+
+        var report = await StoryAsync(posts[$"{b + 102}"]);
+        Assert.Equal(StoryFormat.Article, report.Format);
+        Assert.Equal(3, BodyDocument.Deserialize(report.BodyHtml).Count(x => x.Kind == BlockKind.Figure));
+
+        // The reader's page of the photo story shows each slide, and the old address leads there.
+        var path = StoryFormats.Path(StoryFormat.PhotoStory, section, photos.Slug, photos.Id);
+        using var page = await app.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("Caption of shot 3", html, StringComparison.Ordinal);
+        await WaitUntilAsync(() => app.Services.GetRequiredService<RedirectTable>().MightContain($"/?p={b + 101}"));
+        using var old = await app.GetAsync($"/?p={b + 101}");
+        Assert.Equal(HttpStatusCode.MovedPermanently, old.StatusCode);
+        Assert.Equal(path, old.Headers.Location!.OriginalString);
     }
 
     private const string WordPressImporterPages = Byline.Importing.WordPressImporter.PagesSectionSlug;

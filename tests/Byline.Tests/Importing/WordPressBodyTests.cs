@@ -12,10 +12,33 @@ public sealed class WordPressBodyTests
         public bool IsOldSite(Uri uri) => uri.Host is "old.example" or "www.old.example";
 
         public ImportedPicture? Picture(string uploadPath) =>
-            uploadPath == "2024/03/photo.png" ? new ImportedPicture(7, "/media/up-1/1200.jpg", "A photo", "The caption") : null;
+            uploadPath == "2024/03/photo.png" ? Photo : null;
 
-        public ImportedPicture? Attachment(string attachmentId) =>
-            attachmentId == "50" ? new ImportedPicture(7, "/media/up-1/1200.jpg", "A photo", "The caption") : null;
+        public ImportedPicture? Attachment(string attachmentId) => attachmentId == "50" ? Photo : null;
+    }
+
+    private static readonly ImportedPicture Photo = ImportedPicture.Of(new Image { Id = 7, Key = "up-1", Widths = "480,800,1200", Alt = "A photo", Caption = "The caption" });
+
+    [Fact]
+    public void An_old_srcset_is_replaced_by_the_new_renditions_in_the_body_and_in_a_gallery()
+    {
+        var (blocks, _) = Convert("""
+            <p><img src="https://old.example/wp-content/uploads/2024/03/photo-300x200.png" srcset="https://old.example/wp-content/uploads/2024/03/photo-300x200.png 300w, https://old.example/wp-content/uploads/2024/03/photo-1024x683.png 1024w" sizes="(max-width: 300px) 100vw, 300px" alt=""></p>
+
+            [gallery ids="50"]
+            """);
+
+        var html = string.Concat(blocks.Select(b => b.Html));
+        Assert.DoesNotContain("old.example", html, StringComparison.Ordinal);
+        var pictures = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(html).QuerySelectorAll("img");
+        Assert.Equal(2, pictures.Length);
+        foreach (var img in pictures)
+        {
+            Assert.Equal("/media/up-1/1200.jpg", img.GetAttribute("src"));
+            Assert.Equal("/media/up-1/480.jpg 480w, /media/up-1/800.jpg 800w, /media/up-1/1200.jpg 1200w", img.GetAttribute("srcset"));
+            Assert.Equal(ImportedPicture.BodySizes, img.GetAttribute("sizes"));
+            Assert.Equal("A photo", img.GetAttribute("alt"));
+        }
     }
 
     private static (List<BodyBlock> Blocks, ConvertedBody Body) Convert(string html)

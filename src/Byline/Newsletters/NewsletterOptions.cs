@@ -59,6 +59,27 @@ public sealed class NewsletterOptions
 
     public string? DkimSelector { get; set; }
 
+    /// <summary>
+    /// A Maildir folder (with <c>new/</c> and <c>cur/</c>) the bounce address's mail is delivered to; one node at a time
+    /// (a lease) reads new reports from it and moves each one it has read to <c>cur/</c>. Empty: no mailbox is read.
+    /// </summary>
+    public string? BounceMaildir { get; set; }
+
+    /// <summary>How often the bounce mailbox is read.</summary>
+    public TimeSpan BouncePollInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The shared secret of <c>POST /api/v1/newsletters/bounces</c> (a provider's webhook or a mail server's pipe):
+    /// <c>Authorization: Bearer</c> the secret, or an HMAC-SHA256 signature. Empty: the endpoint answers 404.
+    /// </summary>
+    public string? BounceWebhookSecret { get; set; }
+
+    /// <summary>The largest report (a DSN or ARF message) the webhook or the mailbox reader takes.</summary>
+    public long MaxBounceReportBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>The largest subscriber CSV an admin may upload.</summary>
+    public long MaxImportBytes { get; set; } = 10 * 1024 * 1024;
+
     /// <summary>This node sends nothing (other nodes do).</summary>
     public bool PauseSending { get; set; }
 }

@@ -47,6 +47,45 @@ public sealed class NewsletterSubscriber
     /// <summary>Set when mail to the address must stop (hard bounce, complaint, repeated soft bounces).</summary>
     public DateTime? SuppressedAt { get; set; }
     public string? SuppressionReason { get; set; }
+    /// <summary>When an admin last lifted a suppression: soft bounces before it no longer count.</summary>
+    public DateTime? SuppressionLiftedAt { get; set; }
+    /// <summary>Where the address came from: <c>site</c> (the subscribe form) or <c>import</c> (a CSV).</summary>
+    public string Source { get; set; } = "site";
+}
+
+public enum BounceKind
+{
+    /// <summary>A temporary failure (4.x.x): three within 14 days suppress the address.</summary>
+    Soft = 0,
+    /// <summary>A permanent failure (5.x.x): suppresses at once.</summary>
+    Hard = 1,
+    /// <summary>A complaint (an ARF abuse report, "marked as spam"): suppresses at once.</summary>
+    Complaint = 2,
+}
+
+/// <summary>One bounce or complaint received for a subscriber, from the bounce mailbox or the webhook.</summary>
+public sealed class NewsletterBounce
+{
+    public long Id { get; set; }
+    public int SubscriberId { get; set; }
+    public BounceKind Kind { get; set; }
+    /// <summary>The enhanced status code (RFC 3463), e.g. <c>5.1.1</c>; empty for a complaint.</summary>
+    public string Status { get; set; } = "";
+    /// <summary>The remote server's words (Diagnostic-Code) or the complaint's feedback type.</summary>
+    public string Detail { get; set; } = "";
+    /// <summary><c>mailbox</c> or <c>webhook</c>.</summary>
+    public string Via { get; set; } = "";
+    /// <summary>The report's Message-ID (or a hash of it) with the recipient: one report counts once however often it is read.</summary>
+    public required string ReportKey { get; set; }
+    public DateTime ReceivedAt { get; set; }
+}
+
+/// <summary>A lease on a background job that must run on one node at a time (the bounce mailbox reader).</summary>
+public sealed class NewsletterJobLease
+{
+    public required string Name { get; set; }
+    public string? Owner { get; set; }
+    public DateTime? Until { get; set; }
 }
 
 public enum SubscriptionState
@@ -151,7 +190,27 @@ internal static class NewsletterModel
             e.Property(x => x.Email).HasMaxLength(254);
             e.Property(x => x.Name).HasMaxLength(100);
             e.Property(x => x.SuppressionReason).HasMaxLength(500);
+            e.Property(x => x.Source).HasMaxLength(50);
             e.HasIndex(x => x.Email).IsUnique();
+            e.HasIndex(x => x.SuppressedAt);
+        });
+        b.Entity<NewsletterBounce>(e =>
+        {
+            e.ToTable("NewsletterBounces");
+            e.Property(x => x.Status).HasMaxLength(20);
+            e.Property(x => x.Detail).HasMaxLength(500);
+            e.Property(x => x.Via).HasMaxLength(20);
+            e.Property(x => x.ReportKey).HasMaxLength(300);
+            e.HasOne<NewsletterSubscriber>().WithMany().HasForeignKey(x => x.SubscriberId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(x => x.ReportKey).IsUnique();
+            e.HasIndex(x => new { x.SubscriberId, x.Kind, x.ReceivedAt });
+        });
+        b.Entity<NewsletterJobLease>(e =>
+        {
+            e.ToTable("NewsletterJobLeases");
+            e.HasKey(x => x.Name);
+            e.Property(x => x.Name).HasMaxLength(50);
+            e.Property(x => x.Owner).HasMaxLength(200);
         });
         b.Entity<NewsletterSubscription>(e =>
         {

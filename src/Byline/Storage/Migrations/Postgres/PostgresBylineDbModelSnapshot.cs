@@ -1230,6 +1230,53 @@ namespace Byline.Storage.Migrations.Postgres
                     b.ToTable("MediaUploads", (string)null);
                 });
 
+            modelBuilder.Entity("Byline.Storage.NewsletterBounce", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ReportKey")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<int>("SubscriberId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Via")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReportKey")
+                        .IsUnique();
+
+                    b.HasIndex("SubscriberId", "Kind", "ReceivedAt");
+
+                    b.ToTable("NewsletterBounces", (string)null);
+                });
+
             modelBuilder.Entity("Byline.Storage.NewsletterDelivery", b =>
                 {
                     b.Property<long>("Id")
@@ -1350,6 +1397,24 @@ namespace Byline.Storage.Migrations.Postgres
                     b.ToTable("NewsletterIssues", (string)null);
                 });
 
+            modelBuilder.Entity("Byline.Storage.NewsletterJobLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<string>("Owner")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime?>("Until")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("NewsletterJobLeases", (string)null);
+                });
+
             modelBuilder.Entity("Byline.Storage.NewsletterList", b =>
                 {
                     b.Property<int>("Id")
@@ -1448,7 +1513,15 @@ namespace Byline.Storage.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
                     b.Property<DateTime?>("SuppressedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("SuppressionLiftedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("SuppressionReason")
@@ -1459,6 +1532,8 @@ namespace Byline.Storage.Migrations.Postgres
 
                     b.HasIndex("Email")
                         .IsUnique();
+
+                    b.HasIndex("SuppressedAt");
 
                     b.ToTable("NewsletterSubscribers", (string)null);
                 });
@@ -2399,6 +2474,15 @@ namespace Byline.Storage.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("AuthorId")
                         .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Byline.Storage.NewsletterBounce", b =>
+                {
+                    b.HasOne("Byline.Storage.NewsletterSubscriber", null)
+                        .WithMany()
+                        .HasForeignKey("SubscriberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Byline.Storage.NewsletterDelivery", b =>

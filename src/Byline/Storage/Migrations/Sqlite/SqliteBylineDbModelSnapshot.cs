@@ -1185,6 +1185,51 @@ namespace Byline.Storage.Migrations.Sqlite
                     b.ToTable("MediaUploads", (string)null);
                 });
 
+            modelBuilder.Entity("Byline.Storage.NewsletterBounce", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReportKey")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SubscriberId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Via")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReportKey")
+                        .IsUnique();
+
+                    b.HasIndex("SubscriberId", "Kind", "ReceivedAt");
+
+                    b.ToTable("NewsletterBounces", (string)null);
+                });
+
             modelBuilder.Entity("Byline.Storage.NewsletterDelivery", b =>
                 {
                     b.Property<long>("Id")
@@ -1301,6 +1346,24 @@ namespace Byline.Storage.Migrations.Sqlite
                     b.ToTable("NewsletterIssues", (string)null);
                 });
 
+            modelBuilder.Entity("Byline.Storage.NewsletterJobLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Owner")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("Until")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("NewsletterJobLeases", (string)null);
+                });
+
             modelBuilder.Entity("Byline.Storage.NewsletterList", b =>
                 {
                     b.Property<int>("Id")
@@ -1395,7 +1458,15 @@ namespace Byline.Storage.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("SuppressedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("SuppressionLiftedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("SuppressionReason")
@@ -1406,6 +1477,8 @@ namespace Byline.Storage.Migrations.Sqlite
 
                     b.HasIndex("Email")
                         .IsUnique();
+
+                    b.HasIndex("SuppressedAt");
 
                     b.ToTable("NewsletterSubscribers", (string)null);
                 });
@@ -2320,6 +2393,15 @@ namespace Byline.Storage.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("AuthorId")
                         .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Byline.Storage.NewsletterBounce", b =>
+                {
+                    b.HasOne("Byline.Storage.NewsletterSubscriber", null)
+                        .WithMany()
+                        .HasForeignKey("SubscriberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Byline.Storage.NewsletterDelivery", b =>

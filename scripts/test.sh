@@ -41,6 +41,8 @@ fi
 # The multi-node suite (tests/Byline.Tests/Nodes): Redis between the nodes, nginx as their load balancer.
 [ -n "${BYLINE_TEST_REDIS:-}" ] || command -v redis-server >/dev/null || missing+=(redis-server)
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+# The block editor bundle check (editor/build.sh --check) needs node and npm.
+command -v npm >/dev/null || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]}"
   if ! { as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null &&
@@ -165,6 +167,13 @@ VULN_JSON=$RESULTS/vulnerable.json
 dotnet list Byline.slnx package --vulnerable --include-transitive --format json >"$VULN_JSON" 2>"$RESULTS/vulnerable.err" &
 vuln_pid=$!
 
+# --- the committed block editor bundle is what editor/ builds (checked beside the tests) -----------
+# editor/build.sh --check: npm ci from the lock file, esbuild into a temporary file, compared byte for
+# byte with src/Byline/wwwroot/block-editor.js. A difference is one failure; packages that cannot be
+# fetched (no registry) are said in one line and not counted, like the advisory data above.
+bash editor/build.sh --check >"$RESULTS/editor-bundle.log" 2>&1 &
+bundle_pid=$!
+
 broken=0
 for project in tests/*/*.csproj; do
   name=$(basename "$project" .csproj)
@@ -197,6 +206,12 @@ if wait "$vuln_pid" && grep -q '"projects"' "$VULN_JSON" && ! grep -q '"level": 
 else
   say "could not check packages for known vulnerabilities (advisory data unreachable: $(cat "$RESULTS/vulnerable.err" "$VULN_JSON" 2>/dev/null | grep -m1 -iE 'error|unable' | sed 's/^ *//' | cut -c1-160)); not counted"
 fi
+wait "$bundle_pid"
+case $? in
+  0) say "block editor bundle: $(tail -n1 "$RESULTS/editor-bundle.log")"; passed=$((passed + 1)) ;;
+  3) say "could not check the block editor bundle (packages unreachable: $(grep -m1 -iE 'err' "$RESULTS/editor-bundle.log" | cut -c1-160)); not counted" ;;
+  *) say "block editor bundle check failed:"; sed 's/^/    /' "$RESULTS/editor-bundle.log"; failed=$((failed + 1)) ;;
+esac
 echo "$passed passed, $failed failed"
 if [ "$failed" -gt 0 ] || [ "$passed" -eq 0 ] || [ "$broken" -ne 0 ]; then
   exit 1

@@ -21,6 +21,7 @@ public sealed partial class LiveBlogJourneyTests(NewsroomSite site) : IClassFixt
         await editor.GotoAsync("/newsroom/stories/new?format=live-blog");
         var headline = $"Live: river watch {Guid.NewGuid():N}";
         await editor.Locator("input[name='Form.Headline']").FillAsync(headline);
+        await editor.Locator("[data-be-mode]").ClickAsync();
         await editor.Locator("#story-body").FillAsync("We follow the river through the night.");
         var section = editor.Locator("select[name='Form.SectionId'] option[value]:not([value=''])").First;
         await editor.Locator("select[name='Form.SectionId']").SelectOptionAsync(await section.GetAttributeAsync("value") ?? "");

@@ -77,6 +77,8 @@ public sealed partial class NewsroomJourneyTests(NewsroomSite site) : IClassFixt
     {
         await page.GotoAsync("/newsroom/stories/new");
         await page.Locator("input[name='Form.Headline']").FillAsync(headline);
+        // The Markdown view of the block editor: the textarea the form posts.
+        await page.Locator("[data-be-mode]").ClickAsync();
         await page.Locator("#story-body").FillAsync("The river rose overnight.\n\nResidents moved to higher ground as the **water** kept rising.");
         var section = page.Locator("select[name='Form.SectionId'] option[value]:not([value=''])").First;
         await page.Locator("select[name='Form.SectionId']").SelectOptionAsync(await section.GetAttributeAsync("value") ?? "");
@@ -182,6 +184,7 @@ public sealed partial class NewsroomJourneyTests(NewsroomSite site) : IClassFixt
         await Expect(first.Locator("p.notice")).ToBeVisibleAsync();
 
         const string Mine = "The second editor's paragraph, which must not be lost.";
+        await second.Locator("[data-be-mode]").ClickAsync();
         await second.Locator("#story-body").FillAsync(Mine);
         await second.Locator("button.act-save").ClickAsync();
 

@@ -193,7 +193,10 @@
       setIfEmpty('Form.LeadImageCaption', i.caption);
       setIfEmpty('Form.LeadImageCredit', i.credit);
     } else if (pickMode === 'body') {
-      insertBlock('![' + (i.alt || '').replace(/[\[\]]/g, '') + '](' + i.src + ')');
+      // The block editor (block-editor.js), when it is showing, takes the picture as a block.
+      if (!(window.BylineBlockEditor && window.BylineBlockEditor.insertImage(i))) {
+        insertBlock('![' + (i.alt || '').replace(/[\[\]]/g, '') + '](' + i.src + ')');
+      }
     } else if (pickButton) {
       // Any other data-pick value (a slide, a show's artwork…) is told through an event on its button,
       // so each format's own script fills its own fields.
@@ -222,43 +225,146 @@
     });
   });
 
+  // ---- local copy: what is typed is kept in this browser until the server has it ----
+  // Offered back after a crash, a closed tab or a lost connection; dropped once the server holds
+  // the same text (an autosave, or a page loaded with it).
+  var COPY_FIELDS = ['Form.Headline', 'Form.Standfirst', 'Form.Body'];
+  var copyPrefix = 'byline:story-copy:';
+  var formatField = form.querySelector('[name="Form.Format"]');
+  function copyKey() { return copyPrefix + (storyId === 'new' ? 'new:' + (formatField ? formatField.value : '') : storyId); }
+  function fieldsNow() {
+    var o = {};
+    COPY_FIELDS.forEach(function (n) { var f = form.querySelector('[name="' + n + '"]'); if (f) { o[n] = f.value; } });
+    return o;
+  }
+  function sameFields(a, b) { return COPY_FIELDS.every(function (n) { return (a[n] || '').replace(/\r\n/g, '\n') === (b[n] || '').replace(/\r\n/g, '\n'); }); }
+  function readCopy(key) { try { return JSON.parse(window.localStorage.getItem(key) || 'null'); } catch (e) { return null; } }
+  function dropCopy(key) { try { window.localStorage.removeItem(key); } catch (e) { /* storage off */ } }
+  function keepCopy() {
+    try { window.localStorage.setItem(copyKey(), JSON.stringify({ fields: fieldsNow(), at: Date.now() })); } catch (e) { /* full or off: the server copy still stands */ }
+  }
+  var loaded = fieldsNow();
+  var copyTimer = null;
+  var readOnly = !!form.querySelector('fieldset[disabled]');
+  form.addEventListener('input', function () { if (!readOnly) { clearTimeout(copyTimer); copyTimer = setTimeout(keepCopy, 300); } });
+  (function offerCopy() {
+    var key = copyKey(), copy = readCopy(key);
+    if (storyId !== 'new') {
+      // The new-story copy that became this story is done with.
+      var fresh = readCopy(copyPrefix + 'new:' + (formatField ? formatField.value : ''));
+      if (fresh && sameFields(fresh.fields || {}, loaded)) { dropCopy(copyPrefix + 'new:' + (formatField ? formatField.value : '')); }
+    }
+    if (!copy || !copy.fields) { return; }
+    if (readOnly || sameFields(copy.fields, loaded)) { dropCopy(key); return; }
+    var box = document.createElement('div');
+    box.className = 'local-copy';
+    box.setAttribute('role', 'alert');
+    box.setAttribute('data-local-copy', '');
+    var text = document.createElement('span');
+    text.textContent = 'This browser kept text you wrote at ' + new Date(copy.at).toLocaleString() + ' that is not saved on the server.';
+    var restore = document.createElement('button');
+    restore.type = 'button';
+    restore.textContent = 'Restore it';
+    restore.setAttribute('data-restore-copy', '');
+    var discard = document.createElement('button');
+    discard.type = 'button';
+    discard.textContent = 'Discard it';
+    discard.setAttribute('data-discard-copy', '');
+    box.append(text, restore, discard);
+    form.parentElement.insertBefore(box, form);
+    restore.addEventListener('click', function () {
+      COPY_FIELDS.forEach(function (n) {
+        var f = form.querySelector('[name="' + n + '"]');
+        if (f && typeof copy.fields[n] === 'string') {
+          f.value = copy.fields[n];
+          f.dispatchEvent(new Event('input', { bubbles: true }));
+          if (f === body) { body.dispatchEvent(new Event('byline:body-replaced')); }
+        }
+      });
+      box.remove();
+      say('unsaved', 'Restored from this browser; not saved on the server yet.');
+    });
+    discard.addEventListener('click', function () { dropCopy(key); box.remove(); });
+  })();
+
   // ---- autosave: same path as Save, with the version; a conflict stops it and says so ----
+  // Its state is announced politely (role=status): saving, saved, offline, or why not.
+  function say(state, text) {
+    status.setAttribute('data-save-state', state);
+    status.className = 'autosave-' + state;
+    status.textContent = text;
+  }
   var dirty = false, saving = false, stopped = false, submitting = false;
-  form.addEventListener('input', function () { dirty = true; });
-  form.addEventListener('submit', function () { submitting = true; });
+  form.addEventListener('input', function () {
+    dirty = true;
+    if (status.getAttribute('data-save-state') === 'saved') { say('unsaved', 'Changes not saved yet.'); }
+  });
+  // A Save or Publish pressed while an autosave is on its way waits for its answer, so the form posts
+  // the version (and, for a new story, the address) that autosave just made: no false conflict, no
+  // second story.
+  var inflight = null;
+  form.addEventListener('submit', function (ev) {
+    if (inflight) {
+      ev.preventDefault();
+      var submitter = ev.submitter;
+      inflight.then(function () { if (form.requestSubmit) { form.requestSubmit(submitter || undefined); } else { form.submit(); } });
+      return;
+    }
+    submitting = true;
+  });
+  // A new story becomes a draft at its first autosave, once it has a headline: the page then is
+  // that story's page (its address, the form's target and the local copy's key follow).
+  var headlineField = form.querySelector('[name="Form.Headline"]');
+  function becomeDraft(id) {
+    var oldKey = copyKey();
+    storyId = String(id);
+    base = '/newsroom/stories/' + storyId;
+    form.setAttribute('action', base);
+    form.closest('.story-editor').setAttribute('data-story-id', storyId);
+    if (window.history && window.history.replaceState) { window.history.replaceState(null, '', base); }
+    dropCopy(oldKey);
+  }
   function autosave() {
-    if (storyId === 'new' || !dirty || saving || stopped || submitting || form.querySelector('fieldset[disabled]')) { return; }
+    if (!dirty || saving || stopped || submitting || readOnly) { return; }
+    if (storyId === 'new' && !(headlineField && headlineField.value.trim())) {
+      if (status.getAttribute('data-save-state') !== 'needs-headline') {
+        say('needs-headline', 'Give the story a headline and it is saved as a draft; until then your text is kept in this browser.');
+      }
+      return;
+    }
+    if (!navigator.onLine) { say('offline', 'Offline: your text is kept in this browser and saved when the connection is back.'); return; }
     saving = true;
     dirty = false;
-    post('Autosave').then(function (r) {
+    var sent = fieldsNow();
+    say('saving', 'Saving…');
+    inflight = post('Autosave').then(function (r) {
       return r.json().then(function (data) { return { status: r.status, data: data }; }, function () { return { status: r.status, data: {} }; });
     }).then(function (res) {
       if (res.status === 200) {
+        if (storyId === 'new' && res.data.id) { becomeDraft(res.data.id); }
         version.value = res.data.version;
-        status.textContent = 'Autosaved at ' + new Date().toLocaleTimeString();
-        status.className = 'autosave-ok';
+        say('saved', 'Saved at ' + new Date().toLocaleTimeString());
+        if (sameFields(sent, fieldsNow())) { dropCopy(copyKey()); }
       } else if (res.status === 409) {
         stopped = true;
-        status.textContent = 'Someone else saved this story. Autosave has stopped; press Save to compare your version with theirs.';
-        status.className = 'autosave-conflict';
+        say('conflict', 'Someone else saved this story. Autosave has stopped; press Save to compare your version with theirs.');
       } else if (res.status === 503) {
         dirty = true;
-        status.textContent = 'The newsroom cannot save right now (its database is not taking changes); your text is still here.';
-        status.className = 'autosave-failed';
+        say('failed', 'The newsroom cannot save right now (its database is not taking changes); your text is still here.');
       } else if (res.status === 400) {
         dirty = true;
-        status.textContent = 'Not autosaved: fix the fields marked when you save.';
-        status.className = 'autosave-invalid';
+        say('invalid', 'Not autosaved: fix the fields marked when you save.');
       } else {
         dirty = true;
-        status.textContent = 'Autosave failed; your text is still here.';
-        status.className = 'autosave-failed';
+        say('failed', 'Autosave failed; your text is still here and kept in this browser.');
       }
     }).catch(function () {
       dirty = true;
-      status.textContent = 'Offline: not autosaved yet; your text is still here.';
-    }).then(function () { saving = false; });
+      say('offline', 'Offline: your text is kept in this browser and saved when the connection is back.');
+    }).then(function () { saving = false; inflight = null; });
   }
+  window.addEventListener('online', autosave);
+  window.addEventListener('offline', function () { say('offline', 'Offline: your text is kept in this browser and saved when the connection is back.'); });
   setInterval(autosave, AUTOSAVE_MS);
   window.addEventListener('beforeunload', function (ev) {
     if (dirty && !submitting) { ev.preventDefault(); ev.returnValue = ''; }

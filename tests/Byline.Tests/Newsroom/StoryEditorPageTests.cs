@@ -168,6 +168,39 @@ public abstract class StoryEditorPageTests(BylineApp app)
     }
 
     [DatabaseFact]
+    public async Task The_first_autosave_of_a_new_story_makes_it_a_draft_and_one_without_a_headline_is_refused_with_400()
+    {
+        var section = await app.Content.SectionAsync();
+        using var contributor = await NewsroomClient.SignInAsync(app, Roles.Contributor);
+        var token = await contributor.TokenAsync("/newsroom/stories/new");
+        var headline = "Autosaved from the first keystroke " + Guid.NewGuid().ToString("N")[..8];
+
+        var nameless = Fields(section, "");
+        nameless[NewsroomClient.TokenField] = token;
+        using var refused = await contributor.PostAsync("/newsroom/stories/new?handler=Autosave", nameless);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("invalid", JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetString());
+
+        var fields = Fields(section, headline);
+        fields["Form.Body"] = "The first words.";
+        fields[NewsroomClient.TokenField] = token;
+        using var created = await contributor.PostAsync("/newsroom/stories/new?handler=Autosave", fields);
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        var json = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement;
+        var id = json.GetProperty("id").GetInt32();
+        var article = await app.ArticleAsync(id);
+        Assert.Equal((headline, "The first words.", ArticleStatus.Draft, json.GetProperty("version").GetInt32()),
+            (article.Headline, article.BodyMarkdown, article.Status, article.Version));
+
+        // The page goes on as that story's page: the next autosave updates the same draft.
+        fields["Form.Body"] = "The first words, and more.";
+        fields["Form.Version"] = article.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var next = await contributor.PostAsync($"/newsroom/stories/{id}?handler=Autosave", fields);
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+        Assert.Equal("The first words, and more.", (await app.ArticleAsync(id)).BodyMarkdown);
+    }
+
+    [DatabaseFact]
     public async Task The_live_preview_is_rendered_and_sanitised_by_the_server()
     {
         var section = await app.Content.SectionAsync();

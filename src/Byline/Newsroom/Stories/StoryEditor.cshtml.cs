@@ -155,16 +155,28 @@ public sealed class StoryEditorModel(BylineDb db, PublishingService publishing, 
         return await ShowAsync(result, storyId.ToString(CultureInfo.InvariantCulture), ct);
     }
 
-    /// <summary>Autosave: the same service path as Save, answered in JSON (409 with the current version on a conflict).</summary>
+    /// <summary>
+    /// Autosave: the same service path as Save, answered in JSON (409 with the current version on a conflict).
+    /// On a new story the first autosave creates the draft (the same path as its first Save) and answers its id.
+    /// </summary>
     public async Task<IActionResult> OnPostAutosaveAsync(string id, CancellationToken ct)
     {
-        if (!int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var storyId))
+        PublishResult result;
+        if (id == "new")
+        {
+            result = await publishing.CreateAsync(Form.ToInput(), Actor.From(User), CancellationToken.None);
+        }
+        else if (int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var storyId))
+        {
+            result = await publishing.ApplyAsync(storyId, new StoryCommand(StoryAction.Autosave, Form.Version, Form.ToInput()), Actor.From(User), CancellationToken.None);
+        }
+        else
         {
             return BadRequest();
         }
-        var result = await publishing.ApplyAsync(storyId, new StoryCommand(StoryAction.Autosave, Form.Version, Form.ToInput()), Actor.From(User), CancellationToken.None);
         return result.Outcome switch
         {
+            PublishOutcome.Ok when id == "new" => new JsonResult(new { ok = true, id = result.ArticleId, version = result.Version }),
             PublishOutcome.Ok => new JsonResult(new { ok = true, version = result.Version }),
             PublishOutcome.Conflict => new JsonResult(new { ok = false, code = "conflict", version = result.CurrentVersion, by = result.CurrentBy }) { StatusCode = 409 },
             PublishOutcome.Invalid => new JsonResult(new { ok = false, code = "invalid", errors = result.Errors }) { StatusCode = 400 },

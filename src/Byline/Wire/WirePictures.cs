@@ -19,7 +19,7 @@ public sealed record PictureOutcome(string Url, int? ImageId, string? Error);
 /// cost nothing. Each address is fetched once (<see cref="WirePicture"/>, unique by the address's hash) through
 /// the wire's guarded client (<see cref="WireFetcher.FetchPictureAsync"/>: public addresses only, a time and a
 /// size limit, the bytes sniffed), then stored by the media library's own upload (renditions made, EXIF
-/// dropped) with the agency's credit. The same bytes under another address reuse the image. A failure is
+/// dropped) with the agency's credit. The same bytes under another address, with the same credit, reuse the image. A failure is
 /// recorded with its reason and tried again only after <see cref="WireOptions.PictureRetryAfter"/>.
 /// </summary>
 public sealed class WirePictures(BylineDb db, MediaLibrary media, WireFetcher fetcher, IOptionsMonitor<WireOptions> options, TimeProvider clock, ILogger<WirePictures> log)
@@ -67,7 +67,10 @@ public sealed class WirePictures(BylineDb db, MediaLibrary media, WireFetcher fe
         {
             contentHash = Convert.ToHexStringLower(SHA256.HashData(bytes));
             var hash = contentHash;
-            imageId = await db.Set<WirePicture>().AsNoTracking().Where(p => p.ContentHash == hash && p.ImageId != null).Select(p => p.ImageId).FirstOrDefaultAsync(ct);
+            var credit = Cut(wanted.Credit, 200);
+            // The same picture under another address, credited alike: one image. Another agency's copy keeps its own credit.
+            imageId = await db.Set<WirePicture>().AsNoTracking().Where(p => p.ContentHash == hash && p.ImageId != null)
+                .Join(db.Images.Where(i => i.Credit == credit), p => p.ImageId, i => (int?)i.Id, (p, i) => p.ImageId).FirstOrDefaultAsync(ct);
             if (imageId is null)
             {
                 using var stream = new MemoryStream(bytes, writable: false);

@@ -10,6 +10,8 @@ public enum WireFeedKind
     Ninjs = 1,
     /// <summary>IPTC NewsML-G2 XML: a <c>newsItem</c>, or a <c>newsMessage</c> holding several.</summary>
     NewsMlG2 = 2,
+    /// <summary>NewsML-G2 files an agency drops into a folder on this server (<see cref="WireSource.FolderPath"/>).</summary>
+    NewsMlG2Folder = 3,
 }
 
 /// <summary>What an agency said about an item besides its copy.</summary>
@@ -39,6 +41,8 @@ public sealed class WireSource
     public WireFeedKind Kind { get; set; }
     /// <summary>The feed polled; null for a source that is only pushed to.</summary>
     public string? Url { get; set; }
+    /// <summary>The watched folder of a <see cref="WireFeedKind.NewsMlG2Folder"/> source; null for every other kind.</summary>
+    public string? FolderPath { get; set; }
     public int PollIntervalSeconds { get; set; } = 60;
     public bool Enabled { get; set; } = true;
     /// <summary>Protected JSON of the user name and password sent with each poll (HTTP Basic); null for none.</summary>
@@ -138,6 +142,26 @@ public sealed class WireQuarantine
     public DateTime At { get; set; }
 }
 
+/// <summary>
+/// An agency picture fetched into the media library, once per address (<see cref="UrlHash"/> is unique): the
+/// image it became, or why it could not be fetched. Two addresses with the same bytes share one image
+/// (<see cref="ContentHash"/>).
+/// </summary>
+public sealed class WirePicture
+{
+    public long Id { get; set; }
+    /// <summary>SHA-256 (hex) of <see cref="Url"/>: the unique key (an address may be longer than an index allows).</summary>
+    public required string UrlHash { get; set; }
+    public required string Url { get; set; }
+    /// <summary>The media library's picture; null while not fetched, after a failure, or when the picture was deleted.</summary>
+    public int? ImageId { get; set; }
+    /// <summary>SHA-256 (hex) of the bytes fetched; null when the fetch failed.</summary>
+    public string? ContentHash { get; set; }
+    /// <summary>Why the last fetch failed; null when it succeeded.</summary>
+    public string? Error { get; set; }
+    public DateTime FetchedAt { get; set; }
+}
+
 /// <summary>A story made from a wire item: its embargo holds the story back, and a kill marks it.</summary>
 public sealed class WireStoryLink
 {
@@ -156,6 +180,7 @@ internal static class WireModel
             e.Property(x => x.AgencyName).HasMaxLength(100);
             e.Property(x => x.CreditLine).HasMaxLength(100);
             e.Property(x => x.Url).HasMaxLength(2000);
+            e.Property(x => x.FolderPath).HasMaxLength(1000);
             e.Property(x => x.ProtectedCredentials).HasMaxLength(4000);
             e.Property(x => x.ProtectedPushSecret).HasMaxLength(4000);
             e.Property(x => x.ETag).HasMaxLength(500);
@@ -204,6 +229,17 @@ internal static class WireModel
             e.Property(x => x.Excerpt).HasMaxLength(2000);
             e.HasOne<WireSource>().WithMany().HasForeignKey(x => x.SourceId).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(x => new { x.SourceId, x.Id });
+        });
+        b.Entity<WirePicture>(e =>
+        {
+            e.ToTable("WirePictures");
+            e.Property(x => x.UrlHash).HasMaxLength(64);
+            e.Property(x => x.Url).HasMaxLength(2000);
+            e.Property(x => x.ContentHash).HasMaxLength(64);
+            e.Property(x => x.Error).HasMaxLength(500);
+            e.HasIndex(x => x.UrlHash).IsUnique();
+            e.HasIndex(x => x.ContentHash);
+            e.HasOne<Byline.Content.Image>().WithMany().HasForeignKey(x => x.ImageId).OnDelete(DeleteBehavior.SetNull);
         });
         b.Entity<WireStoryLink>(e =>
         {

@@ -62,7 +62,7 @@ public static class WireParser
         return kind switch
         {
             WireFeedKind.Ninjs => NinjsParser.Parse(bytes, maxItemBytes),
-            WireFeedKind.NewsMlG2 => NewsMlParser.Parse(bytes, maxItemBytes),
+            WireFeedKind.NewsMlG2 or WireFeedKind.NewsMlG2Folder => NewsMlParser.Parse(bytes, maxItemBytes),
             _ => RssAtomParser.Parse(bytes, maxItemBytes),
         };
     }

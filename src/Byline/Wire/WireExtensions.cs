@@ -12,13 +12,16 @@ public static class WireExtensions
         ArgumentNullException.ThrowIfNull(config);
         services.AddOptions<WireOptions>().Bind(config.GetSection(WireOptions.Section))
             .Validate(o => o.FetchTimeout > TimeSpan.Zero && o.MaxDocumentBytes > 0 && o.MaxItemBytes > 0 && o.TickInterval > TimeSpan.Zero
-                    && o.LeaseDuration > o.FetchTimeout && o.RetentionDays >= 1 && o.ClusterDistance is >= 0 and < SimHash.Bands && o.MaxPushBytes > 0,
-                $"{WireOptions.Section}: timeouts and sizes must be positive, LeaseDuration longer than FetchTimeout, RetentionDays at least 1, ClusterDistance 0 to 7.")
+                    && o.LeaseDuration > o.FetchTimeout && o.RetentionDays >= 1 && o.ClusterDistance is >= 0 and < SimHash.Bands && o.MaxPushBytes > 0
+                    && o.PictureTimeout > TimeSpan.Zero && o.MaxPictureBytes > 0 && o.MaxPicturesPerDraft >= 0 && o.FolderSettle >= TimeSpan.Zero && o.FolderBatch > 0,
+                $"{WireOptions.Section}: timeouts and sizes must be positive, LeaseDuration longer than FetchTimeout, RetentionDays at least 1, ClusterDistance 0 to 7, picture and folder limits positive.")
             .ValidateOnStart();
         services.AddScoped<WireSources>();
         services.AddScoped<WireIngest>();
         services.AddScoped<WireDesk>();
         services.AddScoped<WireDrafts>();
+        services.AddScoped<WirePictures>();
+        services.AddScoped<WireFolder>();
         services.AddScoped<WireRetention>();
         services.AddScoped<WireHealth>();
         services.AddScoped<IDashboardNotices>(sp => sp.GetRequiredService<WireHealth>());

@@ -47,4 +47,23 @@ public sealed class WireOptions
 
     /// <summary>How far a push request's timestamp may be from this node's clock (replays of old requests are refused).</summary>
     public TimeSpan PushClockSkew { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>One agency picture's fetch, connection and body included (pictures are fetched when a draft is made).</summary>
+    public TimeSpan PictureTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The largest agency picture fetched; a larger one is refused without reading the rest.</summary>
+    public long MaxPictureBytes { get; set; } = 15 * 1024 * 1024;
+
+    /// <summary>The most pictures one draft carries (the lead picture and those after the body).</summary>
+    public int MaxPicturesPerDraft { get; set; } = 8;
+
+    /// <summary>A picture whose fetch failed is tried again by a later draft only after this long.</summary>
+    public TimeSpan PictureRetryAfter { get; set; } = TimeSpan.FromHours(1);
+
+
+    /// <summary>A dropped file is picked up once it has not changed for this long (a writer that does not rename into the folder is still writing).</summary>
+    public TimeSpan FolderSettle { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The most files one scan of a watched folder takes (the rest wait for the next scan).</summary>
+    public int FolderBatch { get; set; } = 200;
 }

@@ -20,7 +20,8 @@ public sealed record PollOutcome(PollStatus Status, IngestResult Result, string?
 /// <summary>
 /// Polls the sources that are due. Each poll first takes the source's lease with one conditional UPDATE (free or
 /// expired → this node), so however many nodes run, one polls a source at a time; the lease is let go with the
-/// source's next poll time and its health. Once an hour it also prunes old items (<see cref="WireRetention"/>).
+/// source's next poll time and its health. A watched-folder source is scanned the same way (<see cref="WireFolder"/>),
+/// so one node scans a folder at a time. Once an hour it also prunes old items (<see cref="WireRetention"/>).
 /// </summary>
 public sealed class WirePoller(
     IServiceScopeFactory scopes,
@@ -91,7 +92,7 @@ public sealed class WirePoller(
         {
             var db = scope.ServiceProvider.GetRequiredService<BylineDb>();
             due = await db.Set<WireSource>().AsNoTracking()
-                .Where(s => s.Enabled && s.Url != null && (s.NextPollAt == null || s.NextPollAt <= now) && (s.LeaseUntil == null || s.LeaseUntil < now))
+                .Where(s => s.Enabled && (s.Url != null || s.FolderPath != null) && (s.NextPollAt == null || s.NextPollAt <= now) && (s.LeaseUntil == null || s.LeaseUntil < now))
                 .OrderBy(s => s.NextPollAt).Select(s => s.Id).Take(50).ToListAsync(ct);
         }
         var polled = 0;
@@ -114,7 +115,7 @@ public sealed class WirePoller(
         var now = Now();
         var until = now + Options.LeaseDuration;
         var won = await db.Set<WireSource>()
-            .Where(s => s.Id == sourceId && s.Enabled && s.Url != null && (s.LeaseUntil == null || s.LeaseUntil < now))
+            .Where(s => s.Id == sourceId && s.Enabled && (s.Url != null || s.FolderPath != null) && (s.LeaseUntil == null || s.LeaseUntil < now))
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.LeaseOwner, Node).SetProperty(s => s.LeaseUntil, until), ct);
         if (won == 0)
         {
@@ -125,28 +126,36 @@ public sealed class WirePoller(
         string? etag = source.ETag, lastModified = source.LastModified;
         try
         {
-            var credentials = services.GetRequiredService<WireSources>().Credentials(source);
-            var fetched = await services.GetRequiredService<WireFetcher>().FetchAsync(new Uri(source.Url!), source.ETag, source.LastModified, credentials, ct);
-            switch (fetched.Status)
+            if (source.Kind == WireFeedKind.NewsMlG2Folder)
             {
-                case FetchStatus.NotModified:
-                    outcome = new PollOutcome(PollStatus.NotModified, IngestResult.None);
-                    break;
-                case FetchStatus.Ok:
-                    var document = WireParser.Parse(source.Kind, fetched.Bytes!, Options.MaxItemBytes);
-                    var result = await services.GetRequiredService<WireIngest>().IngestAsync(sourceId, document, ct);
-                    // A document refused whole (not a feed, not well-formed) is a failing source; refused items are not.
-                    outcome = document.Unreadable is { } why
-                        ? new PollOutcome(PollStatus.Failed, result, "the feed could not be read: " + why)
-                        : new PollOutcome(PollStatus.Polled, result);
-                    if (document.Unreadable is null)
-                    {
-                        (etag, lastModified) = (fetched.ETag, fetched.LastModified);
-                    }
-                    break;
-                default:
-                    outcome = new PollOutcome(PollStatus.Failed, IngestResult.None, fetched.Error);
-                    break;
+                var (scanned, error) = await services.GetRequiredService<WireFolder>().ScanAsync(source, ct);
+                outcome = error is null ? new PollOutcome(PollStatus.Polled, scanned) : new PollOutcome(PollStatus.Failed, scanned, error);
+            }
+            else
+            {
+                var credentials = services.GetRequiredService<WireSources>().Credentials(source);
+                var fetched = await services.GetRequiredService<WireFetcher>().FetchAsync(new Uri(source.Url!), source.ETag, source.LastModified, credentials, ct);
+                switch (fetched.Status)
+                {
+                    case FetchStatus.NotModified:
+                        outcome = new PollOutcome(PollStatus.NotModified, IngestResult.None);
+                        break;
+                    case FetchStatus.Ok:
+                        var document = WireParser.Parse(source.Kind, fetched.Bytes!, Options.MaxItemBytes);
+                        var result = await services.GetRequiredService<WireIngest>().IngestAsync(sourceId, document, ct);
+                        // A document refused whole (not a feed, not well-formed) is a failing source; refused items are not.
+                        outcome = document.Unreadable is { } why
+                            ? new PollOutcome(PollStatus.Failed, result, "the feed could not be read: " + why)
+                            : new PollOutcome(PollStatus.Polled, result);
+                        if (document.Unreadable is null)
+                        {
+                            (etag, lastModified) = (fetched.ETag, fetched.LastModified);
+                        }
+                        break;
+                    default:
+                        outcome = new PollOutcome(PollStatus.Failed, IngestResult.None, fetched.Error);
+                        break;
+                }
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

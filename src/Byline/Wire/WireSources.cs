@@ -12,7 +12,7 @@ namespace Byline.Wire;
 /// <summary>What an admin types for a source. An empty password on an edit keeps the stored credentials.</summary>
 public sealed record SourceInput(
     string AgencyName, string CreditLine, WireFeedKind Kind, string Url, int PollIntervalSeconds, int? DefaultSectionId,
-    string User, string Password, bool ClearCredentials, bool Push);
+    string User, string Password, bool ClearCredentials, bool Push, string FolderPath = "");
 
 public sealed record SourceSaved(int Id, string? PushSecret);
 
@@ -20,7 +20,7 @@ public sealed record SourceSaved(int Id, string? PushSecret);
 /// Creates and edits sources. Credentials and push secrets are kept encrypted with ASP.NET Data Protection
 /// (the key ring is in the database, so every node reads them); a push secret is shown once, when made.
 /// </summary>
-public sealed class WireSources(BylineDb db, AuditLog audit, IDataProtectionProvider protection, IOptionsMonitor<WireOptions> options, TimeProvider clock)
+public sealed class WireSources(BylineDb db, AuditLog audit, IDataProtectionProvider protection, IOptionsMonitor<WireOptions> options, WireFolder folders, TimeProvider clock)
 {
     public const int MinInterval = 10;
     public const int MaxInterval = 86_400;
@@ -49,9 +49,29 @@ public sealed class WireSources(BylineDb db, AuditLog audit, IDataProtectionProv
             errors[nameof(SourceInput.PollIntervalSeconds)] = $"Poll every {MinInterval} to {MaxInterval:N0} seconds.";
         }
         var url = input.Url.Trim();
+        var folder = (input.FolderPath ?? "").Trim();
+        if (input.Kind == WireFeedKind.NewsMlG2Folder)
+        {
+            if (folder.Length == 0)
+            {
+                errors[nameof(SourceInput.FolderPath)] = "Give the folder the agency drops its NewsML-G2 files into.";
+            }
+            else if (folders.Check(folder) is { } why)
+            {
+                errors[nameof(SourceInput.FolderPath)] = why;
+            }
+            if (url.Length > 0)
+            {
+                errors[nameof(SourceInput.Url)] = "A watched-folder source has no feed address: leave it empty.";
+            }
+        }
+        else if (folder.Length > 0)
+        {
+            errors[nameof(SourceInput.FolderPath)] = "Only a NewsML-G2 folder source watches a folder: leave it empty, or choose that kind.";
+        }
         if (url.Length == 0)
         {
-            if (!input.Push)
+            if (!input.Push && input.Kind != WireFeedKind.NewsMlG2Folder)
             {
                 errors[nameof(SourceInput.Url)] = "Give the feed's address, or let the agency push to Byline.";
             }
@@ -152,6 +172,7 @@ public sealed class WireSources(BylineDb db, AuditLog audit, IDataProtectionProv
         source.CreditLine = input.CreditLine.Trim();
         source.Kind = input.Kind;
         source.Url = input.Url.Trim().Length == 0 ? null : input.Url.Trim();
+        source.FolderPath = input.Kind == WireFeedKind.NewsMlG2Folder && (input.FolderPath ?? "").Trim() is { Length: > 0 } folder ? folder : null;
         source.PollIntervalSeconds = input.PollIntervalSeconds;
         source.DefaultSectionId = input.DefaultSectionId;
         source.NextPollAt = null;

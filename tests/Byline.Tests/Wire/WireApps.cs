@@ -21,6 +21,9 @@ internal static class WireSettings
         ["Byline:Wire:MaxDocumentBytes"] = "1048576",
         ["Byline:Wire:MaxItemBytes"] = "262144",
         ["Byline:Wire:PausePolling"] = "true",
+        ["Byline:Wire:MaxPictureBytes"] = "1048576",
+        ["Byline:Wire:PictureTimeout"] = "00:00:05",
+        ["Byline:Wire:FolderSettle"] = "00:00:00",
     };
 }
 
@@ -68,12 +71,12 @@ public static class WireKit
     private static readonly ClaimsPrincipal Admin = new(new ClaimsIdentity([new Claim(ClaimTypes.Name, "test-admin")], "test"));
 
     public static async Task<(int Id, string? Secret)> SourceAsync(this BylineApp app, string agency, WireFeedKind kind, string? url, bool push = false,
-        string credit = "", int? sectionId = null)
+        string credit = "", int? sectionId = null, string folder = "")
     {
         ArgumentNullException.ThrowIfNull(app);
         await using var scope = app.Services.CreateAsyncScope();
         var sources = scope.ServiceProvider.GetRequiredService<WireSources>();
-        var input = new SourceInput(agency, credit, kind, url ?? "", 60, sectionId, "", "", false, push);
+        var input = new SourceInput(agency, credit, kind, url ?? "", 60, sectionId, "", "", false, push, folder);
         var errors = await sources.ValidateAsync(input, CancellationToken.None);
         Assert.True(errors.Count == 0, string.Join("; ", errors.Values));
         var saved = await sources.CreateAsync(input, Admin, "", CancellationToken.None);

@@ -13,7 +13,7 @@ namespace Byline.Wire.Newsroom;
 /// draft is their own, as with any story they start.
 /// </summary>
 [Authorize(Policy = Policies.Newsroom)]
-public sealed class DeskPageModel(WireDesk desk, WireDrafts drafts, TimeProvider clock) : NewsroomPageModel
+public sealed class DeskPageModel(WireDesk desk, WireDrafts drafts, WirePictures pictures, TimeProvider clock) : NewsroomPageModel
 {
     [FromQuery(Name = "source")] public int? Source { get; set; }
     [FromQuery(Name = "urgency")] public int? Urgency { get; set; }
@@ -27,6 +27,8 @@ public sealed class DeskPageModel(WireDesk desk, WireDrafts drafts, TimeProvider
     public IReadOnlyList<DeskRow> Rows { get; private set; } = [];
     public IReadOnlyList<(int Id, string Name)> Sources { get; private set; } = [];
     public DeskItem? Reading { get; private set; }
+    /// <summary>The reading item's pictures already fetched (or failed), by address; an address absent is not fetched yet.</summary>
+    public IReadOnlyDictionary<string, WirePicture> PictureStates { get; private set; } = new Dictionary<string, WirePicture>();
     public DateTime Now { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
@@ -40,7 +42,9 @@ public sealed class DeskPageModel(WireDesk desk, WireDrafts drafts, TimeProvider
         var made = await drafts.CreateAsync(item, cluster, Actor.From(User), ct);
         if (made.ArticleId is { } id)
         {
-            Flash = "A draft was made from the wire copy.";
+            Flash = made.FailedPictures.Count == 0 ? "A draft was made from the wire copy."
+                : $"A draft was made from the wire copy, without {made.FailedPictures.Count} of its pictures: "
+                    + string.Join("; ", made.FailedPictures.Take(3).Select(p => p.Error)) + ".";
             return Redirect(string.Create(CultureInfo.InvariantCulture, $"/newsroom/stories/{id}"));
         }
         ModelState.AddModelError("", made.Error ?? "The draft could not be made.");
@@ -67,6 +71,10 @@ public sealed class DeskPageModel(WireDesk desk, WireDrafts drafts, TimeProvider
         Rows = await desk.ListAsync(new DeskFilter(Source, Urgency, Subject, Hours, Pictures, Embargoed, Query), ct);
         var chosen = Item ?? (Rows.Count > 0 ? Rows[0].Lead.Id : null);
         Reading = chosen is { } id ? await desk.ItemAsync(id, ct) : null;
+        if (Reading is { Item.HasPictures: true } r)
+        {
+            PictureStates = await pictures.StatusAsync(r.Item.Pictures.Split('\n', StringSplitOptions.RemoveEmptyEntries), ct);
+        }
     }
 
     /// <summary>The desk's address with the current filters and another item chosen.</summary>

@@ -23,6 +23,7 @@ public sealed class SourcesPageModel(BylineDb db, WireSources sources, WireHealt
     [BindProperty] public string CreditLine { get; set; } = "";
     [BindProperty] public WireFeedKind Kind { get; set; }
     [BindProperty] public string FeedUrl { get; set; } = "";
+    [BindProperty] public string FolderPath { get; set; } = "";
     [BindProperty] public int PollIntervalSeconds { get; set; } = 60;
     [BindProperty] public int? DefaultSectionId { get; set; }
     [BindProperty] public string FeedUser { get; set; } = "";
@@ -43,6 +44,7 @@ public sealed class SourcesPageModel(BylineDb db, WireSources sources, WireHealt
             CreditLine = source.CreditLine;
             Kind = source.Kind;
             FeedUrl = source.Url ?? "";
+            FolderPath = source.FolderPath ?? "";
             PollIntervalSeconds = source.PollIntervalSeconds;
             DefaultSectionId = source.DefaultSectionId;
             Push = source.ProtectedPushSecret is not null;
@@ -54,7 +56,7 @@ public sealed class SourcesPageModel(BylineDb db, WireSources sources, WireHealt
     public async Task<IActionResult> OnPostSaveAsync(int? id, CancellationToken ct)
     {
         var input = new SourceInput(AgencyName ?? "", CreditLine ?? "", Kind, FeedUrl ?? "", PollIntervalSeconds, DefaultSectionId,
-            FeedUser ?? "", Password ?? "", ClearCredentials, Push);
+            FeedUser ?? "", Password ?? "", ClearCredentials, Push, FolderPath ?? "");
         var errors = await sources.ValidateAsync(input, ct);
         if (errors.Count > 0)
         {
@@ -132,6 +134,7 @@ public sealed class SourcesPageModel(BylineDb db, WireSources sources, WireHealt
     {
         WireFeedKind.Ninjs => "ninjs 2.x JSON",
         WireFeedKind.NewsMlG2 => "NewsML-G2 XML",
+        WireFeedKind.NewsMlG2Folder => "NewsML-G2 watched folder",
         _ => "RSS / Atom",
     };
 }

@@ -11,8 +11,14 @@ import { EXTENSIONS } from './schema.js';
 // ---------------------------------------------------------------- paste
 // Pasted HTML is reduced to the blocks above by the schema's own parse rules; this first removes
 // whatever must never be read at all (scripts, styles, frames, Word's conditional comments).
+// Event-handler attributes are renamed before any parsing: even an inert DOMParser document makes
+// Chromium report (and block) the handler as a Content-Security-Policy violation.
+function defuseHandlers(html) {
+  return html.replace(/<[^>]*>/g, (tag) => tag.replace(/([\s/"'])on([a-z]+\s*=)/gi, '$1data-dropped-on$2'));
+}
+
 function cleanPastedHtml(html) {
-  const doc = new DOMParser().parseFromString(html, 'text/html');
+  const doc = new DOMParser().parseFromString(defuseHandlers(html), 'text/html');
   doc.querySelectorAll('script, style, iframe, object, embed, link, meta, template, svg, math, noscript, form, input, button, select, textarea').forEach((el) => el.remove());
   doc.querySelectorAll('*').forEach((el) => {
     for (const a of Array.from(el.attributes)) {

@@ -105,7 +105,9 @@
     var data = ev.clipboardData;
     if (!data) { return; }
     var html = data.getData('text/html');
-    var text = html ? toMarkdown(new DOMParser().parseFromString(html, 'text/html').body) : data.getData('text/plain');
+    // Handlers renamed before parsing: Chromium reports (and blocks) them even in an inert document.
+    var defused = html ? html.replace(/<[^>]*>/g, function (tag) { return tag.replace(/([\s/"'])on([a-z]+\s*=)/gi, '$1data-dropped-on$2'); }) : '';
+    var text = html ? toMarkdown(new DOMParser().parseFromString(defused, 'text/html').body) : data.getData('text/plain');
     ev.preventDefault();
     text = text.replace(/\n{3,}/g, '\n\n').replace(/^\s+|\s+$/g, '');
     body.setRangeText(text, body.selectionStart, body.selectionEnd, 'end');

@@ -40,8 +40,9 @@ public abstract class OpenApiContractTests(BylineApp app)
         Assert.StartsWith("3.1", document.GetProperty("openapi").GetString(), StringComparison.Ordinal);
         Assert.Equal(MappedApiPaths().Order(), documented.Order());
         Assert.Contains("/api/v1/changes", documented);
-        // Left out on purpose, and only this: the agencies' push, signed per wire source (docs/wire.md), not the partners' API.
-        Assert.Equal(["/api/v1/wire/sources/{id}/push"], MappedApiPaths(hidden: true).Order());
+        // Left out on purpose, and only these: the agencies' push, signed per wire source (docs/wire.md), and the mail
+        // provider's bounce intake, signed with the newsletters' own secret (docs/newsletters.md) — not the partners' API.
+        Assert.Equal(["/api/v1/newsletters/bounces", "/api/v1/wire/sources/{id}/push"], MappedApiPaths(hidden: true).Order());
     }
 
     [DatabaseFact]

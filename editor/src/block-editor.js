@@ -11,10 +11,12 @@ import { EXTENSIONS } from './schema.js';
 // ---------------------------------------------------------------- paste
 // Pasted HTML is reduced to the blocks above by the schema's own parse rules; this first removes
 // whatever must never be read at all (scripts, styles, frames, Word's conditional comments).
-// Event-handler attributes are renamed before any parsing: even an inert DOMParser document makes
-// Chromium report (and block) the handler as a Content-Security-Policy violation.
+// Style sheets go and event-handler and style attributes are renamed before any parsing: even in an
+// inert DOMParser document Chromium reports (and blocks) them as Content-Security-Policy violations.
 function defuseHandlers(html) {
-  return html.replace(/<[^>]*>/g, (tag) => tag.replace(/([\s/"'])on([a-z]+\s*=)/gi, '$1data-dropped-on$2'));
+  return html
+    .replace(/<style\b[^>]*>[\s\S]*?<\/style\s*>/gi, '')
+    .replace(/<[^>]*>/g, (tag) => tag.replace(/([\s/"'])(on[a-z]+|style)(\s*=)/gi, '$1data-dropped-$2$3'));
 }
 
 function cleanPastedHtml(html) {

@@ -105,8 +105,11 @@
     var data = ev.clipboardData;
     if (!data) { return; }
     var html = data.getData('text/html');
-    // Handlers renamed before parsing: Chromium reports (and blocks) them even in an inert document.
-    var defused = html ? html.replace(/<[^>]*>/g, function (tag) { return tag.replace(/([\s/"'])on([a-z]+\s*=)/gi, '$1data-dropped-on$2'); }) : '';
+    // Style sheets dropped and handler and style attributes renamed before parsing: Chromium reports (and
+    // blocks) them even in an inert document.
+    var defused = html ? html.replace(/<style\b[^>]*>[\s\S]*?<\/style\s*>/gi, '').replace(/<[^>]*>/g, function (tag) {
+      return tag.replace(/([\s/"'])(on[a-z]+|style)(\s*=)/gi, '$1data-dropped-$2$3');
+    }) : '';
     var text = html ? toMarkdown(new DOMParser().parseFromString(defused, 'text/html').body) : data.getData('text/plain');
     ev.preventDefault();
     text = text.replace(/\n{3,}/g, '\n\n').replace(/^\s+|\s+$/g, '');

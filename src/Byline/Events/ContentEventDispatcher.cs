@@ -403,19 +403,47 @@ public sealed class ContentEventDispatcher : IDisposable
 
     private TimeSpan PositionSaveInterval => TimeSpan.FromSeconds(Math.Max(0, Options.PositionSaveSeconds));
 
-    /// <summary>The host is stopping: the position this node holds only in memory is written back, so the next start does not deliver it again.</summary>
+    /// <summary>
+    /// The host is stopping: the position this node holds only in memory is written back, so the next start
+    /// does not deliver it again, and the lease is given up, so the next start (or another node) carries on at
+    /// once instead of waiting for it to run out.
+    /// </summary>
     private async Task SavePositionOnStopAsync(DurableConsumer d)
     {
         try
         {
             using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             await SaveHeldPositionAsync(d, deadline.Token);
+            await ReleaseLeaseAsync(d, deadline.Token);
         }
 #pragma warning disable CA1031 // Best effort on the way out: what is not written is delivered again after the restart.
         catch (Exception e)
 #pragma warning restore CA1031
         {
             _log.LogWarning(e, "Durable consumer {Consumer}: its position was not saved on stopping; events after the stored one come again", d.Consumer.Name);
+        }
+    }
+
+    private async Task ReleaseLeaseAsync(DurableConsumer d, CancellationToken ct)
+    {
+        if (d.LeaseUntil is null)
+        {
+            return;
+        }
+        await d.Gate.WaitAsync(ct);
+        try
+        {
+            var node = Node;
+            await using var scope = _scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<BylineDb>().Set<ContentEventConsumer>()
+                .Where(c => c.Name == d.Consumer.Name && c.LeaseOwner == node)
+                .ExecuteUpdateAsync(u => u.SetProperty(c => c.LeaseOwner, (string?)null).SetProperty(c => c.LeaseUntil, (DateTime?)null), ct);
+            d.LeaseUntil = null;
+            d.Position = null;
+        }
+        finally
+        {
+            d.Gate.Release();
         }
     }
 

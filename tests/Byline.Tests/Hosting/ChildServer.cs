@@ -144,6 +144,17 @@ internal sealed class ChildServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Asks the process to stop as a service manager does (SIGTERM) and waits for it to exit.</summary>
+    public async Task StopAsync(TimeSpan deadline)
+    {
+        using (var signal = Process.Start("kill", ["-TERM", ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await signal.WaitForExitAsync();
+        }
+        using var wait = new CancellationTokenSource(deadline);
+        await _process.WaitForExitAsync(wait.Token);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

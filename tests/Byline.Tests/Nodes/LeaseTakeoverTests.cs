@@ -47,6 +47,30 @@ public sealed class LeaseTakeoverTests(LeaseNodesApp app) : IClassFixture<LeaseN
         Assert.Contains(story, received.Body, StringComparison.Ordinal);
     }
 
+    [DatabaseFact]
+    public async Task A_node_stopped_gracefully_gives_its_outbox_lease_up_so_the_next_one_carries_on_at_once()
+    {
+        var settings = app.NodeSettings().ToDictionary(kv => kv.Key.Replace(":", "__", StringComparison.Ordinal), kv => kv.Value);
+        settings["Byline__Events__PauseDurable"] = "false";
+        var child = await ChildServer.StartAsync(app, 4096, settings);
+        try
+        {
+            await Poll.UntilAsync(() => HeldByAsync(child.ProcessId), held => held, "the child node takes the webhooks lease");
+            await child.StopAsync(TimeSpan.FromSeconds(60));
+
+            // A deploy's restart: without this, the next node waited out the whole lease (30 s by default) before delivering.
+            var rows = await app.WithDbAsync(db => db.Set<ContentEventConsumer>().AsNoTracking().ToListAsync());
+            var webhooks = Assert.Single(rows, r => r.Name == "webhooks");
+            Assert.Null(webhooks.LeaseOwner);
+            Assert.Null(webhooks.LeaseUntil);
+            Assert.DoesNotContain(rows, r => r.LeaseOwner is { } owner && owner.Contains(":" + child.ProcessId.ToString(CultureInfo.InvariantCulture) + ":", StringComparison.Ordinal));
+        }
+        finally
+        {
+            await child.DisposeAsync();
+        }
+    }
+
     private Task<bool> HeldByAsync(int pid) => app.WithDbAsync(async db =>
     {
         var now = DateTime.UtcNow;

@@ -56,4 +56,68 @@ public sealed record SiteSettings
     public string AdsTxt { get; init; } = "";
     /// <summary>The /live page's stream (Site/Shows/LiveTv.cs); empty URL means off air.</summary>
     public LiveTvSettings LiveTv { get; init; } = new();
+    /// <summary>The home page's tiers and each section block's layout (docs/front-page.md).</summary>
+    public FrontPage Front { get; init; } = new();
+}
+
+/// <summary>How a section block on the home page lays out its stories.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<BlockLayout>))]
+public enum BlockLayout
+{
+    /// <summary>The first story large with its picture and standfirst, the rest a list.</summary>
+    LeadList,
+    /// <summary>Four cards side by side, each with its picture.</summary>
+    FourUp,
+    /// <summary>A strip of headlines with their standfirsts and no pictures (columns, opinion).</summary>
+    OpinionStrip,
+    /// <summary>A horizontally scrolling rail of pictures (video, photo stories).</summary>
+    VideoRail,
+    /// <summary>The section's stories numbered, the most read first.</summary>
+    MostRead,
+}
+
+/// <summary>
+/// The edited front page: Top Stories are a lead, <see cref="Secondary"/> secondary stories and up to
+/// <see cref="More"/> further headlines, in the curated order; each home section block has a layout.
+/// </summary>
+public sealed record FrontPage
+{
+    public const int MinSecondary = 2;
+    public const int MaxSecondary = 4;
+    public const int MoreCount = 4;
+
+    public int Secondary { get; init; } = 3;
+
+    /// <summary>Layouts by top-level section id; a section not named here is <see cref="BlockLayout.LeadList"/>.</summary>
+    public IReadOnlyDictionary<int, BlockLayout> Layouts { get; init; } = new Dictionary<int, BlockLayout>();
+
+    /// <summary>The secondary tier's size, within bounds whatever the stored document says.</summary>
+    public int SecondaryCount => Math.Clamp(Secondary, MinSecondary, MaxSecondary);
+
+    /// <summary>How many stories Top Stories shows: the lead, the secondary tier, then the more tier.</summary>
+    public int TopCount => 1 + SecondaryCount + MoreCount;
+
+    public BlockLayout LayoutOf(int sectionId) => Layouts.TryGetValue(sectionId, out var layout) && Enum.IsDefined(layout) ? layout : BlockLayout.LeadList;
+
+    /// <summary>The layout's name in markup (data-layout) and forms: "lead-list", "four-up"…</summary>
+    public static string Slug(BlockLayout layout) => layout switch
+    {
+        BlockLayout.FourUp => "four-up",
+        BlockLayout.OpinionStrip => "opinion-strip",
+        BlockLayout.VideoRail => "video-rail",
+        BlockLayout.MostRead => "most-read",
+        _ => "lead-list",
+    };
+
+    public static string Label(BlockLayout layout) => layout switch
+    {
+        BlockLayout.FourUp => "Four up",
+        BlockLayout.OpinionStrip => "Opinion strip",
+        BlockLayout.VideoRail => "Video rail",
+        BlockLayout.MostRead => "Numbered most read",
+        _ => "Lead and list",
+    };
+
+    public static BlockLayout? FromSlug(string? slug) =>
+        Enum.GetValues<BlockLayout>().Cast<BlockLayout?>().FirstOrDefault(l => Slug(l!.Value) == slug);
 }

@@ -25,3 +25,31 @@ document.addEventListener("click", function (e) {
         fetch("/v", { method: "POST", body: id, keepalive: true, credentials: "omit" });
     }
 })();
+
+// The header's menu (and any details[data-disclosure]): a native <details> disclosure without script;
+// with it the button names the panel it controls and says whether it is open, focus moves to the
+// panel's first link on opening, and Escape closes it and returns focus to the button.
+(function () {
+    var items = document.querySelectorAll("details[data-disclosure]");
+    Array.prototype.forEach.call(items, function (details) {
+        var button = details.querySelector("summary");
+        var panel = details.querySelector("summary + *");
+        if (!button || !panel) return;
+        if (panel.id) button.setAttribute("aria-controls", panel.id);
+        button.setAttribute("aria-expanded", details.open ? "true" : "false");
+        details.addEventListener("toggle", function () {
+            button.setAttribute("aria-expanded", details.open ? "true" : "false");
+            if (details.open) {
+                var first = panel.querySelector("a[href], button, input");
+                if (first) first.focus();
+            }
+        });
+        details.addEventListener("keydown", function (e) {
+            if (e.key === "Escape" && details.open) {
+                e.preventDefault();
+                details.open = false;
+                button.focus();
+            }
+        });
+    });
+})();

@@ -54,6 +54,7 @@ public abstract class NewsroomSecurityTests(BylineApp app)
         ["newsroom/curation/{kind:regex(^(trending|menus|footer)$)}"] = ("/newsroom/curation/menus", Access.Editor),
         ["newsroom/curation/calls-to-action"] = ("/newsroom/curation/calls-to-action", Access.Editor),
         ["newsroom/curation/breaking"] = ("/newsroom/curation/breaking", Access.Editor),
+        ["newsroom/curation/front"] = ("/newsroom/curation/front", Access.Editor),
         ["newsroom/imports/{handler?}"] = ("/newsroom/imports", Access.Admin),
         ["newsroom/imports/upload"] = ("/newsroom/imports/upload", Access.Admin),
         ["newsroom/newsletters"] = ("/newsroom/newsletters", Access.Editor),

@@ -24,6 +24,7 @@ public sealed class TopStoriesPageModel(BylineDb db, AuditLog audit, ContentEven
     public IReadOnlyList<CuratedRow> Items { get; private set; } = [];
     public IReadOnlyList<CuratedRow> Results { get; private set; } = [];
     public Dateline Dateline => settings.Dateline;
+    public FrontPage Front => settings.Current.Front;
 
     [BindProperty(SupportsGet = true)]
     public string? Q { get; set; }

@@ -1,3 +1,4 @@
+using Byline.Content;
 using Byline.Discovery;
 using Byline.Distribution;
 using Byline.Events;
@@ -8,18 +9,27 @@ using Byline.Site.Stories;
 
 namespace Byline.Site.Home;
 
-public sealed record SectionBlock(SectionNode Section, IReadOnlyList<StoryCard> Stories);
+public sealed record SectionBlock(SectionNode Section, IReadOnlyList<StoryCard> Stories, BlockLayout Layout = BlockLayout.LeadList)
+{
+    public string LayoutSlug => FrontPage.Slug(Layout);
+}
 
 public sealed class IndexModel(StoryLists lists, Shorts.ShortNews shorts, Discovery.PopularStories popular, TimeProvider clock) : SitePageModel
 {
-    private const int TopCount = 7;
     private const int LatestCount = 10;
     private const int PerSection = 4;
     private const int MostReadCount = 5;
     private const int ShortCount = 6;
+    // The newest stories Top Stories' fallback chooses from (docs/front-page.md).
+    private const int Candidates = 30;
 
     public StoryCard? Lead { get; private set; }
-    public IReadOnlyList<StoryCard> Companions { get; private set; } = [];
+    /// <summary>The secondary tier: two to four stories with pictures under the lead.</summary>
+    public IReadOnlyList<StoryCard> Secondary { get; private set; } = [];
+    /// <summary>The more tier: headlines after the secondary stories.</summary>
+    public IReadOnlyList<StoryCard> More { get; private set; } = [];
+    /// <summary>True when Top Stories were filled from the importance order (nothing, or too little, curated).</summary>
+    public bool Filled { get; private set; }
     public IReadOnlyList<StoryCard> Latest { get; private set; } = [];
     public IReadOnlyList<SectionBlock> Blocks { get; private set; } = [];
     public IReadOnlyList<StoryCard> MostRead { get; private set; } = [];
@@ -28,25 +38,34 @@ public sealed class IndexModel(StoryLists lists, Shorts.ShortNews shorts, Discov
 
     public async Task OnGetAsync(CancellationToken ct)
     {
+        var front = Settings.Front;
+        var topCount = front.TopCount;
         // Ids of every list first, then the cards of all of them in one query.
-        var latestIds = await lists.LatestIdsAsync(Math.Max(LatestCount, TopCount), ct);
-        var topIds = await lists.TopStoryIdsAsync(TopCount, ct);
-        if (topIds.Count == 0)
-        {
-            topIds = [.. latestIds.Take(TopCount)];
-        }
+        var latestIds = await lists.LatestIdsAsync(Candidates, ct);
+        var curatedIds = await lists.TopStoryIdsAsync(topCount, ct);
         var homeSections = Chrome.TopLevel.Where(s => s.ShowOnHome).ToList();
         var sectionIds = await lists.NewestPerSectionIdsAsync([.. homeSections.Select(s => s.Id)], PerSection, ct);
-        var cards = await lists.CardsByIdAsync([.. topIds, .. latestIds.Take(LatestCount), .. sectionIds], ct);
+        var cards = await lists.CardsByIdAsync([.. curatedIds, .. latestIds, .. sectionIds], ct);
+        var snapshot = popular.Current;
+        var topIds = StoryLists.Pick(cards, curatedIds).Select(c => c.Id).ToList();
+        if (topIds.Count < topCount)
+        {
+            // Too little curated: the rest in order of importance among the newest, never simply the newest.
+            Filled = true;
+            topIds.AddRange(FrontPageOrder.Pick(StoryLists.Pick(cards, latestIds), [.. snapshot.MostRead.Select(c => c.Id)], topIds.ToHashSet(), topCount - topIds.Count, NowUtc));
+        }
         var top = StoryLists.Pick(cards, topIds);
         Lead = top.Count > 0 ? top[0] : null;
-        Companions = [.. top.Skip(1)];
-        Latest = StoryLists.Pick(cards, latestIds.Take(LatestCount));
-        MostRead = [.. popular.Current.MostRead.Take(MostReadCount)];
+        Secondary = [.. top.Skip(1).Take(front.SecondaryCount)];
+        More = [.. top.Skip(1 + front.SecondaryCount)];
+        // Latest News starts where Top Stories leave off: nothing shown above is repeated.
+        var shown = topIds.ToHashSet();
+        Latest = StoryLists.Pick(cards, latestIds.Where(id => !shown.Contains(id)).Take(LatestCount));
+        MostRead = [.. snapshot.MostRead.Take(MostReadCount)];
         ShortNews = await shorts.NewestAsync(ShortCount, ct);
         var perSection = StoryLists.Pick(cards, sectionIds).GroupBy(c => c.TopSectionId).ToDictionary(g => g.Key, g => (IReadOnlyList<StoryCard>)[.. g]);
         Blocks = [.. homeSections
-            .Select(s => new SectionBlock(s, perSection.GetValueOrDefault(s.Id) ?? []))
+            .Select(s => Block(s, front.LayoutOf(s.Id), perSection.GetValueOrDefault(s.Id) ?? [], snapshot))
             .Where(b => b.Stories.Count > 0)];
         Title = "";
         Description = $"{Settings.PublicationName}: {Settings.Tagline}. The latest news, analysis and opinion.";
@@ -54,6 +73,16 @@ public sealed class IndexModel(StoryLists lists, Shorts.ShortNews shorts, Discov
         Head.Feeds.Add(FeedLink.For(Settings.PublicationName, "/"));
         Head.StructuredData.Add(StructuredData.Serialize(StructuredData.WebSite(Ld)));
         Head.StructuredData.Add(StructuredData.Serialize(StructuredData.Organization(Ld)));
-        CacheAs([ContentKeys.Home, ContentKeys.Latest, .. Blocks.Select(b => ContentKeys.Section(b.Section.Id))], [Discovery.PopularKeys.Site, ContentKeys.Format(Byline.Content.StoryFormat.ShortNews)]);
+        CacheAs([ContentKeys.Home, ContentKeys.Latest, .. Blocks.Select(b => ContentKeys.Section(b.Section.Id))], [Discovery.PopularKeys.Site, ContentKeys.Format(StoryFormat.ShortNews), .. Blocks.Where(b => b.Layout == BlockLayout.MostRead).Select(b => Discovery.PopularKeys.Section(b.Section.Id))]);
+    }
+
+    /// <summary>A section's block: a numbered most-read block puts the section's most read first, then its newest.</summary>
+    private static SectionBlock Block(SectionNode section, BlockLayout layout, IReadOnlyList<StoryCard> newest, Discovery.PopularSnapshot snapshot)
+    {
+        if (layout == BlockLayout.MostRead && snapshot.MostReadBySection.TryGetValue(section.Id, out var read) && read.Count > 0)
+        {
+            newest = [.. read.Concat(newest).DistinctBy(c => c.Id).Take(PerSection)];
+        }
+        return new SectionBlock(section, newest, layout);
     }
 }

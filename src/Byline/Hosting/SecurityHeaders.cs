@@ -93,17 +93,17 @@ public sealed class SecurityHeaders
     }
 
     /// <summary>The header values, built once per configuration.</summary>
-    internal sealed record Policy(bool Enabled, string ReaderCsp, string NewsroomCsp, string? ReaderFrameOptions, string Referrer, string Permissions, string? Hsts)
+    internal sealed record Policy(bool Enabled, string ReaderCsp, string NewsroomCsp, string NewsroomPreviewCsp, string? ReaderFrameOptions, string Referrer, string Permissions, string? Hsts)
     {
         public static Policy From(SecurityHeaderOptions o)
         {
-            var common = string.Join("; ",
+            string Common(string[] frameSources) => string.Join("; ",
                 "default-src 'self'",
                 Directive("script-src", ["'self'", .. o.ScriptSources]),
                 Directive("style-src", ["'self'", .. o.StyleSources]),
                 Directive("img-src", ["'self'", .. o.ImageSources]),
                 Directive("media-src", ["'self'", .. o.MediaSources]),
-                Directive("frame-src", o.FrameSources.Length == 0 ? ["'none'"] : o.FrameSources),
+                Directive("frame-src", frameSources.Length == 0 ? ["'none'"] : frameSources),
                 Directive("connect-src", ["'self'", .. o.ConnectSources]),
                 "font-src 'self'",
                 "manifest-src 'self'",
@@ -111,6 +111,10 @@ public sealed class SecurityHeaders
                 "object-src 'none'",
                 "base-uri 'none'",
                 "form-action 'self'");
+            var common = Common(o.FrameSources);
+            // The story editor shows its own preview pages in frames (phone and desktop widths): the newsroom may
+            // frame its own origin, and only a story preview may be framed, by the newsroom itself.
+            var newsroomCommon = Common(["'self'", .. o.FrameSources]);
             var ancestors = o.FrameAncestors.Length == 0 ? ["'none'"] : o.FrameAncestors;
             // X-Frame-Options for browsers without frame-ancestors, only where it can say the same thing.
             var frameOptions = ancestors is ["'none'"] ? "DENY" : ancestors is ["'self'"] ? "SAMEORIGIN" : null;
@@ -120,8 +124,27 @@ public sealed class SecurityHeaders
                 hsts = "max-age=" + ((long)o.HstsMaxAge.TotalSeconds).ToString(CultureInfo.InvariantCulture)
                     + (o.HstsIncludeSubDomains ? "; includeSubDomains" : "") + (o.HstsPreload ? "; preload" : "");
             }
-            return new Policy(o.Enabled, common + "; " + Directive("frame-ancestors", ancestors), common + "; frame-ancestors 'none'",
-                frameOptions, o.ReferrerPolicy, o.PermissionsPolicy, hsts);
+            return new Policy(o.Enabled, common + "; " + Directive("frame-ancestors", ancestors), newsroomCommon + "; frame-ancestors 'none'",
+                newsroomCommon + "; frame-ancestors 'self'", frameOptions, o.ReferrerPolicy, o.PermissionsPolicy, hsts);
+        }
+
+        /// <summary><c>/newsroom/stories/{id}/preview</c> and the format previews under it.</summary>
+        internal static bool IsStoryPreview(PathString path)
+        {
+            const string Prefix = "/newsroom/stories/";
+            var value = path.Value ?? "";
+            if (!value.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+            var rest = value.AsSpan(Prefix.Length);
+            var slash = rest.IndexOf('/');
+            if (slash <= 0 || rest[..slash].ContainsAnyExceptInRange('0', '9'))
+            {
+                return false;
+            }
+            var tail = rest[(slash + 1)..];
+            return tail.Equals("preview", StringComparison.OrdinalIgnoreCase) || tail.StartsWith("preview/", StringComparison.OrdinalIgnoreCase);
         }
 
         private static string Directive(string name, IEnumerable<string> sources) =>
@@ -131,13 +154,14 @@ public sealed class SecurityHeaders
         {
             var headers = http.Response.Headers;
             var newsroom = http.Request.Path.StartsWithSegments("/newsroom", StringComparison.OrdinalIgnoreCase);
+            var preview = newsroom && IsStoryPreview(http.Request.Path);
             // An endpoint that set its own, stricter policy keeps it (uploaded files: "default-src 'none'; sandbox").
             if (string.IsNullOrEmpty(headers.ContentSecurityPolicy))
             {
-                headers.ContentSecurityPolicy = newsroom ? NewsroomCsp : ReaderCsp;
+                headers.ContentSecurityPolicy = preview ? NewsroomPreviewCsp : newsroom ? NewsroomCsp : ReaderCsp;
             }
             headers.XContentTypeOptions = "nosniff";
-            if ((newsroom ? "DENY" : ReaderFrameOptions) is { } frameOptions)
+            if ((preview ? "SAMEORIGIN" : newsroom ? "DENY" : ReaderFrameOptions) is { } frameOptions)
             {
                 headers.XFrameOptions = frameOptions;
             }

@@ -84,6 +84,19 @@ public abstract class SecurityHeaderTests(BylineApp app)
         Assert.Equal("DENY", Hardening.Header(newsroom, "X-Frame-Options"));
         Assert.Contains("frame-ancestors 'self'", Hardening.Header(home, "Content-Security-Policy"), StringComparison.Ordinal);
         Assert.Equal("SAMEORIGIN", Hardening.Header(home, "X-Frame-Options"));
+        // The story editor frames a story's preview at phone and desktop widths: only that route may be framed, and only by the site.
+        foreach (var path in new[] { "/newsroom/stories/12/preview", "/newsroom/stories/12/preview/short" })
+        {
+            using var preview = await app.GetAsync(path);
+            Assert.Contains("frame-ancestors 'self'", Hardening.Header(preview, "Content-Security-Policy"), StringComparison.Ordinal);
+            Assert.Equal("SAMEORIGIN", Hardening.Header(preview, "X-Frame-Options"));
+        }
+        foreach (var path in new[] { "/newsroom/stories/12", "/newsroom/stories/12/revisions", "/newsroom/stories/x/preview", "/newsroom/stories/12/previewer" })
+        {
+            using var other = await app.GetAsync(path);
+            Assert.Contains("frame-ancestors 'none'", Hardening.Header(other, "Content-Security-Policy"), StringComparison.Ordinal);
+            Assert.Equal("DENY", Hardening.Header(other, "X-Frame-Options"));
+        }
     }
 
     [DatabaseFact]

@@ -70,6 +70,7 @@ public abstract class NewsroomSecurityTests(BylineApp app)
         ["newsroom/tags"] = ("/newsroom/tags", Access.Editor),
         ["newsroom/authors"] = ("/newsroom/authors", Access.Editor),
         ["newsroom/stories"] = ("/newsroom/stories", Access.Contributor),
+        ["newsroom/planning"] = ("/newsroom/planning", Access.Contributor),
         ["newsroom/stories/{id}"] = ("/newsroom/stories/new", Access.Contributor),
         ["newsroom/stories/{id:int}/revisions"] = ("/newsroom/stories/{story}/revisions", Access.Contributor),
         ["newsroom/stories/{previewId:int}/preview"] = ("/newsroom/stories/{story}/preview", Access.Contributor),

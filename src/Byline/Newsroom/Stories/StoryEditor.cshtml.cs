@@ -34,6 +34,12 @@ public sealed class StoryEditorModel(BylineDb db, PublishingService publishing, 
     public string? Notice { get; private set; }
     public IReadOnlyList<SelectListItem> Sections { get; private set; } = [];
     public IReadOnlyList<SelectListItem> Authors { get; private set; } = [];
+    /// <summary>Section id (as the option value) to the slug of its top section, the first segment of a story's address.</summary>
+    public IReadOnlyDictionary<string, string> SectionSlugs { get; private set; } = new Dictionary<string, string>();
+
+    /// <summary>The lengths search engines show in full (the editor's counters say so; longer is allowed).</summary>
+    public const int SeoTitleLength = 60;
+    public const int SeoDescriptionLength = 160;
     public Image? LeadImage { get; private set; }
     public Dateline Dateline => settings.Dateline;
 
@@ -391,8 +397,9 @@ public sealed class StoryEditorModel(BylineDb db, PublishingService publishing, 
     {
         var sections = await db.Sections.OrderBy(s => s.ParentId == null ? s.Position : s.Parent!.Position)
             .ThenBy(s => s.ParentId ?? s.Id).ThenBy(s => s.ParentId == null ? 0 : 1).ThenBy(s => s.Position)
-            .Select(s => new { s.Id, s.Name, s.ParentId }).ToListAsync(ct);
+            .Select(s => new { s.Id, s.Name, s.ParentId, s.Slug, ParentSlug = s.Parent == null ? null : s.Parent.Slug }).ToListAsync(ct);
         Sections = [.. sections.Select(s => new SelectListItem((s.ParentId is null ? "" : "— ") + s.Name, s.Id.ToString(CultureInfo.InvariantCulture)))];
+        SectionSlugs = sections.ToDictionary(s => s.Id.ToString(CultureInfo.InvariantCulture), s => s.ParentSlug ?? s.Slug);
         var authors = await db.Authors.OrderBy(a => a.IsDesk).ThenBy(a => a.Name).Select(a => new { a.Id, a.Name, a.IsDesk }).ToListAsync(ct);
         Authors = [.. authors.Select(a => new SelectListItem(a.IsDesk ? a.Name + " (desk)" : a.Name, a.Id.ToString(CultureInfo.InvariantCulture), Form.AuthorIds.Contains(a.Id)))];
         if (Form.LeadImageId is { } imageId)

@@ -35,6 +35,10 @@ public static class NewsroomExtensions
         services.AddHttpContextAccessor();
         // Keys in the database: every node and every restart read the same ring, so sessions and links survive both.
         services.AddDataProtection().PersistKeysToDbContext<BylineDb>().SetApplicationName("Byline");
+        // Encrypted at rest with a certificate when Byline:DataProtection:CertificatePath names one (docs/operations.md).
+        services.AddSingleton<KeyEncryptionSetup>();
+        services.AddSingleton<Microsoft.Extensions.Options.IConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>>(sp => sp.GetRequiredService<KeyEncryptionSetup>());
+        services.AddSingleton<Microsoft.Extensions.Options.IConfigureOptions<Microsoft.AspNetCore.DataProtection.XmlEncryption.XmlKeyDecryptionOptions>>(sp => sp.GetRequiredService<KeyEncryptionSetup>());
         services.AddIdentityCore<BylineUser>(o =>
             {
                 o.User.RequireUniqueEmail = true;

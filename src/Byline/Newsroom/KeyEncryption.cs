@@ -1,7 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.DataProtection.XmlEncryption;
-using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.DataProtection;
 
 namespace Byline.Newsroom;
 
@@ -35,25 +33,18 @@ public sealed class KeyEncryptionOptions
         !string.IsNullOrWhiteSpace(CertificatePasswordFile) ? File.ReadAllText(CertificatePasswordFile).TrimEnd('\r', '\n') : CertificatePassword;
 }
 
-internal sealed class KeyEncryptionSetup(IConfiguration config, ILoggerFactory logs) : IConfigureOptions<KeyManagementOptions>, IConfigureOptions<XmlKeyDecryptionOptions>
+/// <summary>Applies <see cref="KeyEncryptionOptions"/> to the data-protection builder at registration.</summary>
+internal static class KeyEncryption
 {
-    private readonly KeyEncryptionOptions _options = config.GetSection(KeyEncryptionOptions.Section).Get<KeyEncryptionOptions>() ?? new();
-
-    public void Configure(KeyManagementOptions options)
+    public static void Apply(IDataProtectionBuilder protection, IConfiguration config)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        if (!string.IsNullOrWhiteSpace(_options.CertificatePath))
+        var options = config.GetSection(KeyEncryptionOptions.Section).Get<KeyEncryptionOptions>() ?? new();
+        if (string.IsNullOrWhiteSpace(options.CertificatePath))
         {
-            options.XmlEncryptor = new CertificateXmlEncryptor(_options.Load(_options.CertificatePath), logs);
+            return;
         }
-    }
-
-    public void Configure(XmlKeyDecryptionOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        foreach (var path in _options.PreviousCertificatePaths.Prepend(_options.CertificatePath).Where(p => !string.IsNullOrWhiteSpace(p)))
-        {
-            options.AddKeyDecryptionCertificate(_options.Load(path!));
-        }
+        var current = options.Load(options.CertificatePath);
+        protection.ProtectKeysWithCertificate(current);
+        protection.UnprotectKeysWithAnyCertificate([current, .. options.PreviousCertificatePaths.Where(p => !string.IsNullOrWhiteSpace(p)).Select(options.Load)]);
     }
 }

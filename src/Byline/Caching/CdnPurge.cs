@@ -156,7 +156,8 @@ public sealed class CdnPurge(IHttpClientFactory clients, IOptionsMonitor<CacheOp
             foreach (var coding in encodings)
             {
                 using var request = Request(method, new Uri(WithSlash(http.BaseUrl!), path.TrimStart('/')), http, host, coding);
-                using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+                // The whole answer is read: a proxy refreshing its copy (nginx) stores it only once the body has gone through.
+                using var response = await client.SendAsync(request, ct);
                 // A purge of a URL the cache does not hold answers 404 (Varnish, the purge module): nothing was stale.
                 if (response.StatusCode != System.Net.HttpStatusCode.NotFound)
                 {

@@ -55,7 +55,7 @@ public abstract class NginxCdnTests(BylineApp app)
 
             await Poll.UntilAsync(async () => (await nginx.HitAsync(story.Path)).Contains(changed, StringComparison.Ordinal), "nginx serving the changed story from its cache", Deadline);
             await Poll.UntilAsync(() => Task.FromResult(nginx.Refreshed().Contains("/")), "the home page refreshed", Deadline);
-            Assert.Contains(changed, await nginx.HitAsync("/" + mine.Slug), StringComparison.Ordinal);
+            await Poll.UntilAsync(async () => (await nginx.HitAsync("/" + mine.Slug)).Contains(changed, StringComparison.Ordinal), "nginx serving the refreshed section front", Deadline);
             var refreshed = nginx.Refreshed();
             Assert.Contains(story.Path, refreshed);
             Assert.Contains("/" + mine.Slug, refreshed);

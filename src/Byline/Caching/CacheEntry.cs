@@ -65,6 +65,9 @@ public sealed class CacheEntry
 #pragma warning restore CA1819
     public string SurrogateKey { get; }
 
+    /// <summary>The keys comma-separated, for Cloudflare's <c>Cache-Tag</c>.</summary>
+    public string CacheTag => SurrogateKey.Replace(' ', ',');
+
     /// <summary><see cref="TimeProvider.GetTimestamp"/> until which the entry is fresh.</summary>
     public long FreshUntil { get; }
 

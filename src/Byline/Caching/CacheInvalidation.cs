@@ -40,7 +40,7 @@ public sealed class OutputCacheConsumer(OutputCacheStore store, ChromeWatch chro
 }
 
 /// <summary>Tells the CDN what to purge for each change, once per deployment, with the outbox's retries behind it.</summary>
-public sealed class CdnPurgeConsumer(PurgeWebhook purge) : IContentConsumer
+public sealed class CdnPurgeConsumer(CdnPurge purge) : IContentConsumer
 {
     public string Name => "cdn-purge";
 
@@ -60,7 +60,7 @@ public sealed class CdnPurgeConsumer(PurgeWebhook purge) : IContentConsumer
 public sealed class CacheInvalidation(
     OutputCacheStore store,
     ChromeWatch chrome,
-    PurgeWebhook purge,
+    CdnPurge purge,
     IOptionsMonitor<CacheOptions> options,
     Readiness readiness,
     ILogger<CacheInvalidation> log) : BackgroundService

@@ -37,6 +37,9 @@ public sealed class CacheOptions
 
     public TimeSpan PurgeTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Which CDN is told to purge, and how (<c>Byline:Cache:Cdn</c>): the webhook above by default, Fastly, Cloudflare or plain HTTP purges.</summary>
+    public CdnOptions Cdn { get; set; } = new();
+
 #pragma warning disable CA1819 // bound from configuration, which needs a settable array
     /// <summary>Paths under these prefixes are never cached (the newsroom, the API, health, media, error pages).</summary>
     public string[] BypassPrefixes { get; set; } = ["/newsroom", "/api", "/healthz", "/media", "/error", "/account", "/identity", "/newsletters"];

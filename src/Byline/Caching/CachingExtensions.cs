@@ -12,9 +12,10 @@ public static class CachingExtensions
         services.AddSingleton<ChromeWatch>();
         services.AddSingleton<CompressedStaticFiles>();
         services.AddSingleton<SessionCookieCheck>();
-        services.AddHttpClient(PurgeWebhook.ClientName);
-        services.AddSingleton<PurgeWebhook>();
-        services.AddHostedService(sp => sp.GetRequiredService<PurgeWebhook>());
+        services.AddHttpClient(CdnPurge.ClientName);
+        services.AddSingleton<PurgeUrls>();
+        services.AddSingleton<CdnPurge>();
+        services.AddHostedService(sp => sp.GetRequiredService<CdnPurge>());
         services.AddHostedService<CacheInvalidation>();
         // A live-blog stream never ends, so the output cache must not hold it (nor make a second reader wait for the first).
         services.PostConfigure<CacheOptions>(o =>

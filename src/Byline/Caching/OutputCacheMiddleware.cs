@@ -23,7 +23,7 @@ public sealed class OutputCacheMiddleware(RequestDelegate next, OutputCacheStore
     {
         HeaderNames.Date, HeaderNames.Server, HeaderNames.ContentLength, HeaderNames.TransferEncoding, HeaderNames.SetCookie,
         HeaderNames.CacheControl, HeaderNames.ETag, HeaderNames.Vary, HeaderNames.ContentEncoding, HeaderNames.Connection,
-        HeaderNames.KeepAlive, CacheHeaders.XCache, CacheHeaders.SurrogateKey,
+        HeaderNames.KeepAlive, CacheHeaders.XCache, CacheHeaders.SurrogateKey, CacheHeaders.CacheTag,
     };
 
     private static readonly StringValues VaryValue = new(HeaderNames.AcceptEncoding);
@@ -174,6 +174,10 @@ public sealed class OutputCacheMiddleware(RequestDelegate next, OutputCacheStore
         headers.CacheControl = opts.CacheControl;
         headers.ETag = entry.ETags[(int)coding];
         headers[CacheHeaders.SurrogateKey] = entry.SurrogateKey;
+        if (opts.Cdn.Kind == CdnKind.Cloudflare)
+        {
+            headers[CacheHeaders.CacheTag] = entry.CacheTag;
+        }
         if (opts.DebugHeader)
         {
             headers[CacheHeaders.XCache] = state;
@@ -382,4 +386,7 @@ public static class CacheHeaders
 
     /// <summary>The content keys of the response, space-separated, for a CDN to purge by.</summary>
     public const string SurrogateKey = "Surrogate-Key";
+
+    /// <summary>The same keys comma-separated, as Cloudflare reads them (sent when <c>Byline:Cache:Cdn:Kind</c> is <c>cloudflare</c>).</summary>
+    public const string CacheTag = "Cache-Tag";
 }

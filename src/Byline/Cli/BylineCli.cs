@@ -40,6 +40,10 @@ public static class BylineCli
         root.Subcommands.Add(SearchCommand(configArgs));
         root.Subcommands.Add(ImportCommands.Create(configArgs, console));
         root.Subcommands.Add(LiveRelayCommand(console));
+        foreach (var command in BackupCommands.Create(configArgs, console))
+        {
+            root.Subcommands.Add(command);
+        }
 
         if (verbArgs.Length > 0 && !verbArgs[0].StartsWith('-') && !root.Subcommands.Any(c => c.Name == verbArgs[0]))
         {

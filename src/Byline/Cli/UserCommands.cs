@@ -218,7 +218,7 @@ internal static class UserCommands
             // The verb's own lines are the output; only real errors from the libraries belong beside them.
             builder.Logging.AddFilter((_, level) => level >= LogLevel.Error);
             builder.Services.AddBylineCore(builder.Configuration);
-            builder.Services.AddNewsroomAccounts();
+            builder.Services.AddNewsroomAccounts(builder.Configuration);
             using var host = builder.Build();
             await using var scope = host.Services.CreateAsyncScope();
             var sp = scope.ServiceProvider;

@@ -28,13 +28,16 @@ public static class NewsroomExtensions
     public const string SignInRateLimit = "newsroom-signin";
 
     /// <summary>Identity, its stores and data protection: what both the web host and the `user` verbs need.</summary>
-    public static IServiceCollection AddNewsroomAccounts(this IServiceCollection services)
+    public static IServiceCollection AddNewsroomAccounts(this IServiceCollection services, IConfiguration config)
     {
+        ArgumentNullException.ThrowIfNull(config);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AuditLog>();
         services.AddHttpContextAccessor();
         // Keys in the database: every node and every restart read the same ring, so sessions and links survive both.
-        services.AddDataProtection().PersistKeysToDbContext<BylineDb>().SetApplicationName("Byline");
+        var protection = services.AddDataProtection().PersistKeysToDbContext<BylineDb>().SetApplicationName("Byline");
+        // Encrypted at rest with a certificate when Byline:DataProtection:CertificatePath names one (docs/operations.md).
+        KeyEncryption.Apply(protection, config);
         services.AddIdentityCore<BylineUser>(o =>
             {
                 o.User.RequireUniqueEmail = true;
@@ -60,7 +63,7 @@ public static class NewsroomExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddNewsroomAccounts();
+        services.AddNewsroomAccounts(builder.Configuration);
         services.AddSingleton<IBootStep, NewsroomBoot>();
         services.AddScoped<Curation.SiteEdits>();
         services.AddScoped<Structure.StructureEdits>();

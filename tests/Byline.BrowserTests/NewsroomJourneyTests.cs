@@ -23,6 +23,7 @@ public sealed class NewsroomSite : IAsyncLifetime
     public const string Password = "Browser-test-pass-1!";
     public string ContributorEmail { get; } = $"contributor-{Guid.NewGuid():N}@newsroom.test";
     public string EditorEmail { get; } = $"editor-{Guid.NewGuid():N}@newsroom.test";
+    public string AdminEmail { get; } = $"admin-{Guid.NewGuid():N}@newsroom.test";
 
     public async Task InitializeAsync()
     {
@@ -31,7 +32,7 @@ public sealed class NewsroomSite : IAsyncLifetime
             throw new InvalidOperationException($"{ReaderSite.ChromiumPath} is missing: install chromium: apt-get install -y chromium");
         }
         _server = await BylineServer.StartAsync(new Dictionary<string, string> { ["Byline__Publishing__CheckInterval"] = "00:00:01" });
-        foreach (var (email, role) in new[] { (ContributorEmail, "contributor"), (EditorEmail, "editor") })
+        foreach (var (email, role) in new[] { (ContributorEmail, "contributor"), (EditorEmail, "editor"), (AdminEmail, "admin") })
         {
             var (code, output) = await _server.RunVerbAsync(Password, "user", "add", "--email", email, "--role", role, "--name", role);
             Assert.True(code == 0, $"user add {role} failed: {output}");

@@ -22,7 +22,8 @@ public sealed class AuthorsPageModel(BylineDb db, StructureEdits edits) : Newsro
     [BindProperty] public string? Slug { get; set; }
     [BindProperty] public string JobTitle { get; set; } = "";
     [BindProperty] public string Bio { get; set; } = "";
-    [BindProperty] public string SocialLinks { get; set; } = "";
+    // Nullable: an empty box binds as null, and a non-nullable property would make it implicitly required.
+    [BindProperty] public string? SocialLinks { get; set; }
     [BindProperty] public bool IsDesk { get; set; }
     [BindProperty] public int? PhotoImageId { get; set; }
 
@@ -101,7 +102,7 @@ public sealed class AuthorsPageModel(BylineDb db, StructureEdits edits) : Newsro
         author.Slug = slug!;
         author.JobTitle = JobTitle;
         author.Bio = Bio;
-        author.SocialLinks = SocialLinks;
+        author.SocialLinks = SocialLinks ?? "";
         author.IsDesk = IsDesk;
         author.PhotoImageId = PhotoImageId;
         if (author.Id == 0)

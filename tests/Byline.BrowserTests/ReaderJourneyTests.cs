@@ -11,7 +11,7 @@ public sealed partial class ReaderJourneyTests(ReaderSite site) : IClassFixture<
     private static partial Regex ArticlePath();
 
     /// <summary>Opens the home page and follows its first story link by clicking it, as a reader would.</summary>
-    private static async Task OpenFirstStoryAsync(IPage page)
+    internal static async Task OpenFirstStoryAsync(IPage page)
     {
         await page.GotoAsync("/");
         var link = page.Locator("main#main a.story-link").First;

@@ -116,6 +116,8 @@ public sealed class Author
     public bool IsDesk { get; set; }
     public string JobTitle { get; set; } = "";
     public string Bio { get; set; } = "";
+    /// <summary>The author's profiles elsewhere (absolute https addresses), one a line, shown in the author page's header.</summary>
+    public string SocialLinks { get; set; } = "";
     public int? PhotoImageId { get; set; }
     public Image? Photo { get; set; }
 }

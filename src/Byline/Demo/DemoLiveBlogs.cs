@@ -27,7 +27,10 @@ internal static class DemoLiveBlogs
             }
             var beat = section.ParentId is { } parent ? parent : section.Id;
             var authors = await db.Authors.AsNoTracking().Where(a => !a.IsDesk).OrderBy(a => a.Id).Skip(spec.LeadImage % 7).Take(2).ToListAsync(ct);
-            var image = await db.Images.AsNoTracking().Where(i => i.Key == $"demo-lead-{spec.LeadImage:00}").Select(i => (int?)i.Id).FirstOrDefaultAsync(ct);
+            // The picture prints its section's name: take one drawn for this story's top-level section.
+            var topName = await db.Sections.AsNoTracking().Where(s => s.Id == beat).Select(s => s.Name).FirstOrDefaultAsync(ct);
+            var imageKey = (topName is null ? null : DemoSeeder.LeadKeyFor(topName, spec.LeadImage)) ?? $"demo-lead-{spec.LeadImage:00}";
+            var image = await db.Images.AsNoTracking().Where(i => i.Key == imageKey).Select(i => (int?)i.Id).FirstOrDefaultAsync(ct);
             var published = now - spec.StartedAgo;
             var tags = new List<ArticleTag>();
             for (var i = 0; i < spec.Tags.Length; i++)

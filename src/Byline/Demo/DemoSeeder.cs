@@ -127,6 +127,21 @@ public sealed class DemoSeeder(BylineDb db, MediaStore media, Search.ISearchInde
 
     private static string LeadKey(int i) => $"demo-lead-{i + 1:00}";
 
+    /// <summary>
+    /// A lead picture drawn for the top-level section named <paramref name="topName"/> (each picture prints its
+    /// section's name), the <paramref name="variant"/>th of that section's; null for a section the catalogue does not draw.
+    /// </summary>
+    internal static string? LeadKeyFor(string topName, int variant)
+    {
+        var t = Array.FindIndex(DemoCatalog.Sections, s => string.Equals(s.Name, topName, StringComparison.Ordinal));
+        if (t < 0)
+        {
+            return null;
+        }
+        var perSection = LeadImages / DemoCatalog.Sections.Length;
+        return LeadKey(t + (DemoCatalog.Sections.Length * (Math.Abs(variant) % perSection)));
+    }
+
     private static string PortraitKey(string authorSlug) => $"demo-author-{authorSlug}";
 
     private async Task<Dictionary<string, int>> EnsureImagesAsync(DateTime now, CancellationToken ct)

@@ -84,7 +84,9 @@ internal static class DemoShortsAndHubs
             var first = tagged.FirstOrDefault();
             var sectionId = first?.SectionId ?? sources[0].SectionId;
             var topId = first?.TopSectionId ?? sources[0].TopSectionId;
-            var hero = tagged.Select(t => t.LeadImageId).FirstOrDefault(i => i is not null) ?? sources[0].LeadImageId;
+            // Demo pictures print their section's name: the hero comes from a story of the hub's own section.
+            var hero = tagged.Where(t => t.TopSectionId == topId).Select(t => t.LeadImageId).FirstOrDefault(i => i is not null)
+                ?? sources.Where(x => x.TopSectionId == topId).Select(x => x.LeadImageId).FirstOrDefault(i => i is not null);
             // The editors pin the second, fourth and sixth newest: what matters is not always what is newest.
             var pinned = tagged.Select(t => t.ArticleId).Distinct().Where((_, i) => i % 2 == 1).Take(3).ToList();
             var hub = New(StoryFormat.Hub, h.Name, h.Slug, h.Intro, h.Body, sectionId, topId, hero, now.AddDays(-3), linked: null,

@@ -10,7 +10,7 @@ namespace Byline.Newsroom.Structure;
 
 public sealed record ImageChoice(int Id, string Label);
 
-/// <summary>Authors and desks: create and edit name, address (old URLs redirect), job title, bio and a photo from the media library.</summary>
+/// <summary>Authors and desks: create and edit name, address (old URLs redirect), job title, bio, social links and a photo from the media library.</summary>
 [Authorize(Policy = Policies.Editor)]
 public sealed class AuthorsPageModel(BylineDb db, StructureEdits edits) : NewsroomPageModel
 {
@@ -22,6 +22,8 @@ public sealed class AuthorsPageModel(BylineDb db, StructureEdits edits) : Newsro
     [BindProperty] public string? Slug { get; set; }
     [BindProperty] public string JobTitle { get; set; } = "";
     [BindProperty] public string Bio { get; set; } = "";
+    // Nullable: an empty box binds as null, and a non-nullable property would make it implicitly required.
+    [BindProperty] public string? SocialLinks { get; set; }
     [BindProperty] public bool IsDesk { get; set; }
     [BindProperty] public int? PhotoImageId { get; set; }
 
@@ -36,6 +38,7 @@ public sealed class AuthorsPageModel(BylineDb db, StructureEdits edits) : Newsro
                 return NotFound();
             }
             (Name, Slug, JobTitle, Bio, IsDesk, PhotoImageId) = (author.Name, author.Slug, author.JobTitle, author.Bio, author.IsDesk, author.PhotoImageId);
+            SocialLinks = author.SocialLinks;
         }
         return Page();
     }
@@ -57,6 +60,16 @@ public sealed class AuthorsPageModel(BylineDb db, StructureEdits edits) : Newsro
         {
             ModelState.AddModelError(nameof(Bio), "Keep the bio under 2,000 characters.");
         }
+        var links = (SocialLinks ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (links.Length > AuthorProfiles.MaxLinks)
+        {
+            ModelState.AddModelError(nameof(SocialLinks), $"Give at most {AuthorProfiles.MaxLinks} links.");
+        }
+        else if (links.FirstOrDefault(l => !AuthorProfiles.TryRead(l, out _, out _)) is { } bad)
+        {
+            ModelState.AddModelError(nameof(SocialLinks), $"“{(bad.Length > 60 ? bad[..60] + "…" : bad)}” is not a full https:// address (one link a line, under {AuthorProfiles.MaxLength} characters).");
+        }
+        SocialLinks = string.Join('\n', links);
         var slug = StructureEdits.SlugFor(Slug, Name, e => ModelState.AddModelError(nameof(Slug), e));
         Author? author = null;
         if (Id is int id && (author = await db.Authors.AsTracking().FirstOrDefaultAsync(a => a.Id == id, ct)) is null)
@@ -89,6 +102,7 @@ public sealed class AuthorsPageModel(BylineDb db, StructureEdits edits) : Newsro
         author.Slug = slug!;
         author.JobTitle = JobTitle;
         author.Bio = Bio;
+        author.SocialLinks = SocialLinks ?? "";
         author.IsDesk = IsDesk;
         author.PhotoImageId = PhotoImageId;
         if (author.Id == 0)

@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Byline.Newsroom.Structure;
 
-/// <summary>Tags: create and rename (old tag URLs redirect). Listed by name, filtered, 100 at a time.</summary>
+/// <summary>Tags: create, rename and describe (old tag URLs redirect). Listed by name, filtered, 100 at a time.</summary>
 [Authorize(Policy = Policies.Editor)]
 public sealed class TagsPageModel(BylineDb db, StructureEdits edits) : NewsroomPageModel
 {
@@ -18,6 +18,8 @@ public sealed class TagsPageModel(BylineDb db, StructureEdits edits) : NewsroomP
     [BindProperty] public int? EditId { get; set; }
     [BindProperty] public string Name { get; set; } = "";
     [BindProperty] public string? Slug { get; set; }
+    /// <summary>The tag page's standfirst (shown under its name and as its description for search engines).</summary>
+    [BindProperty] public string? Description { get; set; }
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
 
@@ -27,6 +29,11 @@ public sealed class TagsPageModel(BylineDb db, StructureEdits edits) : NewsroomP
         if (Name.Length is 0 or > 100)
         {
             ModelState.AddModelError(nameof(Name), "Give a name of 1 to 100 characters.");
+        }
+        Description = (Description ?? "").Trim();
+        if (Description.Length > 300)
+        {
+            ModelState.AddModelError(nameof(Description), "Keep the description under 300 characters.");
         }
         var slug = StructureEdits.SlugFor(Slug, Name, e => ModelState.AddModelError(nameof(Slug), e));
         Tag? tag = null;
@@ -45,7 +52,7 @@ public sealed class TagsPageModel(BylineDb db, StructureEdits edits) : NewsroomP
         }
         if (tag is null)
         {
-            tag = new Tag { Name = Name, Slug = slug! };
+            tag = new Tag { Name = Name, Slug = slug!, Description = Description };
             db.Tags.Add(tag);
             await db.SaveChangesAsync(ct);
         }
@@ -54,6 +61,7 @@ public sealed class TagsPageModel(BylineDb db, StructureEdits edits) : NewsroomP
             await edits.RedirectAsync(RedirectKind.Tag, tag.Slug, slug!, tag.Id, ct);
             tag.Name = Name;
             tag.Slug = slug!;
+            tag.Description = Description;
         }
         await edits.SaveAsync(User, AuditActions.TagSaved, "tag", tag.Id, $"{Name} (/tag/{slug})", ClientIp, [ContentKeys.Tag(tag.Id), ContentKeys.Sitemaps], ct);
         Flash = $"Tag “{Name}” saved.";

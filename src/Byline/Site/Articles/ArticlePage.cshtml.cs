@@ -14,6 +14,9 @@ public sealed class ArticlePageModel(ArticleQuery query, StoryLists lists, Short
     private const int LatestCount = 8;
     private const int QuickReadCount = 3;
     private const int ShortCount = 5;
+    /// <summary>The newest stories of the story's top-level section read for the ending (next story and "More from").</summary>
+    private const int SectionCount = 10;
+    private const int MoreFromCount = 4;
 
     public ArticleRow Article { get; private set; } = null!;
     public SectionNode Section { get; private set; } = null!;
@@ -25,6 +28,10 @@ public sealed class ArticlePageModel(ArticleQuery query, StoryLists lists, Short
     public IReadOnlyList<StoryCard> Related { get; private set; } = [];
     /// <summary>The end-of-article "Related stories": the rest of the related list.</summary>
     public IReadOnlyList<StoryCard> RelatedStories { get; private set; } = [];
+    /// <summary>The ending's "Next in {Section}": the newest story of the top-level section not shown above it.</summary>
+    public StoryCard? NextStory { get; private set; }
+    /// <summary>The ending's "More from {Section}": the section's newest stories after the next one, none shown elsewhere in the ending.</summary>
+    public IReadOnlyList<StoryCard> MoreFromSection { get; private set; } = [];
     public IReadOnlyList<StoryCard> QuickReads { get; private set; } = [];
     public IReadOnlyList<StoryCard> Latest { get; private set; } = [];
     public IReadOnlyList<StoryCard> TopStories { get; private set; } = [];
@@ -108,10 +115,18 @@ public sealed class ArticlePageModel(ArticleQuery query, StoryLists lists, Short
         {
             topIds = [.. newestIds.Take(7)];
         }
-        var cards = await lists.CardsByIdAsync([.. relatedIds, .. newestIds, .. topIds], ct);
+        // The section's newest ids are held like the newest stories (StoryIdCache, cleared by any story change).
+        var sectionIds = await lists.NewestPerSectionIdsAsync([article.TopSectionId], SectionCount, ct);
+        var cards = await lists.CardsByIdAsync([.. relatedIds, .. newestIds, .. topIds, .. sectionIds], ct);
         var relatedCards = StoryLists.Pick(cards, relatedIds);
         Related = [.. relatedCards.Where(s => s.TopSectionId == article.TopSectionId).Take(2)];
         RelatedStories = [.. relatedCards.Where(s => !Related.Contains(s)).Take(4)];
+        // The ending never repeats a story: the in-body box and the related stories keep theirs, the
+        // section's newest fill the next story and "More from" with the rest.
+        var shown = new HashSet<int>([id, .. Related.Select(s => s.Id), .. RelatedStories.Select(s => s.Id)]);
+        var fromSection = StoryLists.Pick(cards, sectionIds).Where(s => !shown.Contains(s.Id)).ToList();
+        NextStory = fromSection.FirstOrDefault();
+        MoreFromSection = [.. fromSection.Skip(1).Take(MoreFromCount)];
         var newest = StoryLists.Pick(cards, newestIds);
         Latest = [.. newest.Where(s => s.Id != id).Take(LatestCount)];
         QuickReads = [.. newest.Where(s => s.TopSectionId != article.TopSectionId).Take(QuickReadCount)];
@@ -124,10 +139,17 @@ public sealed class ArticlePageModel(ArticleQuery query, StoryLists lists, Short
         CanonicalPath = canonical;
         DescribeForDistribution(canonical);
         // The story itself evicts its page; the lists beside it (more from the section, latest, top
-        // stories) and the names of its tags and authors only make it stale.
+        // stories) and the names of its tags and authors only make it stale. The ending's stories are
+        // named one by one as well: a related story from another section changes no key of this one's.
+        IEnumerable<StoryCard> ending = [.. Related, .. RelatedStories, .. MoreFromSection];
+        if (NextStory is { } next)
+        {
+            ending = ending.Append(next);
+        }
         CacheAs([ContentKeys.Article(id)], [
             ContentKeys.Section(article.SectionId), ContentKeys.Section(article.TopSectionId), ContentKeys.Latest, ContentKeys.Home, ContentKeys.Format(StoryFormat.ShortNews),
-            .. Tags.Select(t => ContentKeys.Tag(t.Id)), .. Authors.Select(a => ContentKeys.Author(a.Id))]);
+            .. Tags.Select(t => ContentKeys.Tag(t.Id)), .. Authors.Select(a => ContentKeys.Author(a.Id)),
+            .. ending.Select(s => ContentKeys.Article(s.Id))]);
         return Page();
     }
 

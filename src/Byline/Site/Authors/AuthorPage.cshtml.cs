@@ -10,7 +10,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Byline.Site.Authors;
 
-public sealed record AuthorHeader(int Id, string Slug, string Name, bool IsDesk, string JobTitle, string Bio, StoryImage? Photo);
+public sealed record AuthorHeader(int Id, string Slug, string Name, bool IsDesk, string JobTitle, string Bio, StoryImage? Photo, string SocialLinks = "")
+{
+    /// <summary>The author's profiles elsewhere, each with the name of its site ("x.com", "linkedin.com").</summary>
+    public IReadOnlyList<(string Url, string Site)> Profiles => AuthorProfiles.Parse(SocialLinks);
+}
 
 public sealed class AuthorPageModel(BylineDb db, StoryLists lists, TimeProvider clock) : SitePageModel
 {
@@ -31,7 +35,7 @@ public sealed class AuthorPageModel(BylineDb db, StoryLists lists, TimeProvider 
         }
         var author = await db.Authors.Where(a => a.Slug == slug)
             .Select(a => new AuthorHeader(a.Id, a.Slug, a.Name, a.IsDesk, a.JobTitle, a.Bio,
-                a.Photo == null ? null : new StoryImage(a.Photo.Key, a.Photo.Widths, a.Photo.Width, a.Photo.Height, a.Name)))
+                a.Photo == null ? null : new StoryImage(a.Photo.Key, a.Photo.Widths, a.Photo.Width, a.Photo.Height, a.Name), a.SocialLinks))
             .FirstOrDefaultAsync(ct);
         if (author is null)
         {

@@ -9,8 +9,11 @@ namespace Byline.Site.Shorts;
 /// <summary>A short as lists show it: its card (headline, summary, image) and the full story it points to, if published.</summary>
 public sealed record ShortItem(StoryCard Card, StoryCard? FullStory);
 
-/// <summary>What the short-news partial renders: the first <paramref name="Expanded"/> items with their summaries, the rest as headlines.</summary>
-public sealed record ShortListView(IReadOnlyList<ShortItem> Items, Dateline Dateline, DateTime NowUtc, int Expanded, int HeadingLevel = 3, bool WithImages = false);
+/// <summary>
+/// What the short-news partial renders: the first <paramref name="Expanded"/> items with their summaries, the rest as headlines;
+/// with <paramref name="Thumbnails"/> every item shows its picture, not only the expanded ones (the article's ending).
+/// </summary>
+public sealed record ShortListView(IReadOnlyList<ShortItem> Items, Dateline Dateline, DateTime NowUtc, int Expanded, int HeadingLevel = 3, bool WithImages = false, bool Thumbnails = false);
 
 /// <summary>
 /// Reads shorts for the /shorts stream, the home rail and the article page's boxes. Cards come from

@@ -26,3 +26,18 @@ public static class Pictures
         return MediaPaths.NearestUrl(image.Key, image.Widths, preferred);
     }
 }
+
+/// <summary>
+/// A list page's front (section, sub-section, tag, author): on page 1 the newest story leads with its
+/// picture and standfirst, the next <see cref="GridCount"/> form a grid, the rest a list; page 2 and
+/// later are the plain list. All three are story lists, so the page's stories read in one order.
+/// </summary>
+public sealed record FrontView(IReadOnlyList<StoryCard> Stories, Dateline Dateline, DateTime NowUtc, int Page)
+{
+    public const int GridCount = 4;
+
+    public bool IsFront => Page <= 1 && Stories.Count > 0;
+    public StoryCard? Lead => IsFront ? Stories[0] : null;
+    public IReadOnlyList<StoryCard> Grid => IsFront ? [.. Stories.Skip(1).Take(GridCount)] : [];
+    public IReadOnlyList<StoryCard> Rest => IsFront ? [.. Stories.Skip(1 + GridCount)] : Stories;
+}

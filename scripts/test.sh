@@ -153,12 +153,6 @@ fi
 # --- build once, test every project ------------------------------------------------------------
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS"
-# --- axe-core for the browser suite's accessibility test (the version locked in tests/axe) ----------
-if [ ! -f tests/axe/node_modules/axe-core/axe.min.js ]; then
-  say "installing axe-core into tests/axe"
-  (cd tests/axe && npm ci --silent --no-audit --no-fund --ignore-scripts >/dev/null 2>&1) || say "could not install axe-core; the accessibility tests will fail"
-fi
-
 say "building Byline.slnx ($CONFIGURATION)"
 if ! dotnet build Byline.slnx -c "$CONFIGURATION" -nologo -v quiet -clp:ErrorsOnly; then
   say "build failed"

@@ -35,7 +35,17 @@ function button(label, text, title) {
   const b = document.createElement('button');
   b.type = 'button';
   b.textContent = text;
-  b.setAttribute('aria-label', label);
+  const words = text.toLowerCase().replace(/[^\p{L}\p{Nd}]+/gu, ' ').trim();
+  if (!words || label.toLowerCase().includes(words)) {
+    b.setAttribute('aria-label', label);
+  } else {
+    // An abbreviation on the button ("H2", "1. List"): its name starts with what is shown, so a
+    // speech user can say it, and goes on with what it does.
+    const said = document.createElement('span');
+    said.className = 'visually-hidden';
+    said.textContent = ' ' + label;
+    b.append(said);
+  }
   b.title = title || label;
   return b;
 }
@@ -124,8 +134,8 @@ function mount(textarea) {
   const chain = () => editor.chain().focus();
   const actions = [
     ['Paragraph', '¶', () => chain().setNode('paragraph').run()],
-    ['Heading (H2)', 'H2', () => chain().toggleNode('heading', 'paragraph', { level: 2 }).run()],
-    ['Subheading (H3)', 'H3', () => chain().toggleNode('heading', 'paragraph', { level: 3 }).run()],
+    ['Heading', 'H2', () => chain().toggleNode('heading', 'paragraph', { level: 2 }).run()],
+    ['Subheading', 'H3', () => chain().toggleNode('heading', 'paragraph', { level: 3 }).run()],
     ['Bold', 'B', () => chain().toggleMark('bold').run()],
     ['Italic', 'I', () => chain().toggleMark('italic').run()],
     ['Link', 'Link', () => {
@@ -140,7 +150,7 @@ function mount(textarea) {
       }
     }],
     ['Bulleted list', '• List', () => chain().toggleList('bulletList', 'listItem').run()],
-    ['Numbered list (1. List)', '1. List', () => chain().toggleList('orderedList', 'listItem').run()],
+    ['Numbered list', '1. List', () => chain().toggleList('orderedList', 'listItem').run()],
     ['Quote', '“ ”', () => chain().toggleWrap('blockquote').run()],
     ['Pull quote', 'Pull quote', () => chain().toggleWrap('box', { kind: 'pullquote' }).run()],
     ['Divider', '—', () => chain().insertContent({ type: 'horizontalRule' }).run()],
@@ -163,7 +173,7 @@ function mount(textarea) {
   const tableButtons = [];
   for (const [labelText, text, run, only] of actions) {
     const b = button(labelText, text);
-    b.setAttribute('data-be', labelText.replace(/ \(.*\)$/, '').toLowerCase().replace(/[^a-z0-9]+/g, '-'));
+    b.setAttribute('data-be', labelText.toLowerCase().replace(/[^a-z0-9]+/g, '-'));
     b.addEventListener('click', () => run());
     if (only === 'table') { tableButtons.push(b); b.hidden = true; }
     toolbar.append(b);

@@ -53,10 +53,13 @@ public sealed class ArticleColumnOrderTests : IDisposable
             Assert.True(before.IndexOf("BodyHtml") < before.IndexOf("PublishedAt"), "the table starts in the old order");
 
             var section = new Section { Slug = "world", Name = "World" };
-            var author = new Author { Slug = "a-reporter", Name = "A Reporter" };
             var tag = new Tag { Slug = "floods", Name = "Floods" };
-            db.AddRange(section, author, tag);
+            db.AddRange(section, tag);
             await db.SaveChangesAsync();
+            // The Authors table as it was at that migration: columns added since (SocialLinks) are not there yet.
+            await db.Database.ExecuteSqlRawAsync(
+                "INSERT INTO \"Authors\" (\"Slug\", \"Name\", \"IsDesk\", \"JobTitle\", \"Bio\") VALUES ('a-reporter', 'A Reporter', 0, '', '')");
+            var authorId = (await db.Database.SqlQueryRaw<int>("SELECT \"Id\" AS \"Value\" FROM \"Authors\" WHERE \"Slug\" = 'a-reporter'").ToListAsync()).Single();
             var published = new DateTime(2025, 4, 25, 17, 55, 55, DateTimeKind.Utc);
             written = [.. Enumerable.Range(1, 5).Select(i => new Article
             {
@@ -76,7 +79,7 @@ public sealed class ArticleColumnOrderTests : IDisposable
                 CreatedAt = published.AddMinutes(i - 30),
                 ModifiedAt = published.AddMinutes(i),
                 Version = i,
-                Authors = [new ArticleAuthor { AuthorId = author.Id, Position = 0, ListedAt = published.AddMinutes(i) }],
+                Authors = [new ArticleAuthor { AuthorId = authorId, Position = 0, ListedAt = published.AddMinutes(i) }],
                 Tags = [new ArticleTag { TagId = tag.Id, Position = 0, ListedAt = published.AddMinutes(i) }],
             })];
             db.Articles.AddRange(written);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Byline.Content;
 using Byline.Events;
 using Byline.Storage;
@@ -19,10 +18,10 @@ public sealed class PurgeUrls(IServiceScopeFactory scopes)
     {
         ArgumentNullException.ThrowIfNull(keys);
         var paths = new List<string>();
-        var articles = Ids(keys, "article:");
-        var sections = Ids(keys, "section:");
-        var tags = Ids(keys, "tag:");
-        var authors = Ids(keys, "author:");
+        var articles = ContentKeys.IdsOf(keys, "article:");
+        var sections = ContentKeys.IdsOf(keys, "section:");
+        var tags = ContentKeys.IdsOf(keys, "tag:");
+        var authors = ContentKeys.IdsOf(keys, "author:");
         if (keys.Contains(ContentKeys.Home))
         {
             paths.Add("/");
@@ -51,10 +50,4 @@ public sealed class PurgeUrls(IServiceScopeFactory scopes)
         }
         return [.. paths.Distinct(StringComparer.Ordinal).Take(max)];
     }
-
-    private static List<int> Ids(IReadOnlyCollection<string> keys, string prefix) =>
-        [.. keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal))
-            .Select(k => int.TryParse(k.AsSpan(prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : 0)
-            .Where(id => id > 0)
-            .Distinct()];
 }

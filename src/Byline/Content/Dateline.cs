@@ -36,6 +36,30 @@ public sealed class Dateline
         ["Africa/Nairobi"] = ("EAT", "EAT"),
     };
 
+    /// <summary>
+    /// The UTC instant a day starts in <paramref name="zone"/>. Where a clock change skips midnight the
+    /// day starts at the first local time that exists. The first and last years of the calendar, where
+    /// a zone's offset would leave it, clamp to the smallest and largest instant.
+    /// </summary>
+    public static DateTime StartOfDayUtc(DateOnly day, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        if (day.Year <= 1)
+        {
+            return DateTime.SpecifyKind(DateTime.MinValue, DateTimeKind.Utc);
+        }
+        if (day.Year >= 9999)
+        {
+            return DateTime.SpecifyKind(DateTime.MaxValue, DateTimeKind.Utc);
+        }
+        var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        for (var i = 0; i < 48 && zone.IsInvalidTime(local); i++)
+        {
+            local = local.AddMinutes(30);
+        }
+        return TimeZoneInfo.ConvertTimeToUtc(local, zone);
+    }
+
     private readonly string _zoneId;
 
     public Dateline(string zoneId)

@@ -13,6 +13,16 @@ public static class ContentKeys
     public const string Latest = "latest";
     public const string Sitemaps = "sitemaps";
 
+    /// <summary>The ids named by the keys of one kind (<c>"article:"</c>, <c>"tag:"</c>…), each once, in the order met.</summary>
+    public static IReadOnlyList<int> IdsOf(IEnumerable<string> keys, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        return [.. keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal))
+            .Select(k => int.TryParse(k.AsSpan(prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : 0)
+            .Where(id => id > 0)
+            .Distinct()];
+    }
+
     public static string Article(int id) => "article:" + id.ToString(CultureInfo.InvariantCulture);
     public static string Section(int id) => "section:" + id.ToString(CultureInfo.InvariantCulture);
     public static string Tag(int id) => "tag:" + id.ToString(CultureInfo.InvariantCulture);

@@ -35,7 +35,7 @@ public sealed class SearchIndexConsumer(IServiceScopeFactory scopes, ILogger<Sea
         }
         // The tags and authors of a batch of stories are named for their pages, not because they changed:
         // following them would re-index every older story under them once per batch.
-        var batch = IdsOf(change, "article:");
+        var batch = ContentKeys.IdsOf(change.Keys, "article:");
         if (batch.Count > 0)
         {
             foreach (var story in batch)
@@ -44,8 +44,8 @@ public sealed class SearchIndexConsumer(IServiceScopeFactory scopes, ILogger<Sea
             }
             return;
         }
-        var tags = IdsOf(change, "tag:");
-        var authors = IdsOf(change, "author:");
+        var tags = ContentKeys.IdsOf(change.Keys, "tag:");
+        var authors = ContentKeys.IdsOf(change.Keys, "author:");
         if (tags.Count == 0 && authors.Count == 0)
         {
             return;
@@ -63,9 +63,4 @@ public sealed class SearchIndexConsumer(IServiceScopeFactory scopes, ILogger<Sea
             await sync.SyncAsync(story, ct);
         }
     }
-
-    private static List<int> IdsOf(ContentEventRecord change, string prefix) =>
-        [.. change.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal))
-            .Select(k => int.TryParse(k.AsSpan(prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0)
-            .Where(n => n > 0)];
 }

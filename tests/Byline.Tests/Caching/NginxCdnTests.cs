@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using Byline.Caching;
 using Byline.Events;
@@ -75,44 +73,16 @@ public abstract class NginxCdnTests(BylineApp app)
     /// <summary>nginx with a proxy cache, configured as docs/caching.md shows for the generic HTTP purge.</summary>
     private sealed class NginxCache : IAsyncDisposable
     {
-        private readonly Process _process;
-        private readonly string _folder;
+        private readonly NginxProcess _nginx;
 
-        private NginxCache(Process process, string folder, Uri address)
-        {
-            _process = process;
-            _folder = folder;
-            Address = address;
-            Client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = address };
-        }
+        private NginxCache(NginxProcess nginx) => _nginx = nginx;
 
-        public Uri Address { get; }
+        public Uri Address => _nginx.Address;
 
-        private HttpClient Client { get; }
+        private HttpClient Client => _nginx.Client;
 
-        public static async Task<NginxCache> StartAsync(Uri origin)
-        {
-            var binary = Environment.GetEnvironmentVariable("BYLINE_TEST_NGINX") is { Length: > 0 } configured ? configured : "/usr/sbin/nginx";
-            if (!File.Exists(binary))
-            {
-                throw new InvalidOperationException($"nginx is not installed at {binary}: scripts/test.sh installs it (apt-get install nginx-light) and sets BYLINE_TEST_NGINX.");
-            }
-            var folder = Path.Combine(Path.GetTempPath(), "byline-tests", "nginx-cdn-" + Guid.NewGuid().ToString("N")[..10]);
-            Directory.CreateDirectory(folder);
-            var port = ServerProcess.FreePort();
-            var config = $$"""
-                daemon off;
-                master_process off;
-                worker_processes 1;
-                pid {{folder}}/nginx.pid;
-                error_log {{folder}}/error.log warn;
-                events { worker_connections 256; }
-                http {
-                  client_body_temp_path {{folder}}/body;
-                  proxy_temp_path {{folder}}/proxy;
-                  fastcgi_temp_path {{folder}}/fastcgi;
-                  uwsgi_temp_path {{folder}}/uwsgi;
-                  scgi_temp_path {{folder}}/scgi;
+        public static async Task<NginxCache> StartAsync(Uri origin) =>
+            new(await NginxProcess.StartAsync("nginx-cdn", (folder, port) => $$"""
                   proxy_cache_path {{folder}}/cache levels=1:2 keys_zone=byline:4m max_size=64m inactive=10m use_temp_path=off;
                   geo $byline_purger { default 0; 127.0.0.1 1; ::1 1; }
                   map "$byline_purger:$http_x_byline_purge" $byline_refresh { default 0; "1:1" 1; }
@@ -136,15 +106,7 @@ public abstract class NginxCdnTests(BylineApp app)
                       add_header X-CDN $upstream_cache_status always;
                     }
                   }
-                }
-                """;
-            var file = Path.Combine(folder, "nginx.conf");
-            await File.WriteAllTextAsync(file, config);
-            var errors = Path.Combine(folder, "error.log");
-            var process = await ServerProcess.StartAsync(binary, ["-p", folder, "-c", file, "-e", errors], port,
-                () => File.Exists(errors) ? File.ReadAllText(errors) : "");
-            return new NginxCache(process, folder, new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/"));
-        }
+                """));
 
         /// <summary>GETs a page until nginx answers it from its cache, and returns that body.</summary>
         public async Task<string> HitAsync(string path)
@@ -163,7 +125,7 @@ public abstract class NginxCdnTests(BylineApp app)
         /// <summary>The paths the purge adapter made nginx fetch again (its access log, refresh flag set).</summary>
         public List<string> Refreshed()
         {
-            var log = Path.Combine(_folder, "access.log");
+            var log = Path.Combine(_nginx.Folder, "access.log");
             if (!File.Exists(log))
             {
                 return [];
@@ -176,12 +138,7 @@ public abstract class NginxCdnTests(BylineApp app)
                 .Select(p => p[2])];
         }
 
-        public async ValueTask DisposeAsync()
-        {
-            Client.Dispose();
-            await ServerProcess.StopAsync(_process);
-            ServerProcess.DeleteFolder(_folder);
-        }
+        public ValueTask DisposeAsync() => _nginx.DisposeAsync();
     }
 }
 

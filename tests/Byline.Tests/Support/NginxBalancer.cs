@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 
@@ -12,51 +11,24 @@ namespace Byline.Tests.Support;
 /// </summary>
 public sealed class NginxBalancer : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly string _folder;
+    private readonly NginxProcess _nginx;
 
-    private NginxBalancer(Process process, string folder, Uri address)
-    {
-        _process = process;
-        _folder = folder;
-        Address = address;
-        Client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = address };
-    }
+    private NginxBalancer(NginxProcess nginx) => _nginx = nginx;
 
-    public Uri Address { get; }
+    public Uri Address => _nginx.Address;
 
-    public HttpClient Client { get; }
+    public HttpClient Client => _nginx.Client;
 
     public static async Task<NginxBalancer> StartAsync(params Uri[] nodes)
     {
         ArgumentNullException.ThrowIfNull(nodes);
-        var binary = Environment.GetEnvironmentVariable("BYLINE_TEST_NGINX") is { Length: > 0 } configured ? configured : "/usr/sbin/nginx";
-        if (!File.Exists(binary))
-        {
-            throw new InvalidOperationException($"nginx is not installed at {binary}: scripts/test.sh installs it (apt-get install nginx-light) and sets BYLINE_TEST_NGINX.");
-        }
-        var folder = Path.Combine(Path.GetTempPath(), "byline-tests", "nginx-" + Guid.NewGuid().ToString("N")[..10]);
-        Directory.CreateDirectory(folder);
-        var port = ServerProcess.FreePort();
         var upstreams = new StringBuilder();
         foreach (var node in nodes)
         {
             upstreams.Append(CultureInfo.InvariantCulture, $"    server 127.0.0.1:{node.Port} max_fails=0;\n");
         }
-        var config = $$"""
-            daemon off;
-            master_process off;
-            worker_processes 1;
-            pid {{folder}}/nginx.pid;
-            error_log {{folder}}/error.log warn;
-            events { worker_connections 256; }
-            http {
+        return new NginxBalancer(await NginxProcess.StartAsync("nginx", (_, port) => $$"""
               access_log off;
-              client_body_temp_path {{folder}}/body;
-              proxy_temp_path {{folder}}/proxy;
-              fastcgi_temp_path {{folder}}/fastcgi;
-              uwsgi_temp_path {{folder}}/uwsgi;
-              scgi_temp_path {{folder}}/scgi;
               upstream byline {
             {{upstreams}}  }
               server {
@@ -70,22 +42,10 @@ public sealed class NginxBalancer : IAsyncDisposable
                   add_header X-Upstream $upstream_addr always;
                 }
               }
-            }
-            """;
-        var file = Path.Combine(folder, "nginx.conf");
-        await File.WriteAllTextAsync(file, config);
-        var errors = Path.Combine(folder, "error.log");
-        var process = await ServerProcess.StartAsync(binary, ["-p", folder, "-c", file, "-e", errors], port,
-            () => File.Exists(errors) ? File.ReadAllText(errors) : "");
-        return new NginxBalancer(process, folder, new Uri($"http://127.0.0.1:{port}"));
+            """));
     }
 
     public Task<HttpResponseMessage> GetAsync(string path) => Client.GetAsync(new Uri(path, UriKind.Relative));
 
-    public async ValueTask DisposeAsync()
-    {
-        Client.Dispose();
-        await ServerProcess.StopAsync(_process);
-        ServerProcess.DeleteFolder(_folder);
-    }
+    public ValueTask DisposeAsync() => _nginx.DisposeAsync();
 }

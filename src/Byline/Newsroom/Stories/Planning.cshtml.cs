@@ -132,22 +132,10 @@ public sealed class PlanningModel(BylineDb db, PublishingService publishing, Sit
     /// <summary>Weeks start on Monday.</summary>
     public static DateOnly StartOfWeek(DateOnly day) => day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
 
-    /// <summary>The UTC instant of a local midnight (a midnight the clocks skip counts from the first hour that exists).</summary>
-    public static DateTime MidnightUtc(DateOnly day, TimeZoneInfo zone)
-    {
-        ArgumentNullException.ThrowIfNull(zone);
-        var local = day.ToDateTime(TimeOnly.MinValue);
-        while (zone.IsInvalidTime(local))
-        {
-            local = local.AddMinutes(30);
-        }
-        return TimeZoneInfo.ConvertTimeToUtc(local, zone);
-    }
-
     private async Task LoadAsync(CancellationToken ct)
     {
-        var from = MidnightUtc(First, Dateline.Zone);
-        var to = MidnightUtc(Last.AddDays(1), Dateline.Zone);
+        var from = Byline.Content.Dateline.StartOfDayUtc(First, Dateline.Zone);
+        var to = Byline.Content.Dateline.StartOfDayUtc(Last.AddDays(1), Dateline.Zone);
         var stories = access.Visible(db.Articles.AsNoTracking(), User)
             .Where(a => (a.Status == ArticleStatus.Scheduled || a.Status == ArticleStatus.Published)
                         && a.PublishedAt >= from && a.PublishedAt < to)

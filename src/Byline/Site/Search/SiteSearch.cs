@@ -27,9 +27,9 @@ public sealed class SiteSearch(ISearchIndex index, StoryLists lists, Storage.Byl
         }
         // Days are the publication's days (its dateline zone), as readers see dates on the site.
         var zone = settings.Dateline.Zone;
-        DateTime? fromUtc = from is { } f ? StartOfDayUtc(f, zone) : null;
+        DateTime? fromUtc = from is { } f ? Dateline.StartOfDayUtc(f, zone) : null;
         // "to" is inclusive: everything before the next local midnight.
-        DateTime? toUtc = to is { } t && t < DateOnly.MaxValue ? StartOfDayUtc(t.AddDays(1), zone) : null;
+        DateTime? toUtc = to is { } t && t < DateOnly.MaxValue ? Dateline.StartOfDayUtc(t.AddDays(1), zone) : null;
         var hits = await index.SearchAsync(
             new SearchRequest(query, topSectionId, fromUtc, toUtc, paging.Skip, paging.Size + 1, clock.GetUtcNow().UtcDateTime), ct);
         var hasNext = hits.Count > paging.Size;
@@ -45,30 +45,6 @@ public sealed class SiteSearch(ISearchIndex index, StoryLists lists, Storage.Byl
         // The page hands the term to SearchCounting, which counts cached answers too.
         var counted = paging.Page == 1 && items.Count > 0 ? SearchTerms.Normalize(text) : null;
         return new SearchResults(items, hasNext, counted);
-    }
-
-    /// <summary>
-    /// The UTC instant a day starts in <paramref name="zone"/>. Where a clock change skips midnight the
-    /// day starts at the first local time that exists. The first and last years of the calendar, where
-    /// a zone's offset would leave it, clamp to the smallest and largest instant.
-    /// </summary>
-    public static DateTime StartOfDayUtc(DateOnly day, TimeZoneInfo zone)
-    {
-        ArgumentNullException.ThrowIfNull(zone);
-        if (day.Year <= 1)
-        {
-            return DateTime.SpecifyKind(DateTime.MinValue, DateTimeKind.Utc);
-        }
-        if (day.Year >= 9999)
-        {
-            return DateTime.SpecifyKind(DateTime.MaxValue, DateTimeKind.Utc);
-        }
-        var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
-        for (var i = 0; i < 48 && zone.IsInvalidTime(local); i++)
-        {
-            local = local.AddMinutes(30);
-        }
-        return TimeZoneInfo.ConvertTimeToUtc(local, zone);
     }
 
     /// <summary>A date filter from the query string (yyyy-MM-dd); anything else is no filter.</summary>

@@ -174,13 +174,25 @@ vuln_pid=$!
 bash editor/build.sh --check >"$RESULTS/editor-bundle.log" 2>&1 &
 bundle_pid=$!
 
+# The test projects run side by side (the browser suite mostly waits on Chromium and its servers, the
+# main suite keeps the cores busy); each one's output is printed whole when it ends, in project order.
 broken=0
+pids=()
+names=()
 for project in tests/*/*.csproj; do
   name=$(basename "$project" .csproj)
-  say "testing $name"
+  say "testing $name (output follows when it ends)"
   dotnet test "$project" -c "$CONFIGURATION" --no-build --nologo \
     --logger "trx;LogFileName=$name.trx" --results-directory "$RESULTS" \
-    --blame-hang-timeout 10m
+    --blame-hang-timeout 10m >"$RESULTS/$name.log" 2>&1 &
+  pids+=($!)
+  names+=("$name")
+done
+for i in "${!pids[@]}"; do
+  wait "${pids[$i]}"
+  name=${names[$i]}
+  say "output of $name"
+  cat "$RESULTS/$name.log"
   if [ ! -f "$RESULTS/$name.trx" ]; then
     say "$name produced no results"
     broken=1

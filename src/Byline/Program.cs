@@ -4,7 +4,7 @@ using Byline.Hosting;
 // One executable: the web host, or an admin verb (`seed`, `user`, …) when the first argument names one.
 if (BylineCli.Handles(args))
 {
-    return await BylineCli.RunAsync(args);
+    return await BylineCli.RunAsProcessAsync(args);
 }
 
 var builder = WebApplication.CreateBuilder(ContentRoot.Options(args));

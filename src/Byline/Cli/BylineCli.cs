@@ -23,6 +23,16 @@ public static class BylineCli
 
     public static Task<int> RunAsync(string[] args) => RunAsync(args, CliConsole.System);
 
+    /// <summary>True when a verb runs as the process itself (<c>byline import …</c>), not inside a test host or the server.</summary>
+    public static bool OwnsProcess { get; private set; }
+
+    /// <summary>Program's entry for a verb: the process is the command's alone, so it may tune the runtime for it.</summary>
+    public static Task<int> RunAsProcessAsync(string[] args)
+    {
+        OwnsProcess = true;
+        return RunAsync(args);
+    }
+
     /// <summary>Runs a verb with the given streams (tests pass strings for standard input and read both outputs).</summary>
     public static async Task<int> RunAsync(string[] args, CliConsole console)
     {

@@ -33,6 +33,7 @@ internal static class ImportCommands
             DryRun = pr.GetValue(dryRun),
             BatchSize = pr.GetValue(batch),
             Actor = "import (command line)",
+            HeapBudget = BylineCli.OwnsProcess ? ImportHeapBudget.ForCommandLine() : null,
         }, pr.GetValue(report), WordPressImporter.Origin, ct));
 
         var ghostFile = new Argument<string>("file") { Description = "Ghost's export: the JSON of Settings → Labs → Export, or a zip holding it and content/images (read as a stream)." };
@@ -57,6 +58,7 @@ internal static class ImportCommands
             DryRun = pr.GetValue(dryRun),
             BatchSize = pr.GetValue(batch),
             Actor = "import (command line)",
+            HeapBudget = BylineCli.OwnsProcess ? ImportHeapBudget.ForCommandLine() : null,
         }, pr.GetValue(report), GhostImporter.Origin, ct));
         var url = new Argument<string>("url") { Description = "The address of one news page (http or https, a public address unless allowed in Byline:Importing:AllowedHosts)." };
         var timeout = Bounded("--timeout", "Seconds to wait for the page (1 to 120).", 20, 1, 120, "--timeout must be between 1 and 120 seconds.");
@@ -215,9 +217,17 @@ internal static class ImportCommands
                     await console.Out.WriteLineAsync("  " + line);
                 }
             }
+            var heap = options.HeapBudget is { Limit: > 0 and < long.MaxValue } budget
+                ? string.Create(CultureInfo.InvariantCulture, $" The heap was held to {budget.Limit / (1024 * 1024)} MB.") : "";
             await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{(options.DryRun ? "Dry run: nothing written" : "Done")} in {elapsed:0.0} s."));
+                $"{(options.DryRun ? "Dry run: nothing written" : "Done")} in {elapsed:0.0} s.{heap}"));
             return 0;
+        }
+        catch (OutOfMemoryException) when (options.HeapBudget is { Limit: > 0 and < long.MaxValue } budget)
+        {
+            await console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"byline: import ran out of memory with the heap held to {budget.Limit / (1024 * 1024)} MB; the batches already committed are kept: run it again with a larger limit, e.g. DOTNET_GCHeapHardLimit=0x40000000 (1 GB), or a smaller --batch-size."));
+            return 1;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

@@ -51,7 +51,7 @@ internal sealed partial class GhostImporter(
         await PicturesAsync(run, ct);
         run.FreezeKnown();
         await store.WriteItemsAsync<GhostPost>(run, (sink, token) => ReadPosts(archive, sink, token), post => Prepare(run, post),
-            scan.Posts + scan.Pages, progress, ct);
+            post => post.Lexical.Length + post.Mobiledoc.Length + post.Html.Length + post.Excerpt.Length + post.Title.Length, scan.Posts + scan.Pages, progress, ct);
         await store.FixLinksAsync(run, ct);
     }
 

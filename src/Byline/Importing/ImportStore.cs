@@ -236,12 +236,12 @@ internal sealed partial class ImportStore(BylineDb db, ContentEvents events, ISe
     /// Reads items on a thread of their own (<paramref name="read"/> hands each to its sink), converts each
     /// batch on every core one batch ahead of the writer, and commits each batch in one transaction.
     /// </summary>
-    public async Task WriteItemsAsync<T>(ImportSession run, Action<Action<T>, CancellationToken> read, Func<T, Prepared> prepare, int total, Action<int, int>? progress, CancellationToken ct)
+    public async Task WriteItemsAsync<T>(ImportSession run, Action<Action<T>, CancellationToken> read, Func<T, Prepared> prepare, Func<T, long> chars, int total, Action<int, int>? progress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(run);
         var batches = Channel.CreateBounded<Prepared[]>(2);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var producer = Task.Run(() => Produce(run, read, prepare, batches.Writer, stop.Token), stop.Token);
+        var producer = Task.Run(() => Produce(run, read, prepare, chars, batches.Writer, stop.Token), stop.Token);
         var done = 0;
         progress?.Invoke(0, total);
         try
@@ -269,22 +269,27 @@ internal sealed partial class ImportStore(BylineDb db, ContentEvents events, ISe
         }
     }
 
-    private static void Produce<T>(ImportSession run, Action<Action<T>, CancellationToken> read, Func<T, Prepared> prepare, ChannelWriter<Prepared[]> writer, CancellationToken ct)
+    private static void Produce<T>(ImportSession run, Action<Action<T>, CancellationToken> read, Func<T, Prepared> prepare, Func<T, long> chars, ChannelWriter<Prepared[]> writer, CancellationToken ct)
     {
         try
         {
             var pending = new List<T>(run.Options.BatchSize);
+            long pendingChars = 0;
             read(item =>
             {
                 pending.Add(item);
+                pendingChars += chars(item);
                 if (pending.Count == run.Options.BatchSize)
                 {
+                    run.Options.HeapBudget?.Observe(pendingChars);
                     Hand(pending, prepare, writer, ct);
                     pending = new List<T>(run.Options.BatchSize);
+                    pendingChars = 0;
                 }
             }, ct);
             if (pending.Count > 0)
             {
+                run.Options.HeapBudget?.Observe(pendingChars);
                 Hand(pending, prepare, writer, ct);
             }
             writer.Complete();

@@ -29,6 +29,8 @@ public sealed record ImportOptions(string File)
     public bool PrimaryTagAsTag { get; init; }
     /// <summary>Set when the newsroom's Cancel asks the run to stop: it stops at its next batch boundary.</summary>
     public CancellationToken Stop { get; init; }
+    /// <summary>The command line's cap on the process's heap, sized from the batches (never set inside the server).</summary>
+    public ImportHeapBudget? HeapBudget { get; init; }
 }
 
 /// <summary>A problem that stops the import before or between batches; the command line prints it as one line.</summary>
@@ -65,7 +67,8 @@ internal sealed class WordPressImporter(
         await CatalogAsync(run, ct);
         await AttachmentsAsync(run, ct);
         run.FreezeKnown();
-        await store.WriteItemsAsync<WxrItem>(run, (sink, token) => Read(run, sink, token), item => Prepare(run, item), run.Scan.Items, progress, ct);
+        await store.WriteItemsAsync<WxrItem>(run, (sink, token) => Read(run, sink, token), item => Prepare(run, item),
+            item => item.Content.Length + item.Excerpt.Length + item.Title.Length, run.Scan.Items, progress, ct);
         foreach (var type in run.OtherTypes)
         {
             report.OtherType(type);

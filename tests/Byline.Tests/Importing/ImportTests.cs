@@ -382,6 +382,52 @@ public abstract class ImportTests(BylineApp app)
     }
 
     [DatabaseFact]
+    public async Task Run_as_its_own_process_the_import_holds_its_heap_and_leaves_an_operators_limit_alone()
+    {
+        var wxr = new Wxr();
+        var b = Base();
+        var section = Unique("desk");
+        wxr.Categories.Add((b, section, "Desk", ""));
+        for (var i = 0; i < 60; i++)
+        {
+            wxr.Posts.Add(new WxrPost(b + i + 1, $"Desk story {i}", $"<p>Paragraph one of {i}.</p>\n\n<p>Paragraph two.</p>") { Categories = [section] });
+        }
+        var path = wxr.WriteTo(Folder);
+
+        var held = await ChildImportAsync(path, null);
+        Assert.True(held.Exit == 0, held.Error);
+        Assert.Matches(@"Done in [0-9.]+ s\. The heap was held to [0-9]+ MB\.", held.Out);
+        Assert.Equal(60, (await TargetsAsync(wxr, "post")).Count);
+
+        // 512 MB, the operator's: the import neither changes nor mentions it.
+        var chosen = await ChildImportAsync(path, "0x20000000");
+        Assert.True(chosen.Exit == 0, chosen.Error);
+        Assert.Contains("Done in", chosen.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("heap", chosen.Out, StringComparison.Ordinal);
+        Assert.Contains("60 unchanged", chosen.Out, StringComparison.Ordinal);
+    }
+
+    /// <summary>`byline import wordpress` as a process of its own (as an operator runs it), to its end.</summary>
+    private async Task<(int Exit, string Out, string Error)> ChildImportAsync(string path, string? heapLimit)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = BylineApp.TempRoot };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Byline.dll"), "import", "wordpress", path }.Concat(Config))
+        {
+            start.ArgumentList.Add(arg);
+        }
+        start.Environment.Remove("DOTNET_GCHeapHardLimit");
+        if (heapLimit is not null)
+        {
+            start.Environment["DOTNET_GCHeapHardLimit"] = heapLimit;
+        }
+        using var child = Process.Start(start)!;
+        var output = child.StandardOutput.ReadToEndAsync();
+        var error = child.StandardError.ReadToEndAsync();
+        await child.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
+        return (child.ExitCode, await output, await error);
+    }
+
+    [DatabaseFact]
     public async Task An_editor_adds_changes_and_removes_a_redirect_in_the_newsroom_and_a_contributor_cannot()
     {
         using var editor = await NewsroomClient.ForRoleAsync(app, Roles.Editor);

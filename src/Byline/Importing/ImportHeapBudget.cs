@@ -9,16 +9,17 @@ namespace Byline.Importing;
 /// when the first batch of posts is read, after a full collection has shown what the run keeps (the first
 /// pass's people, terms and attachments, the report): that, plus headroom, plus the batches in flight (the one
 /// being read, two queued, the one being written) at a few times their text's size for the parsed bodies,
-/// entities and search entries made from them. Before each later batch it is raised if the last full
-/// collection found more kept, or the batch's bodies are larger; it never falls. Never used inside the server,
+/// entities and search entries made from them. Before each later batch it is raised if the batch's bodies
+/// are larger; it never falls. Never used inside the server,
 /// whose heap serves readers; a limit the operator set (DOTNET_GCHeapHardLimit and kin) is left alone.
 /// </summary>
 public sealed class ImportHeapBudget
 {
-    internal const long Headroom = 32L * 1024 * 1024;
+    internal const long Headroom = 64L * 1024 * 1024;
     internal const int BatchesHeld = 4;
-    internal const int Expansion = 3;
+    internal const int Expansion = 6;
     private readonly Lock _gate = new();
+    private long _kept;
 
     private ImportHeapBudget()
     {
@@ -50,11 +51,13 @@ public sealed class ImportHeapBudget
             if (Limit == 0)
             {
                 // What the first pass left behind, measured once with a full, compacting collection (also
-                // returning memory, so the limit is not refused as below what is committed).
+                // returning memory, so the limit is not refused as below what is committed). Measured again
+                // later, a background collection's figure holds garbage too and would only ratchet the limit up.
                 GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
                 GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+                _kept = GC.GetGCMemoryInfo(GCKind.FullBlocking).HeapSizeBytes;
             }
-            var wanted = Needed(KeptAfterLastFullCollection(), batchChars);
+            var wanted = Needed(_kept, batchChars);
             if (wanted <= Limit)
             {
                 return;
@@ -78,13 +81,5 @@ public sealed class ImportHeapBudget
             AppContext.SetData("GCHeapHardLimit", null);
             Limit = long.MaxValue;
         }
-    }
-
-    /// <summary>The heap's size after the latest full collection, blocking or background.</summary>
-    private static long KeptAfterLastFullCollection()
-    {
-        var blocking = GC.GetGCMemoryInfo(GCKind.FullBlocking);
-        var background = GC.GetGCMemoryInfo(GCKind.Background);
-        return (background.Index > blocking.Index ? background : blocking).HeapSizeBytes;
     }
 }

@@ -10,6 +10,9 @@
 #   BYLINE_TEST_REDIS      use this Redis (host:port) instead of starting a throwaway one (the multi-node suite needs it)
 #   BYLINE_TEST_NGINX      the nginx binary the multi-node suite starts as its load balancer (found on PATH when unset)
 #   BYLINE_TEST_DATABASES  sqlite,postgres (default) or just one of them
+#   BYLINE_TEST_PGBIN      PostgreSQL's programs (pg_basebackup, pg_ctl) for the replica suite's streaming replica
+#                          (set to the started server's; with BYLINE_TEST_POSTGRES given, the newest installed,
+#                          and that server must accept replication connections from 127.0.0.1)
 #   CONFIGURATION          Release (default) or Debug
 #   BYLINE_TEST_SMTP       use this SMTP server (host:port) instead of starting a throwaway Postfix
 #                          (then also BYLINE_TEST_SMTP_STRICT and BYLINE_TEST_MAILDIR; scripts/postfix-test.sh)
@@ -96,6 +99,9 @@ if [[ "$wants_databases" == *postgres* || "$wants_databases" == *pg* ]] && [ -z 
     if run_as_postgres "$PGBIN/initdb -D $PGDIR/data -U postgres --auth=trust -E UTF8 --no-sync" >"$PGDIR/initdb.log" 2>&1 &&
        run_as_postgres "$PGBIN/pg_ctl -D $PGDIR/data -l $PGDIR/server.log -w -o '-p $PORT -k $PGDIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200' start" >/dev/null; then
       export BYLINE_TEST_POSTGRES="Host=127.0.0.1;Port=$PORT;Username=postgres"
+      # The replica suite (tests/Byline.Tests/Nodes/ReplicaTests) copies this server with pg_basebackup -R and
+      # starts the copy as a streaming hot standby; initdb's defaults allow replication from 127.0.0.1 under trust.
+      export BYLINE_TEST_PGBIN="$PGBIN"
     else
       say "PostgreSQL did not start; the PostgreSQL suites will fail:"
       cat "$PGDIR"/*.log 2>/dev/null | tail -n 20

@@ -11,40 +11,52 @@ using Microsoft.EntityFrameworkCore;
 // until it shows the new headline. The program compiles against builds before and after the outbox
 // (bench/events.sh runs both). Byline runs in this process on a real Kestrel port.
 //
-//   dotnet run -c Release --project bench/PublishLatency -- <sqlite file | postgres connection string> [rounds] [port]
+//   dotnet run -c Release --project bench/PublishLatency -- <sqlite file | postgres connection string> [rounds] [port] [node B port]
+//
+// With a node B port a second node starts in this process (its own host, services, caches and pools)
+// on the same database, and the probe polls node B: publish on node A → visible on node B (bench/scaling.md).
+// Settings the nodes share come from the environment (Byline__Redis__Configuration, ConnectionStrings__Replica…).
 if (args.Length < 1)
 {
-    await Console.Error.WriteLineAsync("usage: PublishLatency <sqlite file | postgres connection string> [rounds] [port]");
+    await Console.Error.WriteLineAsync("usage: PublishLatency <sqlite file | postgres connection string> [rounds] [port] [node B port]");
     return 2;
 }
 var database = args[0];
 var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 30;
 var port = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5133;
 var postgres = database.StartsWith("Host=", StringComparison.OrdinalIgnoreCase);
+int? portB = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : null;
 
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-{
-    // The Razor pages live in Byline.dll: MVC finds them through the application name.
-    ApplicationName = "Byline",
-    ContentRootPath = AppContext.BaseDirectory,
-});
-builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-{
-    ["Byline:Database:Provider"] = postgres ? "Postgres" : "Sqlite",
-    ["ConnectionStrings:Byline"] = postgres ? database : $"Data Source={database}",
-    ["Byline:DemoContent"] = "false",
-    ["Byline:Cache:Enabled"] = "true",
-    ["Logging:LogLevel:Default"] = "Warning",
-});
-builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-builder.AddByline();
-await using var app = builder.Build();
-app.UseByline();
-await app.StartAsync();
+await using var app = await StartNodeAsync(port);
+await using var nodeB = portB is { } b ? await StartNodeAsync(b) : null;
+using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{portB ?? port}") };
 
-// The site runs in this process: wait on its own readiness signal (bounded), not by polling /healthz.
-await app.Services.GetRequiredService<Readiness>().WhenReady.WaitAsync(TimeSpan.FromMinutes(5));
-using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+async Task<WebApplication> StartNodeAsync(int listenOn)
+{
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+    {
+        // The Razor pages live in Byline.dll: MVC finds them through the application name.
+        ApplicationName = "Byline",
+        ContentRootPath = AppContext.BaseDirectory,
+    });
+    builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["Byline:Database:Provider"] = postgres ? "Postgres" : "Sqlite",
+        ["ConnectionStrings:Byline"] = postgres ? database : $"Data Source={database}",
+        ["Byline:DemoContent"] = "false",
+        ["Byline:Cache:Enabled"] = "true",
+        ["Logging:LogLevel:Default"] = "Warning",
+    });
+    builder.WebHost.UseUrls($"http://127.0.0.1:{listenOn}");
+    builder.AddByline();
+    var node = builder.Build();
+    node.UseByline();
+    await node.StartAsync();
+
+    // The site runs in this process: wait on its own readiness signal (bounded), not by polling /healthz.
+    await node.Services.GetRequiredService<Readiness>().WhenReady.WaitAsync(TimeSpan.FromMinutes(5));
+    return node;
+}
 
 int storyId;
 string original;
@@ -102,9 +114,13 @@ static string Stats(List<double> ms)
     var s = ms.Order().ToList();
     return string.Create(CultureInfo.InvariantCulture, $"median {s[s.Count / 2]:0.0} ms, p90 {s[(int)(s.Count * 0.9)]:0.0} ms, p99 {s[Math.Min(s.Count - 1, (int)(s.Count * 0.99))]:0.0} ms, max {s[^1]:0.0} ms");
 }
-Console.WriteLine($"story {storyId}, {rounds} rounds on {(postgres ? "postgres" : "sqlite")}");
+Console.WriteLine($"story {storyId}, {rounds} rounds on {(postgres ? "postgres" : "sqlite")}{(nodeB is null ? "" : ", saved on node A, polled on node B")}");
 Console.WriteLine($"save (editor waits)         : {Stats(saveReturned)}");
 Console.WriteLine($"save returned -> home shows : {Stats(afterSave)}");
 Console.WriteLine($"write started -> home shows : {Stats(fromWrite)}");
+if (nodeB is not null)
+{
+    await nodeB.StopAsync();
+}
 await app.StopAsync();
 return 0;

@@ -90,6 +90,9 @@ public sealed class OutputCacheMiddleware(RequestDelegate next, OutputCacheStore
     private async Task RenderAsync(HttpContext context, string key, Coding coding, CacheOptions opts, CacheEntry? stale)
     {
         var generation = store.Generation;
+        // An anonymous render the cache keeps may read the replica; the generation above refuses to store
+        // it if an eviction (which waits for the replica to have the change) came while it rendered.
+        Storage.ReplicaReads.Allow(context);
         var tags = new CacheTags();
         context.Features.Set(tags);
         var original = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();

@@ -36,6 +36,7 @@ public sealed class ContentEventDispatcher : IDisposable
     private readonly Lock _recentGate = new();
     private readonly SortedList<long, ContentEventRecord> _recent = [];
     private readonly List<IEventFanOut> _fanOut = [];
+    private readonly ReplicaHealth? _replica;
     private long _localPosition = -1;
     private long _head;
 
@@ -44,13 +45,14 @@ public sealed class ContentEventDispatcher : IDisposable
 
     public ContentEventDispatcher(
         IEnumerable<IContentConsumer> consumers, IServiceScopeFactory scopes, IOptionsMonitor<EventsOptions> options,
-        TimeProvider clock, ILogger<ContentEventDispatcher> log)
+        TimeProvider clock, ILogger<ContentEventDispatcher> log, ReplicaHealth? replica = null)
     {
         ArgumentNullException.ThrowIfNull(consumers);
         _scopes = scopes;
         _options = options;
         _clock = clock;
         _log = log;
+        _replica = replica is { Configured: true } ? replica : null;
         // Stage, then name: the container's resolution order never decides who runs first.
         var all = consumers.OrderBy(c => c.Stage).ThenBy(c => c.Name, StringComparer.Ordinal).ToList();
         var duplicate = all.GroupBy(c => c.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
@@ -129,7 +131,16 @@ public sealed class ContentEventDispatcher : IDisposable
             return;
         }
         Remember(committed);
-        await DeliverLocalAsync(ct);
+        if (_replica is null)
+        {
+            await DeliverLocalAsync(ct);
+        }
+        else
+        {
+            // With a read replica the caches follow once the replica has the change (DeliverLocalAsync):
+            // the save does not wait for that; the writer reads the primary meanwhile.
+            _ = DeliverAfterReplicaAsync();
+        }
         foreach (var fanOut in _fanOut)
         {
             fanOut.Announce(committed);
@@ -203,6 +214,11 @@ public sealed class ContentEventDispatcher : IDisposable
                 var from = Volatile.Read(ref _localPosition);
                 var recent = Recent(from);
                 var batch = recent ?? await ReadAsync(from, ct);
+                if (_replica is not null && batch.Count > 0)
+                {
+                    // A page rendered from the replica must show what the eviction is for (docs/scaling.md).
+                    await _replica.WaitForEventsAsync([.. batch.Select(r => r.Id)], ct);
+                }
                 foreach (var record in batch)
                 {
                     foreach (var c in _local)
@@ -225,6 +241,20 @@ public sealed class ContentEventDispatcher : IDisposable
         finally
         {
             _localGate.Release();
+        }
+    }
+
+    private async Task DeliverAfterReplicaAsync()
+    {
+        try
+        {
+            await DeliverLocalAsync(CancellationToken.None);
+        }
+#pragma warning disable CA1031 // Runs after the save returned; the next poll delivers what this could not.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            _log.LogWarning(e, "Delivering this node's own events to its caches failed; the next poll delivers them");
         }
     }
 

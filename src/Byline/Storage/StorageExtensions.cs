@@ -54,7 +54,7 @@ public static class StorageExtensions
                     .UseNpgsql(NpgsqlDefaults.Apply(connection), n => n.MigrationsHistoryTable("__EFMigrationsHistory").UseParameterizedCollectionMode(ListParameters))
                     .AddInterceptors(sp.GetServices<IStorageInterceptor>())
                     .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking));
-                services.AddScoped<BylineDb>(sp => sp.GetRequiredService<PostgresBylineDb>());
+                AddReplica(services, config);
                 break;
             default:
                 connection = string.IsNullOrWhiteSpace(connection) ? DefaultSqlite : connection;
@@ -71,6 +71,37 @@ public static class StorageExtensions
         // does not depend on the folder that maps it (docs/architecture.md, "Which folder uses which").
         services.AddScoped<DbContext>(sp => sp.GetRequiredService<BylineDb>());
         return services;
+    }
+
+    /// <summary>
+    /// The read replica (<c>ConnectionStrings:Replica</c>): a second pooled context whose connection opens
+    /// on the replica or the primary (docs/scaling.md, "A read replica"). Without it every request scope
+    /// gets the primary's context, as before; the health and its monitor are there either way (idle).
+    /// </summary>
+    private static void AddReplica(IServiceCollection services, IConfiguration config)
+    {
+        services.Configure<ReplicaOptions>(config.GetSection(ReplicaOptions.Section));
+        services.AddSingleton<ReplicaHealth>();
+        services.AddHostedService<ReplicaMonitor>();
+        services.AddHealthChecks().AddCheck<ReplicaHealthCheck>("replica", tags: ["ready"]);
+        var replica = config.GetConnectionString("Replica");
+        if (string.IsNullOrWhiteSpace(replica))
+        {
+            services.AddScoped<BylineDb>(sp => sp.GetRequiredService<PostgresBylineDb>());
+            return;
+        }
+        services.AddHttpContextAccessor();
+        services.AddDbContextPool<ReplicaBylineDb>((sp, o) =>
+        {
+            var health = sp.GetRequiredService<ReplicaHealth>();
+            o.UseNpgsql(health.Replica!, n => n
+                    .UseParameterizedCollectionMode(ListParameters)
+                    .ExecutionStrategy(d => new ReplicaFallback(d, health)))
+                .AddInterceptors(new ReplicaConnections(health, health.Primary!, health.Replica!))
+                .AddInterceptors(sp.GetServices<IStorageInterceptor>())
+                .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
+        });
+        services.AddScoped<BylineDb>(ReplicaReads.Choose);
     }
 
     private static void EnsureSqliteFolder(string connection)

@@ -101,3 +101,39 @@ internal static class NodeKit
 {
     public static bool RedisConnected(IServiceProvider services) => services.GetRequiredService<RedisConnection>().IsConnected;
 }
+
+/// <summary>
+/// Nodes on PostgreSQL with a streaming replica of their server (pg_basebackup -R, started by the
+/// fixture on a loopback port of its own) as <c>ConnectionStrings:Replica</c>: reader renders read it,
+/// everything else the primary. A node waits at most two seconds for the replica to replay an event.
+/// </summary>
+public sealed class ReplicaNodesApp : NodesApp
+{
+    public StreamingReplica Replica { get; private set; } = null!;
+
+    protected override async Task<string> CreateDatabaseAsync()
+    {
+        var connection = await base.CreateDatabaseAsync();
+        // The database exists before the copy: the replica has it from the start, and the migrations stream in.
+        Replica = await StreamingReplica.StartAsync(connection);
+        return connection;
+    }
+
+    public override Dictionary<string, string> NodeSettings()
+    {
+        var settings = base.NodeSettings();
+        settings["ConnectionStrings:Replica"] = Replica.ConnectionFor(ConnectionString);
+        settings["Byline:Database:Replica:MaxLagSeconds"] = "2";
+        settings["Byline:Database:Replica:CheckSeconds"] = "0.2";
+        return settings;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (Replica is not null)
+        {
+            await Replica.DisposeAsync();
+        }
+    }
+}

@@ -154,7 +154,7 @@ public sealed class NodesTests(NodesApp app) : IClassFixture<NodesApp>
         Assert.Single(hooks.Where(h => h.Path == path).Select(h => h.Id).Distinct());
     }
 
-    private static async Task<string> WarmAsync(HttpClient client, string path)
+    internal static async Task<string> WarmAsync(HttpClient client, string path)
     {
         using (var first = await client.GetAsync(new Uri(path, UriKind.Relative)))
         {

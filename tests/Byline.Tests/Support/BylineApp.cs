@@ -175,9 +175,16 @@ public abstract class BylineApp : IAsyncLifetime, IDisposable
     /// Another node of the same site on the same database (another Kestrel, services and pools of its
     /// own), optionally through another connection string — a read-only one, say. Dispose it to stop it.
     /// </summary>
-    public async Task<BylineNode> StartNodeAsync(string? connection = null)
+    public async Task<BylineNode> StartNodeAsync(string? connection = null, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var factory = new Factory(Database, connection ?? ConnectionString, MediaPath, ConfigureHost);
+        var factory = new Factory(Database, connection ?? ConnectionString, MediaPath, builder =>
+        {
+            ConfigureHost(builder);
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            {
+                builder.UseSetting(key, value);
+            }
+        });
         try
         {
             factory.UseKestrel(0);

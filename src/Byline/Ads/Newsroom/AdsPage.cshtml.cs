@@ -14,18 +14,18 @@ public sealed class AdsPageModel(SiteEdits edits, BylineDb db, AdCatalog catalog
 {
     public sealed class PositionForm
     {
-        public string Key { get; set; } = "";
+        public string? Key { get; set; } = "";
         public bool Enabled { get; set; }
-        public string MobileSizes { get; set; } = "";
-        public string DesktopSizes { get; set; } = "";
-        public string GamUnit { get; set; } = "";
-        public string PrebidBids { get; set; } = "";
+        public string? MobileSizes { get; set; } = "";
+        public string? DesktopSizes { get; set; } = "";
+        public string? GamUnit { get; set; } = "";
+        public string? PrebidBids { get; set; } = "";
     }
 
-    [BindProperty] public string Label { get; set; } = "";
-    [BindProperty] public string GamNetworkCode { get; set; } = "";
-    [BindProperty] public string GamScriptUrl { get; set; } = "";
-    [BindProperty] public string PrebidScriptUrl { get; set; } = "";
+    [BindProperty] public string? Label { get; set; } = "";
+    [BindProperty] public string? GamNetworkCode { get; set; } = "";
+    [BindProperty] public string? GamScriptUrl { get; set; } = "";
+    [BindProperty] public string? PrebidScriptUrl { get; set; } = "";
     [BindProperty] public int PrebidTimeoutMs { get; set; }
     [BindProperty] public bool ConsentRequired { get; set; }
     [BindProperty] public IReadOnlyList<PositionForm> Positions { get; set; } = [];
@@ -128,7 +128,7 @@ public sealed class AdsPageModel(SiteEdits edits, BylineDb db, AdCatalog catalog
             {
                 ModelState.AddModelError(prefix + nameof(PositionForm.PrebidBids), problem);
             }
-            configured.Add(new AdPosition { Key = p.Key!, Enabled = p.Enabled, MobileSizes = p.MobileSizes, DesktopSizes = p.DesktopSizes, GamUnit = p.GamUnit, PrebidBids = p.PrebidBids });
+            configured.Add(new AdPosition { Key = p.Key!, Enabled = p.Enabled, MobileSizes = p.MobileSizes ?? "", DesktopSizes = p.DesktopSizes ?? "", GamUnit = p.GamUnit ?? "", PrebidBids = p.PrebidBids ?? "" });
         }
         if (!ModelState.IsValid)
         {
@@ -138,10 +138,10 @@ public sealed class AdsPageModel(SiteEdits edits, BylineDb db, AdCatalog catalog
         var s = edits.Current;
         var ads = s.Ads with
         {
-            Label = Label,
-            GamNetworkCode = GamNetworkCode,
-            GamScriptUrl = GamScriptUrl,
-            PrebidScriptUrl = PrebidScriptUrl,
+            Label = Label ?? "",
+            GamNetworkCode = GamNetworkCode ?? "",
+            GamScriptUrl = GamScriptUrl ?? AdSettings.DefaultGptUrl,
+            PrebidScriptUrl = PrebidScriptUrl ?? "",
             PrebidTimeoutMs = PrebidTimeoutMs,
             ConsentRequired = ConsentRequired,
             Positions = configured,

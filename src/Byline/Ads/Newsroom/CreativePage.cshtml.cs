@@ -14,20 +14,20 @@ public sealed class CreativePageModel(BylineDb db, AdCatalog catalog, Media.Medi
 {
     public const string AuditAction = "ad.saved";
 
-    [BindProperty] public string Name { get; set; } = "";
+    [BindProperty] public string? Name { get; set; } = "";
     [BindProperty] public bool IsHouse { get; set; }
     [BindProperty] public bool Enabled { get; set; } = true;
-    [BindProperty] public string Kind { get; set; } = "image";
+    [BindProperty] public string? Kind { get; set; } = "image";
     [BindProperty] public int? ImageId { get; set; }
-    [BindProperty] public string Html { get; set; } = "";
+    [BindProperty] public string? Html { get; set; } = "";
     [BindProperty] public int? Width { get; set; }
     [BindProperty] public int? Height { get; set; }
-    [BindProperty] public string ClickUrl { get; set; } = "";
-    [BindProperty] public string AltText { get; set; } = "";
+    [BindProperty] public string? ClickUrl { get; set; } = "";
+    [BindProperty] public string? AltText { get; set; } = "";
     [BindProperty] public DateTime? StartsAt { get; set; }
     [BindProperty] public DateTime? EndsAt { get; set; }
     [BindProperty] public IReadOnlyList<string> Positions { get; set; } = [];
-    [BindProperty] public string Sections { get; set; } = "";
+    [BindProperty] public string? Sections { get; set; } = "";
     [BindProperty] public int Weight { get; set; } = 1;
     [BindProperty] public int DailyCap { get; set; }
 
@@ -106,7 +106,7 @@ public sealed class CreativePageModel(BylineDb db, AdCatalog catalog, Media.Medi
         {
             ModelState.AddModelError(nameof(Positions), "Pick at least one position.");
         }
-        var sections = AdRules.Split(Sections.ToLowerInvariant());
+        var sections = AdRules.Split((Sections ?? "").ToLowerInvariant());
         if (sections.Count > 0)
         {
             var known = await db.Sections.AsNoTracking().Where(x => sections.Contains(x.Slug)).Select(x => x.Slug).ToListAsync(ct);
@@ -135,14 +135,14 @@ public sealed class CreativePageModel(BylineDb db, AdCatalog catalog, Media.Medi
             {
                 ModelState.AddModelError(nameof(Height), "Give the creative's height in pixels, 1 to 2000.");
             }
-            if (Html.Trim().Length == 0 || Html.Length > AdModel.MaxHtml)
+            if ((Html ?? "").Trim().Length == 0 || (Html ?? "").Length > AdModel.MaxHtml)
             {
                 ModelState.AddModelError(nameof(Html), $"Give the creative's HTML, up to {AdModel.MaxHtml:N0} characters.");
             }
             else
             {
-                html = BodyDocument.Sanitize(Html).Trim();
-                HtmlWasCleaned = html != Html.Trim();
+                html = BodyDocument.Sanitize(Html ?? "").Trim();
+                HtmlWasCleaned = html != (Html ?? "").Trim();
                 if (html.Length == 0)
                 {
                     ModelState.AddModelError(nameof(Html), "Nothing of this HTML can be shown: scripts, forms and frames are removed. Use pictures, text and links.");
@@ -155,8 +155,8 @@ public sealed class CreativePageModel(BylineDb db, AdCatalog catalog, Media.Medi
             return Page();
         }
         var isNew = row is null;
-        row ??= new AdCreative { Name = Name };
-        row.Name = Name;
+        row ??= new AdCreative { Name = Name ?? "" };
+        row.Name = Name ?? "";
         row.IsHouse = IsHouse;
         row.Enabled = Enabled;
         row.Kind = kind;
@@ -164,8 +164,8 @@ public sealed class CreativePageModel(BylineDb db, AdCatalog catalog, Media.Medi
         row.Html = html;
         row.Width = width;
         row.Height = height;
-        row.ClickUrl = ClickUrl;
-        row.AltText = AltText;
+        row.ClickUrl = ClickUrl ?? "";
+        row.AltText = AltText ?? "";
         row.StartsAt = StartsAt is { } start ? DateTime.SpecifyKind(start, DateTimeKind.Utc) : null;
         row.EndsAt = EndsAt is { } end ? DateTime.SpecifyKind(end, DateTimeKind.Utc) : null;
         row.Positions = string.Join(',', Positions);
@@ -178,7 +178,7 @@ public sealed class CreativePageModel(BylineDb db, AdCatalog catalog, Media.Medi
             db.AdCreatives.Add(row);
         }
         await db.SaveChangesAsync(ct);
-        audit.Record(db, User, AuditAction, "AdCreative", row.Id.ToString(CultureInfo.InvariantCulture), Name, ClientIp);
+        audit.Record(db, User, AuditAction, "AdCreative", row.Id.ToString(CultureInfo.InvariantCulture), row.Name, ClientIp);
         await db.SaveChangesAsync(ct);
         catalog.Invalidate();
         Flash = HtmlWasCleaned ? "Creative saved. Scripts and other unsafe parts were removed from its HTML." : "Creative saved.";

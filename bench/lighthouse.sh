@@ -8,6 +8,9 @@
 # Chromium (CHROME_PATH, default /usr/bin/chromium); downloads no browser. The site runs from a fresh
 # temporary SQLite file with Byline__DemoContent=true on 127.0.0.1:5182.
 # Env: SKIP_BUILD=1 ARTICLE_PATH LH_TIMEOUT (300 s per report)
+#      ADS=gam: also configure Google Ad Manager for every ad position against a local stub GPT script
+#      (python3 http.server on 127.0.0.1:5184, allowed by the CSP), consent not required; the demo's
+#      house ads are on in both modes (docs/ads.md). Reports then go to bench/.work/lighthouse-gam/.
 # Output: JSON reports and summary.md in bench/.work/lighthouse/; the table is printed.
 set -euo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
@@ -31,11 +34,56 @@ if [ ! -x "$LH" ] || [ "$(node -p "require('$NODE_DIR/node_modules/lighthouse/pa
 fi
 
 build_app
-OUTD="$WORK/lighthouse"; rm -rf "$OUTD"; mkdir -p "$OUTD"
+OUTD="$WORK/lighthouse${ADS:+-$ADS}"; rm -rf "$OUTD"; mkdir -p "$OUTD"
 SITE_DIR="$(mktemp -d "$WORK/lh-site.XXXXXX")"
 MEDIA="$SITE_DIR/media"   # demo images go with the throwaway database
 start_site "$PORT" "$SITE_DIR/byline.db" "$OUTD/site.log" "Byline__DemoContent=true"
 BASE="http://127.0.0.1:$PORT"
+if [ "${ADS:-}" = gam ]; then
+  # A stand-in for GPT that fills each slot with a box of its first size, as an ad server would.
+  STUB_PORT=5184; mkdir -p "$SITE_DIR/stub"
+  cat >"$SITE_DIR/stub/gpt.js" <<'JS'
+(function () {
+  var q = (window.googletag && window.googletag.cmd) || [];
+  var listeners = [];
+  var pubads = { addEventListener: function (n, f) { listeners.push(f); }, enableSingleRequest: function () {} };
+  var tag = {
+    cmd: { push: function (f) { f(); } },
+    pubads: function () { return pubads; },
+    enableServices: function () {},
+    defineSlot: function (unit, sizes, id) { var s = { id: id, sizes: sizes, addService: function () { return s; } }; tag._slots[id] = s; return s; },
+    display: function (id) {
+      var s = tag._slots[id], el = document.getElementById(id), size = s.sizes[s.sizes.length - 1];
+      var box = document.createElement('div');
+      box.style.width = size[0] + 'px'; box.style.height = size[1] + 'px'; box.style.background = '#ccd';
+      el.appendChild(box);
+      listeners.forEach(function (f) { f({ slot: s, isEmpty: false }); });
+    },
+    _slots: {}
+  };
+  window.googletag = tag;
+  q.forEach(function (f) { f(); });
+})();
+JS
+  (cd "$SITE_DIR/stub" && exec python3 -m http.server "$STUB_PORT" --bind 127.0.0.1) >"$OUTD/stub.log" 2>&1 &
+  STARTED_PIDS+=("$!")
+  stop_pid "$SITE_PID"
+  python3 - "$SITE_DIR/byline.db" "http://127.0.0.1:$STUB_PORT/gpt.js" <<'PY'
+import json, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+doc = json.loads(db.execute("SELECT Json FROM Settings WHERE Key = 'site'").fetchone()[0])
+ads = doc.get('ads') or {}
+ads.update({'gamNetworkCode': '21812345', 'gamScriptUrl': sys.argv[2], 'consentRequired': False,
+            'positions': [{'key': k, 'enabled': True, 'mobileSizes': m, 'desktopSizes': d, 'gamUnit': '/21812345/' + k, 'prebidBids': ''}
+                          for k, m, d in [('home-top', '320x50,300x250', '728x90,970x250'), ('section-top', '320x50,300x250', '728x90,970x250'),
+                                          ('article-body', '300x250', '300x250,728x90'), ('list-top', '320x50', '728x90'), ('shows-top', '320x50,300x250', '728x90,970x250')]]})
+doc['ads'] = ads
+db.execute("UPDATE Settings SET Json = ? WHERE Key = 'site'", (json.dumps(doc),))
+db.commit()
+PY
+  start_site "$PORT" "$SITE_DIR/byline.db" "$OUTD/site.log" "Byline__DemoContent=true" \
+    "Byline__SecurityHeaders__ScriptSources__0=http://127.0.0.1:$STUB_PORT"
+fi
 ARTICLE_PATH="${ARTICLE_PATH:-$(first_article_path "$BASE" || true)}"
 [ -n "$ARTICLE_PATH" ] || die "no article link found on $BASE/"
 log "article: $ARTICLE_PATH"

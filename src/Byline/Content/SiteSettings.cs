@@ -58,6 +58,8 @@ public sealed record SiteSettings
     public LiveTvSettings LiveTv { get; init; } = new();
     /// <summary>The home page's tiers and each section block's layout (docs/front-page.md).</summary>
     public FrontPage Front { get; init; } = new();
+    /// <summary>Ad positions, sources and consent (docs/ads.md).</summary>
+    public AdSettings Ads { get; init; } = new();
 }
 
 /// <summary>How a section block on the home page lays out its stories.</summary>

@@ -15,7 +15,7 @@ internal static class DemoArtwork
 
     private const string FontPath = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
 
-    private static readonly Lazy<SKTypeface> Font = new(() =>
+    internal static readonly Lazy<SKTypeface> Font = new(() =>
         File.Exists(FontPath) ? SKTypeface.FromFile(FontPath) ?? SKTypeface.Default : SKTypeface.Default);
 
     internal sealed record Palette(string Name, SKColor From, SKColor To, SKColor Accent);

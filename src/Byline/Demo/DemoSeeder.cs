@@ -46,6 +46,7 @@ public sealed class DemoSeeder(BylineDb db, MediaStore media, Search.ISearchInde
         await new DemoVisualStories(db, media, search, clock, log).AddAsync(ct);
         await DemoShows.SeedAsync(db, media, search, Seed, clock, ct);
         await DemoShortsAndHubs.AddAsync(db, search, clock, ct);
+        await DemoAds.AddAsync(db, media, clock, ct);
         log.LogInformation("Demo content ready: {Count} stories in {Seconds:0.0} s", DemoArticles, clock.GetElapsedTime(started).TotalSeconds);
     }
 
@@ -55,14 +56,14 @@ public sealed class DemoSeeder(BylineDb db, MediaStore media, Search.ISearchInde
         if (db.Provider == DatabaseProvider.Postgres)
         {
             await db.Database.ExecuteSqlRawAsync(
-                "TRUNCATE \"CuratedItems\", \"ArticleTags\", \"ArticleAuthors\", \"Articles\", \"Shows\", \"SlugRedirects\", \"Authors\", " +
+                "TRUNCATE \"AdCreatives\", \"CuratedItems\", \"ArticleTags\", \"ArticleAuthors\", \"Articles\", \"Shows\", \"SlugRedirects\", \"Authors\", " +
                 "\"Tags\", \"Sections\", \"Images\", \"StaticPages\", \"Settings\" RESTART IDENTITY CASCADE", ct);
             return;
         }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         // Children before parents: the section tree is restrict-on-delete.
         await db.Database.ExecuteSqlRawAsync(
-            "DELETE FROM \"CuratedItems\"; DELETE FROM \"ArticleTags\"; DELETE FROM \"ArticleAuthors\"; DELETE FROM \"Articles\"; DELETE FROM \"Shows\"; " +
+            "DELETE FROM \"AdCreatives\"; DELETE FROM \"CuratedItems\"; DELETE FROM \"ArticleTags\"; DELETE FROM \"ArticleAuthors\"; DELETE FROM \"Articles\"; DELETE FROM \"Shows\"; " +
             "DELETE FROM \"SlugRedirects\"; DELETE FROM \"Authors\"; DELETE FROM \"Tags\"; " +
             "DELETE FROM \"Sections\" WHERE \"ParentId\" IS NOT NULL; DELETE FROM \"Sections\"; DELETE FROM \"Images\"; " +
             "DELETE FROM \"StaticPages\"; DELETE FROM \"Settings\"; DELETE FROM sqlite_sequence;", ct);

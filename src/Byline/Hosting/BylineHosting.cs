@@ -62,6 +62,7 @@ public static class BylineHosting
         services.AddPublishing(builder.Configuration);
         services.AddMedia(builder.Configuration);
         services.AddDiscovery(builder.Configuration);
+        Ads.AdsExtensions.AddAds(services);
         services.AddBylineCaching(builder.Configuration);
         services.AddShows(builder.Configuration);
         services.AddLiveBlogs();
@@ -98,6 +99,7 @@ public static class BylineHosting
         app.MapDistribution();
         app.MapEditorLookups();
         app.MapLiveBlogs();
+        Ads.AdEndpoints.MapAds(app);
         app.MapContentApi();
         app.MapWire();
         app.MapNewsletters();

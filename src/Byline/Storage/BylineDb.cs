@@ -41,6 +41,8 @@ public abstract class BylineDb(DbContextOptions options)
     public DbSet<ImportedItem> ImportedItems => Set<ImportedItem>();
     public DbSet<ImportJob> ImportJobs => Set<ImportJob>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<AdCreative> AdCreatives => Set<AdCreative>();
+    public DbSet<AdDailyCount> AdCounts => Set<AdDailyCount>();
 
     public abstract DatabaseProvider Provider { get; }
 
@@ -217,6 +219,7 @@ public abstract class BylineDb(DbContextOptions options)
         WebhookModel.Configure(b);
         ImportingModel.Configure(b);
         ApiKeyModel.Configure(b);
+        AdModel.Configure(b);
         WireModel.Configure(b);
         NewsletterModel.Configure(b);
     }

@@ -31,17 +31,17 @@ public sealed class CollaborationJourneyTests(NewsroomSite site) : IClassFixture
         await ana.Locator("[data-be-mode]").ClickAsync();
         await ana.Locator("#story-body").PressSequentiallyAsync(" " + words);
         await Expect(ben.Locator("[data-lock-banner]")).ToContainTextAsync("editor is editing", Beats);
-        await Expect(ben.Locator("fieldset.story-fields")).ToBeDisabledAsync();
+        await Expect(ben.Locator("input[name='Form.Headline']")).ToBeDisabledAsync();
 
         // Ben takes over while Ana is still typing.
         await ana.Locator("#story-body").PressSequentiallyAsync(" More words.");
         await ben.Locator("button.act-takeover").ClickAsync();
         await Expect(ben.Locator("p.notice")).ToContainTextAsync("You took the story over");
-        await Expect(ben.Locator("fieldset.story-fields")).ToBeEnabledAsync();
+        await Expect(ben.Locator("input[name='Form.Headline']")).ToBeEnabledAsync();
 
         // Ana's page learns it at its next heartbeat: read-only, with a clear message naming Ben.
         await Expect(ana.Locator("[data-lock-banner]")).ToContainTextAsync("admin is editing", Beats);
-        await Expect(ana.Locator("fieldset.story-fields")).ToBeDisabledAsync();
+        await Expect(ana.Locator("input[name='Form.Headline']")).ToBeDisabledAsync();
         await Expect(ben.Locator("[data-presence]")).ToContainTextAsync("editor", Beats);
 
         // Her text is in the story's revisions (kept when the take-over refused it, or autosaved before).
@@ -78,7 +78,12 @@ public sealed class CollaborationJourneyTests(NewsroomSite site) : IClassFixture
         var last = rows.Last;
         var moving = (await last.GetAttributeAsync("data-article"))!;
         await Expect(editor.Locator("form[data-form=order]")).ToBeHiddenAsync();
-        await last.DragToAsync(rows.First);
+        // HTML5 drag and drop, event by event (the list reorders on dragover, as under a real pointer).
+        var transfer = await editor.EvaluateHandleAsync("() => new DataTransfer()");
+        await last.DispatchEventAsync("dragstart", new Dictionary<string, object> { ["dataTransfer"] = transfer });
+        await rows.First.DispatchEventAsync("dragover", new Dictionary<string, object> { ["dataTransfer"] = transfer });
+        await rows.First.DispatchEventAsync("drop", new Dictionary<string, object> { ["dataTransfer"] = transfer });
+        await editor.Locator($"[data-curated=top] > li[data-article='{moving}']").DispatchEventAsync("dragend", new Dictionary<string, object> { ["dataTransfer"] = transfer });
 
         await Expect(rows.First).ToHaveAttributeAsync("data-article", moving);
         await Expect(rows.First.Locator(".nr-tier")).ToHaveTextAsync("Lead");

@@ -96,10 +96,10 @@ public sealed class IndexModel(StoryLists lists, Shorts.ShortNews shorts, Discov
         return Page();
     }
 
-    /// <summary>The page only reads: a POST is 405; on the newsroom's preview route an anonymous one is first sent to sign in.</summary>
-    public IActionResult OnPost() =>
-        Request.Path.StartsWithSegments("/newsroom", StringComparison.OrdinalIgnoreCase) && User.Identity?.IsAuthenticated != true
-            ? Challenge() : StatusCode(StatusCodes.Status405MethodNotAllowed);
+    /// <summary>The page only reads: a POST is 405; on the newsroom's preview route it is first authorized like a GET (sign-in, 403).</summary>
+    public async Task<IActionResult> OnPostAsync() =>
+        Request.Path.StartsWithSegments("/newsroom", StringComparison.OrdinalIgnoreCase) && await BeginNewsroomPreviewAsync(Storage.Policies.Editor) is { } refused
+            ? refused : StatusCode(StatusCodes.Status405MethodNotAllowed);
 
     /// <summary>At most the tiers' worth of distinct positive story ids; anything else in the list is ignored.</summary>
     private IReadOnlyList<int> ParseOrder(string? order)

@@ -51,6 +51,8 @@ public sealed class AdsJourneyTests(NewsroomSite site) : IClassFixture<NewsroomS
         {
             BaseURL = site.Server.Address.ToString(),
             ViewportSize = new ViewportSize { Width = 390, Height = 844 },
+            // A reader's browser: headless Chromium names itself HeadlessChrome, which the counters drop as a bot.
+            UserAgent = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
         }));
         var thirdParty = new ConcurrentQueue<string>();
         await context.RouteAsync("**/*", async route =>

@@ -22,6 +22,8 @@ public sealed class CollaborationJourneyTests(NewsroomSite site) : IClassFixture
         await ana.GotoAsync($"/newsroom/stories/{id}");
         await ben.GotoAsync($"/newsroom/stories/{id}");
 
+        // Read-only is the fields' fieldset switched off: the browser's own :disabled says whether an input
+        // inside it can be typed in (Playwright's ToBeDisabled looks at the input's attribute alone here).
         // Presence, by name, both ways.
         await Expect(ana.Locator("[data-presence]")).ToContainTextAsync("admin", Beats);
         await Expect(ben.Locator("[data-presence]")).ToContainTextAsync("editor", Beats);
@@ -31,17 +33,17 @@ public sealed class CollaborationJourneyTests(NewsroomSite site) : IClassFixture
         await ana.Locator("[data-be-mode]").ClickAsync();
         await ana.Locator("#story-body").PressSequentiallyAsync(" " + words);
         await Expect(ben.Locator("[data-lock-banner]")).ToContainTextAsync("editor is editing", Beats);
-        await Expect(ben.Locator("input[name='Form.Headline']")).ToBeDisabledAsync();
+        await Expect(ben.Locator("input[name='Form.Headline']:disabled")).ToHaveCountAsync(1);
 
         // Ben takes over while Ana is still typing.
         await ana.Locator("#story-body").PressSequentiallyAsync(" More words.");
         await ben.Locator("button.act-takeover").ClickAsync();
         await Expect(ben.Locator("p.notice")).ToContainTextAsync("You took the story over");
-        await Expect(ben.Locator("input[name='Form.Headline']")).ToBeEnabledAsync();
+        await Expect(ben.Locator("input[name='Form.Headline']:enabled")).ToHaveCountAsync(1);
 
         // Ana's page learns it at its next heartbeat: read-only, with a clear message naming Ben.
         await Expect(ana.Locator("[data-lock-banner]")).ToContainTextAsync("admin is editing", Beats);
-        await Expect(ana.Locator("input[name='Form.Headline']")).ToBeDisabledAsync();
+        await Expect(ana.Locator("input[name='Form.Headline']:disabled")).ToHaveCountAsync(1);
         await Expect(ben.Locator("[data-presence]")).ToContainTextAsync("editor", Beats);
 
         // Her text is in the story's revisions (kept when the take-over refused it, or autosaved before).

@@ -320,26 +320,12 @@ namespace Byline.Storage.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Focus")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
                     b.Property<int>("Height")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Key")
                         .IsRequired()
                         .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("SourceType")
-                        .IsRequired()
-                        .HasMaxLength(40)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("UploadedBy")
-                        .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Width")
@@ -353,8 +339,6 @@ namespace Byline.Storage.Migrations.Sqlite
 
                     b.HasIndex("Key")
                         .IsUnique();
-
-                    b.HasIndex("UploadedBy");
 
                     b.ToTable("Images");
                 });

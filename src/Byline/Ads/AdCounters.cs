@@ -135,38 +135,10 @@ public sealed class AdCounters(IServiceScopeFactory scopes, TimeProvider clock, 
 }
 
 /// <summary>Flushes the ad counters every few seconds, and once more when the host stops.</summary>
-internal sealed class AdCounterFlusher(AdCounters counters, Discovery.DiscoveryOptions options, Hosting.Readiness readiness, ILogger<AdCounterFlusher> log) : BackgroundService
+internal sealed class AdCounterFlusher(AdCounters counters, Discovery.DiscoveryOptions options, Hosting.Readiness readiness, ILogger<AdCounterFlusher> log)
+    : Discovery.CountsFlusher(options, readiness, log)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            await readiness.WhenReady.WaitAsync(stoppingToken);
-            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(0.2, options.FlushSeconds)));
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                await counters.FlushAsync(stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping: the final flush follows.
-        }
-    }
+    protected override string What => "ad counts";
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await base.StopAsync(cancellationToken);
-        if (readiness.IsReady)
-        {
-            try
-            {
-                await counters.FlushAsync(cancellationToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                log.LogWarning(e, "Final flush of ad counts failed");
-            }
-        }
-    }
+    protected override Task FlushAsync(CancellationToken ct) => counters.FlushAsync(ct);
 }

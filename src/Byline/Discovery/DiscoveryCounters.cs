@@ -255,9 +255,17 @@ public sealed class DiscoveryCounters(IServiceScopeFactory scopes, TimeProvider 
     }
 }
 
-/// <summary>Flushes the counters every few seconds, and once more when the host stops.</summary>
-internal sealed class DiscoveryFlusher(DiscoveryCounters counters, DiscoveryOptions options, Hosting.Readiness readiness, ILogger<DiscoveryFlusher> log) : BackgroundService
+/// <summary>
+/// Flushes in-memory counts every few seconds (DiscoveryOptions.FlushSeconds), and once more when the host
+/// stops; one loop for the view counters and the ad counters.
+/// </summary>
+internal abstract class CountsFlusher(DiscoveryOptions options, Hosting.Readiness readiness, ILogger log) : BackgroundService
 {
+    /// <summary>What is flushed, for the log ("view counts").</summary>
+    protected abstract string What { get; }
+
+    protected abstract Task FlushAsync(CancellationToken ct);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
@@ -266,7 +274,7 @@ internal sealed class DiscoveryFlusher(DiscoveryCounters counters, DiscoveryOpti
             using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(0.2, options.FlushSeconds)));
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                await counters.FlushAsync(stoppingToken);
+                await FlushAsync(stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -275,7 +283,7 @@ internal sealed class DiscoveryFlusher(DiscoveryCounters counters, DiscoveryOpti
         }
         catch (Exception e) when (!readiness.IsReady)
         {
-            log.LogWarning(e, "Counters not flushed: start-up did not finish");
+            log.LogWarning(e, "{What} not flushed: start-up did not finish", What);
         }
     }
 
@@ -286,12 +294,21 @@ internal sealed class DiscoveryFlusher(DiscoveryCounters counters, DiscoveryOpti
         {
             try
             {
-                await counters.FlushAsync(cancellationToken);
+                await FlushAsync(cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                log.LogWarning(e, "Final flush of view counts failed");
+                log.LogWarning(e, "Final flush of {What} failed", What);
             }
         }
     }
+}
+
+/// <summary>Flushes the view counters.</summary>
+internal sealed class DiscoveryFlusher(DiscoveryCounters counters, DiscoveryOptions options, Hosting.Readiness readiness, ILogger<DiscoveryFlusher> log)
+    : CountsFlusher(options, readiness, log)
+{
+    protected override string What => "view counts";
+
+    protected override Task FlushAsync(CancellationToken ct) => counters.FlushAsync(ct);
 }

@@ -19,6 +19,9 @@ public sealed class BylineServer : IAsyncDisposable
     private readonly string _folder;
     private readonly ConcurrentQueue<string> _log = new();
 
+    /// <summary>Stopped on purpose to be copied: disposing it keeps its folder.</summary>
+    private bool _template;
+
     private BylineServer(Process process, string folder, Uri address)
     {
         _process = process;
@@ -31,12 +34,66 @@ public sealed class BylineServer : IAsyncDisposable
     /// <summary>The last lines the server wrote, for failure messages.</summary>
     public string RecentLog => string.Join('\n', _log.TakeLast(40));
 
+    /// <summary>
+    /// Starts a server on a copy of a seeded folder. The first start with given settings and preparation migrates,
+    /// generates the demo publication (pictures included), runs <paramref name="prepare"/> (adding users…), stops
+    /// gracefully and keeps that folder as a template; every start with the same settings then begins from a copy of
+    /// it, so each fixture still gets a database and media folder of its own without generating the demo again.
+    /// </summary>
     /// <param name="settings">Extra configuration as environment variables (Byline__Publishing__CheckInterval…).</param>
-    public static async Task<BylineServer> StartAsync(IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="prepare">Run once against the template server; named so that different preparations never share one.</param>
+    public static async Task<BylineServer> StartAsync(IReadOnlyDictionary<string, string>? settings = null, Preparation? prepare = null)
     {
-        var (dll, contentRoot) = LocateApp();
+        settings ??= new Dictionary<string, string>();
+        var key = string.Join('\n', settings.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}={s.Value}")) + "\n#" + prepare?.Name;
+        var template = await Templates.GetOrAdd(key, _ => new Lazy<Task<string>>(() => MakeTemplateAsync(settings, prepare))).Value;
+        var folder = NewFolder();
+        CopyFolder(template, folder);
+        return await LaunchAsync(folder, settings);
+    }
+
+    /// <summary>Something done once to the template server before it is copied (users added through the CLI…).</summary>
+    public sealed record Preparation(string Name, Func<BylineServer, Task> Run);
+
+    private static readonly ConcurrentDictionary<string, Lazy<Task<string>>> Templates = new();
+
+    private static async Task<string> MakeTemplateAsync(IReadOnlyDictionary<string, string> settings, Preparation? prepare)
+    {
+        var folder = NewFolder();
+        await using (var server = await LaunchAsync(folder, settings))
+        {
+            if (prepare is not null)
+            {
+                await prepare.Run(server);
+            }
+            await server.StopGracefullyAsync();
+        }
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(folder);
+        return folder;
+    }
+
+    private static string NewFolder()
+    {
         var folder = Path.Combine(Path.GetTempPath(), "byline-browser", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
+        return folder;
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (var dir in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
+        {
+            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, dir)));
+        }
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));
+        }
+    }
+
+    private static async Task<BylineServer> LaunchAsync(string folder, IReadOnlyDictionary<string, string> settings)
+    {
+        var (dll, contentRoot) = LocateApp();
         var address = new Uri($"http://127.0.0.1:{FreePort()}");
         var start = new ProcessStartInfo("dotnet")
         {
@@ -55,7 +112,7 @@ public sealed class BylineServer : IAsyncDisposable
         start.Environment["ConnectionStrings__Byline"] = $"Data Source={Path.Combine(folder, "byline.db")}";
         start.Environment["Byline__DemoContent"] = "true";
         start.Environment["Byline__Media__Path"] = Path.Combine(folder, "media");
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        foreach (var (key, value) in settings)
         {
             start.Environment[key] = value;
         }
@@ -76,6 +133,26 @@ public sealed class BylineServer : IAsyncDisposable
             throw;
         }
         return server;
+    }
+
+    /// <summary>SIGTERM, so the host shuts down and SQLite closes its files; killed if it has not ended within a minute.</summary>
+    private async Task StopGracefullyAsync()
+    {
+        using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) ?? throw new InvalidOperationException("could not run kill"))
+        {
+            await term.WaitForExitAsync();
+        }
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _template = true;
     }
 
     private void Keep(string? line)
@@ -162,15 +239,25 @@ public sealed class BylineServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_template)
+        {
+            _process.Dispose();
+            return;
+        }
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
+        TryDelete(_folder);
+    }
+
+    private static void TryDelete(string folder)
+    {
         try
         {
-            Directory.Delete(_folder, recursive: true);
+            Directory.Delete(folder, recursive: true);
         }
         catch (IOException)
         {

@@ -21,9 +21,19 @@ public sealed class NewsroomSite : IAsyncLifetime
     public BylineServer Server => _server ?? throw new InvalidOperationException("not started");
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("not started");
     public const string Password = "Browser-test-pass-1!";
-    public string ContributorEmail { get; } = $"contributor-{Guid.NewGuid():N}@newsroom.test";
-    public string EditorEmail { get; } = $"editor-{Guid.NewGuid():N}@newsroom.test";
-    public string AdminEmail { get; } = $"admin-{Guid.NewGuid():N}@newsroom.test";
+    public string ContributorEmail { get; } = "contributor@newsroom.test";
+    public string EditorEmail { get; } = "editor@newsroom.test";
+    public string AdminEmail { get; } = "admin@newsroom.test";
+
+    /// <summary>The three people every newsroom journey signs in as, added once to the seeded template.</summary>
+    private static readonly BylineServer.Preparation People = new("newsroom people", async server =>
+    {
+        foreach (var role in new[] { "contributor", "editor", "admin" })
+        {
+            var (code, output) = await server.RunVerbAsync(Password, "user", "add", "--email", $"{role}@newsroom.test", "--role", role, "--name", role);
+            Assert.True(code == 0, $"user add {role} failed: {output}");
+        }
+    });
 
     public async Task InitializeAsync()
     {
@@ -31,12 +41,7 @@ public sealed class NewsroomSite : IAsyncLifetime
         {
             throw new InvalidOperationException($"{ReaderSite.ChromiumPath} is missing: install chromium: apt-get install -y chromium");
         }
-        _server = await BylineServer.StartAsync(new Dictionary<string, string> { ["Byline__Publishing__CheckInterval"] = "00:00:01" });
-        foreach (var (email, role) in new[] { (ContributorEmail, "contributor"), (EditorEmail, "editor"), (AdminEmail, "admin") })
-        {
-            var (code, output) = await _server.RunVerbAsync(Password, "user", "add", "--email", email, "--role", role, "--name", role);
-            Assert.True(code == 0, $"user add {role} failed: {output}");
-        }
+        _server = await BylineServer.StartAsync(new Dictionary<string, string> { ["Byline__Publishing__CheckInterval"] = "00:00:01" }, People);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ReaderSite.ChromiumPath, Headless = true, Args = ChromiumArgs });
     }

@@ -1,6 +1,7 @@
 // Web stories: one full-screen page at a time. Next/previous by a tap on the right/left half, a
 // swipe, the arrow keys, Space and Page Up/Down, or the buttons; the page is announced to screen
-// readers. Without this script every page is shown, stacked, and the story scrolls.
+// readers. Where scripts are off every page is shown, stacked, and the story scrolls; where they run,
+// web-story.css already lays out one page at a time (a media query), so nothing moves when this starts.
 (function () {
   'use strict';
   var story = document.querySelector('.web-story');
@@ -16,7 +17,6 @@
   var end = story.querySelector('.ws-end');
   var current = -1;
 
-  document.documentElement.classList.add('ws-js');
   nav.hidden = false;
 
   function go(index, announce) {

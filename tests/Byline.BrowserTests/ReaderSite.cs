@@ -3,7 +3,7 @@ using Microsoft.Playwright;
 namespace Byline.BrowserTests;
 
 /// <summary>One Byline process and one headless Debian Chromium, shared by the reader journeys.</summary>
-public sealed class ReaderSite : IAsyncLifetime
+public class ReaderSite : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
@@ -21,13 +21,16 @@ public sealed class ReaderSite : IAsyncLifetime
 
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("not started");
 
+    /// <summary>Extra configuration for the server (environment variables), for a fixture that needs other settings.</summary>
+    protected virtual IReadOnlyDictionary<string, string>? Settings => null;
+
     public async Task InitializeAsync()
     {
         if (!File.Exists(ChromiumPath))
         {
             throw new InvalidOperationException($"{ChromiumPath} is missing: install chromium: apt-get install -y chromium");
         }
-        _server = await BylineServer.StartAsync();
+        _server = await BylineServer.StartAsync(Settings);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -31,7 +31,12 @@ public static class BylineHosting
     /// <summary>Services shared by the web host and the command line.</summary>
     public static IServiceCollection AddBylineCore(this IServiceCollection services, IConfiguration config)
     {
-        // The one clock of the application; features take it by injection (tests swap in a fake).
+        // The one clock of the application; features take it by injection (tests swap in a fake, and a
+        // stopped one can be asked for in configuration: FixedClock).
+        if (FixedClock.FromConfiguration(config) is { } fixedClock)
+        {
+            services.TryAddSingleton<TimeProvider>(fixedClock);
+        }
         services.TryAddSingleton(TimeProvider.System);
         services.AddBylineStorage(config);
         services.AddSingleton<SiteSettingsStore>();

@@ -31,7 +31,12 @@ public sealed class NewsroomSite : IAsyncLifetime
         {
             throw new InvalidOperationException($"{ReaderSite.ChromiumPath} is missing: install chromium: apt-get install -y chromium");
         }
-        _server = await BylineServer.StartAsync(new Dictionary<string, string> { ["Byline__Publishing__CheckInterval"] = "00:00:01" });
+        _server = await BylineServer.StartAsync(new Dictionary<string, string>
+        {
+            ["Byline__Publishing__CheckInterval"] = "00:00:01",
+            // Link cards may read this site's own pages on the loopback address (as an admin would allow a host).
+            ["Byline__LinkCards__AllowedHosts__0"] = "127.0.0.1",
+        });
         foreach (var (email, role) in new[] { (ContributorEmail, "contributor"), (EditorEmail, "editor"), (AdminEmail, "admin") })
         {
             var (code, output) = await _server.RunVerbAsync(Password, "user", "add", "--email", email, "--role", role, "--name", role);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The block editor's weight: rebuilds src/Byline/wwwroot/block-editor.js from editor/ (editor/build.sh)
-# and prints its size raw and gzipped (-9, as the static file middleware's precompressed answer would
+# and its pictures-and-embeds part (block-editor-media.js) and prints their sizes raw and gzipped (-9, as the static file middleware's precompressed answer would
 # be at best), beside the newsroom's other editor script in the same run. Target: < 150 KB gzipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,4 +11,5 @@ echo
 echo '| file | bytes | gzip -9 bytes |'
 echo '| --- | --- | --- |'
 size src/Byline/wwwroot/block-editor.js
+size src/Byline/wwwroot/block-editor-media.js
 size src/Byline/wwwroot/newsroom-editor.js

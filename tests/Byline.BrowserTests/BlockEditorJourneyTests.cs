@@ -8,7 +8,8 @@ namespace Byline.BrowserTests;
 /// <summary>
 /// The block editor (editor/, built into wwwroot/block-editor.js) in real Chromium: writing with
 /// headings, a list and a link and publishing; a Markdown story opening and saving unchanged; pasted
-/// HTML reduced to the allowed blocks; the local copy offered back after a crash.
+/// HTML reduced to the allowed blocks; the local copy offered back after a crash; a picture dropped in
+/// (uploaded, alt text asked inline) and refused files; pasted links previewed as the player or a link card.
 /// </summary>
 public sealed partial class BlockEditorJourneyTests(NewsroomSite site) : IClassFixture<NewsroomSite>
 {
@@ -45,6 +46,109 @@ public sealed partial class BlockEditorJourneyTests(NewsroomSite site) : IClassF
 
     private static async Task<string> BodyAsync(IPage page) =>
         (await page.Locator("#story-body").InputValueAsync()).Replace("\r\n", "\n", StringComparison.Ordinal);
+
+    /// <summary>Drops files on an element as a browser would (a DataTransfer holding them); a picture is drawn on a canvas in the page.</summary>
+    private static async Task DropAsync(ILocator target, string name, string type, string? text = null)
+    {
+        var transfer = await target.Page.EvaluateHandleAsync(@"async ([name, type, text]) => {
+            let blob;
+            if (text === null) {
+                const canvas = document.createElement('canvas');
+                canvas.width = 640; canvas.height = 400;
+                const g = canvas.getContext('2d');
+                g.fillStyle = '#1565c0'; g.fillRect(0, 0, 640, 400);
+                g.fillStyle = '#ffb300'; g.fillRect(200, 120, 240, 160);
+                blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
+            } else {
+                blob = new Blob([text], { type });
+            }
+            const dt = new DataTransfer();
+            dt.items.add(new File([blob], name, { type }));
+            return dt;
+        }", new object?[] { name, type, text });
+        await target.DispatchEventAsync("drop", new Dictionary<string, object> { ["dataTransfer"] = transfer });
+    }
+
+    private static async Task PasteTextAsync(ILocator target, string text) =>
+        await target.EvaluateAsync(@"(el, text) => {
+            const dt = new DataTransfer();
+            dt.setData('text/plain', text);
+            el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+        }", text);
+
+    [Fact]
+    public async Task A_picture_dropped_into_the_body_is_uploaded_asks_for_its_alt_text_and_shows_on_the_page_and_other_files_are_refused_in_place()
+    {
+        var page = await site.SignedInAsync(site.EditorEmail);
+        var headline = "Pier pictures " + Unique();
+        await page.GotoAsync("/newsroom/stories/new");
+        await page.Locator("input[name='Form.Headline']").FillAsync(headline);
+        await PickSectionAsync(page);
+        var body = page.Locator(".be-content");
+        await body.ClickAsync();
+        await page.Keyboard.TypeAsync("The pier at noon.");
+        await Expect(page.Locator("#story-body")).ToHaveValueAsync("The pier at noon.");
+
+        // Not a picture: said in the editor, the text kept.
+        await DropAsync(body, "notes.txt", "text/plain", "just notes");
+        await Expect(page.Locator("[data-be-upload=failed]").Last).ToContainTextAsync("not a picture");
+        // Named a picture but not one: the server refuses it and the editor says so, the text kept.
+        await DropAsync(body, "fake.png", "image/png", "these bytes are no picture");
+        await Expect(page.Locator("[data-be-upload=failed]").Last).ToContainTextAsync("not a picture Byline accepts");
+        await Expect(page.Locator("#story-body")).ToHaveValueAsync("The pier at noon.");
+
+        await DropAsync(body, "pier.png", "image/png");
+        var alt = body.Locator("[data-be-picture] [data-be-alt]");
+        await Expect(alt).ToBeFocusedAsync(new() { Timeout = 30_000 });
+        await alt.FillAsync("Blue pier with an amber boat");
+        await body.Locator("[data-be-picture] [data-be-caption]").FillAsync("The pier at noon");
+        await Expect(page.Locator("#story-body")).ToHaveValueAsync(
+            new Regex(@"^The pier at noon\.\n\n!\[Blue pier with an amber boat\]\(/media/up-[0-9a-f]+/\d+\.jpg ""The pier at noon""\)$"), Long);
+
+        await page.Locator("button.act-publish").ClickAsync();
+        await Expect(page.Locator(".story-status .status")).ToHaveTextAsync("published");
+        var articlePath = await page.Locator("a.public-link").GetAttributeAsync("href");
+        var reader = await site.Browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = site.Server.Address.ToString() });
+        await reader.GotoAsync(articlePath!);
+        await Expect(reader.Locator("div.story-body img[alt='Blue pier with an amber boat']")).ToHaveCountAsync(1);
+        await reader.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_pasted_video_link_previews_the_player_and_an_unknown_link_becomes_the_card_of_its_page()
+    {
+        var page = await site.SignedInAsync(site.EditorEmail);
+        await page.GotoAsync("/newsroom/stories/new");
+        await page.Locator("input[name='Form.Headline']").FillAsync("Links " + Unique());
+        await PickSectionAsync(page);
+        var body = page.Locator(".be-content");
+        await body.ClickAsync();
+        await page.Keyboard.TypeAsync("Watch and read.");
+        await page.Keyboard.PressAsync("Enter");
+
+        await PasteTextAsync(body, "https://www.youtube.com/watch?v=dQw4w9WgXcQ");
+        await Expect(body.Locator("[data-be-embed-preview=player] iframe[src='https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ']")).ToHaveCountAsync(1);
+
+        // An unknown link: the card is read from the page (this site's own home page, on the loopback address the test allows).
+        await body.Locator("p", new() { HasText = "Watch and read." }).ClickAsync();
+        await page.Keyboard.PressAsync("End");
+        await page.Keyboard.PressAsync("Enter");
+        var home = site.Server.Address.ToString();
+        await PasteTextAsync(body, home);
+        var card = body.Locator("[data-be-embed-preview=card] .embed-card-title");
+        await Expect(card).Not.ToBeEmptyAsync(new() { Timeout = 30_000 });
+        await Expect(page.Locator("#story-body")).ToHaveValueAsync(
+            "Watch and read.\n\n<" + home + ">\n\n<https://www.youtube.com/watch?v=dQw4w9WgXcQ>", Long);
+
+        await page.Locator("button.act-publish").ClickAsync();
+        await Expect(page.Locator(".story-status .status")).ToHaveTextAsync("published");
+        var articlePath = await page.Locator("a.public-link").GetAttributeAsync("href");
+        var reader = await site.Browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = site.Server.Address.ToString() });
+        await reader.GotoAsync(articlePath!);
+        await Expect(reader.Locator("div.story-body .embed-card-title")).ToHaveTextAsync(await card.TextContentAsync() ?? "");
+        await Expect(reader.Locator("div.story-body iframe[src='https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ']")).ToHaveCountAsync(1);
+        await reader.CloseAsync();
+    }
 
     [Fact]
     public async Task An_editor_writes_headings_a_list_and_a_link_in_the_block_editor_and_readers_see_them()

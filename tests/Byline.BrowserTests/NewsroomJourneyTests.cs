@@ -41,7 +41,12 @@ public sealed class NewsroomSite : IAsyncLifetime
         {
             throw new InvalidOperationException($"{ReaderSite.ChromiumPath} is missing: install chromium: apt-get install -y chromium");
         }
-        _server = await BylineServer.StartAsync(new Dictionary<string, string> { ["Byline__Publishing__CheckInterval"] = "00:00:01" }, People);
+        _server = await BylineServer.StartAsync(new Dictionary<string, string>
+        {
+            ["Byline__Publishing__CheckInterval"] = "00:00:01",
+            // Link cards may read this site's own pages on the loopback address (as an admin would allow a host).
+            ["Byline__LinkCards__AllowedHosts__0"] = "127.0.0.1",
+        }, People);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ReaderSite.ChromiumPath, Headless = true, Args = ChromiumArgs });
     }

@@ -64,7 +64,10 @@ public static class BodyDocument
     public static string Sanitize(string html) => Sanitizer.Sanitize(html);
 
 #pragma warning disable CA1002 // the stored body is a List<BodyBlock> in the JSON source generator's contract (BodyJsonContext)
-    public static List<BodyBlock> Render(string markdown)
+    public static List<BodyBlock> Render(string markdown) => Render(markdown, null);
+
+    /// <summary>The body's blocks; unknown links alone on a line become the cards <paramref name="cards"/> knows (see <see cref="Embeds"/>).</summary>
+    public static List<BodyBlock> Render(string markdown, Func<Uri, LinkCard?>? cards)
 #pragma warning restore CA1002
     {
         var doc = Markdown.Parse(markdown ?? "", Pipeline);
@@ -76,7 +79,7 @@ public static class BodyDocument
                 continue;
             }
             // A URL alone on its paragraph is an embed; its markup is generated, not sanitised input.
-            if (LoneUrl(block) is { } url && Embeds.Html(url) is { } embed)
+            if (LoneUrl(block) is { } url && Embeds.Html(url, cards) is { } embed)
             {
                 blocks.Add(new BodyBlock(BlockKind.Embed, embed));
                 continue;

@@ -28,7 +28,13 @@ public static partial class Embeds
     private static partial Regex VimeoId();
 
     /// <summary>The embed's HTML for an http(s) URL, or null when the text is not one (it then stays ordinary text).</summary>
-    public static string? Html(string url)
+    public static string? Html(string url) => Html(url, null);
+
+    /// <summary>
+    /// The embed's HTML; an unknown link for which <paramref name="cards"/> knows a card (the title and
+    /// description its page gave, <see cref="LinkCardCache"/>) becomes that card rather than the plain one.
+    /// </summary>
+    public static string? Html(string url, Func<Uri, LinkCard?>? cards)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) ||
             (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp) ||
@@ -49,8 +55,12 @@ public static partial class Embeds
             // dnt=1 asks the player not to track the viewing session.
             return Frame($"https://player.vimeo.com/video/{path}?dnt=1", "Vimeo video");
         }
-        return LinkCard(uri, ProviderName(host));
+        var provider = ProviderName(host);
+        return provider == "Link" && cards?.Invoke(uri) is { } card ? Card(uri, card) : PlainCard(uri, provider);
     }
+
+    /// <summary>True when the embed of <paramref name="url"/> is a player (a frame) rather than a card.</summary>
+    public static bool IsPlayer(string? html) => html is not null && html.Contains("<iframe", StringComparison.Ordinal);
 
     private static string? YouTubeVideo(string host, Uri uri)
     {
@@ -91,7 +101,17 @@ public static partial class Embeds
     private static string Frame(string src, string title) =>
         $"<figure class=\"embed embed-video\"><iframe src=\"{Encoder.Encode(src)}\" title=\"{Encoder.Encode(title)}\" {FrameAttributes}></iframe></figure>";
 
-    private static string LinkCard(Uri uri, string provider)
+    /// <summary>The card of an unknown link: the page's site name, title and description, all encoded.</summary>
+    public static string Card(Uri uri, LinkCard card)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        ArgumentNullException.ThrowIfNull(card);
+        var description = card.Description.Length == 0 ? "" : $"<span class=\"embed-card-description\">{Encoder.Encode(card.Description)}</span>";
+        return $"<figure class=\"embed embed-link embed-card\"><a href=\"{Encoder.Encode(uri.AbsoluteUri)}\" rel=\"noopener nofollow\">" +
+            $"<span class=\"embed-card-site\">{Encoder.Encode(card.Site)}</span><strong class=\"embed-card-title\">{Encoder.Encode(card.Title)}</strong>{description}</a></figure>";
+    }
+
+    private static string PlainCard(Uri uri, string provider)
     {
         var shown = uri.Host + uri.AbsolutePath.TrimEnd('/');
         return $"<figure class=\"embed embed-link\"><a href=\"{Encoder.Encode(uri.AbsoluteUri)}\" rel=\"noopener nofollow\">" +

@@ -136,6 +136,15 @@ public sealed class Image
     public string Widths { get; set; } = "";
     public string ContentType { get; set; } = "image/jpeg";
     public DateTime CreatedAt { get; set; }
+    /// <summary>The format the picture was uploaded in ("image/png"…), read from its first bytes; empty for pictures stored before it was kept.</summary>
+    public string SourceType { get; set; } = "";
+    /// <summary>Who uploaded it (the account's user name); null for pictures made by the system or stored before it was kept.</summary>
+    public string? UploadedBy { get; set; }
+    /// <summary>
+    /// The focal point of each crop rendition, "1200x900=0.25,0.4;1200x1200=0.5,0.3" (fractions of the
+    /// picture's width and height); a crop without one is centred. See <c>Media/Focus.cs</c>.
+    /// </summary>
+    public string Focus { get; set; } = "";
 }
 
 public sealed class StaticPage

@@ -116,6 +116,7 @@ public sealed class MediaLibrary(BylineDb db, MediaStore store, MediaOptions opt
             Credit = (credit ?? "").Trim(),
             Widths = string.Join(',', widths.Select(x => x.ToString(CultureInfo.InvariantCulture))),
             ContentType = "image/jpeg",
+            SourceType = type,
             CreatedAt = clock.GetUtcNow().UtcDateTime,
         };
         db.Images.Add(image);

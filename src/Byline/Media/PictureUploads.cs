@@ -25,6 +25,7 @@ public sealed class PictureUploads(BylineDb db, MediaLibrary library, UploadQuot
             return result;
         }
         quota.Record(userId, length, UploadQuota.ImageKind);
+        result.Image!.UploadedBy = user.Identity?.Name;
         // The upload's event (webhooks' media.uploaded) commits with the quota row.
         await events.SaveAsync(db, new ContentChanged([ContentKeys.Image(result.Image!.Id)], "media.upload", null, user.Identity?.Name), ct);
         return result;

@@ -106,7 +106,14 @@ internal static class Renditions
     /// Makes one centre crop from the largest stored JPEG rendition, for pictures stored before crops
     /// existed. False when the picture has no rendition to crop from.
     /// </summary>
-    public static async Task<bool> CropFromLargestAsync(string root, string key, int width, int height, CancellationToken ct)
+    public static Task<bool> CropFromLargestAsync(string root, string key, int width, int height, CancellationToken ct) =>
+        CropFromLargestAsync(root, key, width, height, 0.5, 0.5, ct);
+
+    /// <summary>
+    /// Makes one crop from the largest stored JPEG rendition around a focal point (fractions of the width
+    /// and height, <see cref="Focus.Area"/>), replacing the crop there was. False when there is nothing to crop from.
+    /// </summary>
+    public static async Task<bool> CropFromLargestAsync(string root, string key, int width, int height, double focusX, double focusY, CancellationToken ct)
     {
         var dir = new DirectoryInfo(Path.Combine(root, key));
         if (!dir.Exists)
@@ -132,11 +139,9 @@ internal static class Renditions
                 return false;
             }
             using var surface = SKSurface.Create(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
-            var scale = Math.Max(width / (float)bitmap.Width, height / (float)bitmap.Height);
-            var dw = bitmap.Width * scale;
-            var dh = bitmap.Height * scale;
+            var area = Focus.Area(bitmap.Width, bitmap.Height, width, height, focusX, focusY);
             using var image = SKImage.FromBitmap(bitmap);
-            surface.Canvas.DrawImage(image, SKRect.Create((width - dw) / 2, (height - dh) / 2, dw, dh), new SKSamplingOptions(SKCubicResampler.Mitchell));
+            surface.Canvas.DrawImage(image, area, SKRect.Create(0, 0, width, height), new SKSamplingOptions(SKCubicResampler.Mitchell), null);
             using var snapshot = surface.Snapshot();
             using var data = snapshot.Encode(SKEncodedImageFormat.Jpeg, JpegQuality);
             jpeg = data.ToArray();

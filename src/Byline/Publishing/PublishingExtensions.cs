@@ -14,6 +14,8 @@ public static class PublishingExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AuditLog>();
         services.AddScoped<PublishingService>();
+        services.AddMemoryCache();
+        services.TryAddSingleton<LinkCardCache>();
         services.AddSingleton(config.GetSection("Byline:Publishing").Get<SchedulerOptions>() ?? new SchedulerOptions());
         services.AddSingleton<ScheduledPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<ScheduledPublisher>());

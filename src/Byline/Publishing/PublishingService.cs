@@ -18,7 +18,7 @@ public sealed record StoryCommand(StoryAction Action, int ExpectedVersion, Story
 /// names every key the change affects (the outbox); after the commit this process's caches follow
 /// before the write returns.
 /// </summary>
-public sealed class PublishingService(BylineDb db, AuditLog audit, ContentEvents events, TimeProvider clock, ILogger<PublishingService> log)
+public sealed class PublishingService(BylineDb db, AuditLog audit, ContentEvents events, TimeProvider clock, LinkCardCache linkCards, ILogger<PublishingService> log)
 {
     public const int MaxBodyLength = 400_000;
     public const int MaxTags = 20;
@@ -418,7 +418,7 @@ public sealed class PublishingService(BylineDb db, AuditLog audit, ContentEvents
         article.Slug = input.Slug;
         article.Standfirst = input.Standfirst;
         article.BodyMarkdown = input.BodyMarkdown;
-        article.BodyHtml = BodyDocument.Serialize(BodyDocument.Render(input.BodyMarkdown));
+        article.BodyHtml = BodyDocument.Serialize(BodyDocument.Render(input.BodyMarkdown, linkCards.CardFor));
         article.WordCount = BodyDocument.CountWords(input.BodyMarkdown);
         article.SectionId = input.SectionId!.Value;
         article.TopSectionId = await TopSectionOfAsync(input.SectionId.Value, ct);

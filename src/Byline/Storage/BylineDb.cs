@@ -146,6 +146,10 @@ public abstract class BylineDb(DbContextOptions options)
         {
             e.Property(i => i.Key).HasMaxLength(100);
             e.HasIndex(i => i.Key).IsUnique();
+            e.Property(i => i.SourceType).HasMaxLength(40);
+            e.Property(i => i.UploadedBy).HasMaxLength(256);
+            e.Property(i => i.Focus).HasMaxLength(200);
+            e.HasIndex(i => i.UploadedBy);
         });
         b.Entity<StaticPage>(e =>
         {

@@ -86,6 +86,7 @@ public abstract class NewsroomSecurityTests(BylineApp app)
         ["newsroom/media"] = ("/newsroom/media", Access.Contributor),
         ["newsroom/api/tags"] = ("/newsroom/api/tags?q=news", Access.Contributor),
         ["newsroom/api/media"] = ("/newsroom/api/media", Access.Contributor),
+        ["newsroom/api/embed"] = ("/newsroom/api/embed?url=https%3A%2F%2Fvimeo.com%2F1", Access.Contributor),
         ["newsroom/shows"] = ("/newsroom/shows", Access.Editor),
         ["newsroom/shows/{id}"] = ("/newsroom/shows/new", Access.Editor),
         ["newsroom/live-tv"] = ("/newsroom/live-tv", Access.Editor),
@@ -94,7 +95,7 @@ public abstract class NewsroomSecurityTests(BylineApp app)
     };
 
     /// <summary>JSON look-ups that answer GET only (a POST is 405 before antiforgery matters: they change nothing).</summary>
-    private static readonly HashSet<string> GetOnly = ["newsroom/api/tags", "newsroom/api/media", "newsroom/api/stories/find"];
+    private static readonly HashSet<string> GetOnly = ["newsroom/api/tags", "newsroom/api/media", "newsroom/api/embed", "newsroom/api/stories/find"];
 
     /// <summary>Form targets with no page of their own: a GET is sent to the page that holds the form.</summary>
     private static readonly Dictionary<string, string> PostOnly = new(StringComparer.Ordinal) { ["newsroom/imports/upload"] = "/newsroom/imports" };

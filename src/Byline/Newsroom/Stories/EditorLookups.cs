@@ -15,6 +15,7 @@ public static class EditorLookups
         var api = app.MapGroup("/newsroom/api").RequireAuthorization(Policies.Newsroom).ExcludeFromDescription();
         api.MapGet("/tags", SuggestTagsAsync);
         api.MapGet("/media", FindMediaAsync);
+        api.MapGet("/embed", PreviewEmbedAsync);
         app.MapFormatEditorApi();
         return app;
     }
@@ -38,17 +39,32 @@ public static class EditorLookups
     {
         http.Response.Headers.CacheControl = "no-store";
         var images = await MediaQuery.SearchAsync(db, q, Math.Clamp(page ?? 1, 1, 500), 24, ct);
-        return Results.Json(images.Items.Select(i => new
+        return Results.Json(images.Items.Select(MediaJson.Of));
+    }
+
+    /// <summary>
+    /// The editor's preview of a pasted link: exactly the markup a reader's page will hold (<see cref="Embeds"/>,
+    /// the player of a known video host, or a card). An unknown link's page is fetched for its card through
+    /// <see cref="LinkCards"/> (the private-address guard, bounded, cached); when it cannot be, the plain card
+    /// readers would get is shown with the reason (<c>code</c>, <c>message</c>).
+    /// </summary>
+    private static async Task<IResult> PreviewEmbedAsync(string? url, LinkCards cards, HttpContext http, CancellationToken ct)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        var text = (url ?? "").Trim();
+        if (text.Length > 2000 || !WebAddress.IsHttp(text, out var uri) || Embeds.Html(text) is not { } plain)
         {
-            i.Id,
-            i.Alt,
-            i.Caption,
-            i.Credit,
-            i.Width,
-            i.Height,
-            Thumb = MediaPaths.Url(i.Key, MediaPaths.ParseWidths(i.Widths).DefaultIfEmpty(480).Min(), "jpg"),
-            // The body picture: the widest rendition up to 800 px.
-            Src = MediaPaths.Url(i.Key, MediaPaths.ParseWidths(i.Widths).Where(w => w <= 800).DefaultIfEmpty(MediaPaths.ParseWidths(i.Widths).DefaultIfEmpty(480).Min()).Max(), "jpg"),
-        }));
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not a link",
+                detail: "Paste an http or https address to embed.", extensions: new Dictionary<string, object?> { ["code"] = "embed.not-a-link" });
+        }
+        if (Embeds.IsPlayer(plain) || Embeds.Html(text, _ => new LinkCard("", "", "")) == plain)
+        {
+            // A player, or a known network's post (a plain card by design: nothing of theirs is fetched).
+            return Results.Json(new { kind = Embeds.IsPlayer(plain) ? "player" : "link", html = plain });
+        }
+        var result = await cards.FetchAsync(uri!, ct);
+        return result.Card is { } card
+            ? Results.Json(new { kind = "card", html = Embeds.Card(uri!, card), card.Title, card.Description, card.Site })
+            : Results.Json(new { kind = "link", html = plain, result.Code, result.Message });
     }
 }

@@ -307,7 +307,7 @@ public sealed class StoryEditorModel(BylineDb db, PublishingService publishing, 
         {
             return new JsonResult(new { code = "too-long" }) { StatusCode = 400 };
         }
-        var blocks = BodyDocument.Render(markdown);
+        var blocks = BodyDocument.Render(markdown, HttpContext.RequestServices.GetRequiredService<LinkCardCache>().CardFor);
         var words = BodyDocument.CountWords(markdown);
         return new JsonResult(new { html = string.Join("\n", blocks.Select(b => b.Html)), words, minutes = ReadingMinutes(words) });
     }

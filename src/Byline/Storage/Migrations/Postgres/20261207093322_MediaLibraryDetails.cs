@@ -1,0 +1,62 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Byline.Storage.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class MediaLibraryDetails : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "Focus",
+                table: "Images",
+                type: "character varying(200)",
+                maxLength: 200,
+                nullable: false,
+                defaultValue: "");
+
+            migrationBuilder.AddColumn<string>(
+                name: "SourceType",
+                table: "Images",
+                type: "character varying(40)",
+                maxLength: 40,
+                nullable: false,
+                defaultValue: "");
+
+            migrationBuilder.AddColumn<string>(
+                name: "UploadedBy",
+                table: "Images",
+                type: "character varying(256)",
+                maxLength: 256,
+                nullable: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Images_UploadedBy",
+                table: "Images",
+                column: "UploadedBy");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_Images_UploadedBy",
+                table: "Images");
+
+            migrationBuilder.DropColumn(
+                name: "Focus",
+                table: "Images");
+
+            migrationBuilder.DropColumn(
+                name: "SourceType",
+                table: "Images");
+
+            migrationBuilder.DropColumn(
+                name: "UploadedBy",
+                table: "Images");
+        }
+    }
+}

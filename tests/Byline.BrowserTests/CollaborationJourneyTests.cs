@@ -22,8 +22,6 @@ public sealed class CollaborationJourneyTests(NewsroomSite site) : IClassFixture
         await ana.GotoAsync($"/newsroom/stories/{id}");
         await ben.GotoAsync($"/newsroom/stories/{id}");
 
-        // Read-only is the fields' fieldset switched off: the browser's own :disabled says whether an input
-        // inside it can be typed in (Playwright's ToBeDisabled looks at the input's attribute alone here).
         // Presence, by name, both ways.
         await Expect(ana.Locator("[data-presence]")).ToContainTextAsync("admin", Beats);
         await Expect(ben.Locator("[data-presence]")).ToContainTextAsync("editor", Beats);
@@ -33,17 +31,18 @@ public sealed class CollaborationJourneyTests(NewsroomSite site) : IClassFixture
         await ana.Locator("[data-be-mode]").ClickAsync();
         await ana.Locator("#story-body").PressSequentiallyAsync(" " + words);
         await Expect(ben.Locator("[data-lock-banner]")).ToContainTextAsync("editor is editing", Beats);
-        await Expect(ben.Locator("input[name='Form.Headline']:disabled")).ToHaveCountAsync(1);
+        await ExpectReadOnlyAsync(ben);
 
         // Ben takes over while Ana is still typing.
         await ana.Locator("#story-body").PressSequentiallyAsync(" More words.");
         await ben.Locator("button.act-takeover").ClickAsync();
         await Expect(ben.Locator("p.notice")).ToContainTextAsync("You took the story over");
-        await Expect(ben.Locator("input[name='Form.Headline']:enabled")).ToHaveCountAsync(1);
+        await Expect(ben.Locator("input[name='Form.Headline']")).ToBeEnabledAsync();
+        await Expect(ben.Locator("[data-block-editor] .be-content")).ToHaveAttributeAsync("contenteditable", "true");
 
         // Ana's page learns it at its next heartbeat: read-only, with a clear message naming Ben.
         await Expect(ana.Locator("[data-lock-banner]")).ToContainTextAsync("admin is editing", Beats);
-        await Expect(ana.Locator("input[name='Form.Headline']:disabled")).ToHaveCountAsync(1);
+        await ExpectReadOnlyAsync(ana);
         await Expect(ben.Locator("[data-presence]")).ToContainTextAsync("editor", Beats);
 
         // Her text is in the story's revisions (kept when the take-over refused it, or autosaved before).
@@ -52,6 +51,20 @@ public sealed class CollaborationJourneyTests(NewsroomSite site) : IClassFixture
         var first = await ana.Locator("tr.revision").Last.GetAttributeAsync("data-number");
         await ana.GotoAsync($"/newsroom/stories/{id}/revisions?a={first}&b={newest}");
         await Expect(ana.Locator("table.diff")).ToContainTextAsync(words);
+    }
+
+    /// <summary>
+    /// Read-only is the story form's fieldset switched off (every input, the Markdown textarea and the save
+    /// buttons inside it) and the block editor's surface made non-editable; each is waited for, as the page
+    /// switches at its heartbeat.
+    /// </summary>
+    private static async Task ExpectReadOnlyAsync(IPage page)
+    {
+        await Expect(page.Locator("fieldset.story-fields")).ToHaveAttributeAsync("data-locked", "true");
+        await Expect(page.Locator("input[name='Form.Headline']")).ToBeDisabledAsync();
+        await Expect(page.Locator("#story-body")).ToBeDisabledAsync();
+        await Expect(page.Locator("button.act-save")).ToBeDisabledAsync();
+        await Expect(page.Locator("[data-block-editor] .be-content")).ToHaveAttributeAsync("contenteditable", "false");
     }
 
     [Fact]

@@ -261,7 +261,7 @@
     }
     if (!copy || !copy.fields) { return; }
     // A page opened read-only because someone else is editing keeps the copy for when it is editable again.
-    if (form.querySelector('fieldset[data-locked]')) { return; }
+    if (form.querySelector('fieldset[data-locked="true"]')) { return; }
     if (readOnly || sameFields(copy.fields, loaded)) { dropCopy(key); return; }
     var box = document.createElement('div');
     box.className = 'local-copy';

@@ -15,7 +15,8 @@
   var tokenField = form.querySelector('input[name="__RequestVerificationToken"]');
   if (!presence || !banner || !fields || !tokenField) { return; }
   var canEdit = !fields.disabled;
-  var frozen = fields.hasAttribute('data-locked');
+  // Opened read-only because someone else holds the story (the server says "true" or "false").
+  var frozen = fields.getAttribute('data-locked') === 'true';
   var typed = false;
   var timer = null;
 
@@ -34,13 +35,18 @@
     bannerText.textContent = text;
     banner.hidden = false;
   }
-  // Read-only from now on: the fields, the block editor, and autosave (newsroom-editor.js listens).
+  // The block editor's writing surface is not a form control: the disabled fieldset does not reach it.
+  function blockEditorReadOnly() {
+    var be = window.BylineBlockEditor;
+    if (be && be.editor && be.editor.setEditable) { be.editor.setEditable(false); }
+  }
+  // Read-only from now on: the fieldset switches off every input and button of the form, the block
+  // editor stops taking text, and autosave stops (newsroom-editor.js listens for byline:lock-lost).
   function freeze(text) {
     frozen = true;
     fields.disabled = true;
     fields.setAttribute('data-locked', 'true');
-    var be = window.BylineBlockEditor;
-    if (be && be.editor && be.editor.setEditable) { be.editor.setEditable(false); }
+    blockEditorReadOnly();
     showBanner(text);
   }
   // Someone else holds the story while this page has unsaved typing: the typing goes to the server,
@@ -85,6 +91,11 @@
   // An autosave refused because someone else holds the story (newsroom-editor.js found out first).
   form.addEventListener('byline:lock-lost', function (ev) {
     if (ev.detail && ev.detail.detail) { freeze(ev.detail.detail); }
+  });
+  // block-editor.js is deferred after this script: a page that opened read-only (or froze before it
+  // mounted) makes it non-editable once all deferred scripts have run.
+  document.addEventListener('DOMContentLoaded', function () {
+    if (fields.disabled) { blockEditorReadOnly(); }
   });
   window.addEventListener('pagehide', function () {
     var data = new FormData();

@@ -84,7 +84,7 @@ public sealed partial class NewsroomJourneyTests(NewsroomSite site) : IClassFixt
     [GeneratedRegex(@"^/newsroom/stories/(\d+)$")]
     private static partial Regex StoryPath();
 
-    private static async Task<int> NewStoryAsync(IPage page, string headline, string tag)
+    internal static async Task<int> NewStoryAsync(IPage page, string headline, string tag)
     {
         await page.GotoAsync("/newsroom/stories/new");
         await page.Locator("input[name='Form.Headline']").FillAsync(headline);

@@ -52,6 +52,8 @@ public sealed record SiteSettings
     public int PageSize { get; init; } = 20;
     /// <summary>Feeds carry each story's full body (true) or only its standfirst (false).</summary>
     public bool FeedFullContent { get; init; }
+    /// <summary>Unresolved editorial notes stop a story being published (true) or only ask for a confirmation (false, the default).</summary>
+    public bool NotesBlockPublish { get; init; }
     /// <summary>The publication's ads.txt (IAB format), served at /ads.txt; validated when the newsroom saves it.</summary>
     public string AdsTxt { get; init; } = "";
     /// <summary>The /live page's stream (Site/Shows/LiveTv.cs); empty URL means off air.</summary>

@@ -147,6 +147,10 @@ public sealed class SecurityHeaders
             return tail.Equals("preview", StringComparison.OrdinalIgnoreCase) || tail.StartsWith("preview/", StringComparison.OrdinalIgnoreCase);
         }
 
+        /// <summary><c>/newsroom/curation/top/preview</c>: the home page from an unsaved Top Stories order, framed by the curation page.</summary>
+        internal static bool IsHomePreview(PathString path) =>
+            string.Equals(path.Value?.TrimEnd('/'), "/newsroom/curation/top/preview", StringComparison.OrdinalIgnoreCase);
+
         private static string Directive(string name, IEnumerable<string> sources) =>
             name + " " + string.Join(' ', sources.Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s.Trim()).Distinct(StringComparer.Ordinal));
 
@@ -154,7 +158,7 @@ public sealed class SecurityHeaders
         {
             var headers = http.Response.Headers;
             var newsroom = http.Request.Path.StartsWithSegments("/newsroom", StringComparison.OrdinalIgnoreCase);
-            var preview = newsroom && IsStoryPreview(http.Request.Path);
+            var preview = newsroom && (IsStoryPreview(http.Request.Path) || IsHomePreview(http.Request.Path));
             // An endpoint that set its own, stricter policy keeps it (uploaded files: "default-src 'none'; sandbox").
             if (string.IsNullOrEmpty(headers.ContentSecurityPolicy))
             {

@@ -20,6 +20,8 @@ public static class AuditActions
     public const string UserUnlocked = "user.unlocked";
     public const string StoryShared = "story.shared";
     public const string StoryUnshared = "story.unshared";
+    public const string StoryTakenOver = "story.takeover";
+    public const string StoryAssigned = "story.assigned";
     public const string SettingsSaved = "settings.saved";
     public const string CurationSaved = "curation.saved";
     public const string SectionSaved = "section.saved";
@@ -33,7 +35,7 @@ public static class AuditActions
     public static readonly string[] Known =
     [
         SignIn, SignInFailed, SignInLockedOut, SignInRefused, SignInLink, SignOut, PasswordSet,
-        UserCreated, UserRole, UserDisabled, UserEnabled, UserLink, UserUnlocked, StoryShared, StoryUnshared,
+        UserCreated, UserRole, UserDisabled, UserEnabled, UserLink, UserUnlocked, StoryShared, StoryUnshared, StoryTakenOver, StoryAssigned,
         SettingsSaved, CurationSaved, SectionSaved, TagSaved, AuthorSaved, PageSaved, RedirectSaved, RedirectDeleted,
         Publishing.StoryAuditActions.Created,
         .. Enum.GetValues<Publishing.StoryAction>().Where(a => a != Publishing.StoryAction.Autosave).Select(Publishing.StoryAuditActions.Of),

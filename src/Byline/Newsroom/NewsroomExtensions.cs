@@ -68,6 +68,9 @@ public static class NewsroomExtensions
         services.AddScoped<Curation.SiteEdits>();
         services.AddScoped<Structure.StructureEdits>();
         services.AddScoped<Stories.StoryAccess>();
+        services.AddScoped<Stories.StoryCollaboration>();
+        // The home page drawn from an unsaved Top Stories order, framed by the curation page (editors).
+        services.Configure<Microsoft.AspNetCore.Mvc.RazorPages.RazorPagesOptions>(o => o.Conventions.AddPageRoute("/Site/Home/Index", "/newsroom/curation/top/preview"));
         services.AddScoped<Site.IPreviewAccess>(sp => sp.GetRequiredService<Stories.StoryAccess>());
         // One handling of a database that takes no writes, for every newsroom form (Saving/CannotSave.cs).
         services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(o => o.Filters.Add<Saving.CannotSaveFilter>());

@@ -301,6 +301,34 @@ public sealed class PublishingService(BylineDb db, AuditLog audit, ContentEvents
         return article;
     }
 
+    /// <summary>
+    /// Keeps text that could not be saved (its writer no longer holds the story's lock) as a revision,
+    /// without changing the story: nothing typed is lost, and it can be compared or restored later.
+    /// Answers the revision's number, or null when the text is the story's own (nothing to keep) or the
+    /// writer may not change the story.
+    /// </summary>
+    public async Task<int?> KeepAsRevisionAsync(int id, StoryInput input, string action, Actor actor, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(actor);
+        var article = await LoadForWriteAsync(db, id, tracking: false, ct);
+        if (article is null || !actor.CanEdit(article))
+        {
+            return null;
+        }
+        static string Text(string? s) => (s ?? "").Replace("\r\n", "\n", StringComparison.Ordinal).Trim();
+        var current = Current(article);
+        if (Text(current.Headline) == Text(input.Headline) && Text(current.Standfirst) == Text(input.Standfirst) && Text(current.BodyMarkdown) == Text(input.BodyMarkdown))
+        {
+            return null;
+        }
+        var number = (await db.ArticleRevisions.Where(r => r.ArticleId == id).MaxAsync(r => (int?)r.Number, ct) ?? 0) + 1;
+        db.ArticleRevisions.Add(NewRevision(article, number, action, input, actor, Now()));
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+        return number;
+    }
+
     /// <summary>The revision last written, for the conflict page: who saved the story we lost the race to.</summary>
     public Task<string?> LastEditorAsync(int id, CancellationToken ct) =>
         db.ArticleRevisions.Where(r => r.ArticleId == id).OrderByDescending(r => r.Number).Select(r => r.UserName).FirstOrDefaultAsync(ct);

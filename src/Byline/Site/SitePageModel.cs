@@ -60,6 +60,23 @@ public abstract class SitePageModel : PageModel
         return null;
     }
 
+    /// <summary>
+    /// Opens a newsroom preview of a reader page that is not one story (the home page drawn from an
+    /// unsaved Top Stories order): null when the user holds <paramref name="policy"/>, otherwise the
+    /// sign-in challenge or a 403. The page is then a preview: noindex and no-store.
+    /// </summary>
+    protected async Task<IActionResult?> BeginNewsroomPreviewAsync(string policy)
+    {
+        if (await HttpContext.RequestServices.GetRequiredService<IAuthorizationService>().AuthorizeAsync(User, policy) is not { Succeeded: true })
+        {
+            return User.Identity?.IsAuthenticated == true ? Forbid() : Challenge();
+        }
+        IsPreview = true;
+        NoIndex = true;
+        Response.Headers.CacheControl = "no-store";
+        return null;
+    }
+
     public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);

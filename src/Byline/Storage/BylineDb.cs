@@ -34,6 +34,10 @@ public abstract class BylineDb(DbContextOptions options)
     public DbSet<HiddenSearchTerm> HiddenSearchTerms => Set<HiddenSearchTerm>();
     public DbSet<TrendingOverride> TrendingOverrides => Set<TrendingOverride>();
     public DbSet<StoryShare> StoryShares => Set<StoryShare>();
+    public DbSet<StoryPresence> StoryPresences => Set<StoryPresence>();
+    public DbSet<StoryLock> StoryLocks => Set<StoryLock>();
+    public DbSet<StoryNote> StoryNotes => Set<StoryNote>();
+    public DbSet<StoryAssignment> StoryAssignments => Set<StoryAssignment>();
     public DbSet<SignInThrottle> SignInThrottles => Set<SignInThrottle>();
     public DbSet<WriteProbe> WriteProbes => Set<WriteProbe>();
     public DbSet<MediaUpload> MediaUploads => Set<MediaUpload>();

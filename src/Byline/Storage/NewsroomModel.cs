@@ -8,6 +8,34 @@ internal static class NewsroomModel
 {
     public static void Configure(ModelBuilder b)
     {
+        b.Entity<StoryPresence>(e =>
+        {
+            e.HasKey(p => new { p.ArticleId, p.UserId });
+            e.HasOne<Article>().WithMany().HasForeignKey(p => p.ArticleId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<BylineUser>().WithMany().HasForeignKey(p => p.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<StoryLock>(e =>
+        {
+            e.HasKey(l => l.ArticleId);
+            e.HasOne<Article>().WithMany().HasForeignKey(l => l.ArticleId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<BylineUser>().WithMany().HasForeignKey(l => l.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<StoryNote>(e =>
+        {
+            e.HasIndex(n => new { n.ArticleId, n.ResolvedAt });
+            e.HasOne<Article>().WithMany().HasForeignKey(n => n.ArticleId).OnDelete(DeleteBehavior.Cascade);
+            e.Property(n => n.Text).HasMaxLength(StoryNote.MaxText);
+            e.Property(n => n.UserName).HasMaxLength(256);
+            e.Property(n => n.ResolvedByName).HasMaxLength(256);
+        });
+        b.Entity<StoryAssignment>(e =>
+        {
+            e.HasKey(a => a.ArticleId);
+            // "My work" asks for the stories assigned to one account.
+            e.HasIndex(a => a.UserId);
+            e.HasOne<Article>().WithMany().HasForeignKey(a => a.ArticleId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<BylineUser>().WithMany().HasForeignKey(a => a.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
         b.Entity<StoryShare>(e =>
         {
             e.HasKey(s => new { s.ArticleId, s.UserId });

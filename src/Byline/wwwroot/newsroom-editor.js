@@ -260,6 +260,8 @@
       if (fresh && sameFields(fresh.fields || {}, loaded)) { dropCopy(copyPrefix + 'new:' + (formatField ? formatField.value : '')); }
     }
     if (!copy || !copy.fields) { return; }
+    // A page opened read-only because someone else is editing keeps the copy for when it is editable again.
+    if (form.querySelector('fieldset[data-locked="true"]')) { return; }
     if (readOnly || sameFields(copy.fields, loaded)) { dropCopy(key); return; }
     var box = document.createElement('div');
     box.className = 'local-copy';
@@ -350,6 +352,12 @@
         version.value = res.data.version;
         say('saved', 'Saved at ' + new Date().toLocaleTimeString());
         if (sameFields(sent, fieldsNow())) { dropCopy(copyKey()); }
+      } else if (res.status === 409 && res.data.code === 'locked') {
+        // Someone else is editing the story: the server kept this text as a revision (story-collab.js turns the page read-only).
+        stopped = true;
+        dirty = false;
+        say('locked', res.data.detail || 'Someone else is editing this story; autosave has stopped.');
+        form.dispatchEvent(new CustomEvent('byline:lock-lost', { detail: { detail: res.data.detail, keptRevision: res.data.keptRevision } }));
       } else if (res.status === 409) {
         stopped = true;
         say('conflict', 'Someone else saved this story. Autosave has stopped; press Save to compare your version with theirs.');
@@ -368,6 +376,12 @@
       say('offline', 'Offline: your text is kept in this browser and saved when the connection is back.');
     }).then(function () { saving = false; inflight = null; });
   }
+  // story-collab.js: someone else took the story over; what this page had typed went to the server as a revision.
+  form.addEventListener('byline:lock-lost', function (ev) {
+    stopped = true;
+    dirty = false;
+    if (ev.detail && ev.detail.detail) { say('locked', ev.detail.detail); }
+  });
   window.addEventListener('online', autosave);
   window.addEventListener('offline', function () { say('offline', 'Offline: your text is kept in this browser and saved when the connection is back.'); });
   setInterval(autosave, AUTOSAVE_MS);

@@ -54,6 +54,7 @@ public abstract class NewsroomSecurityTests(BylineApp app)
         ["newsroom/reports/searches"] = ("/newsroom/reports/searches", Access.Editor),
         ["newsroom/curation/trending-stories"] = ("/newsroom/curation/trending-stories", Access.Editor),
         ["newsroom/curation/top"] = ("/newsroom/curation/top", Access.Editor),
+        ["newsroom/curation/top/preview"] = ("/newsroom/curation/top/preview", Access.Editor),
         ["newsroom/curation/{kind:regex(^(trending|menus|footer)$)}"] = ("/newsroom/curation/menus", Access.Editor),
         ["newsroom/curation/calls-to-action"] = ("/newsroom/curation/calls-to-action", Access.Editor),
         ["newsroom/curation/breaking"] = ("/newsroom/curation/breaking", Access.Editor),

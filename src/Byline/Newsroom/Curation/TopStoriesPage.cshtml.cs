@@ -92,6 +92,41 @@ public sealed class TopStoriesPageModel(BylineDb db, AuditLog audit, ContentEven
         return await SavedAsync($"moved {articleId} {(by < 0 ? "up" : "down")}", articleId, ct);
     }
 
+    /// <summary>
+    /// Saves a whole new order at once (the drag-and-drop list posts it): <paramref name="order"/> is
+    /// every item id of the list, comma-separated, in the new order. A list that changed since the page
+    /// was loaded (an item added or removed elsewhere) is refused with 409 and shown again as it is now.
+    /// </summary>
+    public async Task<IActionResult> OnPostOrderAsync(string? order, CancellationToken ct)
+    {
+        var items = await ItemsAsync(ct);
+        var wanted = new List<int>();
+        foreach (var part in (order ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(MaxItems + 1))
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var itemId))
+            {
+                return await InvalidOrderAsync(StatusCodes.Status400BadRequest, "The order could not be read; arrange the list again and save.", ct);
+            }
+            wanted.Add(itemId);
+        }
+        if (wanted.Count != items.Count || wanted.Distinct().Count() != wanted.Count || !wanted.All(w => items.Any(i => i.Id == w)))
+        {
+            return await InvalidOrderAsync(StatusCodes.Status409Conflict, "Top Stories changed since you opened this page (a story was added or removed): here is the list as it is now; arrange it again.", ct);
+        }
+        var byId = items.ToDictionary(i => i.Id);
+        var reordered = wanted.Select(w => byId[w]).ToList();
+        Renumber(reordered);
+        return await SavedAsync("reordered " + string.Join(' ', reordered.Select(i => i.ArticleId.ToString(CultureInfo.InvariantCulture))), reordered.Count > 0 ? reordered[0].ArticleId : 0, ct);
+    }
+
+    private async Task<IActionResult> InvalidOrderAsync(int status, string message, CancellationToken ct)
+    {
+        ModelState.AddModelError("Order", message);
+        await LoadAsync(ct);
+        Response.StatusCode = status;
+        return Page();
+    }
+
     public async Task<IActionResult> OnPostRemoveAsync(int item, CancellationToken ct)
     {
         var items = await ItemsAsync(ct);

@@ -18,7 +18,7 @@ namespace Byline.Newsroom.Stories;
 /// (<see cref="StoryAccess"/>) is a 404.
 /// </summary>
 [Authorize(Policy = Policies.Newsroom)]
-public sealed class StoryEditorModel(BylineDb db, PublishingService publishing, SiteSettingsStore settings, StoryAccess access, AuditLog audit, TimeProvider clock)
+public sealed class StoryEditorModel(BylineDb db, PublishingService publishing, SiteSettingsStore settings, StoryAccess access, AuditLog audit, TimeProvider clock, StoryCollaboration collab)
     : NewsroomPageModel, IShowsFormAfterRefusedSave
 {
     [BindProperty]
@@ -51,6 +51,20 @@ public sealed class StoryEditorModel(BylineDb db, PublishingService publishing, 
     /// <summary>Editors only: the contributors the story is shared with, and those it could be.</summary>
     public IReadOnlyList<ShareRow> Shares { get; private set; } = [];
     public IReadOnlyList<ShareRow> Shareable { get; private set; } = [];
+
+    /// <summary>Someone else is editing the story now: the page opens read-only with a Take over button.</summary>
+    public LockHolder? LockedBy { get; private set; }
+    public IReadOnlyList<NoteRow> Notes { get; private set; } = [];
+    public AssignmentRow? Assignment { get; private set; }
+    public IReadOnlyList<AssigneeChoice> Assignees { get; private set; } = [];
+    /// <summary>Set when Publish or Schedule met unresolved notes: they are listed with a confirm button.</summary>
+    public IReadOnlyList<NoteRow> PublishWarning { get; private set; } = [];
+    public string? PendingAction { get; private set; }
+    /// <summary>Typed into the note field, kept when it is refused.</summary>
+    [BindProperty]
+    public string? NoteText { get; set; }
+    [BindProperty]
+    public string? AssignDue { get; set; }
 
     public async Task<IActionResult> OnGetAsync(string id, string? done, string? format, CancellationToken ct)
     {
@@ -96,6 +110,11 @@ public sealed class StoryEditorModel(BylineDb db, PublishingService publishing, 
             "create" => "Story created.",
             "share" => "Shared: the contributor can now read this story.",
             "unshare" => "No longer shared with that contributor.",
+            "takeover" => "You took the story over: you are editing it now. What the other person had not saved is kept in its revisions.",
+            "note" => "Note added.",
+            "resolved" => "Note resolved.",
+            "reopened" => "Note reopened.",
+            "assign" => "Assignment saved.",
             _ => null,
         };
         await LoadChoicesAsync(ct);
@@ -153,9 +172,33 @@ public sealed class StoryEditorModel(BylineDb db, PublishingService publishing, 
             return NotFound();
         }
 
+        if (id != "new" && await RefuseAsync(storyId, input, actor, ct) is { } refused)
+        {
+            return refused;
+        }
+        if (id != "new" && action is StoryAction.Publish or StoryAction.Schedule && Request.Form["confirmNotes"] != "yes"
+            && await collab.OpenNotesAsync(storyId, ct) is { Count: > 0 } open)
+        {
+            // Unresolved notes: a confirm step naming them (or, when the publication says so, a refusal).
+            var blocked = settings.Current.NotesBlockPublish;
+            if (blocked)
+            {
+                ModelState.AddModelError("", $"Not {(action == StoryAction.Publish ? "published" : "scheduled")}: resolve the {Plural(open.Count, "unresolved note")} first (the publication's settings require it).");
+            }
+            PublishWarning = open;
+            PendingAction = blocked ? null : act;
+            Response.StatusCode = blocked ? StatusCodes.Status400BadRequest : StatusCodes.Status409Conflict;
+            return await RedisplayAsync(id, ct);
+        }
         var result = await publishing.ApplyAsync(storyId, new StoryCommand(action, Form.Version, input, scheduleAt), actor, ct);
         if (result.Succeeded)
         {
+            // A save through the form ends this editing session (the page reloads): the lock is free
+            // until the next keystroke takes it again.
+            if (actor.UserId is { } me)
+            {
+                await collab.ReleaseAsync(storyId, me, ct);
+            }
             return Redirect($"/newsroom/stories/{storyId.ToString(CultureInfo.InvariantCulture)}?done={act ?? "save"}");
         }
         return await ShowAsync(result, storyId.ToString(CultureInfo.InvariantCulture), ct);
@@ -174,11 +217,23 @@ public sealed class StoryEditorModel(BylineDb db, PublishingService publishing, 
         }
         else if (int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var storyId))
         {
-            result = await publishing.ApplyAsync(storyId, new StoryCommand(StoryAction.Autosave, Form.Version, Form.ToInput()), Actor.From(User), CancellationToken.None);
+            var actor = Actor.From(User);
+            if (await collab.HeldByOtherAsync(storyId, actor.UserId ?? 0, ct) is { } holder)
+            {
+                // Someone else holds the story: nothing is overwritten, and nothing typed is lost.
+                var kept = await publishing.KeepAsRevisionAsync(storyId, Form.ToInput(), KeptAction(holder), actor, CancellationToken.None);
+                return LockedProblem(holder, kept);
+            }
+            result = await publishing.ApplyAsync(storyId, new StoryCommand(StoryAction.Autosave, Form.Version, Form.ToInput()), actor, CancellationToken.None);
         }
         else
         {
             return BadRequest();
+        }
+        if (result.Outcome == PublishOutcome.Ok && User.UserId() is { } writer)
+        {
+            // Writing is editing: the writer holds the story (or keeps holding it).
+            await collab.TryHoldAsync(result.ArticleId, writer, CancellationToken.None);
         }
         return result.Outcome switch
         {
@@ -189,6 +244,175 @@ public sealed class StoryEditorModel(BylineDb db, PublishingService publishing, 
             PublishOutcome.Forbidden => new JsonResult(new { ok = false, code = "forbidden" }) { StatusCode = 403 },
             _ => NotFound(),
         };
+    }
+
+    /// <summary>
+    /// The editor page's heartbeat (every few seconds while it is open): who else has the story open, who
+    /// is editing it, and whether this page may write. <c>editing</c> says the page has been typed in:
+    /// it then takes the lock if it is free.
+    /// </summary>
+    public async Task<IActionResult> OnPostHeartbeatAsync(string id, bool editing, CancellationToken ct)
+    {
+        if (await StoryOfAsync(id, ct) is not { } article || User.UserId() is not { } me)
+        {
+            return NotFound();
+        }
+        var state = await collab.BeatAsync(article.Id, me, editing && Actor.From(User).CanEdit(article), ct);
+        return new JsonResult(new
+        {
+            others = state.Others.Select(o => new { name = o.Name, editing = o.Editing }),
+            holder = state.Holder is { } h ? new { name = h.Name, since = SinceText(h.Since), sinceIso = Dateline.Iso(h.Since) } : null,
+            mine = state.Mine,
+        });
+    }
+
+    /// <summary>The page is closing (sent as a beacon): no longer present.</summary>
+    public async Task<IActionResult> OnPostLeaveAsync(string id, CancellationToken ct)
+    {
+        if (await StoryOfAsync(id, ct) is { } article && User.UserId() is { } me)
+        {
+            await collab.LeaveAsync(article.Id, me, ct);
+        }
+        return new NoContentResult();
+    }
+
+    /// <summary>Takes the story over from whoever is editing it; their page turns read-only and keeps their text as a revision.</summary>
+    public async Task<IActionResult> OnPostTakeOverAsync(string id, CancellationToken ct)
+    {
+        if (await StoryOfAsync(id, ct) is not { } article || User.UserId() is not { } me)
+        {
+            return NotFound();
+        }
+        if (!Actor.From(User).CanEdit(article))
+        {
+            return StatusCode(StatusCodes.Status403Forbidden);
+        }
+        var from = await collab.TakeOverAsync(article.Id, me, ct);
+        audit.Record(db, User, AuditActions.StoryTakenOver, "article", id, from ?? "", ClientIp);
+        await db.SaveChangesAsync(ct);
+        return Redirect($"/newsroom/stories/{id}?done=takeover");
+    }
+
+    /// <summary>Adds an editorial note to the story's thread (anyone who can see the story).</summary>
+    public async Task<IActionResult> OnPostNoteAsync(string id, CancellationToken ct)
+    {
+        if (await StoryOfAsync(id, ct) is not { } article)
+        {
+            return NotFound();
+        }
+        if (await collab.AddNoteAsync(article.Id, User.UserId(), User.DisplayName(), NoteText, ct) is { } error)
+        {
+            return await ShowStoryWithErrorAsync(article.Id, nameof(NoteText), error, ct);
+        }
+        return Redirect($"/newsroom/stories/{id}?done=note#notes");
+    }
+
+    /// <summary>Resolves a note, or (<paramref name="reopen"/>) opens it again.</summary>
+    public async Task<IActionResult> OnPostResolveNoteAsync(string id, long note, bool reopen, CancellationToken ct)
+    {
+        if (await StoryOfAsync(id, ct) is not { } article)
+        {
+            return NotFound();
+        }
+        if (!await collab.ResolveNoteAsync(article.Id, note, !reopen, User.DisplayName(), ct))
+        {
+            return NotFound();
+        }
+        return Redirect($"/newsroom/stories/{id}?done={(reopen ? "reopened" : "resolved")}#notes");
+    }
+
+    /// <summary>Editors assign the story to an account with an optional due time (in the publication's zone); no account clears it.</summary>
+    public async Task<IActionResult> OnPostAssignAsync(string id, int? assignee, CancellationToken ct)
+    {
+        if (!User.IsEditor())
+        {
+            return StatusCode(StatusCodes.Status403Forbidden);
+        }
+        if (await StoryOfAsync(id, ct) is not { } article)
+        {
+            return NotFound();
+        }
+        DateTime? due = null;
+        if (!string.IsNullOrWhiteSpace(AssignDue))
+        {
+            var (utc, error) = StoryForm.LocalToUtc(AssignDue, Dateline.Zone);
+            if (error is not null)
+            {
+                return await ShowStoryWithErrorAsync(article.Id, nameof(AssignDue), error, ct);
+            }
+            if (assignee is null)
+            {
+                return await ShowStoryWithErrorAsync(article.Id, nameof(AssignDue), "Choose who the story is assigned to, or clear the due time.", ct);
+            }
+            due = utc;
+        }
+        if (!await collab.AssignAsync(article.Id, assignee, due, User.UserId(), ct))
+        {
+            return await ShowStoryWithErrorAsync(article.Id, "Assignee", "Choose an account from the list.", ct);
+        }
+        audit.Record(db, User, AuditActions.StoryAssigned, "article", id, assignee?.ToString(CultureInfo.InvariantCulture) ?? "", ClientIp);
+        await db.SaveChangesAsync(ct);
+        return Redirect($"/newsroom/stories/{id}?done=assign");
+    }
+
+    /// <summary>
+    /// A save by someone who does not hold the story's lock: refused with 409, the typed text kept in
+    /// the form and, when it differs from the story, as a revision. Null when the writer may go on.
+    /// </summary>
+    private async Task<IActionResult?> RefuseAsync(int storyId, StoryInput input, Actor actor, CancellationToken ct)
+    {
+        if (await collab.HeldByOtherAsync(storyId, actor.UserId ?? 0, ct) is not { } holder)
+        {
+            return null;
+        }
+        var kept = await publishing.KeepAsRevisionAsync(storyId, input, KeptAction(holder), actor, CancellationToken.None);
+        ModelState.AddModelError("", LockedMessage(holder, kept));
+        Response.StatusCode = StatusCodes.Status409Conflict;
+        return await RedisplayAsync(storyId.ToString(CultureInfo.InvariantCulture), ct);
+    }
+
+    private static string KeptAction(LockHolder holder) => "kept: " + (holder.Name.Length > 40 ? holder.Name[..40] : holder.Name) + " was editing";
+
+    private string SinceText(DateTime utc) => Dateline.ToLocal(utc).ToString("HH:mm", CultureInfo.InvariantCulture);
+
+    private string LockedMessage(LockHolder holder, int? kept) =>
+        $"Not saved: {holder.Name} is editing this story (since {SinceText(holder.Since)}). "
+        + (kept is { } n ? $"Your text is kept as revision {n.ToString(CultureInfo.InvariantCulture)}. " : "")
+        + "Take the story over to edit it.";
+
+    private ObjectResult LockedProblem(LockHolder holder, int? kept)
+    {
+        var problem = new ProblemDetails
+        {
+            Status = StatusCodes.Status409Conflict,
+            Title = "Someone else is editing this story",
+            Detail = LockedMessage(holder, kept),
+        };
+        problem.Extensions["code"] = "locked";
+        problem.Extensions["holder"] = holder.Name;
+        problem.Extensions["since"] = SinceText(holder.Since);
+        problem.Extensions["keptRevision"] = kept;
+        return new ObjectResult(problem) { StatusCode = StatusCodes.Status409Conflict, ContentTypes = { "application/problem+json" } };
+    }
+
+    private static string Plural(int n, string noun) => n == 1 ? "1 " + noun : n.ToString(CultureInfo.InvariantCulture) + " " + noun + "s";
+
+    /// <summary>The story of the route when the account may see it.</summary>
+    private async Task<Article?> StoryOfAsync(string id, CancellationToken ct) =>
+        int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var storyId)
+        && await db.Articles.AsNoTracking().FirstOrDefaultAsync(a => a.Id == storyId, ct) is { } article
+        && await access.CanSeeAsync(storyId, User, ct) ? article : null;
+
+    /// <summary>A side form (note, assignment) was refused: the story as saved, the message beside the field, the typed text kept.</summary>
+    private async Task<IActionResult> ShowStoryWithErrorAsync(int storyId, string field, string message, CancellationToken ct)
+    {
+        IsEditor = User.IsEditor();
+        if (await LoadAsync(storyId, ct) is { } article)
+        {
+            FillForm(article);
+        }
+        ModelState.AddModelError(field, message);
+        return await RedisplayAsync(storyId.ToString(CultureInfo.InvariantCulture), ct);
     }
 
     /// <summary>An editor deletes a story that is off the site (the service refuses a live or scheduled one, or a stale version).</summary>
@@ -378,6 +602,14 @@ public sealed class StoryEditorModel(BylineDb db, PublishingService publishing, 
         PublishedAt = article.PublishedAt;
         ModifiedAt = article.ModifiedAt;
         CanEdit = actor.CanEdit(article);
+        LockedBy = CanEdit ? await collab.HeldByOtherAsync(article.Id, actor.UserId ?? 0, ct) : null;
+        Notes = await collab.NotesAsync(article.Id, ct);
+        Assignment = await collab.AssignmentAsync(article.Id, ct);
+        if (actor.IsEditor)
+        {
+            Assignees = await collab.AssigneesAsync(ct);
+        }
+        AssignDue ??= Assignment?.DueAt is { } dueAt ? Dateline.ToLocal(dueAt).ToString(StoryForm.LocalFormat, CultureInfo.InvariantCulture) : null;
         if (actor.IsEditor)
         {
             Shares = await access.SharesAsync(article.Id, ct);

@@ -147,11 +147,15 @@ public sealed class StoryForm
     public (DateTime? Utc, string? Error) ScheduleUtc(TimeZoneInfo zone)
     {
         ArgumentNullException.ThrowIfNull(zone);
-        if (string.IsNullOrWhiteSpace(ScheduleAt))
-        {
-            return (null, "Give the date and time the story should go live.");
-        }
-        if (!DateTime.TryParseExact(ScheduleAt.Trim(), [LocalFormat, "yyyy-MM-dd'T'HH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
+        return string.IsNullOrWhiteSpace(ScheduleAt) ? (null, "Give the date and time the story should go live.") : LocalToUtc(ScheduleAt, zone);
+    }
+
+    /// <summary>A <c>datetime-local</c> value typed in the publication's zone, as UTC (or why not).</summary>
+    public static (DateTime? Utc, string? Error) LocalToUtc(string text, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(zone);
+        if (!DateTime.TryParseExact(text.Trim(), [LocalFormat, "yyyy-MM-dd'T'HH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
         {
             return (null, "Write the time as a date and a time, e.g. 2026-05-01 09:30.");
         }

@@ -6,6 +6,7 @@ using Byline.Site.Head;
 using Byline.Publishing;
 using Byline.Site.Chrome;
 using Byline.Site.Stories;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Byline.Site.Home;
 
@@ -36,13 +37,27 @@ public sealed class IndexModel(StoryLists lists, Shorts.ShortNews shorts, Discov
     public IReadOnlyList<Shorts.ShortItem> ShortNews { get; private set; } = [];
     public DateTime NowUtc { get; } = clock.GetUtcNow().UtcDateTime;
 
-    public async Task OnGetAsync(CancellationToken ct)
+    /// <summary>
+    /// The home page. On the newsroom's preview route (<c>/newsroom/curation/top/preview</c>, editors)
+    /// <paramref name="order"/> (story ids, comma-separated) stands in for the saved Top Stories order,
+    /// so the curation page shows the page as it will look before the order is saved.
+    /// </summary>
+    public async Task<IActionResult> OnGetAsync(string? order, CancellationToken ct)
     {
+        IReadOnlyList<int>? unsaved = null;
+        if (Request.Path.StartsWithSegments("/newsroom", StringComparison.OrdinalIgnoreCase))
+        {
+            if (await BeginNewsroomPreviewAsync(Storage.Policies.Editor) is { } refused)
+            {
+                return refused;
+            }
+            unsaved = ParseOrder(order);
+        }
         var front = Settings.Front;
         var topCount = front.TopCount;
         // Ids of every list first, then the cards of all of them in one query.
         var latestIds = await lists.LatestIdsAsync(Candidates, ct);
-        var curatedIds = await lists.TopStoryIdsAsync(topCount, ct);
+        var curatedIds = unsaved ?? await lists.TopStoryIdsAsync(topCount, ct);
         var homeSections = Chrome.TopLevel.Where(s => s.ShowOnHome).ToList();
         var sectionIds = await lists.NewestPerSectionIdsAsync([.. homeSections.Select(s => s.Id)], PerSection, ct);
         var cards = await lists.CardsByIdAsync([.. curatedIds, .. latestIds, .. sectionIds], ct);
@@ -73,7 +88,31 @@ public sealed class IndexModel(StoryLists lists, Shorts.ShortNews shorts, Discov
         Head.Feeds.Add(FeedLink.For(Settings.PublicationName, "/"));
         Head.StructuredData.Add(StructuredData.Serialize(StructuredData.WebSite(Ld)));
         Head.StructuredData.Add(StructuredData.Serialize(StructuredData.Organization(Ld)));
+        if (IsPreview)
+        {
+            return Page();
+        }
         CacheAs([ContentKeys.Home, ContentKeys.Latest, .. Blocks.Select(b => ContentKeys.Section(b.Section.Id))], [Discovery.PopularKeys.Site, ContentKeys.Format(StoryFormat.ShortNews), .. Blocks.Where(b => b.Layout == BlockLayout.MostRead).Select(b => Discovery.PopularKeys.Section(b.Section.Id))]);
+        return Page();
+    }
+
+    /// <summary>The page only reads: a POST is 405; on the newsroom's preview route it is first authorized like a GET (sign-in, 403).</summary>
+    public async Task<IActionResult> OnPostAsync() =>
+        Request.Path.StartsWithSegments("/newsroom", StringComparison.OrdinalIgnoreCase) && await BeginNewsroomPreviewAsync(Storage.Policies.Editor) is { } refused
+            ? refused : StatusCode(StatusCodes.Status405MethodNotAllowed);
+
+    /// <summary>At most the tiers' worth of distinct positive story ids; anything else in the list is ignored.</summary>
+    private IReadOnlyList<int> ParseOrder(string? order)
+    {
+        var ids = new List<int>();
+        foreach (var part in (order ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(100))
+        {
+            if (int.TryParse(part, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) && id > 0 && !ids.Contains(id))
+            {
+                ids.Add(id);
+            }
+        }
+        return [.. ids.Take(Settings.Front.TopCount)];
     }
 
     /// <summary>A section's block: a numbered most-read block puts the section's most read first, then its newest.</summary>

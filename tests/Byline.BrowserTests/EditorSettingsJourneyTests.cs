@@ -82,6 +82,26 @@ public sealed partial class EditorSettingsJourneyTests(NewsroomSite site) : ICla
     }
 
     [Fact]
+    public async Task The_slug_follows_the_headline_of_a_new_story_but_never_the_edited_headline_of_a_saved_one()
+    {
+        var page = await site.SignedInAsync(site.EditorEmail);
+        await page.GotoAsync("/newsroom/stories/new");
+        var unique = Unique();
+        await page.Locator("input[name='Form.Headline']").FillAsync("Ferry timetable changes " + unique);
+        await Expect(page.Locator("input[name='Form.Slug']")).ToHaveValueAsync("ferry-timetable-changes-" + unique.ToLowerInvariant());
+        await PickSectionAsync(page);
+        await page.Locator("button.act-save").ClickAsync();
+        await page.WaitForURLAsync(url => StoryPath().IsMatch(new Uri(url).AbsolutePath));
+
+        // Saved: its address is settled, so a new headline leaves the slug as it was.
+        await page.ReloadAsync();
+        await page.Locator("input[name='Form.Headline']").FillAsync("Ferry timetable rewritten " + unique);
+        await page.Locator("input[name='Form.Headline']").PressAsync("End");
+        await Expect(page.Locator("input[name='Form.Headline']")).ToHaveValueAsync("Ferry timetable rewritten " + unique);
+        await Expect(page.Locator("input[name='Form.Slug']")).ToHaveValueAsync("ferry-timetable-changes-" + unique.ToLowerInvariant());
+    }
+
+    [Fact]
     public async Task The_SEO_counters_the_address_and_the_search_and_social_previews_follow_what_is_typed()
     {
         var page = await site.SignedInAsync(site.EditorEmail);

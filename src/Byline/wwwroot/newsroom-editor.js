@@ -119,14 +119,16 @@
 
   // ---- slug from headline, until the slug is edited by hand ----
   var headline = form.querySelector('[data-slug-source]');
-  var slug = form.querySelector('[data-slug]');
+  var slug = form.querySelector('input[data-slug]');
   function slugify(s) {
     return s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/['’]/g, '')
       .replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80).replace(/-+$/, '');
   }
-  if (headline && slug && slug.hasAttribute('data-slug-auto')) {
-    headline.addEventListener('input', function () { if (slug.hasAttribute('data-slug-auto')) { slug.value = slugify(headline.value); } });
-    slug.addEventListener('input', function () { slug.removeAttribute('data-slug-auto'); });
+  // data-slug-auto is "on" only for a new story whose slug is still empty (Razor writes a data-* attribute even
+  // when its value is null, so the value is read, never its presence).
+  if (headline && slug && slug.getAttribute('data-slug-auto') === 'on') {
+    headline.addEventListener('input', function () { if (slug.getAttribute('data-slug-auto') === 'on') { slug.value = slugify(headline.value); } });
+    slug.addEventListener('input', function () { slug.setAttribute('data-slug-auto', 'off'); });
   }
 
   // ---- tag suggestions ----

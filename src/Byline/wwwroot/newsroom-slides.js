@@ -54,7 +54,7 @@
   // With the script, rows are added on demand: keep the filled rows and one empty row at the end.
   rows().forEach(function (row, i, all) {
     row.querySelector('.slide-actions').hidden = false;
-    if (isEmpty(row) && i < all.length - 1 && row.hasAttribute('data-blank')) { row.remove(); }
+    if (isEmpty(row) && i < all.length - 1 && row.getAttribute('data-blank') === 'true') { row.remove(); }
   });
   box.querySelector('[data-slide-add]').hidden = false;
   box.querySelector('[data-slide-add]').addEventListener('click', addRow);

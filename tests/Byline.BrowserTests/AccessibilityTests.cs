@@ -81,4 +81,74 @@ public sealed class AccessibilityTests(NewsroomSite site) : IClassFixture<Newsro
         Assert.True(visited >= 10, $"only {visited} newsroom pages were reached: {string.Join(", ", paths)}");
         Assert.True(failures.Count == 0, "axe found critical or serious violations:\n" + string.Join('\n', failures.Distinct()));
     }
+
+    /// <summary>
+    /// Issue 19 §10: signed in, a story written, given a section and a lead picture, and published with the keyboard
+    /// alone — Tab, Enter, arrow keys and typing; no click, no filled field.
+    /// </summary>
+    [Fact]
+    public async Task With_the_keyboard_alone_an_editor_writes_illustrates_and_publishes_a_story()
+    {
+        var context = CspWatch.Watch(await site.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = site.Server.Address.ToString() }));
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/newsroom/signin");
+        await TabToAsync(page, "form[data-form=signin] input[name=Email]");
+        await page.Keyboard.TypeAsync(site.EditorEmail);
+        await TabToAsync(page, "form[data-form=signin] input[name=Password]");
+        await page.Keyboard.TypeAsync(NewsroomSite.Password);
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith("/newsroom/signin", StringComparison.Ordinal));
+
+        // The header's persistent New story action.
+        await TabToAsync(page, "a[data-new-story]");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/newsroom/stories/new");
+
+        var headline = "Written without a mouse " + Guid.NewGuid().ToString("N")[..6];
+        await TabToAsync(page, "input[name='Form.Headline']");
+        await page.Keyboard.TypeAsync(headline);
+        await TabToAsync(page, ".be-content");
+        await page.Keyboard.TypeAsync("Every word of this story came from the keyboard.");
+
+        await TabToAsync(page, "select[name='Form.SectionId']");
+        await page.Keyboard.PressAsync("ArrowDown");
+        Assert.NotEqual("", await page.Locator("select[name='Form.SectionId']").InputValueAsync());
+
+        // The media library opens as a dialog; the first picture is chosen with Enter, and the dialog closes.
+        await TabToAsync(page, "button.pick-lead");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator("#media-picker .media-choice").First).ToBeVisibleAsync();
+        await TabToAsync(page, "#media-picker .media-choice");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator("#media-picker")).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("#lead-image-id")).Not.ToHaveValueAsync("");
+
+        await TabToAsync(page, "button.act-publish");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator(".story-status .status")).ToHaveTextAsync("published");
+        var articlePath = await page.Locator("a.public-link").GetAttributeAsync("href");
+
+        var reader = await site.Browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = site.Server.Address.ToString() });
+        await reader.GotoAsync(articlePath!);
+        await Assertions.Expect(reader.Locator("h1.headline")).ToHaveTextAsync(headline);
+        await Assertions.Expect(reader.Locator("main#main")).ToContainTextAsync("Every word of this story came from the keyboard.");
+        await Assertions.Expect(reader.Locator("figure.lead-figure img")).ToBeVisibleAsync();
+        await reader.CloseAsync();
+        await context.CloseAsync();
+    }
+
+    /// <summary>Presses Tab until the focused element matches <paramref name="selector"/>; fails if it never does.</summary>
+    private static async Task TabToAsync(IPage page, string selector)
+    {
+        for (var presses = 0; presses < 400; presses++)
+        {
+            if (await page.EvaluateAsync<bool>("s => document.activeElement !== null && document.activeElement.matches(s)", selector))
+            {
+                return;
+            }
+            await page.Keyboard.PressAsync("Tab");
+        }
+        var focused = await page.EvaluateAsync<string>("() => document.activeElement ? document.activeElement.outerHTML.slice(0, 200) : 'nothing'");
+        Assert.Fail($"400 presses of Tab never reached {selector}; the focus is on {focused}");
+    }
 }

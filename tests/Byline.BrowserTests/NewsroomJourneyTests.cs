@@ -129,6 +129,7 @@ public sealed partial class NewsroomJourneyTests(NewsroomSite site) : IClassFixt
         var id = await NewStoryAsync(contributor, headline, tag);
         await contributor.Locator("button.pick-lead").ClickAsync();
         await contributor.Locator($"#media-search").FillAsync(alt);
+        await Expect(contributor.Locator("#media-results")).ToHaveAttributeAsync("data-query", alt);
         await contributor.Locator($".media-choice[data-image-id='{imageId}']").ClickAsync();
         await Expect(contributor.Locator("input[name='Form.LeadImageAlt']")).ToHaveValueAsync(alt);
         await contributor.Locator("button.act-submit").ClickAsync();

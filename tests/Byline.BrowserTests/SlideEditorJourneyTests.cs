@@ -10,6 +10,8 @@ public sealed class SlideEditorJourneyTests(NewsroomSite site) : IClassFixture<N
     {
         await row.Locator("button.slide-pick").ClickAsync();
         await page.Locator("#media-search").FillAsync("Gallery illustration");
+        // The list is rebuilt when the search's answer arrives: choose from that list, not the one before it.
+        await Expect(page.Locator("#media-results")).ToHaveAttributeAsync("data-query", "Gallery illustration");
         var option = page.Locator(".media-choice").Nth(choice);
         await Expect(option).ToBeVisibleAsync();
         await option.ClickAsync();

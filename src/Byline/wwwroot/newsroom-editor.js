@@ -163,10 +163,19 @@
   var search = document.getElementById('media-search');
   var pickMode = 'lead';
   var pickButton = null;
+  // Each search is numbered: an answer that arrives after a newer search was sent is dropped, so the list
+  // never changes under the pointer to an older result. #media-results says which search it shows (data-query).
+  var mediaRequest = 0;
   function loadMedia() {
-    fetch('/newsroom/api/media?q=' + encodeURIComponent(search.value || ''), { credentials: 'same-origin' })
+    var query = search.value || '';
+    var request = ++mediaRequest;
+    results.setAttribute('aria-busy', 'true');
+    fetch('/newsroom/api/media?q=' + encodeURIComponent(query), { credentials: 'same-origin' })
       .then(function (r) { return r.ok ? r.json() : []; })
       .then(function (items) {
+        if (request !== mediaRequest) { return; }
+        results.removeAttribute('aria-busy');
+        results.setAttribute('data-query', query);
         results.innerHTML = '';
         if (items.length === 0) { results.textContent = 'No pictures found.'; }
         items.forEach(function (i) {

@@ -255,9 +255,10 @@ public abstract partial class NewsletterTests(BylineApp app)
         Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
         var issueId = int.Parse(NewsroomClient.LocationPath(sent).Split('/')[^1], System.Globalization.CultureInfo.InvariantCulture);
         await Poll.UntilAsync(async () => await NewsletterData.IssueStateAsync(app, issueId) == IssueState.Sent, "the alert sent");
+        // "Sent" means Postfix accepted every message; it writes them to the Maildir a moment later.
         foreach (var reader in confirmed)
         {
-            var mail = Assert.Single(MailServer.To(reader.Email)).Message;
+            var mail = Assert.Single(await MailServer.WaitForAsync(reader.Email)).Message;
             Assert.Equal("Breaking: " + story.Headline, mail.Subject);
         }
         Assert.Empty(MailServer.To(pending[0].Email));

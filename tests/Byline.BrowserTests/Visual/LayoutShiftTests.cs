@@ -39,22 +39,13 @@ public sealed class LayoutShiftTests(VisualSite site)
 
     [Theory]
     [MemberData(nameof(Pages))]
-    public async Task Page_shifts_less_than_the_target_while_it_loads(string kind, int width, int height)
-    {
-        var path = await site.PathOfAsync(kind);
-        var page = await site.NewViewportPageAsync(width, height);
-        try
+    public async Task Page_shifts_less_than_the_target_while_it_loads(string kind, int width, int height) =>
+        await site.CheckSettledAsync(kind, width, height, screenshot: false, async (page, path) =>
         {
-            await PageTypes.OpenSettledAsync(page, path, screenshot: false);
             var result = JsonSerializer.Deserialize<ShiftResult>(await page.EvaluateAsync<string>(ShiftScript), Json)!;
             Assert.True(result.Total < MaxShift,
                 $"{kind} page {path} at {width} px: layout shift {result.Total:0.0000} (target < {MaxShift}):\n  " + string.Join("\n  ", result.Shifts));
-        }
-        finally
-        {
-            await page.Context.CloseAsync();
-        }
-    }
+        });
 
     public sealed record ShiftResult(double Total, IReadOnlyList<string> Shifts);
 }

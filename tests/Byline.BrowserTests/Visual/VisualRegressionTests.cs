@@ -28,13 +28,9 @@ public sealed class VisualRegressionTests(VisualSite site)
 
     [Theory]
     [MemberData(nameof(Shots))]
-    public async Task Page_looks_like_its_baseline(string kind, int width, int height)
-    {
-        var path = await site.PathOfAsync(kind);
-        var page = await site.NewViewportPageAsync(width, height);
-        try
+    public async Task Page_looks_like_its_baseline(string kind, int width, int height) =>
+        await site.CheckSettledAsync(kind, width, height, screenshot: true, async (page, path) =>
         {
-            await PageTypes.OpenSettledAsync(page, path, screenshot: true);
             var shot = await page.ScreenshotAsync(new PageScreenshotOptions
             {
                 FullPage = true,
@@ -50,10 +46,5 @@ public sealed class VisualRegressionTests(VisualSite site)
             });
             var name = string.Create(CultureInfo.InvariantCulture, $"{kind}-{width}");
             Baselines.Check(name, shot, $"{kind} page {path} at {width} px");
-        }
-        finally
-        {
-            await page.Context.CloseAsync();
-        }
-    }
+        });
 }

@@ -45,6 +45,26 @@ public sealed class VisualSite : ReaderSite
         return page;
     }
 
+    /// <summary>
+    /// Opens the page type at the viewport, waits for it to settle (<see cref="PageTypes.OpenSettledAsync"/>), runs
+    /// <paramref name="check"/> with the page and its path, and closes the page's context.
+    /// </summary>
+    public async Task CheckSettledAsync(string kind, int width, int height, bool screenshot, Func<IPage, string, Task> check)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        var path = await PathOfAsync(kind);
+        var page = await NewViewportPageAsync(width, height);
+        try
+        {
+            await PageTypes.OpenSettledAsync(page, path, screenshot);
+            await check(page, path);
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+
     /// <summary>The path of each reader page type on the demo publication, found once by following its links.</summary>
     public async Task<string> PathOfAsync(string kind)
     {

@@ -11,7 +11,8 @@ namespace Byline.BrowserTests;
 /// Issue 20 §4 and §7 in real Chromium on the demo publication: the article's ending fills the main column at a
 /// phone's and a laptop's width, and the pages follow the reader's dark colour scheme with axe still clean.
 /// </summary>
-public sealed partial class ArticleEndingJourneyTests(ReaderSite site) : IClassFixture<ReaderSite>
+[Collection(ReaderCollection.Name)]
+public sealed partial class ArticleEndingJourneyTests(ReaderSite site)
 {
     [GeneratedRegex(@"rgba?\((\d+), (\d+), (\d+)")]
     private static partial Regex Rgb();

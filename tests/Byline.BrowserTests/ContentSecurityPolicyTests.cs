@@ -7,7 +7,8 @@ namespace Byline.BrowserTests;
 /// The reader site in real Chromium under its Content-Security-Policy: every kind of page, the photo
 /// viewer, a web story and an episode's player work, and the console reports no violation.
 /// </summary>
-public sealed class ContentSecurityPolicyTests(ReaderSite site) : IClassFixture<ReaderSite>
+[Collection(ReaderCollection.Name)]
+public sealed class ContentSecurityPolicyTests(ReaderSite site)
 {
     [Fact]
     public async Task Reader_pages_players_and_the_photo_viewer_run_under_the_policy_without_a_violation()

@@ -4,7 +4,8 @@ using static Microsoft.Playwright.Assertions;
 namespace Byline.BrowserTests;
 
 /// <summary>The demo's episodes carry real MP4 clips: Chromium decodes one and plays it to the end.</summary>
-public sealed class EpisodePlaybackTests(ReaderSite site) : IClassFixture<ReaderSite>
+[Collection(ReaderCollection.Name)]
+public sealed class EpisodePlaybackTests(ReaderSite site)
 {
     [Fact]
     public async Task A_demo_episode_plays_its_clip_in_the_browser()

@@ -7,7 +7,8 @@ namespace Byline.BrowserTests;
 /// The phone header, its menu drawer, the bottom bar and the lead above the fold, in real Chromium on the
 /// demo publication at 390 × 844 (a phone) and 1366 × 768 (a laptop). docs/front-page.md.
 /// </summary>
-public sealed class FrontPageJourneyTests(ReaderSite site) : IClassFixture<ReaderSite>
+[Collection(ReaderCollection.Name)]
+public sealed class FrontPageJourneyTests(ReaderSite site)
 {
     private static readonly ViewportSize Phone = new() { Width = 390, Height = 844 };
     private static readonly ViewportSize Laptop = new() { Width = 1366, Height = 768 };

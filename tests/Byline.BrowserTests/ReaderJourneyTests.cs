@@ -5,7 +5,8 @@ using static Microsoft.Playwright.Assertions;
 namespace Byline.BrowserTests;
 
 /// <summary>A reader in real Chromium on the demo publication, through the hooks of docs/page-anatomy.md.</summary>
-public sealed partial class ReaderJourneyTests(ReaderSite site) : IClassFixture<ReaderSite>
+[Collection(ReaderCollection.Name)]
+public sealed partial class ReaderJourneyTests(ReaderSite site)
 {
     [GeneratedRegex(@"^/[a-z0-9-]+(/[a-z0-9-]+)?/[a-z0-9-]*-\d+$")]
     private static partial Regex ArticlePath();

@@ -62,3 +62,13 @@ public class ReaderSite : IAsyncLifetime
         return await context.NewPageAsync();
     }
 }
+
+/// <summary>
+/// The reader journeys share one server and browser (they only read the demo publication), started once for them all
+/// rather than once per class.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class ReaderCollection : ICollectionFixture<ReaderSite>
+{
+    public const string Name = "Reader";
+}

@@ -5,7 +5,8 @@ using static Microsoft.Playwright.Assertions;
 namespace Byline.BrowserTests;
 
 /// <summary>A reader in real Chromium on the demo publication's web stories and photo stories.</summary>
-public sealed class VisualStoryJourneyTests(ReaderSite site) : IClassFixture<ReaderSite>
+[Collection(ReaderCollection.Name)]
+public sealed class VisualStoryJourneyTests(ReaderSite site)
 {
     /// <summary>Opens the newest web story from /web-stories by clicking its card.</summary>
     private async Task<IPage> OpenWebStoryAsync(BrowserNewContextOptions? options = null)

@@ -90,14 +90,20 @@ public static class PageTypes
     }
 
     /// <summary>
-    /// Opens the page and waits until it is still: loaded, its pictures decoded and its fonts ready. For a
-    /// <paramref name="screenshot"/>, every picture (lazy ones too); otherwise as a reader gets it, with the pictures
-    /// of the first screen.
+    /// Opens the page as a reader gets it and waits until it is still: loaded, the pictures of the first screen decoded
+    /// and its fonts ready.
     /// </summary>
-    public static async Task OpenSettledAsync(IPage page, string path, bool screenshot)
+    public static async Task OpenSettledAsync(IPage page, string path)
     {
         ArgumentNullException.ThrowIfNull(page);
         await page.GotoAsync(path, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
-        await page.EvaluateAsync(SettleScript, screenshot);
+        await page.EvaluateAsync(SettleScript, false);
+    }
+
+    /// <summary>Then makes every picture load (lazy ones too, for a full-page shot) and waits for them to be decoded.</summary>
+    public static async Task LoadEveryPictureAsync(IPage page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        await page.EvaluateAsync(SettleScript, true);
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Playwright;
 
@@ -17,6 +18,7 @@ public sealed class VisualSite : ReaderSite
     public static readonly IReadOnlyList<(int Width, int Height)> Viewports = [(390, 844), (1366, 900)];
 
     private readonly Lazy<Task<IReadOnlyDictionary<string, string>>> _paths;
+    private readonly ConcurrentDictionary<(string Kind, int Width), Lazy<Task<PageVisit>>> _visits = new();
 
     public VisualSite() => _paths = new(() => PageTypes.FindAsync(this));
 
@@ -46,24 +48,11 @@ public sealed class VisualSite : ReaderSite
     }
 
     /// <summary>
-    /// Opens the page type at the viewport, waits for it to settle (<see cref="PageTypes.OpenSettledAsync"/>), runs
-    /// <paramref name="check"/> with the page and its path, and closes the page's context.
+    /// The visit of the page type at the viewport (<see cref="PageVisit"/>): made by the first check that asks for it,
+    /// shared with the other, so each page is loaded once per width rather than once per check.
     /// </summary>
-    public async Task CheckSettledAsync(string kind, int width, int height, bool screenshot, Func<IPage, string, Task> check)
-    {
-        ArgumentNullException.ThrowIfNull(check);
-        var path = await PathOfAsync(kind);
-        var page = await NewViewportPageAsync(width, height);
-        try
-        {
-            await PageTypes.OpenSettledAsync(page, path, screenshot);
-            await check(page, path);
-        }
-        finally
-        {
-            await page.Context.CloseAsync();
-        }
-    }
+    public Task<PageVisit> VisitAsync(string kind, int width, int height) =>
+        _visits.GetOrAdd((kind, width), _ => new Lazy<Task<PageVisit>>(() => PageVisit.MakeAsync(this, kind, width, height))).Value;
 
     /// <summary>The path of each reader page type on the demo publication, found once by following its links.</summary>
     public async Task<string> PathOfAsync(string kind)

@@ -58,4 +58,24 @@ public sealed class SlideEditorJourneyTests(NewsroomSite site) : IClassFixture<N
         await Expect(captions).ToHaveTextAsync(["Second caption", "First caption"]);
         await Expect(reader.Locator("section.photo-story .photo-counter").First).ToHaveTextAsync("1 / 2");
     }
+
+    [Fact]
+    public async Task When_the_library_cannot_answer_the_picker_says_so_and_the_next_search_shows_pictures()
+    {
+        var page = await site.SignedInAsync(site.EditorEmail);
+        await page.GotoAsync("/newsroom/stories/new");
+        // The library's answer is replaced by a server error, as when the node is restarting.
+        await page.RouteAsync("**/newsroom/api/media**", route => route.FulfillAsync(new RouteFulfillOptions { Status = 503 }));
+        await page.Locator("button.pick-lead").ClickAsync();
+        await page.Locator("#media-search").FillAsync("Gallery illustration");
+        var results = page.Locator("#media-results");
+        await Expect(results).ToHaveAttributeAsync("data-query", "Gallery illustration");
+        await Expect(results).ToContainTextAsync("could not be loaded (the library answered 503)");
+        await Expect(results).Not.ToHaveAttributeAsync("aria-busy", "true");
+
+        await page.UnrouteAllAsync();
+        await page.Locator("#media-search").FillAsync("Gallery");
+        await Expect(results).ToHaveAttributeAsync("data-query", "Gallery");
+        await Expect(page.Locator(".media-choice").First).ToBeVisibleAsync();
+    }
 }

@@ -143,7 +143,10 @@
         var head = parts.map(function (p) { return p.trim(); }).filter(Boolean);
         if (last.length < 2) { list.innerHTML = ''; return; }
         fetch('/newsroom/api/tags?q=' + encodeURIComponent(last), { credentials: 'same-origin' })
-          .then(function (r) { return r.ok ? r.json() : []; })
+          .then(function (r) {
+        if (!r.ok) { throw new Error('the library answered ' + r.status); }
+        return r.json();
+      })
           .then(function (found) {
             list.innerHTML = '';
             found.forEach(function (t) {
@@ -171,7 +174,10 @@
     var request = ++mediaRequest;
     results.setAttribute('aria-busy', 'true');
     fetch('/newsroom/api/media?q=' + encodeURIComponent(query), { credentials: 'same-origin' })
-      .then(function (r) { return r.ok ? r.json() : []; })
+      .then(function (r) {
+        if (!r.ok) { throw new Error('the library answered ' + r.status); }
+        return r.json();
+      })
       .then(function (items) {
         if (request !== mediaRequest) { return; }
         results.removeAttribute('aria-busy');
@@ -191,6 +197,14 @@
           b.addEventListener('click', function () { choose(i); });
           results.appendChild(b);
         });
+      })
+      .catch(function (e) {
+        // A failed search (offline, signed out, a server error) says so instead of staying busy.
+        if (request !== mediaRequest) { return; }
+        results.removeAttribute('aria-busy');
+        results.setAttribute('data-query', query);
+        results.textContent = 'The pictures could not be loaded (' + (e && e.message ? e.message : 'no connection') +
+          '). Check the connection, then search again.';
       });
   }
   function setIfEmpty(name, value) {

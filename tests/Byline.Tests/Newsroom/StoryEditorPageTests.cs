@@ -280,6 +280,22 @@ public abstract class StoryEditorPageTests(BylineApp app)
         var all = await editor.PageAsync($"/newsroom/stories?q={word}");
         Assert.Equal([elsewhere, mine], all.QuerySelectorAll("tr.story-row").Select(r => int.Parse(r.GetAttribute("data-story-id")!, System.Globalization.CultureInfo.InvariantCulture)));
     }
+
+    [DatabaseFact]
+    public async Task The_story_list_takes_any_day_of_the_calendar_as_a_date_range()
+    {
+        var section = await app.Content.SectionAsync();
+        using var editor = await NewsroomClient.SignInAsync(app, Roles.Editor);
+        var word = Guid.NewGuid().ToString("N")[..8];
+        var id = await CreateAsync(editor, section, $"Harvest {word} begins");
+
+        // The calendar's first and last days once failed the page (the day after the last one does not exist).
+        var everything = await editor.PageAsync($"/newsroom/stories?from=0001-01-01&to=9999-12-31&q={word}");
+        var future = await editor.PageAsync($"/newsroom/stories?from=9999-12-31&q={word}");
+
+        Assert.Equal([id], everything.QuerySelectorAll("tr.story-row").Select(r => int.Parse(r.GetAttribute("data-story-id")!, System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Empty(future.QuerySelectorAll("tr.story-row"));
+    }
 }
 
 public sealed class StoryEditorPageOnSqlite(SqliteApp app) : StoryEditorPageTests(app), IClassFixture<SqliteApp>;

@@ -75,8 +75,10 @@ public sealed class StoryListModel(BylineDb db, StoryListQuery stories, SiteSett
             Status,
             Section,
             Author,
-            From is { } from ? TimeZoneInfo.ConvertTimeToUtc(from.ToDateTime(TimeOnly.MinValue), zone) : null,
-            To is { } to ? TimeZoneInfo.ConvertTimeToUtc(to.AddDays(1).ToDateTime(TimeOnly.MinValue), zone) : null,
+            // Days in the publication's zone: a day a clock change starts after midnight, and the calendar's first
+            // and last days, are taken as they are rather than failing the page.
+            From is { } from ? Dateline.StartOfDayUtc(from, zone) : null,
+            To is { } to && to < DateOnly.MaxValue ? Dateline.StartOfDayUtc(to.AddDays(1), zone) : null,
             Q,
             format);
         (Rows, HasNext) = await stories.FindAsync(filter, User, PageNumber, PageSize, ct);

@@ -69,10 +69,16 @@ Console.WriteLine();
 
 // ---- the 5,000-word story, written in the Markdown view and saved through the form ----
 var markdown = FiveThousandWords();
-int storyId;
-string words;
-await using (var context = await NewContextAsync())
+var (storyPath, words) = await NewStoryAsync();
+// BENCH_BEFORE_BUNDLE: another build of block-editor.js (e.g. before a change), served to a second page in place of
+// the site's, on a story of its own, typed in beside the others in the same run.
+var beforeBundle = Environment.GetEnvironmentVariable("BENCH_BEFORE_BUNDLE") is { Length: > 0 } before ? await File.ReadAllBytesAsync(before) : null;
+Console.WriteLine($"Story {storyPath}: {words} words (the page's own count), {markdown.Length:N0} characters of Markdown, {markdown.Split("\n\n").Length:N0} blocks.");
+Console.WriteLine();
+
+async Task<(string Path, string Words)> NewStoryAsync()
 {
+    await using var context = await NewContextAsync();
     var page = await context.NewPageAsync();
     await page.GotoAsync("/newsroom/stories/new");
     await page.Locator("input[name='Form.Headline']").FillAsync("Editor bench: five thousand words " + Guid.NewGuid().ToString("N")[..6]);
@@ -82,12 +88,8 @@ await using (var context = await NewContextAsync())
     await page.Locator("select[name='Form.SectionId']").SelectOptionAsync(section ?? "");
     await page.Locator("button.act-save").ClickAsync();
     await page.WaitForURLAsync(new Regex(@"/newsroom/stories/\d+(\?|$)"), new() { Timeout = 60_000 });
-    storyId = int.Parse(Regex.Match(new Uri(page.Url).AbsolutePath, @"\d+$").Value, inv);
-    words = await page.Locator("#word-count").InnerTextAsync();
+    return (new Uri(page.Url).AbsolutePath, await page.Locator("#word-count").InnerTextAsync());
 }
-var storyPath = $"/newsroom/stories/{storyId.ToString(inv)}";
-Console.WriteLine($"Story {storyPath}: {words} words (the page's own count), {markdown.Length:N0} characters of Markdown, {markdown.Split("\n\n").Length:N0} blocks.");
-Console.WriteLine();
 
 foreach (var part in parts)
 {
@@ -252,11 +254,7 @@ async Task TypingAsync()
     var lineStart = Load();
     var idleStart = Cpu.Sample();
     await using var context = await NewContextAsync();
-    var page = await context.NewPageAsync();
-    // Leaving with unsaved text would ask; the bench answers.
-    page.Dialog += (_, dialog) => _ = dialog.AcceptAsync();
-    await page.GotoAsync(storyPath, new() { Timeout = 60_000 });
-    await page.WaitForFunctionAsync("() => window.BylineBlockEditor && document.readyState === 'complete'", null, new() { Timeout = 30_000 });
+    var page = await EditorPageAsync(context, storyPath);
     // The bare references: textareas outside the form, nothing listening; one with the same text (a browser's own
     // cost of a 33 KB textarea), one empty (what this machine takes to show any keystroke at this load).
     await page.EvaluateAsync("""
@@ -273,9 +271,21 @@ async Task TypingAsync()
         }
         """);
     await page.EvaluateAsync(probe);
+    var pages = new Dictionary<string, IPage>();
+    await using var beforeContext = await NewContextAsync();
+    const string BeforeVariant = "block editor, the build before (BENCH_BEFORE_BUNDLE)";
+    if (beforeBundle is not null)
+    {
+        await beforeContext.RouteAsync(new Regex(@"/block-editor\.js"), route => route.FulfillAsync(new() { Status = 200, ContentType = "text/javascript", BodyBytes = beforeBundle }));
+        var beforePage = await EditorPageAsync(beforeContext, (await NewStoryAsync()).Path);
+        await beforePage.EvaluateAsync(probe);
+        pages[BeforeVariant] = beforePage;
+    }
 
     var text = Sentences(keys);
-    var variants = new[] { "block editor", "reference: Markdown view (the textarea the form posts)", "reference: bare textarea, same text (no listeners)", "reference: empty textarea (no listeners)" };
+    string[] variants = [
+        "block editor", .. pages.Keys, "reference: Markdown view (the textarea the form posts)",
+        "reference: bare textarea, same text (no listeners)", "reference: empty textarea (no listeners)"];
     var samples = variants.ToDictionary(v => v, _ => new List<KeyTiming>());
     var slow = variants.ToDictionary(v => v, _ => 0);
     const int Rounds = 6;
@@ -292,16 +302,18 @@ async Task TypingAsync()
         for (var k = 0; k < variants.Length; k++)
         {
             var variant = variants[(round + k) % variants.Length];
-            await PlaceCaretAsync(page, variant);
-            await page.EvaluateAsync("() => { window.__keys.length = 0; window.__slow.length = 0; }");
+            var on = pages.GetValueOrDefault(variant, page);
+            await on.BringToFrontAsync();
+            await PlaceCaretAsync(on, variant);
+            await on.EvaluateAsync("() => { window.__keys.length = 0; window.__slow.length = 0; }");
             foreach (var c in piece)
             {
-                await page.Keyboard.TypeAsync(c.ToString());
+                await on.Keyboard.TypeAsync(c.ToString());
                 // A person's pace: 70–170 ms between keys (about 70–100 words a minute), a breath after a sentence.
                 await Task.Delay(c == '.' ? 450 : 70 + random.Next(100));
             }
-            await page.WaitForFunctionAsync("() => window.__keys.every(k => k.painted !== undefined)", null, new() { Timeout = 30_000 });
-            var got = (await page.EvaluateAsync<JsonElement>("() => window.__keys.map(k => [k.t0, k.input ?? -1, k.done ?? -1, k.painted])"))
+            await on.WaitForFunctionAsync("() => window.__keys.every(k => k.painted !== undefined)", null, new() { Timeout = 30_000 });
+            var got = (await on.EvaluateAsync<JsonElement>("() => window.__keys.map(k => [k.t0, k.input ?? -1, k.done ?? -1, k.painted])"))
                 .EnumerateArray().Select(k => new KeyTiming(k[0].GetDouble(), k[1].GetDouble(), k[2].GetDouble(), k[3].GetDouble())).ToList();
             if (got.Count != piece.Length || got.Any(k => k.Input < 0 || k.Done < 0))
             {
@@ -309,12 +321,12 @@ async Task TypingAsync()
             }
             // The text arrived where it was typed (the block editor writes it into the Markdown the form posts).
             var holder = variant.Contains("bare", StringComparison.Ordinal) ? "#bench-bare" : variant.Contains("empty", StringComparison.Ordinal) ? "#bench-empty" : "#story-body";
-            if (!(await page.Locator(holder).InputValueAsync()).Contains(piece.Trim(), StringComparison.Ordinal))
+            if (!(await on.Locator(holder).InputValueAsync()).Contains(piece.Trim(), StringComparison.Ordinal))
             {
                 throw new InvalidOperationException($"{variant}: “{piece.Trim()}” is not in {holder} after typing it");
             }
             samples[variant].AddRange(got);
-            slow[variant] += await page.EvaluateAsync<int>("() => new Set(window.__slow.map(e => e.id)).size");
+            slow[variant] += await on.EvaluateAsync<int>("() => new Set(window.__slow.map(e => e.id)).size");
         }
     }
     Console.WriteLine($"### Typing in the middle of the 5,000-word story ({text.Length} keystrokes in each editor, {Rounds} rounds alternated; load {lineStart} → {Load()}, machine idle {Cpu.IdleSince(idleStart)} %)");
@@ -331,12 +343,27 @@ async Task TypingAsync()
         Console.WriteLine($"| {variant} | {list.Count} | {Percentile(done, 50):0.0} | {Percentile(done, 95):0.0} | **{Percentile(painted, 50):0.0}** | **{Percentile(painted, 95):0.0}** | {painted.Max():0.0} | {slow[variant]} ({100.0 * slow[variant] / Math.Max(1, list.Count):0.0} %) |");
     }
     var block = samples[variants[0]].Select(k => k.Painted - k.T0).ToList();
-    var markdownView = samples[variants[1]].Select(k => k.Painted - k.T0).ToList();
-    var bare = samples[variants[2]].Select(k => k.Painted - k.T0).ToList();
-    var empty = samples[variants[3]].Select(k => k.Painted - k.T0).ToList();
+    var markdownView = samples[variants[^3]].Select(k => k.Painted - k.T0).ToList();
+    var bare = samples[variants[^2]].Select(k => k.Painted - k.T0).ToList();
+    var empty = samples[variants[^1]].Select(k => k.Painted - k.T0).ToList();
     Console.WriteLine();
+    if (beforeBundle is not null)
+    {
+        var old = samples[BeforeVariant].Select(k => k.Painted - k.T0).ToList();
+        Console.WriteLine($"This build ÷ the build before, painted: p50 **{Percentile(block, 50) / Percentile(old, 50):0.00}**, p95 **{Percentile(block, 95) / Percentile(old, 95):0.00}**; work done p95 {Percentile(samples[variants[0]].Select(k => k.Done - k.T0), 95) / Percentile(samples[BeforeVariant].Select(k => k.Done - k.T0), 95):0.00}.");
+    }
     Console.WriteLine($"Painted p95 ratio block editor ÷ Markdown view **{Percentile(block, 95) / Percentile(markdownView, 95):0.00}**, ÷ bare textarea with the same text **{Percentile(block, 95) / Percentile(bare, 95):0.00}**, ÷ empty textarea **{Percentile(block, 95) / Percentile(empty, 95):0.00}**. Target p95 < 16 ms: **{(Percentile(block, 95) < 16 ? "met" : "not met")}** (empty textarea in the same run: {Percentile(empty, 95):0.0} ms).");
     Console.WriteLine();
+}
+
+async Task<IPage> EditorPageAsync(IBrowserContext context, string path)
+{
+    var page = await context.NewPageAsync();
+    // Leaving with unsaved text would ask; the bench answers.
+    page.Dialog += (_, dialog) => _ = dialog.AcceptAsync();
+    await page.GotoAsync(path, new() { Timeout = 60_000 });
+    await page.WaitForFunctionAsync("() => window.BylineBlockEditor && document.readyState === 'complete'", null, new() { Timeout = 30_000 });
+    return page;
 }
 
 async Task PlaceCaretAsync(IPage page, string variant)

@@ -26,6 +26,7 @@ NICE="${NICE:-0}"
 export QUIET_WAIT
 mkdir -p "$WORK" "$BENCH/results"
 need_cmds chromium:chromium curl:curl
+case " $DBS " in *" postgres "*) need_cmds psql:postgresql-client ;; esac
 [ -x /usr/bin/chromium ] || die "/usr/bin/chromium is missing (apt-get install -y chromium)"
 
 build_app

@@ -269,18 +269,18 @@ public sealed partial class BlockEditorJourneyTests(NewsroomSite site) : IClassF
         await MarkdownStoryAsync(page, "Word count " + Unique(), Story);
         // The preview is the server's rendering, and it sets the server's count.
         await Expect(page.Locator("#story-preview")).ToContainTextAsync("Last paragraph.");
-        await Expect(page.Locator("#word-count")).ToHaveTextAsync("26");
+        await Expect(page.Locator("#word-count")).ToHaveTextAsync("25");
 
         await page.Locator(".be-content p", new PageLocatorOptions { HasText = "Last paragraph." }).ClickAsync();
         await page.Keyboard.PressAsync("End");
         await page.Keyboard.TypeAsync(" Three well-kept words");
         await Expect(page.Locator("#story-body")).ToHaveValueAsync(Story.Replace("Last paragraph.", "Last paragraph. Three well-kept words", StringComparison.Ordinal));
-        await Expect(page.Locator("#word-count")).ToHaveTextAsync("29");
+        await Expect(page.Locator("#word-count")).ToHaveTextAsync("28");
 
         await page.Locator("button.act-save").ClickAsync();
         await Expect(page.Locator("p.notice")).ToBeVisibleAsync();
         await Expect(page.Locator("#story-preview")).ToContainTextAsync("Three well-kept words");
-        await Expect(page.Locator("#word-count")).ToHaveTextAsync("29");
+        await Expect(page.Locator("#word-count")).ToHaveTextAsync("28");
     }
 
     [Fact]

@@ -358,7 +358,19 @@ function childBlocks(node, sep) {
 
 /** Writes the document as Markdown: untouched top-level blocks as they were read, the rest anew. */
 export function serialize(doc, sources) {
+  return write(doc, sources, null).markdown;
+}
+
+/**
+ * The document's Markdown (as serialize) and its word count. With a `memo` (a WeakMap kept while the
+ * same `sources` stand), each block's Markdown and word count are worked out once per node object:
+ * ProseMirror keeps every block a keystroke did not touch as the same object, so typing in a 5,000-word
+ * story costs the one block it changed rather than the whole story (bench/editor.md, typing latency).
+ */
+export function write(doc, sources, memo) {
   let out = '';
+  let words = 0;
+  let exact = true; // false when a separator could join two words: the count is then taken over the whole text
   let previous = null; // the source record of the block written last, when it was kept as read
   let first = true;
   doc.forEach((node) => {
@@ -366,21 +378,28 @@ export function serialize(doc, sources) {
     if (!kept && node.type.name === 'paragraph' && node.childCount === 0) { return; }
     // Between two blocks that stood side by side in the source, the text that stood between them.
     const sep = first ? '' : previous && previous.next === node && previous.after !== null ? previous.after : '\n\n';
-    out += sep + (kept ? kept.text : serializeBlock(node));
+    let block = memo && memo.get(node);
+    if (!block) {
+      const text = kept ? kept.text : serializeBlock(node);
+      block = { text, words: countWords(text) };
+      if (memo) { memo.set(node, block); }
+    }
+    if (!first && !/^\s+$/.test(sep)) { exact = false; }
+    out += sep + block.text;
+    words += block.words;
     previous = kept || null;
     first = false;
   });
-  return out;
+  return { markdown: out, words: exact ? words : countWords(out) };
 }
+
+// A word starts at a letter or digit and runs on through letters, digits, apostrophes and hyphens.
+const WORD = /[\p{L}\p{Nd}][\p{L}\p{Nd}'’-]*/gu;
 
 /** The server's word count (BodyDocument.CountWords), so the figure does not jump on save. */
 export function countWords(text) {
   let count = 0;
-  let inWord = false;
-  for (const c of text) {
-    const letter = /[\p{L}\p{Nd}]/u.test(c);
-    if (letter && !inWord) { count++; }
-    inWord = letter || (inWord && (c === '\'' || c === '’' || c === '-'));
-  }
+  WORD.lastIndex = 0;
+  while (WORD.exec(text)) { count++; }
   return count;
 }

@@ -260,6 +260,30 @@ public sealed partial class BlockEditorJourneyTests(NewsroomSite site) : IClassF
     }
 
     [Fact]
+    public async Task The_word_count_follows_an_edit_in_one_block_of_a_stored_story_as_the_server_counts_it()
+    {
+        // The editor counts each block once and adds the counts up (markdown.js write); the server counts the whole text.
+        var page = await site.SignedInAsync(site.EditorEmail);
+        const string Story = "## The river's mid-week rise\n\nFirst paragraph, with 12 words and a co-operative's hall.\n\n" +
+            "- One item\n- Two items\n\n> A quote of six words here.\n\nLast paragraph.";
+        await MarkdownStoryAsync(page, "Word count " + Unique(), Story);
+        // The preview is the server's rendering, and it sets the server's count.
+        await Expect(page.Locator("#story-preview")).ToContainTextAsync("Last paragraph.");
+        await Expect(page.Locator("#word-count")).ToHaveTextAsync("25");
+
+        await page.Locator(".be-content p", new PageLocatorOptions { HasText = "Last paragraph." }).ClickAsync();
+        await page.Keyboard.PressAsync("End");
+        await page.Keyboard.TypeAsync(" Three well-kept words");
+        await Expect(page.Locator("#story-body")).ToHaveValueAsync(Story.Replace("Last paragraph.", "Last paragraph. Three well-kept words", StringComparison.Ordinal));
+        await Expect(page.Locator("#word-count")).ToHaveTextAsync("28");
+
+        await page.Locator("button.act-save").ClickAsync();
+        await Expect(page.Locator("p.notice")).ToBeVisibleAsync();
+        await Expect(page.Locator("#story-preview")).ToContainTextAsync("Three well-kept words");
+        await Expect(page.Locator("#word-count")).ToHaveTextAsync("28");
+    }
+
+    [Fact]
     public async Task Pasted_HTML_keeps_only_the_allowed_blocks()
     {
         var page = await site.SignedInAsync(site.EditorEmail);

@@ -9,7 +9,7 @@
 # temporary SQLite file with Byline__DemoContent=true on 127.0.0.1:5182.
 # Env: SKIP_BUILD=1 ARTICLE_PATH LH_TIMEOUT (300 s per report)
 #      ADS=gam: also configure Google Ad Manager for every ad position against a local stub GPT script
-#      (python3 http.server on 127.0.0.1:5184, allowed by the CSP), consent not required; the demo's
+#      (python3 http.server on 127.0.0.1:5184; the CSP follows the ad settings), consent not required; the demo's
 #      house ads are on in both modes (docs/ads.md). Reports then go to bench/.work/lighthouse-gam/.
 # Output: JSON reports and summary.md in bench/.work/lighthouse/; the table is printed.
 set -euo pipefail
@@ -46,12 +46,12 @@ if [ "${ADS:-}" = gam ]; then
 (function () {
   var q = (window.googletag && window.googletag.cmd) || [];
   var listeners = [];
-  var pubads = { addEventListener: function (n, f) { listeners.push(f); }, enableSingleRequest: function () {} };
+  var pubads = { addEventListener: function (n, f) { listeners.push(f); }, enableSingleRequest: function () {}, setForceSafeFrame: function () {} };
   var tag = {
     cmd: { push: function (f) { f(); } },
     pubads: function () { return pubads; },
     enableServices: function () {},
-    defineSlot: function (unit, sizes, id) { var s = { id: id, sizes: sizes, addService: function () { return s; } }; tag._slots[id] = s; return s; },
+    defineSlot: function (unit, sizes, id) { var s = { id: id, sizes: sizes, addService: function () { return s; }, setTargeting: function () { return s; } }; tag._slots[id] = s; return s; },
     display: function (id) {
       var s = tag._slots[id], el = document.getElementById(id), size = s.sizes[s.sizes.length - 1];
       var box = document.createElement('div');
@@ -81,8 +81,8 @@ doc['ads'] = ads
 db.execute("UPDATE Settings SET Json = ? WHERE Key = 'site'", (json.dumps(doc),))
 db.commit()
 PY
-  start_site "$PORT" "$SITE_DIR/byline.db" "$OUTD/site.log" "Byline__DemoContent=true" \
-    "Byline__SecurityHeaders__ScriptSources__0=http://127.0.0.1:$STUB_PORT"
+  # No Byline:SecurityHeaders change: the reader pages' policy adds the GPT script's origin by itself (docs/ads.md).
+  start_site "$PORT" "$SITE_DIR/byline.db" "$OUTD/site.log" "Byline__DemoContent=true"
 fi
 ARTICLE_PATH="${ARTICLE_PATH:-$(first_article_path "$BASE" || true)}"
 [ -n "$ARTICLE_PATH" ] || die "no article link found on $BASE/"

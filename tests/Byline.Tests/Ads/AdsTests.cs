@@ -123,6 +123,23 @@ public abstract class AdsTests(BylineApp app)
         Assert.Empty(doc.RootElement.GetProperty("sections").EnumerateArray());
     }
 
+    [DatabaseFact]
+    public async Task The_slot_stylesheet_a_page_links_is_kept_a_year_and_any_other_version_an_hour()
+    {
+        var page = await app.PageAsync("/");
+        var href = page.QuerySelector("link[rel=stylesheet][href^='/ads/slots.css']")?.GetAttribute("href");
+        Assert.NotNull(href);
+
+        using var linked = await app.GetAsync(href);
+        using var old = await app.GetAsync("/ads/slots.css?v=0000000000");
+
+        Assert.Equal(HttpStatusCode.OK, linked.StatusCode);
+        Assert.Contains("immutable", linked.Headers.CacheControl?.ToString(), StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromDays(365), linked.Headers.CacheControl?.MaxAge);
+        Assert.Equal(TimeSpan.FromHours(1), old.Headers.CacheControl?.MaxAge);
+        Assert.Equal(await linked.Content.ReadAsStringAsync(), await old.Content.ReadAsStringAsync());
+    }
+
     [DatabaseTheory]
     [InlineData("/ads/creatives.json?page=nowhere&section=", "ads.unknown-page")]
     [InlineData("/ads/creatives.json?page=article&section=%3Cscript%3E", "ads.invalid-section")]

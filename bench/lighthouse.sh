@@ -7,9 +7,10 @@
 # Uses Lighthouse 12.2.3 installed under bench/.work/node (npm, no global install) and the system
 # Chromium (CHROME_PATH, default /usr/bin/chromium); downloads no browser. The site runs from a fresh
 # temporary SQLite file with Byline__DemoContent=true on 127.0.0.1:5182.
-# Env: SKIP_BUILD=1 ARTICLE_PATH LH_TIMEOUT (300 s per report)
+# Env: SKIP_BUILD=1 ARTICLE_PATH LH_TIMEOUT (300 s per report) LH_FORM_FACTORS ("mobile desktop")
+#      LH_MOBILE_HEIGHT (a taller phone screen, e.g. 2400, so the ad server loads during the measurement)
 #      ADS=gam: also configure Google Ad Manager for every ad position against a local stub GPT script
-#      (python3 http.server on 127.0.0.1:5184, allowed by the CSP), consent not required; the demo's
+#      (python3 http.server on 127.0.0.1:5184; the CSP follows the ad settings), consent not required; the demo's
 #      house ads are on in both modes (docs/ads.md). Reports then go to bench/.work/lighthouse-gam/.
 # Output: JSON reports and summary.md in bench/.work/lighthouse/; the table is printed.
 set -euo pipefail
@@ -34,7 +35,7 @@ if [ ! -x "$LH" ] || [ "$(node -p "require('$NODE_DIR/node_modules/lighthouse/pa
 fi
 
 build_app
-OUTD="$WORK/lighthouse${ADS:+-$ADS}"; rm -rf "$OUTD"; mkdir -p "$OUTD"
+OUTD="$WORK/lighthouse${ADS:+-$ADS}${LH_MOBILE_HEIGHT:+-tall}"; rm -rf "$OUTD"; mkdir -p "$OUTD"
 SITE_DIR="$(mktemp -d "$WORK/lh-site.XXXXXX")"
 MEDIA="$SITE_DIR/media"   # demo images go with the throwaway database
 start_site "$PORT" "$SITE_DIR/byline.db" "$OUTD/site.log" "Byline__DemoContent=true"
@@ -46,12 +47,12 @@ if [ "${ADS:-}" = gam ]; then
 (function () {
   var q = (window.googletag && window.googletag.cmd) || [];
   var listeners = [];
-  var pubads = { addEventListener: function (n, f) { listeners.push(f); }, enableSingleRequest: function () {} };
+  var pubads = { addEventListener: function (n, f) { listeners.push(f); }, enableSingleRequest: function () {}, setForceSafeFrame: function () {} };
   var tag = {
     cmd: { push: function (f) { f(); } },
     pubads: function () { return pubads; },
     enableServices: function () {},
-    defineSlot: function (unit, sizes, id) { var s = { id: id, sizes: sizes, addService: function () { return s; } }; tag._slots[id] = s; return s; },
+    defineSlot: function (unit, sizes, id) { var s = { id: id, sizes: sizes, addService: function () { return s; }, setTargeting: function () { return s; } }; tag._slots[id] = s; return s; },
     display: function (id) {
       var s = tag._slots[id], el = document.getElementById(id), size = s.sizes[s.sizes.length - 1];
       var box = document.createElement('div');
@@ -81,8 +82,8 @@ doc['ads'] = ads
 db.execute("UPDATE Settings SET Json = ? WHERE Key = 'site'", (json.dumps(doc),))
 db.commit()
 PY
-  start_site "$PORT" "$SITE_DIR/byline.db" "$OUTD/site.log" "Byline__DemoContent=true" \
-    "Byline__SecurityHeaders__ScriptSources__0=http://127.0.0.1:$STUB_PORT"
+  # No Byline:SecurityHeaders change: the reader pages' policy adds the GPT script's origin by itself (docs/ads.md).
+  start_site "$PORT" "$SITE_DIR/byline.db" "$OUTD/site.log" "Byline__DemoContent=true"
 fi
 ARTICLE_PATH="${ARTICLE_PATH:-$(first_article_path "$BASE" || true)}"
 [ -n "$ARTICLE_PATH" ] || die "no article link found on $BASE/"
@@ -91,13 +92,17 @@ log "article: $ARTICLE_PATH"
 run_lh() {  # run_lh <name> <url> <form factor>
   local extra=()
   [ "$3" = desktop ] && extra=(--preset=desktop)
+  # LH_MOBILE_HEIGHT: a taller phone screen (412 x N), so that slots below the usual first screen are near it
+  # and ads.js loads the ad server during the measurement (Lighthouse does not scroll).
+  [ "$3" = mobile ] && [ -n "${LH_MOBILE_HEIGHT:-}" ] && extra=(--screenEmulation.mobile --screenEmulation.width=412 \
+    "--screenEmulation.height=$LH_MOBILE_HEIGHT" --screenEmulation.deviceScaleFactor=1.75)
   log "lighthouse $1 ($3)"
   timeout "${LH_TIMEOUT:-300}" node "$LH" "$2" "${extra[@]}" \
     --only-categories=performance,accessibility,best-practices,seo \
     --chrome-flags="$CHROME_FLAGS" --output=json --output-path="$OUTD/$1.$3.json" --quiet \
     || die "lighthouse failed for $2 ($3)"
 }
-for ff in mobile desktop; do
+for ff in ${LH_FORM_FACTORS:-mobile desktop}; do
   run_lh home "$BASE/" "$ff"
   run_lh article "$BASE$ARTICLE_PATH" "$ff"
 done
@@ -111,6 +116,7 @@ const [dir, articlePath, version] = process.argv.slice(2);
 const cats = ['performance', 'accessibility', 'best-practices', 'seo'];
 const rows = [], failing = [], warnings = new Set();
 for (const page of ['home', 'article']) for (const ff of ['mobile', 'desktop']) {
+  if (!fs.existsSync(path.join(dir, `${page}.${ff}.json`))) continue;  // LH_FORM_FACTORS left it out
   const r = JSON.parse(fs.readFileSync(path.join(dir, `${page}.${ff}.json`), 'utf8'));
   const s = cats.map(c => r.categories[c].score == null ? '–' : Math.round(r.categories[c].score * 100));
   rows.push(`| ${page} (\`${page === 'home' ? '/' : articlePath}\`) | ${ff} | ${s.join(' | ')} |`);

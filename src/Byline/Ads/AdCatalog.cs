@@ -19,7 +19,8 @@ public sealed partial class AdCatalog(IServiceScopeFactory scopes, SiteSettingsS
     /// <summary>A creative as the snapshot holds it.</summary>
     public sealed record Entry(AdCreative Creative, string? ImageUrl);
 
-    private sealed record Snapshot(DateTime LoadedAt, AdSettings Settings, IReadOnlyDictionary<int, Entry> Entries)
+    /// <param name="ParentOf">Every section's parent slug by slug (null for a top-level section).</param>
+    private sealed record Snapshot(DateTime LoadedAt, AdSettings Settings, IReadOnlyDictionary<int, Entry> Entries, IReadOnlyDictionary<string, string?> ParentOf)
     {
         public ConcurrentDictionary<(string Page, string Section), byte[]> Json { get; } = new();
     }
@@ -59,7 +60,10 @@ public sealed partial class AdCatalog(IServiceScopeFactory scopes, SiteSettingsS
             var images = await db.Images.AsNoTracking().Where(i => imageIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, ct);
             var entries = creatives.ToDictionary(c => c.Id, c => new Entry(c,
                 c.ImageId is int id && images.TryGetValue(id, out var image) ? ImageUrl(image.Key, image.Widths, c.Width) : null));
-            snapshot = new Snapshot(now, settings.Current.Ads, entries);
+            var sections = await db.Sections.AsNoTracking().Select(x => new { x.Id, x.Slug, x.ParentId }).ToListAsync(ct);
+            var slugOf = sections.ToDictionary(x => x.Id, x => x.Slug);
+            var parentOf = sections.ToDictionary(x => x.Slug, x => x.ParentId is int parent ? slugOf.GetValueOrDefault(parent) : null, StringComparer.Ordinal);
+            snapshot = new Snapshot(now, settings.Current.Ads, entries, parentOf);
             _snapshot = snapshot;
             return snapshot;
         }
@@ -83,16 +87,22 @@ public sealed partial class AdCatalog(IServiceScopeFactory scopes, SiteSettingsS
     public async Task<Entry?> FindAsync(int id, CancellationToken ct) =>
         (await CurrentAsync(ct)).Entries.GetValueOrDefault(id);
 
-    /// <summary>The JSON the reader's script fills the page's slots from: settings for the page type and the eligible creatives.</summary>
+    /// <summary>
+    /// The JSON the reader's script fills the page's slots from: settings for the page type and the eligible
+    /// creatives. A section the snapshot does not know counts as none, so at most one listing per page type
+    /// and known section is ever held.
+    /// </summary>
     public async Task<byte[]> JsonAsync(string pageType, string section, CancellationToken ct)
     {
         var snapshot = await CurrentAsync(ct);
-        return snapshot.Json.GetOrAdd((pageType, section), key => Build(snapshot, key.Page, key.Section, clock.GetUtcNow().UtcDateTime));
+        var known = snapshot.ParentOf.ContainsKey(section) ? section : "";
+        return snapshot.Json.GetOrAdd((pageType, known), key => Build(snapshot, key.Page, key.Section, clock.GetUtcNow().UtcDateTime));
     }
 
     private static byte[] Build(Snapshot snapshot, string pageType, string section, DateTime now)
     {
         var ads = snapshot.Settings;
+        var path = AdRules.SectionPath(section, snapshot.ParentOf);
         var positions = ads.All().Where(p => p.Info.PageType == pageType && p.Config.Enabled).ToDictionary(
             p => p.Info.Key,
             p => new
@@ -104,7 +114,7 @@ public sealed partial class AdCatalog(IServiceScopeFactory scopes, SiteSettingsS
                     ? JsonDocument.Parse(p.Config.PrebidBids).RootElement.Clone() : (JsonElement?)null,
             });
         var creatives = snapshot.Entries.Values
-            .Where(e => AdRules.Eligible(e.Creative, ads, pageType, section, now) && (e.Creative.Kind == AdCreativeKind.Html || e.ImageUrl is not null))
+            .Where(e => AdRules.Eligible(e.Creative, ads, pageType, path, now) && (e.Creative.Kind == AdCreativeKind.Html || e.ImageUrl is not null))
             .Select(e => new
             {
                 id = e.Creative.Id,
@@ -125,6 +135,8 @@ public sealed partial class AdCatalog(IServiceScopeFactory scopes, SiteSettingsS
         {
             consent = ads.ConsentRequired,
             purposes = AdSettings.ConsentPurposes,
+            // The page's section and its parents, top first: Ad Manager's "section" key-value.
+            sections = path,
             gam = ads.GamOn ? new { network = ads.GamNetworkCode, script = ads.GamScriptUrl } : null,
             prebid = ads.PrebidOn ? new { script = ads.PrebidScriptUrl, timeout = ads.PrebidTimeoutMs } : null,
             positions,

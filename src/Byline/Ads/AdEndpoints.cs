@@ -10,7 +10,7 @@ namespace Byline.Ads;
 /// <see cref="AdCounters"/>. Anything malformed answers a 4xx ProblemDetails with a code.
 /// <list type="bullet">
 /// <item><c>GET /ads/creatives.json?page=article&amp;section=news</c> — what the page's slots may show (short public cache).</item>
-/// <item><c>GET /ads/slots.css</c> — the reserved height of every position per breakpoint.</item>
+/// <item><c>GET /ads/slots.css?v={version}</c> — the reserved height of every position per breakpoint (kept a year at its current version).</item>
 /// <item><c>POST /ads/i/{id}</c> — a viewable impression (what <c>navigator.sendBeacon</c> sends).</item>
 /// <item><c>GET /ads/click/{id}</c> — counts a click and redirects to the creative's stored URL, nowhere else.</item>
 /// </list>
@@ -22,10 +22,13 @@ public static class AdEndpoints
     public static IEndpointRouteBuilder MapAds(this IEndpointRouteBuilder app)
     {
         app.MapGet("/ads/creatives.json", CreativesAsync).AllowAnonymous();
-        app.MapGet("/ads/slots.css", (SiteSettingsStore settings, HttpContext http) =>
+        app.MapGet("/ads/slots.css", (string? v, SiteSettingsStore settings, HttpContext http) =>
         {
-            http.Response.Headers.CacheControl = "public, max-age=3600";
-            return Results.Text(settings.Current.Ads.ReservationCss(), "text/css; charset=utf-8");
+            var ads = settings.Current.Ads;
+            // The address a page links names the sizes it was rendered with (?v=hash): that exact stylesheet never
+            // changes, so a browser keeps it; any other (an older page, no version) is current for a short while only.
+            http.Response.Headers.CacheControl = v == ads.Version() ? "public, max-age=31536000, immutable" : "public, max-age=3600";
+            return Results.Text(ads.ReservationCss(), "text/css; charset=utf-8");
         }).AllowAnonymous();
         app.MapPost("/ads/i/{id}", ImpressionAsync).AllowAnonymous().DisableAntiforgery();
         app.MapGet("/ads/click/{id}", ClickAsync).AllowAnonymous();

@@ -20,8 +20,17 @@ public static class AdRules
     /// True when the creative can fill some enabled position of <paramref name="pageType"/> on a page of
     /// <paramref name="section"/> (empty for pages without one) at about <paramref name="now"/>.
     /// </summary>
-    public static bool Eligible(AdCreative creative, AdSettings settings, string pageType, string section, DateTime now)
+    public static bool Eligible(AdCreative creative, AdSettings settings, string pageType, string section, DateTime now) =>
+        Eligible(creative, settings, pageType, string.IsNullOrEmpty(section) ? [] : [section], now);
+
+    /// <summary>
+    /// True when the creative can fill some enabled position of <paramref name="pageType"/> on a page whose
+    /// section path is <paramref name="sectionPath"/> (the page's section and its parents; empty for pages
+    /// without one): a creative for a section runs on its sub-sections' pages too.
+    /// </summary>
+    public static bool Eligible(AdCreative creative, AdSettings settings, string pageType, IReadOnlyCollection<string> sectionPath, DateTime now)
     {
+        ArgumentNullException.ThrowIfNull(sectionPath);
         ArgumentNullException.ThrowIfNull(creative);
         ArgumentNullException.ThrowIfNull(settings);
         if (!creative.Enabled || creative.Weight <= 0)
@@ -37,11 +46,31 @@ public static class AdRules
             return false;
         }
         var sections = Split(creative.Sections);
-        if (sections.Count > 0 && !sections.Contains(section, StringComparer.OrdinalIgnoreCase))
+        if (sections.Count > 0 && !sections.Any(s => sectionPath.Contains(s, StringComparer.OrdinalIgnoreCase)))
         {
             return false;
         }
         return PositionsOn(creative, settings, pageType).Any();
+    }
+
+    /// <summary>
+    /// The section path of <paramref name="slug"/>, top-level section first, from the sections' parents by
+    /// slug; empty for an unknown slug (or a loop in a hand-edited tree).
+    /// </summary>
+    public static IReadOnlyList<string> SectionPath(string slug, IReadOnlyDictionary<string, string?> parentOf)
+    {
+        ArgumentNullException.ThrowIfNull(parentOf);
+        var path = new List<string>();
+        for (string? at = slug; at is not null && parentOf.ContainsKey(at); at = parentOf[at])
+        {
+            if (path.Contains(at, StringComparer.Ordinal) || path.Count > 16)
+            {
+                return [];
+            }
+            path.Add(at);
+        }
+        path.Reverse();
+        return path;
     }
 
     /// <summary>The creative's positions that exist, are enabled and belong to the page type.</summary>

@@ -67,6 +67,12 @@ public sealed record AdSettings
     public string PrebidScriptUrl { get; init; } = "";
     public int PrebidTimeoutMs { get; init; } = 1000;
 
+    /// <summary>
+    /// Hosts the bidders call from the page ("https://ib.bidder.example", one a line): added to the reader
+    /// pages' connect-src, img-src and frame-src where the ad servers load (docs/ads.md, "Content-Security-Policy").
+    /// </summary>
+    public string PartnerHosts { get; init; } = "";
+
     /// <summary>When true, no third-party script loads until the page's TCF v2.2 CMP reports consent for <see cref="ConsentPurposes"/>.</summary>
     public bool ConsentRequired { get; init; }
 
@@ -143,6 +149,13 @@ public sealed record AdSlot(AdSettings Ads, string Position, string Section, str
 {
     /// <summary>Request item the slot partial sets, so the layout links the stylesheet and the script only on pages with slots.</summary>
     public const string ItemKey = "byline.ad-slots";
+
+    /// <summary>
+    /// Internal response header naming the page type of the page's slots, so the header middleware can
+    /// add the ad servers' hosts to this page's policy — on cache hits too, as the cache replays it. The
+    /// middleware removes it before the response leaves.
+    /// </summary>
+    public const string PageHeader = "Byline-Ad-Page";
 
     /// <summary>The landmark's name: distinct for each slot of a page.</summary>
     public string Name => Count > 1

@@ -1,4 +1,6 @@
 using System.Globalization;
+using Byline.Ads;
+using Byline.Content;
 using Microsoft.Extensions.Options;
 
 namespace Byline.Hosting;
@@ -59,19 +61,21 @@ public sealed class SecurityHeaderOptions
 /// Adds Content-Security-Policy, nosniff, Referrer-Policy, Permissions-Policy, frame options and HSTS
 /// to every response — pages, cache hits, 304s, static files, errors — just before it starts, so
 /// nothing between here and Kestrel (the error page's re-execution clears headers) can lose them,
-/// and the output cache never stores a copy that could go out of date.
+/// and the output cache never stores a copy that could go out of date. A reader page with ad slots
+/// gets the hosts its ad servers need, from the ad settings of this moment (docs/ads.md).
 /// </summary>
 public sealed class SecurityHeaders
 {
     private readonly RequestDelegate _next;
-    private readonly IOptionsMonitor<SecurityHeaderOptions> _options;
     private volatile Policy _policy;
+    private readonly SiteSettingsStore _settings;
+    private volatile AdPolicies? _adPolicies;
 
-    public SecurityHeaders(RequestDelegate next, IOptionsMonitor<SecurityHeaderOptions> options)
+    public SecurityHeaders(RequestDelegate next, IOptionsMonitor<SecurityHeaderOptions> options, SiteSettingsStore settings)
     {
         ArgumentNullException.ThrowIfNull(options);
         _next = next;
-        _options = options;
+        _settings = settings;
         _policy = Policy.From(options.CurrentValue);
         options.OnChange(o => _policy = Policy.From(o));
     }
@@ -79,44 +83,57 @@ public sealed class SecurityHeaders
     public Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var policy = _policy;
-        if (policy.Enabled)
+        context.Response.OnStarting(static state =>
         {
-            context.Response.OnStarting(static state =>
-            {
-                var (http, p) = ((HttpContext, Policy))state;
-                p.Apply(http);
-                return Task.CompletedTask;
-            }, (context, policy));
-        }
+            var (http, self) = ((HttpContext, SecurityHeaders))state;
+            self.Apply(http);
+            return Task.CompletedTask;
+        }, (context, this));
         return _next(context);
     }
 
+    private void Apply(HttpContext http)
+    {
+        var headers = http.Response.Headers;
+        // The page type of the page's ad slots (set by the slot partial, replayed by the cache): never sent on.
+        var adPage = headers[AdSlot.PageHeader].ToString();
+        if (adPage.Length > 0)
+        {
+            headers.Remove(AdSlot.PageHeader);
+        }
+        var policy = _policy;
+        if (policy.Enabled)
+        {
+            policy.Apply(http, adPage.Length > 0 ? ReaderCspFor(policy, adPage) : null);
+        }
+    }
+
+    /// <summary>The reader policy with the ad hosts of the page type, built once per settings and header options.</summary>
+    private string ReaderCspFor(Policy policy, string pageType)
+    {
+        var ads = _settings.Current.Ads;
+        var cached = _adPolicies;
+        if (cached is null || !ReferenceEquals(cached.Ads, ads) || !ReferenceEquals(cached.Policy, policy))
+        {
+            cached = new AdPolicies(ads, policy, AdPageTypes.All.ToDictionary(t => t, t => policy.ReaderCspWith(AdHosts.For(ads, t)), StringComparer.Ordinal));
+            _adPolicies = cached;
+        }
+        return cached.ByPageType.GetValueOrDefault(pageType) ?? policy.ReaderCsp;
+    }
+
+    private sealed record AdPolicies(AdSettings Ads, Policy Policy, IReadOnlyDictionary<string, string> ByPageType);
+
     /// <summary>The header values, built once per configuration.</summary>
-    internal sealed record Policy(bool Enabled, string ReaderCsp, string NewsroomCsp, string NewsroomPreviewCsp, string? ReaderFrameOptions, string Referrer, string Permissions, string? Hsts)
+    internal sealed record Policy(SecurityHeaderOptions Options, bool Enabled, string ReaderCsp, string NewsroomCsp, string NewsroomPreviewCsp, string? ReaderFrameOptions, string Referrer, string Permissions, string? Hsts)
     {
         public static Policy From(SecurityHeaderOptions o)
         {
-            string Common(string[] frameSources) => string.Join("; ",
-                "default-src 'self'",
-                Directive("script-src", ["'self'", .. o.ScriptSources]),
-                Directive("style-src", ["'self'", .. o.StyleSources]),
-                Directive("img-src", ["'self'", .. o.ImageSources]),
-                Directive("media-src", ["'self'", .. o.MediaSources]),
-                Directive("frame-src", frameSources.Length == 0 ? ["'none'"] : frameSources),
-                Directive("connect-src", ["'self'", .. o.ConnectSources]),
-                "font-src 'self'",
-                "manifest-src 'self'",
-                "worker-src 'none'",
-                "object-src 'none'",
-                "base-uri 'none'",
-                "form-action 'self'");
-            var common = Common(o.FrameSources);
+            var common = Common(o, o.FrameSources, AdCspSources.None);
             // The story editor shows its own preview pages in frames (phone and desktop widths): the newsroom may
             // frame its own origin, and only a story preview may be framed, by the newsroom itself.
-            var newsroomCommon = Common(["'self'", .. o.FrameSources]);
-            var ancestors = o.FrameAncestors.Length == 0 ? ["'none'"] : o.FrameAncestors;
+            var newsroomCommon = Common(o, ["'self'", .. o.FrameSources], AdCspSources.None);
             // X-Frame-Options for browsers without frame-ancestors, only where it can say the same thing.
+            var ancestors = Ancestors(o);
             var frameOptions = ancestors is ["'none'"] ? "DENY" : ancestors is ["'self'"] ? "SAMEORIGIN" : null;
             string? hsts = null;
             if (o.Hsts)
@@ -124,9 +141,30 @@ public sealed class SecurityHeaders
                 hsts = "max-age=" + ((long)o.HstsMaxAge.TotalSeconds).ToString(CultureInfo.InvariantCulture)
                     + (o.HstsIncludeSubDomains ? "; includeSubDomains" : "") + (o.HstsPreload ? "; preload" : "");
             }
-            return new Policy(o.Enabled, common + "; " + Directive("frame-ancestors", ancestors), newsroomCommon + "; frame-ancestors 'none'",
+            return new Policy(o, o.Enabled, common + "; " + Directive("frame-ancestors", ancestors), newsroomCommon + "; frame-ancestors 'none'",
                 newsroomCommon + "; frame-ancestors 'self'", frameOptions, o.ReferrerPolicy, o.PermissionsPolicy, hsts);
         }
+
+        /// <summary>The reader policy with an ad stack's sources added (the same policy when there are none).</summary>
+        public string ReaderCspWith(AdCspSources ads) =>
+            ads.IsEmpty ? ReaderCsp : Common(Options, [.. Options.FrameSources, .. ads.Frame], ads) + "; " + Directive("frame-ancestors", Ancestors(Options));
+
+        private static string[] Ancestors(SecurityHeaderOptions o) => o.FrameAncestors.Length == 0 ? ["'none'"] : o.FrameAncestors;
+
+        private static string Common(SecurityHeaderOptions o, string[] frameSources, AdCspSources ads) => string.Join("; ",
+            "default-src 'self'",
+            Directive("script-src", ["'self'", .. o.ScriptSources, .. ads.Script]),
+            Directive("style-src", ["'self'", .. o.StyleSources]),
+            Directive("img-src", ["'self'", .. o.ImageSources, .. ads.Image]),
+            Directive("media-src", ["'self'", .. o.MediaSources]),
+            Directive("frame-src", frameSources.Length == 0 ? ["'none'"] : frameSources),
+            Directive("connect-src", ["'self'", .. o.ConnectSources, .. ads.Connect]),
+            "font-src 'self'",
+            "manifest-src 'self'",
+            "worker-src 'none'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'");
 
         /// <summary><c>/newsroom/stories/{id}/preview</c> and the format previews under it.</summary>
         internal static bool IsStoryPreview(PathString path)
@@ -154,7 +192,8 @@ public sealed class SecurityHeaders
         private static string Directive(string name, IEnumerable<string> sources) =>
             name + " " + string.Join(' ', sources.Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s.Trim()).Distinct(StringComparer.Ordinal));
 
-        public void Apply(HttpContext http)
+        /// <param name="readerCsp">The reader policy for this page when it has ad slots; null for the plain one.</param>
+        public void Apply(HttpContext http, string? readerCsp)
         {
             var headers = http.Response.Headers;
             var newsroom = http.Request.Path.StartsWithSegments("/newsroom", StringComparison.OrdinalIgnoreCase);
@@ -162,7 +201,7 @@ public sealed class SecurityHeaders
             // An endpoint that set its own, stricter policy keeps it (uploaded files: "default-src 'none'; sandbox").
             if (string.IsNullOrEmpty(headers.ContentSecurityPolicy))
             {
-                headers.ContentSecurityPolicy = preview ? NewsroomPreviewCsp : newsroom ? NewsroomCsp : ReaderCsp;
+                headers.ContentSecurityPolicy = preview ? NewsroomPreviewCsp : newsroom ? NewsroomCsp : readerCsp ?? ReaderCsp;
             }
             headers.XContentTypeOptions = "nosniff";
             if ((preview ? "SAMEORIGIN" : newsroom ? "DENY" : ReaderFrameOptions) is { } frameOptions)

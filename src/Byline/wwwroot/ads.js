@@ -169,9 +169,19 @@
         loadAdServer(config).then(function () {
             var googletag = window.googletag;
             googletag.cmd.push(function () {
+                // Creatives render in cross-origin SafeFrames: their own scripts and pictures are not bound
+                // by this page's Content-Security-Policy, which lists only what GPT itself needs.
+                if (googletag.pubads().setForceSafeFrame) googletag.pubads().setForceSafeFrame(true);
                 var slot = googletag.defineSlot(p.unit, sizes, box.id);
                 if (!slot) { fallback(); return; }
                 slot.addService(googletag.pubads());
+                // Key-values for line items: the position, the page type and the section path (top
+                // first), so a line item for "world" also runs on the pages of its sub-sections.
+                if (slot.setTargeting) {
+                    slot.setTargeting("pos", position);
+                    slot.setTargeting("page", page);
+                    if (config.sections && config.sections.length) slot.setTargeting("section", config.sections);
+                }
                 googletag.pubads().addEventListener("slotRenderEnded", function (e) {
                     if (e.slot === slot && e.isEmpty) fallback();
                 });

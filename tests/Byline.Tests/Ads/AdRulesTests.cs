@@ -39,6 +39,64 @@ public sealed class AdRulesTests
     }
 
     [Fact]
+    public void A_section_path_makes_a_parent_sections_creative_eligible_on_its_sub_sections()
+    {
+        var parentOf = new Dictionary<string, string?> { ["world"] = null, ["us-news"] = "world", ["elections"] = "us-news", ["sport"] = null };
+
+        Assert.Equal(["world", "us-news", "elections"], AdRules.SectionPath("elections", parentOf));
+        Assert.Empty(AdRules.SectionPath("nowhere", parentOf));
+        Assert.True(AdRules.Eligible(Creative(sections: "world"), Settings, AdPageTypes.Article, AdRules.SectionPath("elections", parentOf), Now));
+        Assert.False(AdRules.Eligible(Creative(sections: "elections"), Settings, AdPageTypes.Article, AdRules.SectionPath("world", parentOf), Now));
+        Assert.False(AdRules.Eligible(Creative(sections: "world"), Settings, AdPageTypes.Article, AdRules.SectionPath("sport", parentOf), Now));
+        // A loop in a hand-edited tree ends the walk instead of hanging it.
+        Assert.Empty(AdRules.SectionPath("a", new Dictionary<string, string?> { ["a"] = "b", ["b"] = "a" }));
+    }
+
+    [Fact]
+    public void Ads_off_or_first_party_only_add_no_host_to_the_policy()
+    {
+        Assert.True(AdHosts.For(Settings, AdPageTypes.Home).IsEmpty);
+        Assert.True(AdHosts.For(Settings with { GamNetworkCode = "1234" }, AdPageTypes.Home).IsEmpty);
+        var unitOnHome = Settings with { GamNetworkCode = "1234", Positions = [new AdPosition { Key = "home-top", GamUnit = "/1234/home" }] };
+        Assert.False(AdHosts.For(unitOnHome, AdPageTypes.Home).IsEmpty);
+        Assert.True(AdHosts.For(unitOnHome, AdPageTypes.Article).IsEmpty);
+        Assert.True(AdHosts.For(unitOnHome with { GamNetworkCode = "" }, AdPageTypes.Home).IsEmpty);
+    }
+
+    [Fact]
+    public void The_gpt_and_prebid_script_origins_are_added_and_partner_hosts_never_as_scripts()
+    {
+        var ads = Settings with
+        {
+            GamNetworkCode = "1234", GamScriptUrl = "http://127.0.0.1:5184/gpt.js", PrebidScriptUrl = "https://cdn.publisher.example/pb.js",
+            PartnerHosts = "https://ib.bidder.example\nnot a host",
+            Positions = [new AdPosition { Key = "home-top", GamUnit = "/1234/home", PrebidBids = "[{\"bidder\":\"x\"}]" }],
+        };
+        var sources = AdHosts.For(ads, AdPageTypes.Home);
+
+        Assert.Contains("http://127.0.0.1:5184", sources.Script);
+        Assert.Contains("https://cdn.publisher.example", sources.Script);
+        Assert.Contains("https://securepubads.g.doubleclick.net", sources.Script);
+        Assert.DoesNotContain("https://ib.bidder.example", sources.Script);
+        Assert.Contains("https://ib.bidder.example", sources.Connect);
+        Assert.DoesNotContain(sources.Connect, h => h.Contains(' ', StringComparison.Ordinal) || h.Contains("not", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("https://ib.bidder.example", true)]
+    [InlineData("https://*.bidder.example", true)]
+    [InlineData("https://ib.bidder.example:8443", true)]
+    [InlineData("https://*", false)]
+    [InlineData("https:", false)]
+    [InlineData("*", false)]
+    [InlineData("'unsafe-eval'", false)]
+    [InlineData("http://ib.bidder.example", false)]
+    [InlineData("https://ib.bidder.example/path", false)]
+    [InlineData("https://localhost", false)]
+    [InlineData("https://ib.bidder.example;", false)]
+    public void Partner_hosts_are_plain_https_hosts(string host, bool ok) => Assert.Equal(ok, AdHosts.PartnerHostProblem(host) is null);
+
+    [Fact]
     public void Unknown_or_switched_off_positions_make_nothing_eligible()
     {
         Assert.False(AdRules.Eligible(Creative(positions: "sidebar-99"), Settings, AdPageTypes.Article, "", Now));

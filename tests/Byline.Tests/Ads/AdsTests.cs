@@ -81,6 +81,65 @@ public abstract class AdsTests(BylineApp app)
         Assert.Contains(homeOnly.Id, await ListedAsync("home", ""));
     }
 
+    [DatabaseFact]
+    public async Task A_creative_for_a_section_also_runs_on_the_pages_of_its_sub_sections()
+    {
+        var parent = await app.Content.SectionAsync();
+        var child = await app.Content.SectionAsync(parent);
+        var sibling = await app.Content.SectionAsync();
+        var ofParent = await CreativeAsync(c => { c.Sections = parent.Slug; c.Positions = "article-body,section-top"; });
+        var ofChild = await CreativeAsync(c => { c.Sections = child.Slug; c.Positions = "article-body,section-top"; });
+
+        foreach (var page in new[] { "article", "section" })
+        {
+            var onChild = await ListedAsync(page, child.Slug);
+            Assert.Contains(ofParent.Id, onChild);
+            Assert.Contains(ofChild.Id, onChild);
+            var onParent = await ListedAsync(page, parent.Slug);
+            Assert.Contains(ofParent.Id, onParent);
+            Assert.DoesNotContain(ofChild.Id, onParent);
+            Assert.DoesNotContain(ofParent.Id, await ListedAsync(page, sibling.Slug));
+        }
+
+        // The path rides along for Ad Manager's "section" key-value, top-level section first.
+        using var response = await app.GetAsync($"/ads/creatives.json?page=article&section={child.Slug}");
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal([parent.Slug, child.Slug], doc.RootElement.GetProperty("sections").EnumerateArray().Select(e => e.GetString()!));
+    }
+
+    [DatabaseFact]
+    public async Task A_section_the_site_does_not_have_gets_the_listing_of_a_page_without_section()
+    {
+        var section = await app.Content.SectionAsync();
+        var everywhere = await CreativeAsync();
+        var ofSection = await CreativeAsync(c => c.Sections = section.Slug);
+
+        var madeUp = await ListedAsync("article", "no-such-section-" + Guid.NewGuid().ToString("N")[..8]);
+
+        Assert.Contains(everywhere.Id, madeUp);
+        Assert.DoesNotContain(ofSection.Id, madeUp);
+        using var response = await app.GetAsync("/ads/creatives.json?page=article&section=made-up-slug");
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Empty(doc.RootElement.GetProperty("sections").EnumerateArray());
+    }
+
+    [DatabaseFact]
+    public async Task The_slot_stylesheet_a_page_links_is_kept_a_year_and_any_other_version_an_hour()
+    {
+        var page = await app.PageAsync("/");
+        var href = page.QuerySelector("link[rel=stylesheet][href^='/ads/slots.css']")?.GetAttribute("href");
+        Assert.NotNull(href);
+
+        using var linked = await app.GetAsync(href);
+        using var old = await app.GetAsync("/ads/slots.css?v=0000000000");
+
+        Assert.Equal(HttpStatusCode.OK, linked.StatusCode);
+        Assert.Contains("immutable", linked.Headers.CacheControl?.ToString(), StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromDays(365), linked.Headers.CacheControl?.MaxAge);
+        Assert.Equal(TimeSpan.FromHours(1), old.Headers.CacheControl?.MaxAge);
+        Assert.Equal(await linked.Content.ReadAsStringAsync(), await old.Content.ReadAsStringAsync());
+    }
+
     [DatabaseTheory]
     [InlineData("/ads/creatives.json?page=nowhere&section=", "ads.unknown-page")]
     [InlineData("/ads/creatives.json?page=article&section=%3Cscript%3E", "ads.invalid-section")]

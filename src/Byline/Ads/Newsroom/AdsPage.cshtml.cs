@@ -28,6 +28,7 @@ public sealed class AdsPageModel(SiteEdits edits, BylineDb db, AdCatalog catalog
     [BindProperty] public string? PrebidScriptUrl { get; set; } = "";
     [BindProperty] public int PrebidTimeoutMs { get; set; }
     [BindProperty] public bool ConsentRequired { get; set; }
+    [BindProperty] public string? PartnerHosts { get; set; } = "";
     [BindProperty] public IReadOnlyList<PositionForm> Positions { get; set; } = [];
 
     public IReadOnlyList<AdCreative> Creatives { get; private set; } = [];
@@ -42,6 +43,7 @@ public sealed class AdsPageModel(SiteEdits edits, BylineDb db, AdCatalog catalog
         PrebidScriptUrl = ads.PrebidScriptUrl;
         PrebidTimeoutMs = ads.PrebidTimeoutMs;
         ConsentRequired = ads.ConsentRequired;
+        PartnerHosts = ads.PartnerHosts;
         Positions = [.. ads.All().Select(p => new PositionForm
         {
             Key = p.Info.Key,
@@ -64,6 +66,16 @@ public sealed class AdsPageModel(SiteEdits edits, BylineDb db, AdCatalog catalog
         GamNetworkCode = (GamNetworkCode ?? "").Trim();
         GamScriptUrl = (GamScriptUrl ?? "").Trim();
         PrebidScriptUrl = (PrebidScriptUrl ?? "").Trim();
+        PartnerHosts = (PartnerHosts ?? "").Trim();
+        var hosts = AdHosts.PartnerHostsTyped(PartnerHosts);
+        if (PartnerHosts.Length > 8000 || hosts.Count > AdHosts.MaxPartnerHosts)
+        {
+            ModelState.AddModelError(nameof(PartnerHosts), $"List at most {AdHosts.MaxPartnerHosts} hosts.");
+        }
+        else if (hosts.Select(AdHosts.PartnerHostProblem).FirstOrDefault(p => p is not null) is { } hostProblem)
+        {
+            ModelState.AddModelError(nameof(PartnerHosts), hostProblem);
+        }
         if (Label.Length is 0 or > 60)
         {
             ModelState.AddModelError(nameof(Label), "Give a label of 1 to 60 characters.");
@@ -144,6 +156,7 @@ public sealed class AdsPageModel(SiteEdits edits, BylineDb db, AdCatalog catalog
             PrebidScriptUrl = PrebidScriptUrl ?? "",
             PrebidTimeoutMs = PrebidTimeoutMs,
             ConsentRequired = ConsentRequired,
+            PartnerHosts = string.Join('\n', hosts.Distinct(StringComparer.Ordinal)),
             Positions = configured,
         };
         await edits.SaveAsync(s with { Ads = ads }, User, "ads", ClientIp, ct);

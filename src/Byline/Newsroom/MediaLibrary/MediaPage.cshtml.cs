@@ -140,7 +140,7 @@ public sealed class MediaPageModel(BylineDb db, PictureUploads uploads, Media.Me
     /// <summary>
     /// The same upload for a script (the editor's drop or paste, the bulk upload's progress): 201 with the
     /// picture, or a ProblemDetails with the library's code (<c>too-large</c> 413, <c>not-an-image</c> 415,
-    /// <c>quota-exceeded</c> 429, others 400).
+    /// <c>quota-exceeded</c> 429, <c>store-unavailable</c> 503, others 400).
     /// </summary>
     public async Task<IActionResult> OnPostJsonAsync(CancellationToken ct)
     {
@@ -246,6 +246,7 @@ public sealed class MediaPageModel(BylineDb db, PictureUploads uploads, Media.Me
         "too-large" => StatusCodes.Status413PayloadTooLarge,
         "not-an-image" => StatusCodes.Status415UnsupportedMediaType,
         "quota-exceeded" => StatusCodes.Status429TooManyRequests,
+        "store-unavailable" => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status400BadRequest,
     };
 

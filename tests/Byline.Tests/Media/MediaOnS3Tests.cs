@@ -151,6 +151,56 @@ public abstract class MediaOnS3Tests(BylineApp app)
     }
 
     [DatabaseFact]
+    public async Task A_backup_leaves_the_bucket_out_and_a_restore_puts_a_folder_s_media_into_the_bucket()
+    {
+        var folder = Path.Combine(BylineApp.TempRoot, "s3-backup-" + Guid.NewGuid().ToString("N")[..10]);
+        var key = "up-" + Guid.NewGuid().ToString("N")[..16];
+        Directory.CreateDirectory(Path.Combine(folder, "media", key));
+        var picture = TestImages.Jpeg(480, 270);
+        await File.WriteAllBytesAsync(Path.Combine(folder, "media", key, "480.jpg"), picture);
+        var source = $"Data Source={Path.Combine(folder, "site.db")}";
+        await using (var db = new Microsoft.Data.Sqlite.SqliteConnection(source))
+        {
+            await db.OpenAsync();
+            await using var create = db.CreateCommand();
+            create.CommandText = "CREATE TABLE Kept (Id INTEGER PRIMARY KEY)";
+            await create.ExecuteNonQueryAsync();
+        }
+        string[] onDisk = [$"--ConnectionStrings:Byline={source}", $"--Byline:Media:Path={Path.Combine(folder, "media")}"];
+        string[] inBucket = [$"--ConnectionStrings:Byline=Data Source={Path.Combine(folder, "moved.db")}",
+            .. S3Server.Settings(Bucket).Select(s => $"--{s.Key}={s.Value}")];
+        try
+        {
+            var backup = await CliAsync(["backup", Path.Combine(folder, "site.zip"), .. onDisk]);
+            Assert.True(backup.Exit == 0, backup.Error);
+
+            // Moving media from disk to the bucket: restore the folder's backup with Store=S3.
+            var restore = await CliAsync(["restore", Path.Combine(folder, "site.zip"), .. inBucket]);
+            Assert.True(restore.Exit == 0, restore.Error);
+            Assert.Equal(picture, (await S3Server.GetAsync(Bucket, $"media/{key}/480.jpg"))!.Value.Bytes);
+
+            var fromBucket = await CliAsync(["backup", Path.Combine(folder, "bucket.zip"), .. inBucket]);
+            Assert.True(fromBucket.Exit == 0, fromBucket.Error);
+            Assert.Contains("not part of this backup", fromBucket.Out, StringComparison.Ordinal);
+            using var zip = System.IO.Compression.ZipFile.OpenRead(Path.Combine(folder, "bucket.zip"));
+            Assert.DoesNotContain(zip.Entries, e => e.FullName.StartsWith("media/", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static async Task<(int Exit, string Out, string Error)> CliAsync(string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = await Byline.Cli.BylineCli.RunAsync(args, new Byline.Cli.CliConsole(new StringReader(""), output, error, InteractiveInput: false));
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    [DatabaseFact]
     public async Task With_the_store_down_an_upload_is_refused_with_its_code_and_nothing_is_kept()
     {
         // A node whose bucket address answers nothing: a port no server listens on.

@@ -14,6 +14,8 @@
 #                          (set to the started server's; with BYLINE_TEST_POSTGRES given, the newest installed,
 #                          and that server must accept replication connections from 127.0.0.1)
 #   CONFIGURATION          Release (default) or Debug
+#   BYLINE_TEST_S3         use this S3-compatible server (its base address, e.g. http://127.0.0.1:4568) instead of
+#                          starting a throwaway s3rver (npm) for the media-on-S3 suite; it must accept the keys S3RVER/S3RVER
 #   BYLINE_TEST_SMTP       use this SMTP server (host:port) instead of starting a throwaway Postfix
 #                          (then also BYLINE_TEST_SMTP_STRICT and BYLINE_TEST_MAILDIR; scripts/postfix-test.sh)
 set -uo pipefail
@@ -69,8 +71,13 @@ stop_postgres() {
 }
 REDISDIR=""
 POSTFIX_DIR=""
+S3DIR=""
 stop_servers() {
   stop_postgres
+  if [ -n "$S3DIR" ] && [ -f "$S3DIR/s3rver.pid" ]; then
+    kill "$(cat "$S3DIR/s3rver.pid")" 2>/dev/null || true
+  fi
+  [ -n "$S3DIR" ] && rm -rf "$S3DIR"
   if [ -n "$REDISDIR" ] && [ -f "$REDISDIR/redis.pid" ]; then
     kill "$(cat "$REDISDIR/redis.pid")" 2>/dev/null || true
   fi
@@ -154,6 +161,32 @@ command -v java >/dev/null || missing_java=1
 if [ "${missing_java:-0}" = 1 ]; then
   say "installing openjdk-17-jre-headless for the HTML checker"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless >/dev/null 2>&1 || say "no Java; the HTML validity tests will fail"
+fi
+
+# --- throwaway S3-compatible server (s3rver from npm) for the media-on-S3 suite (tests/Byline.Tests/Media) --
+if [ -z "${BYLINE_TEST_S3:-}" ]; then
+  S3_TOOL=${XDG_CACHE_HOME:-$HOME/.cache}/byline/s3rver
+  S3_BIN=$S3_TOOL/node_modules/.bin/s3rver
+  if [ ! -x "$S3_BIN" ] && command -v npm >/dev/null; then
+    say "installing s3rver into $S3_TOOL"
+    npm install --silent --no-audit --no-fund --prefix "$S3_TOOL" s3rver@3.7.1 >/dev/null 2>&1 || say "could not install s3rver; the media-on-S3 suite will fail"
+  fi
+  if [ -x "$S3_BIN" ]; then
+    S3PORT=4568
+    while ! port_free "$S3PORT"; do S3PORT=$((S3PORT + 1)); done
+    S3DIR=$(mktemp -d /tmp/byline-s3.XXXXXX)
+    mkdir -p "$S3DIR/data"
+    "$S3_BIN" -d "$S3DIR/data" -a 127.0.0.1 -p "$S3PORT" -s >"$S3DIR/s3rver.log" 2>&1 &
+    echo $! >"$S3DIR/s3rver.pid"
+    for _ in $(seq 100); do port_free "$S3PORT" || break; sleep 0.1; done
+    if port_free "$S3PORT"; then
+      say "s3rver did not start; the media-on-S3 suite will fail:"
+      tail -n 20 "$S3DIR/s3rver.log"
+    else
+      say "started s3rver on 127.0.0.1:$S3PORT"
+      export BYLINE_TEST_S3="http://127.0.0.1:$S3PORT"
+    fi
+  fi
 fi
 
 # --- build once, test every project ------------------------------------------------------------

@@ -68,7 +68,7 @@ internal static class BackupCommands
         }
     }
 
-    private static (DatabaseProvider Provider, string Connection, string MediaRoot, BackupOptions Tools) Settings(string[] configArgs)
+    private static (DatabaseProvider Provider, string Connection, MediaStore Media, BackupOptions Tools) Settings(string[] configArgs)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = configArgs, ContentRootPath = Directory.GetCurrentDirectory() });
         var config = builder.Configuration;
@@ -79,12 +79,20 @@ internal static class BackupCommands
             throw new InvalidOperationException("Byline__Database__Provider is Postgres but ConnectionStrings__Byline is empty.");
         }
         return (options.Provider, string.IsNullOrWhiteSpace(connection) ? StorageExtensions.DefaultSqlite : connection,
-            new MediaStore(config).Root, config.GetSection("Byline:Backup").Get<BackupOptions>() ?? new BackupOptions());
+            MediaStore.Create(config), config.GetSection("Byline:Backup").Get<BackupOptions>() ?? new BackupOptions());
     }
 
     private static async Task<int> BackupAsync(string[] configArgs, CliConsole console, FileInfo file, bool media, CancellationToken ct)
     {
-        var (provider, connection, mediaRoot, tools) = Settings(configArgs);
+        var (provider, connection, store, tools) = Settings(configArgs);
+        using var owned = store as IDisposable;
+        var mediaRoot = store.LocalRoot;
+        if (media && mediaRoot is null)
+        {
+            // A bucket is backed up by its own versioning or replication (docs/operations.md, "Media on S3").
+            media = false;
+            await console.Out.WriteLineAsync($"Media is in {store.Description} and is not part of this backup: keep the bucket versioned or replicated.");
+        }
         var work = Path.Combine(Path.GetTempPath(), "byline-backup-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(work);
         var partial = file.FullName + ".partial";
@@ -122,7 +130,7 @@ internal static class BackupCommands
                     await JsonSerializer.SerializeAsync(entry, manifest, cancellationToken: ct);
                 }
                 await zip.CreateEntryFromFileAsync(dump, Path.GetFileName(dump), CompressionLevel.Fastest, ct);
-                if (media && Directory.Exists(mediaRoot))
+                if (media && Directory.Exists(mediaRoot!))
                 {
                     foreach (var path in Directory.EnumerateFiles(mediaRoot, "*", SearchOption.AllDirectories))
                     {
@@ -152,7 +160,8 @@ internal static class BackupCommands
             await console.Error.WriteLineAsync($"byline: restore: no such file {file.FullName}.");
             return BadInput;
         }
-        var (provider, connection, mediaRoot, tools) = Settings(configArgs);
+        var (provider, connection, store, tools) = Settings(configArgs);
+        using var owned = store as IDisposable;
         BackupManifest? manifest;
         using var zip = await ZipFile.OpenReadAsync(file.FullName, ct);
         var manifestEntry = zip.GetEntry(Manifest);
@@ -202,9 +211,29 @@ internal static class BackupCommands
                 await target.OpenAsync(ct);
                 copy.BackupDatabase(target);
             }
-            var files = 0;
+            var files = await RestoreMediaAsync(zip, store, force, ct);
+            await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"Restored the {provider} database of {manifest.CreatedUtc:yyyy-MM-dd HH:mm:ss} UTC and {files} media files from {file.FullName}."));
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// The backup's media files into the configured store: the folder as before, or the bucket (which is how
+    /// a site moves its media from disk to S3: back up, switch <c>Byline:Media:Store</c>, restore).
+    /// </summary>
+    private static async Task<int> RestoreMediaAsync(ZipArchive zip, MediaStore store, bool force, CancellationToken ct)
+    {
+        var files = 0;
+        var entries = zip.Entries.Where(e => e.FullName.StartsWith(MediaPrefix, StringComparison.Ordinal) && e.Name.Length > 0);
+        if (store.LocalRoot is { } mediaRoot)
+        {
             var root = Path.GetFullPath(mediaRoot) + Path.DirectorySeparatorChar;
-            foreach (var entry in zip.Entries.Where(e => e.FullName.StartsWith(MediaPrefix, StringComparison.Ordinal) && e.Name.Length > 0))
+            foreach (var entry in entries)
             {
                 var target = Path.GetFullPath(Path.Combine(root, entry.FullName[MediaPrefix.Length..]));
                 if (!target.StartsWith(root, StringComparison.Ordinal))
@@ -215,15 +244,33 @@ internal static class BackupCommands
                 await entry.ExtractToFileAsync(target, overwrite: force, ct);
                 files++;
             }
-            await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"Restored the {provider} database of {manifest.CreatedUtc:yyyy-MM-dd HH:mm:ss} UTC and {files} media files from {file.FullName}."));
-            return 0;
+            return files;
         }
-        finally
+        foreach (var entry in entries)
         {
-            Directory.Delete(work, recursive: true);
+            // Only {key}/{file} names with plain characters: a crafted name cannot reach another prefix.
+            var parts = entry.FullName[MediaPrefix.Length..].Split('/');
+            if (parts.Length != 2 || !parts.All(IsPlainName))
+            {
+                continue;
+            }
+            if (!force && await store.InfoAsync(parts[0], parts[1], ct) is not null)
+            {
+                throw new IOException($"The file {parts[0]}/{parts[1]} is already in {store.Description}; add --force to overwrite it.");
+            }
+            using var bytes = new MemoryStream();
+            await using (var s = await entry.OpenAsync(ct))
+            {
+                await s.CopyToAsync(bytes, ct);
+            }
+            await store.WriteAsync(parts[0], parts[1], bytes.GetBuffer().AsMemory(0, (int)bytes.Length), MediaStore.ContentTypeOf(parts[1]), ct);
+            files++;
         }
+        return files;
     }
+
+    private static bool IsPlainName(string part) =>
+        part.Length is > 0 and <= 100 && part[0] != '.' && part.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-' or '.');
 
     private static string SqliteSource(string connection, SqliteOpenMode mode)
     {

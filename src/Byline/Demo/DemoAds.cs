@@ -28,7 +28,7 @@ internal static class DemoAds
         foreach (var c in Campaigns)
         {
             var palette = DemoArtwork.Palettes[c.Palette % DemoArtwork.Palettes.Length];
-            await Renditions.WriteAsync(media.Root, c.Key, c.Width, c.Height, [c.Width], canvas => Draw(canvas, c, palette), ct);
+            await Renditions.WriteAsync(media, c.Key, c.Width, c.Height, [c.Width], canvas => Draw(canvas, c, palette), ct);
             var image = new Image
             {
                 Key = c.Key, Width = c.Width, Height = c.Height, Alt = c.Text, Caption = c.Name, Credit = "Byline",

@@ -170,13 +170,13 @@ public sealed class DemoSeeder(BylineDb db, MediaStore media, Search.ISearchInde
                     Credit = credits[i % credits.Length], Widths = string.Join(',', leadWidths), ContentType = "image/jpeg", CreatedAt = now,
                 });
             }
-            if (!Renditions.Exist(media.Root, key, leadWidths))
+            if (!await Renditions.ExistAsync(media, key, leadWidths, ct))
             {
                 jobs.Add((key, async c =>
                 {
-                    await Renditions.WriteAsync(media.Root, key, DemoArtwork.LeadWidth, DemoArtwork.LeadHeight, leadWidths,
+                    await Renditions.WriteAsync(media, key, DemoArtwork.LeadWidth, DemoArtwork.LeadHeight, leadWidths,
                         canvas => DemoArtwork.DrawLead(canvas, Seed + index, palette, motif, label), c);
-                    await Renditions.WriteCropsAsync(media.Root, key, DemoArtwork.LeadWidth, DemoArtwork.LeadHeight,
+                    await Renditions.WriteCropsAsync(media, key, DemoArtwork.LeadWidth, DemoArtwork.LeadHeight,
                         canvas => DemoArtwork.DrawLead(canvas, Seed + index, palette, motif, label), c);
                 }));
             }
@@ -197,13 +197,13 @@ public sealed class DemoSeeder(BylineDb db, MediaStore media, Search.ISearchInde
                     Widths = string.Join(',', PortraitWidths), ContentType = "image/jpeg", CreatedAt = now,
                 });
             }
-            if (!Renditions.Exist(media.Root, key, PortraitWidths))
+            if (!await Renditions.ExistAsync(media, key, PortraitWidths, ct))
             {
                 jobs.Add((key, async c =>
                 {
-                    await Renditions.WriteAsync(media.Root, key, DemoArtwork.PortraitSize, DemoArtwork.PortraitSize, PortraitWidths,
+                    await Renditions.WriteAsync(media, key, DemoArtwork.PortraitSize, DemoArtwork.PortraitSize, PortraitWidths,
                         canvas => DemoArtwork.DrawPortrait(canvas, Seed + index, palette, DemoArtwork.Initials(person.Name)), c);
-                    await Renditions.WriteCropsAsync(media.Root, key, DemoArtwork.PortraitSize, DemoArtwork.PortraitSize,
+                    await Renditions.WriteCropsAsync(media, key, DemoArtwork.PortraitSize, DemoArtwork.PortraitSize,
                         canvas => DemoArtwork.DrawPortrait(canvas, Seed + index, palette, DemoArtwork.Initials(person.Name)), c);
                 }));
             }
@@ -211,7 +211,7 @@ public sealed class DemoSeeder(BylineDb db, MediaStore media, Search.ISearchInde
         await db.SaveChangesAsync(ct);
         if (jobs.Count > 0)
         {
-            log.LogInformation("Drawing {Count} demo images into {Root}", jobs.Count, media.Root);
+            log.LogInformation("Drawing {Count} demo images into {Store}", jobs.Count, media.Description);
             await Parallel.ForEachAsync(jobs, ct, async (job, c) => await job.Draw(c));
         }
         return await db.Images.ToDictionaryAsync(i => i.Key, i => i.Id, ct);

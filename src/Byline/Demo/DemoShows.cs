@@ -80,22 +80,20 @@ internal static class DemoShows
                 };
                 db.Images.Add(image);
             }
-            if (!Renditions.Exist(media.Root, key, widths))
+            if (!await Renditions.ExistAsync(media, key, widths, ct))
             {
                 var index = i;
-                await Renditions.WriteAsync(media.Root, key, DemoArtwork.LeadWidth, DemoArtwork.LeadHeight, widths,
+                await Renditions.WriteAsync(media, key, DemoArtwork.LeadWidth, DemoArtwork.LeadHeight, widths,
                     canvas => DemoArtwork.DrawLead(canvas, seed + 500 + index, palette, motif, spec.Name), ct);
-                await Renditions.WriteCropsAsync(media.Root, key, DemoArtwork.LeadWidth, DemoArtwork.LeadHeight,
+                await Renditions.WriteCropsAsync(media, key, DemoArtwork.LeadWidth, DemoArtwork.LeadHeight,
                     canvas => DemoArtwork.DrawLead(canvas, seed + 500 + index, palette, motif, spec.Name), ct);
             }
             var clipKey = ("vid-demo-" + slug)[..Math.Min(40, 9 + slug.Length)].TrimEnd('-');
-            var clipPath = Path.Combine(media.Root, clipKey, Site.Shows.VideoFiles.FileName);
-            if (!File.Exists(clipPath))
+            if (await media.InfoAsync(clipKey, Site.Shows.VideoFiles.FileName, ct) is null)
             {
                 var index = i;
                 var clip = DemoVideo.TitleClip(canvas => DemoArtwork.DrawLead(canvas, seed + 500 + index, palette, motif, spec.Name), palette.Accent, ClipSeconds);
-                Directory.CreateDirectory(Path.GetDirectoryName(clipPath)!);
-                await File.WriteAllBytesAsync(clipPath, clip, ct);
+                await media.WriteAsync(clipKey, Site.Shows.VideoFiles.FileName, clip, "video/mp4", ct);
             }
             var show = new Show
             {

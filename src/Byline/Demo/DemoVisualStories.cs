@@ -243,10 +243,13 @@ internal sealed class DemoVisualStories(BylineDb db, MediaStore media, Search.IS
                     Caption = "", Credit = "Byline Design Desk",
                 });
             }
-            if (!widths.All(x => File.Exists(MediaPaths.File(media.Root, key, x, "jpg")) && File.Exists(MediaPaths.File(media.Root, key, x, "webp"))))
+            jobs.Add(async c =>
             {
-                jobs.Add(c => Renditions.WriteAsync(media.Root, key, w, h, widths, canvas => Draw(canvas, w, h, Seed + seed, palette, scene), c));
-            }
+                if (!await Renditions.WidthsExistAsync(media, key, widths, c))
+                {
+                    await Renditions.WriteAsync(media, key, w, h, widths, canvas => Draw(canvas, w, h, Seed + seed, palette, scene), c);
+                }
+            });
         }
         for (var i = 0; i < LandscapeCount; i++)
         {

@@ -44,7 +44,7 @@ public static class FeedEndpoints
         }
         var items = await query.ItemsAsync(source, settings.FeedFullContent, ct);
         var feed = new FeedDocument(source, items, address.BaseFor(context.Request), address.HostFor(context.Request), context.Request.Path.Value ?? "/",
-            settings, store.Dateline, services.GetRequiredService<MediaStore>().Root, services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime);
+            settings, store.Dateline, services.GetRequiredService<MediaStore>().LocalRoot, services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime);
 
         DistributionCache.Tag(context, source.Keys);
         context.Response.Headers.CacheControl = "public, max-age=60";

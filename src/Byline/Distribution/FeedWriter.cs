@@ -16,7 +16,7 @@ public sealed record FeedDocument(
     string SelfPath,
     SiteSettings Settings,
     Dateline Dateline,
-    string MediaRoot,
+    string? MediaRoot,
     DateTime NowUtc)
 {
     public string Absolute(string path) => BaseUrl + path;
@@ -250,12 +250,13 @@ public static class FeedWriter
         await x.WriteEndElementAsync();
     }
 
-    /// <summary>The rendition a feed points at and its size in bytes (0 when the file is not on this node, as the RSS profile advises).</summary>
+    /// <summary>The rendition a feed points at and its size in bytes (0 when the file is not on this node's disk, as the RSS profile advises).</summary>
     private static (string Path, int Width, int Height, long Length) Rendition(FeedDocument feed, FeedImage image)
     {
         var height = image.Width > 0 ? (int)Math.Round(image.Height * (double)image.RenditionWidth / image.Width) : image.Height;
-        var file = new FileInfo(MediaPaths.File(feed.MediaRoot, image.Key, image.RenditionWidth, "jpg"));
-        return (MediaPaths.Url(image.Key, image.RenditionWidth, "jpg"), image.RenditionWidth, height, file.Exists ? file.Length : 0);
+        // Asking a remote store for every item's size would cost a request each; the profile allows 0.
+        var file = feed.MediaRoot is null ? null : new FileInfo(MediaPaths.File(feed.MediaRoot, image.Key, image.RenditionWidth, "jpg"));
+        return (MediaPaths.Url(image.Key, image.RenditionWidth, "jpg"), image.RenditionWidth, height, file is { Exists: true } ? file.Length : 0);
     }
 
     private static string BodyHtml(IReadOnlyList<BodyBlock> body) => string.Concat(body.Select(ArticleBody.Html));

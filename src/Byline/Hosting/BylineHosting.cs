@@ -40,7 +40,8 @@ public static class BylineHosting
         services.TryAddSingleton(TimeProvider.System);
         services.AddBylineStorage(config);
         services.AddSingleton<SiteSettingsStore>();
-        services.AddSingleton<Media.MediaStore>();
+        // Media files: a folder on this node, or a bucket every node shares (Byline:Media:Store).
+        services.AddSingleton(sp => Media.MediaStore.Create(config, sp.GetService<ILoggerFactory>()));
         services.AddContentEvents(config);
         services.AddSearch(config);
         return services;

@@ -18,18 +18,7 @@ public static class MediaEndpoints
 
     private static async Task<IResult> Serve(string key, string file, MediaStore store, HttpContext context)
     {
-        if (!TryResolve(store.Root, key, file, out var path, out var contentType))
-        {
-            return Results.NotFound();
-        }
-        var info = new FileInfo(path);
-        // A crop of a picture stored before crops existed is made once, on its first request.
-        if (!info.Exists && TryParseCrop(file, out var cropWidth, out var cropHeight)
-            && await Renditions.CropFromLargestAsync(store.Root, key, cropWidth, cropHeight, context.RequestAborted))
-        {
-            info = new FileInfo(path);
-        }
-        if (!info.Exists)
+        if (!TryResolve(key, file, out var contentType))
         {
             return Results.NotFound();
         }
@@ -37,12 +26,57 @@ public static class MediaEndpoints
         {
             return moved;
         }
-        // A rendition never changes under its URL (a new picture gets a new key), so caches may keep it forever.
+        var ct = context.RequestAborted;
+        try
+        {
+            var crop = TryParseCrop(file, out var cropWidth, out var cropHeight);
+            if (store.PublicUrl(key, file) is { } direct)
+            {
+                // A CDN in front of the bucket serves the bytes; a crop it lacks is made here first.
+                if (crop && await store.InfoAsync(key, file, ct) is null
+                    && !await Renditions.CropFromLargestAsync(store, key, cropWidth, cropHeight, ct))
+                {
+                    return Results.NotFound();
+                }
+                return Results.Redirect(direct.AbsoluteUri, permanent: true, preserveMethod: true);
+            }
+            var stored = await store.OpenAsync(key, file, ct);
+            // A crop of a picture stored before crops existed is made once, on its first request.
+            if (stored is null && crop && await Renditions.CropFromLargestAsync(store, key, cropWidth, cropHeight, ct))
+            {
+                stored = await store.OpenAsync(key, file, ct);
+            }
+            if (stored is null)
+            {
+                return Results.NotFound();
+            }
+            return ServeFile(context, stored, file, contentType, ranges: false);
+        }
+        catch (MediaStoreException)
+        {
+            // Logged by the store; the reader's browser may try again.
+            context.Response.Headers.RetryAfter = "10";
+            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    /// <summary>
+    /// Answers with a stored file: from disk through the server's own file sending, or streamed from a remote
+    /// store, with the same validators either way. A file never changes under its URL (a new picture gets a
+    /// new key), so caches may keep it for a year.
+    /// </summary>
+    internal static IResult ServeFile(HttpContext context, StoredFile stored, string file, string contentType, bool ranges)
+    {
         context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
         AddFileHeaders(context.Response, file);
-        var etag = new EntityTagHeaderValue(string.Create(CultureInfo.InvariantCulture,
-            $"\"{info.Length:x}-{info.LastWriteTimeUtc.Ticks:x}\""));
-        return Results.File(info.FullName, contentType, lastModified: info.LastWriteTimeUtc, entityTag: etag);
+        var info = stored.Info;
+        var etag = EntityTagHeaderValue.TryParse(info.ETag, out var parsed) ? parsed : null;
+        if (stored.PhysicalPath is { } path)
+        {
+            return Results.File(path, contentType, lastModified: info.LastModified, entityTag: etag, enableRangeProcessing: ranges);
+        }
+        // Results.Stream disposes the stream once the answer is written (or the request ends).
+        return Results.Stream(stored.TakeContent(), contentType, lastModified: info.LastModified, entityTag: etag, enableRangeProcessing: ranges);
     }
 
     /// <summary>
@@ -87,22 +121,20 @@ public static class MediaEndpoints
     }
 
     /// <summary>
-    /// Maps a request onto a file under the media root, or refuses it. Only lower-case keys,
+    /// Maps a request onto a file of the media store, or refuses it. Only lower-case keys,
     /// plain decimal widths and the two rendition formats pass, so no request can name a path
     /// outside the store.
     /// </summary>
-    internal static bool TryResolve(string root, string key, string file, out string path, out string contentType)
+    internal static bool TryResolve(string key, string file, out string contentType)
     {
-        path = "";
         contentType = "";
         if (string.IsNullOrEmpty(key) || key.Length > MaxKeyLength || !key.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-'))
         {
             return false;
         }
-        if (TryParseCrop(file, out var cropWidth, out var cropHeight))
+        if (TryParseCrop(file, out _, out _))
         {
             contentType = "image/jpeg";
-            path = MediaPaths.CropFile(root, key, cropWidth, cropHeight);
             return true;
         }
         var dot = file.IndexOf('.', StringComparison.Ordinal);
@@ -111,7 +143,7 @@ public static class MediaEndpoints
             return false;
         }
         var digits = file.AsSpan(0, dot);
-        if (digits[0] == '0' || !int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var width))
+        if (digits[0] == '0' || !int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out _))
         {
             return false;
         }
@@ -126,8 +158,6 @@ public static class MediaEndpoints
             default:
                 return false;
         }
-        path = MediaPaths.File(root, key, width, file[(dot + 1)..]);
-        var full = Path.GetFullPath(path);
-        return full.StartsWith(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+        return true;
     }
 }

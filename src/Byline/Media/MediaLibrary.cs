@@ -8,6 +8,12 @@ namespace Byline.Media;
 
 public sealed class MediaOptions
 {
+    /// <summary><c>Byline:Media:Store</c>: <c>Local</c> (the folder <c>Byline:Media:Path</c>, the default) or <c>S3</c> (<see cref="S3"/>).</summary>
+    public MediaStoreKind Store { get; set; } = MediaStoreKind.Local;
+
+    /// <summary><c>Byline:Media:S3</c>: the bucket, when <see cref="Store"/> is <c>S3</c>.</summary>
+    public S3MediaOptions S3 { get; set; } = new();
+
     /// <summary><c>Byline:Media:MaxUploadBytes</c>: the largest picture the newsroom may upload.</summary>
     public long MaxUploadBytes { get; set; } = 15 * 1024 * 1024;
     /// <summary>Pictures with more pixels than this are refused before decoding (decompression bombs).</summary>
@@ -103,7 +109,17 @@ public sealed class MediaLibrary(BylineDb db, MediaStore store, MediaOptions opt
             {
                 widths.Add(upright.Width);
             }
-            await Renditions.WriteResizedAsync(store.Root, key, upright, widths, ct);
+            try
+            {
+                await Renditions.WriteResizedAsync(store, key, upright, widths, ct);
+            }
+            catch (MediaStoreException e)
+            {
+                // Nothing half-made stays behind: no row was written, and what reached the store goes again.
+                await ForgetAsync(key);
+                log.LogWarning(e, "Picture upload not stored");
+                return Refused("store-unavailable", "The picture could not be saved: the media store did not answer. Nothing was kept; try again in a moment.");
+            }
         }
 
         var image = new Image
@@ -123,6 +139,38 @@ public sealed class MediaLibrary(BylineDb db, MediaStore store, MediaOptions opt
         await db.SaveChangesAsync(ct);
         log.LogInformation("Stored picture {Key} ({Type}, {Width}x{Height})", key, type, image.Width, image.Height);
         return new UploadResult(image, null);
+    }
+
+    /// <summary>
+    /// Removes a picture no story uses: its row first (so no page can point at it any more), then its files.
+    /// A store that fails then leaves unreachable files behind, which is logged; the picture is gone either way.
+    /// </summary>
+    public async Task DeleteAsync(Image image, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        db.Images.Remove(image);
+        await db.SaveChangesAsync(ct);
+        try
+        {
+            await store.DeleteAsync(image.Key, ct);
+        }
+        catch (MediaStoreException e)
+        {
+            log.LogWarning(e, "Picture {Key} deleted, but its files stay in {Store}", image.Key, store.Description);
+        }
+        log.LogInformation("Deleted picture {Key}", image.Key);
+    }
+
+    private async Task ForgetAsync(string key)
+    {
+        try
+        {
+            await store.DeleteAsync(key, CancellationToken.None);
+        }
+        catch (MediaStoreException e)
+        {
+            log.LogWarning(e, "Files of the refused picture {Key} stay in {Store}", key, store.Description);
+        }
     }
 
     /// <summary>The format named by the file's first bytes, or null: the name and the browser's claim are ignored.</summary>

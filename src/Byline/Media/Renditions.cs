@@ -4,15 +4,6 @@ using SkiaSharp;
 namespace Byline.Media;
 
 /// <summary>
-/// Where media files live on this node: <c>Byline:Media:Path</c>, relative to the working directory like
-/// the SQLite file (the web host's content root is the application's folder; the command line's is not).
-/// </summary>
-public sealed class MediaStore(IConfiguration config)
-{
-    public string Root { get; } = Path.GetFullPath(config["Byline:Media:Path"] ?? "data/media");
-}
-
-/// <summary>
 /// Writes the renditions of a picture that is drawn rather than decoded: each width is drawn at its
 /// own scale, which is sharper (text especially) and cheaper than drawing once and resampling.
 /// </summary>
@@ -22,10 +13,9 @@ internal static class Renditions
     private const int WebpQuality = 78;
 
     /// <param name="draw">Draws the picture on a canvas already scaled to its design size.</param>
-    public static async Task WriteAsync(string root, string key, int designWidth, int designHeight, IReadOnlyList<int> widths,
+    public static async Task WriteAsync(MediaStore store, string key, int designWidth, int designHeight, IReadOnlyList<int> widths,
         Action<SKCanvas> draw, CancellationToken ct)
     {
-        Directory.CreateDirectory(Path.Combine(root, key));
         foreach (var width in widths)
         {
             var height = (int)Math.Round(designHeight * (double)width / designWidth);
@@ -42,15 +32,14 @@ internal static class Renditions
                 jpeg = jpegData.ToArray();
                 webp = webpData.ToArray();
             }
-            await WriteAtomicallyAsync(MediaPaths.File(root, key, width, "jpg"), jpeg, ct);
-            await WriteAtomicallyAsync(MediaPaths.File(root, key, width, "webp"), webp, ct);
+            await store.WriteAsync(key, FileName(width, "jpg"), jpeg, "image/jpeg", ct);
+            await store.WriteAsync(key, FileName(width, "webp"), webp, "image/webp", ct);
         }
     }
 
     /// <summary>Writes the renditions of a decoded picture, each width resampled from the original.</summary>
-    public static async Task WriteResizedAsync(string root, string key, SKBitmap source, IReadOnlyList<int> widths, CancellationToken ct)
+    public static async Task WriteResizedAsync(MediaStore store, string key, SKBitmap source, IReadOnlyList<int> widths, CancellationToken ct)
     {
-        Directory.CreateDirectory(Path.Combine(root, key));
         foreach (var width in widths)
         {
             var height = Math.Max(1, (int)Math.Round(source.Height * (double)width / source.Width));
@@ -68,22 +57,37 @@ internal static class Renditions
                 jpeg = jpegData.ToArray();
                 webp = webpData.ToArray();
             }
-            await WriteAtomicallyAsync(MediaPaths.File(root, key, width, "jpg"), jpeg, ct);
-            await WriteAtomicallyAsync(MediaPaths.File(root, key, width, "webp"), webp, ct);
+            await store.WriteAsync(key, FileName(width, "jpg"), jpeg, "image/jpeg", ct);
+            await store.WriteAsync(key, FileName(width, "webp"), webp, "image/webp", ct);
         }
     }
 
-    public static bool Exist(string root, string key, IReadOnlyList<int> widths) =>
-        widths.All(w => File.Exists(MediaPaths.File(root, key, w, "jpg")) && File.Exists(MediaPaths.File(root, key, w, "webp")))
-        && MediaPaths.Crops.All(c => File.Exists(MediaPaths.CropFile(root, key, c.Width, c.Height)));
+    public static async Task<bool> ExistAsync(MediaStore store, string key, IReadOnlyList<int> widths, CancellationToken ct)
+    {
+        var names = (await store.ListAsync(key, ct)).ToHashSet(StringComparer.Ordinal);
+        return widths.All(w => names.Contains(FileName(w, "jpg")) && names.Contains(FileName(w, "webp")))
+            && MediaPaths.Crops.All(c => names.Contains(CropName(c.Width, c.Height)));
+    }
+
+    /// <summary>True when the JPEG and WebP of every width are in the store (crops aside).</summary>
+    public static async Task<bool> WidthsExistAsync(MediaStore store, string key, IReadOnlyList<int> widths, CancellationToken ct)
+    {
+        var names = (await store.ListAsync(key, ct)).ToHashSet(StringComparer.Ordinal);
+        return widths.All(w => names.Contains(FileName(w, "jpg")) && names.Contains(FileName(w, "webp")));
+    }
+
+    /// <summary>"800.jpg": a width's rendition under its key.</summary>
+    public static string FileName(int width, string ext) => Path.GetFileName(MediaPaths.Url("x", width, ext));
+
+    /// <summary>"1200x900.jpg": a crop under its key.</summary>
+    public static string CropName(int width, int height) => Path.GetFileName(MediaPaths.CropUrl("x", width, height));
 
     /// <summary>
     /// Writes the centre crops of <see cref="MediaPaths.Crops"/> (4:3, 1:1) of a drawn picture: the
     /// design is scaled to cover each crop and centred, so the crop is drawn sharp rather than resampled.
     /// </summary>
-    public static async Task WriteCropsAsync(string root, string key, int designWidth, int designHeight, Action<SKCanvas> draw, CancellationToken ct)
+    public static async Task WriteCropsAsync(MediaStore store, string key, int designWidth, int designHeight, Action<SKCanvas> draw, CancellationToken ct)
     {
-        Directory.CreateDirectory(Path.Combine(root, key));
         foreach (var (width, height) in MediaPaths.Crops)
         {
             byte[] jpeg;
@@ -98,7 +102,7 @@ internal static class Renditions
                 using var data = image.Encode(SKEncodedImageFormat.Jpeg, JpegQuality);
                 jpeg = data.ToArray();
             }
-            await WriteAtomicallyAsync(MediaPaths.CropFile(root, key, width, height), jpeg, ct);
+            await store.WriteAsync(key, CropName(width, height), jpeg, "image/jpeg", ct);
         }
     }
 
@@ -106,31 +110,35 @@ internal static class Renditions
     /// Makes one centre crop from the largest stored JPEG rendition, for pictures stored before crops
     /// existed. False when the picture has no rendition to crop from.
     /// </summary>
-    public static Task<bool> CropFromLargestAsync(string root, string key, int width, int height, CancellationToken ct) =>
-        CropFromLargestAsync(root, key, width, height, 0.5, 0.5, ct);
+    public static Task<bool> CropFromLargestAsync(MediaStore store, string key, int width, int height, CancellationToken ct) =>
+        CropFromLargestAsync(store, key, width, height, 0.5, 0.5, ct);
 
     /// <summary>
     /// Makes one crop from the largest stored JPEG rendition around a focal point (fractions of the width
     /// and height, <see cref="Focus.Area"/>), replacing the crop there was. False when there is nothing to crop from.
     /// </summary>
-    public static async Task<bool> CropFromLargestAsync(string root, string key, int width, int height, double focusX, double focusY, CancellationToken ct)
+    public static async Task<bool> CropFromLargestAsync(MediaStore store, string key, int width, int height, double focusX, double focusY, CancellationToken ct)
     {
-        var dir = new DirectoryInfo(Path.Combine(root, key));
-        if (!dir.Exists)
-        {
-            return false;
-        }
-        var source = dir.EnumerateFiles("*.jpg")
-            .Select(f => (File: f, Width: int.TryParse(Path.GetFileNameWithoutExtension(f.Name), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var w) ? w : 0))
+        var source = (await store.ListAsync(key, ct))
+            .Where(n => n.EndsWith(".jpg", StringComparison.Ordinal))
+            .Select(n => (Name: n, Width: int.TryParse(Path.GetFileNameWithoutExtension(n), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var w) ? w : 0))
             .Where(f => f.Width > 0)
             .OrderByDescending(f => f.Width)
-            .Select(f => f.File)
+            .Select(f => f.Name)
             .FirstOrDefault();
         if (source is null)
         {
             return false;
         }
-        var bytes = await File.ReadAllBytesAsync(source.FullName, ct);
+        byte[] bytes;
+        await using (var file = await store.OpenAsync(key, source, ct))
+        {
+            if (file is null)
+            {
+                return false;
+            }
+            bytes = await file.ReadAllBytesAsync(ct);
+        }
         byte[] jpeg;
         using (var bitmap = SKBitmap.Decode(bytes))
         {
@@ -146,15 +154,7 @@ internal static class Renditions
             using var data = snapshot.Encode(SKEncodedImageFormat.Jpeg, JpegQuality);
             jpeg = data.ToArray();
         }
-        await WriteAtomicallyAsync(MediaPaths.CropFile(root, key, width, height), jpeg, ct);
+        await store.WriteAsync(key, CropName(width, height), jpeg, "image/jpeg", ct);
         return true;
-    }
-
-    // A reader must never be served half a file, so write beside it and rename into place.
-    private static async Task WriteAtomicallyAsync(string path, byte[] bytes, CancellationToken ct)
-    {
-        var temp = path + ".tmp";
-        await File.WriteAllBytesAsync(temp, bytes, ct);
-        File.Move(temp, path, overwrite: true);
     }
 }

@@ -44,8 +44,8 @@ public sealed class WireFolder(WireIngest ingest, IWebHostEnvironment env, Media
         {
             return "Byline cannot read that folder: " + e.Message;
         }
-        var own = new[] { env.ContentRootPath, env.WebRootPath, media.Root, Path.GetFullPath("data"), AppContext.BaseDirectory }
-            .Where(r => !string.IsNullOrEmpty(r)).Select(Normal);
+        var own = new[] { env.ContentRootPath, env.WebRootPath, media.LocalRoot, Path.GetFullPath("data"), AppContext.BaseDirectory }
+            .Where(r => !string.IsNullOrEmpty(r)).Select(r => Normal(r!));
         if (full == "/" || own.Concat(SystemFolders).Any(r => Inside(full, r) || Inside(r, full)))
         {
             return "That folder is inside (or holds) Byline's own files or the system's: choose a folder of its own for the agency's files.";

@@ -41,7 +41,7 @@ public sealed class VideoRulesTests
     {
         var root = Path.Combine(Path.GetTempPath(), "byline-tests", "video-" + Guid.NewGuid().ToString("N"));
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Byline:Media:Path"] = root }).Build();
-        var store = new MediaStore(config);
+        var store = MediaStore.Create(config);
         var videos = new VideoFiles(store, new VideoOptions { MaxVideoBytes = 16 }, NullLogger<VideoFiles>.Instance);
         var bytes = Ftyp("isom", "mp41", "avc1");
 

@@ -77,12 +77,10 @@ public sealed class DistributionRulesTests
     [InlineData("1200X900.jpg", false)]
     public void Only_the_store_s_crop_sizes_resolve(string file, bool resolves)
     {
-        var root = Path.Combine(Path.GetTempPath(), "media-root");
-        Assert.Equal(resolves, MediaEndpoints.TryResolve(root, "some-key", file, out var path, out var type));
+        Assert.Equal(resolves, MediaEndpoints.TryResolve("some-key", file, out var type));
         if (resolves)
         {
             Assert.Equal("image/jpeg", type);
-            Assert.StartsWith(Path.Combine(root, "some-key"), path, StringComparison.Ordinal);
         }
     }
 

@@ -168,7 +168,7 @@ public abstract class MediaUploadTests(BylineApp app)
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var image = await app.WithDbAsync(db => Task.FromResult(db.Images.Single(i => i.Alt == alt)));
-        var root = app.Services.GetRequiredService<MediaStore>().Root;
+        var root = app.Services.GetRequiredService<MediaStore>().LocalRoot!;
         foreach (var width in MediaPaths.ParseWidths(image.Widths))
         {
             foreach (var ext in new[] { "jpg", "webp" })

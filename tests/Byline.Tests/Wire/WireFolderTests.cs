@@ -73,7 +73,7 @@ public abstract class WireFolderTests(BylineApp app) : IDisposable
     public async Task A_folder_that_is_missing_relative_or_inside_bylines_own_files_is_refused_beside_the_field()
     {
         var admin = await NewsroomClient.ForRoleAsync(app, Roles.Admin);
-        var media = app.Services.GetRequiredService<Byline.Media.MediaStore>().Root;
+        var media = app.Services.GetRequiredService<Byline.Media.MediaStore>().LocalRoot!;
         Directory.CreateDirectory(media);
         foreach (var bad in new[] { Path.Combine(_folder, "does-not-exist"), "relative/folder", media })
         {

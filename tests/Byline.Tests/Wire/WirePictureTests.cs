@@ -81,7 +81,7 @@ public abstract class WirePictureTests(BylineApp app, FeedServer feeds)
         var leadImage = await app.WithDbAsync(db => db.Images.AsNoTracking().FirstAsync(i => i.Id == article.LeadImageId));
         Assert.Equal("PTI Photo", leadImage.Credit);
         Assert.Equal(900, leadImage.Width);
-        var root = app.Services.GetRequiredService<Byline.Media.MediaStore>().Root;
+        var root = app.Services.GetRequiredService<Byline.Media.MediaStore>().LocalRoot!;
         Assert.True(File.Exists(Byline.Content.MediaPaths.File(root, leadImage.Key, Byline.Content.MediaPaths.ParseWidths(leadImage.Widths).Max(), "jpg")),
             "the media library made the renditions");
         var bodyRow = await PictureRowAsync(inBody);

@@ -204,8 +204,17 @@ public sealed class CreativePageModel(BylineDb db, AdCatalog catalog, Media.Medi
             ModelState.AddModelError(nameof(ImageId), $"The picture is {image.Width} × {image.Height} pixels; an ad picture may be at most {AdRules.MaxImageWidth} × {AdRules.MaxImageHeight}.");
             return (0, 0);
         }
-        var file = new FileInfo(MediaPaths.File(media.Root, image.Key, AdCatalog.RenditionWidth(image.Widths, image.Width), "jpg"));
-        if (file.Exists && file.Length > AdRules.MaxImageBytes)
+        Media.StoredFileInfo? file;
+        try
+        {
+            file = await media.InfoAsync(image.Key, Media.Renditions.FileName(AdCatalog.RenditionWidth(image.Widths, image.Width), "jpg"), ct);
+        }
+        catch (Media.MediaStoreException)
+        {
+            ModelState.AddModelError(nameof(ImageId), "The media store did not answer, so the picture's size could not be checked. Try again in a moment.");
+            return (0, 0);
+        }
+        if (file is not null && file.Length > AdRules.MaxImageBytes)
         {
             ModelState.AddModelError(nameof(ImageId), $"The picture is {file.Length / 1024:N0} KB; an ad picture may be at most {AdRules.MaxImageBytes / 1024:N0} KB.");
         }

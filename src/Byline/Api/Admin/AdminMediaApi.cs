@@ -60,6 +60,7 @@ public static class AdminMediaApi
                 "too-large" => StatusCodes.Status413PayloadTooLarge,
                 "not-an-image" => StatusCodes.Status415UnsupportedMediaType,
                 "quota-exceeded" => StatusCodes.Status429TooManyRequests,
+                "store-unavailable" => StatusCodes.Status503ServiceUnavailable,
                 _ => StatusCodes.Status400BadRequest,
             };
             // The library's codes, in the API's spelling.

@@ -20,7 +20,7 @@ namespace Byline.Newsroom.MediaLibrary;
 // that matters is Byline:Media:MaxUploadBytes, checked by MediaLibrary).
 [RequestSizeLimit(MediaOptions.RequestLimit)]
 [RequestFormLimits(MultipartBodyLengthLimit = MediaOptions.RequestLimit)]
-public sealed class MediaPageModel(BylineDb db, PictureUploads uploads, MediaOptions options, MediaStore store) : NewsroomPageModel
+public sealed class MediaPageModel(BylineDb db, PictureUploads uploads, Media.MediaLibrary library, MediaOptions options, MediaStore store) : NewsroomPageModel
 {
     public const int PageSize = 36;
     public const int MaxFilesAtOnce = 20;
@@ -70,6 +70,9 @@ public sealed class MediaPageModel(BylineDb db, PictureUploads uploads, MediaOpt
     public int UseCount { get; private set; }
     public IReadOnlyList<MediaUse> Uses { get; private set; } = [];
     public string? FocusError { get; private set; }
+    public string? DeleteError { get; private set; }
+    /// <summary>Editors and admins may delete a picture no story uses; reporters may not.</summary>
+    public bool CanDelete => User.IsInRole(Roles.Editor) || User.IsInRole(Roles.Admin);
 
     /// <summary>The query string of the current search and filters (for paging links and the details panel's links).</summary>
     public string FilterQuery(int? page = null, int? id = null)
@@ -137,7 +140,7 @@ public sealed class MediaPageModel(BylineDb db, PictureUploads uploads, MediaOpt
     /// <summary>
     /// The same upload for a script (the editor's drop or paste, the bulk upload's progress): 201 with the
     /// picture, or a ProblemDetails with the library's code (<c>too-large</c> 413, <c>not-an-image</c> 415,
-    /// <c>quota-exceeded</c> 429, others 400).
+    /// <c>quota-exceeded</c> 429, <c>store-unavailable</c> 503, others 400).
     /// </summary>
     public async Task<IActionResult> OnPostJsonAsync(CancellationToken ct)
     {
@@ -177,9 +180,57 @@ public sealed class MediaPageModel(BylineDb db, PictureUploads uploads, MediaOpt
         image.Focus = Focus.With(image.Focus, width, height, fx / 100, fy / 100);
         await db.SaveChangesAsync(ct);
         var (px, py) = Focus.Of(image.Focus, width, height);
-        await Renditions.CropFromLargestAsync(store.Root, image.Key, width, height, px, py, ct);
+        try
+        {
+            await Renditions.CropFromLargestAsync(store, image.Key, width, height, px, py, ct);
+        }
+        catch (MediaStoreException)
+        {
+            return await RefuseFocusAsync("The focal point is saved, but the media store did not answer, so the crop is not made yet: set it again in a moment.", ct);
+        }
         Flash = $"The {Focus.Name(width, height)} crop now centres on {fx.ToString("0.#", CultureInfo.InvariantCulture)} %, {fy.ToString("0.#", CultureInfo.InvariantCulture)} %.";
         return Redirect("/newsroom/media" + FilterQuery(id: id));
+    }
+
+    /// <summary>
+    /// Deletes a picture no story uses, with all its renditions (from the folder or the bucket). A picture in
+    /// use is refused with a message in the details panel; the stories must drop it first.
+    /// </summary>
+    public async Task<IActionResult> OnPostDeleteAsync(int id, CancellationToken ct)
+    {
+        if (!CanDelete)
+        {
+            return Forbid();
+        }
+        var image = await db.Images.AsTracking().FirstOrDefaultAsync(i => i.Id == id, ct);
+        if (image is null)
+        {
+            return NotFound();
+        }
+        Id = id;
+        var (uses, _) = await MediaUsage.OfAsync(db, image, 0, ct);
+        if (uses > 0)
+        {
+            DeleteError = $"This picture is used in {uses} {(uses == 1 ? "story" : "stories")}: take it out of {(uses == 1 ? "it" : "them")} first.";
+            Response.StatusCode = StatusCodes.Status409Conflict;
+            await LoadAsync(ct);
+            return Page();
+        }
+        try
+        {
+            await library.DeleteAsync(image, ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Another row (a slide, a creative, a show) still points at it.
+            db.ChangeTracker.Clear();
+            DeleteError = "This picture is still used elsewhere on the site (a visual story, an ad or a show): take it out there first.";
+            Response.StatusCode = StatusCodes.Status409Conflict;
+            await LoadAsync(ct);
+            return Page();
+        }
+        Flash = $"Picture #{id} and its renditions were deleted.";
+        return Redirect("/newsroom/media" + FilterQuery());
     }
 
     private async Task<IActionResult> RefuseFocusAsync(string message, CancellationToken ct)
@@ -195,6 +246,7 @@ public sealed class MediaPageModel(BylineDb db, PictureUploads uploads, MediaOpt
         "too-large" => StatusCodes.Status413PayloadTooLarge,
         "not-an-image" => StatusCodes.Status415UnsupportedMediaType,
         "quota-exceeded" => StatusCodes.Status429TooManyRequests,
+        "store-unavailable" => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status400BadRequest,
     };
 

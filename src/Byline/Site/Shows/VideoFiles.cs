@@ -155,10 +155,7 @@ public sealed class VideoFiles(MediaStore store, VideoOptions options, ILogger<V
             return new(null, "not-mp4", "This is not an MP4 video (the file's contents decide, not its name). Export it as MP4 (H.264), or give an HLS address.");
         }
         var key = KeyPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-        var dir = Path.Combine(store.Root, key);
-        Directory.CreateDirectory(dir);
-        var final = Path.Combine(dir, FileName);
-        var temp = final + ".part";
+        var temp = store.StagingPath(key, FileName);
         await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
         {
             await file.WriteAsync(head, ct);
@@ -171,26 +168,31 @@ public sealed class VideoFiles(MediaStore store, VideoOptions options, ILogger<V
         }
         if (!sane)
         {
-            Directory.Delete(dir, recursive: true);
+            File.Delete(temp);
+            await store.DeleteAsync(key, ct);
             log.LogWarning("Refused an upload of {Bytes} bytes: an MP4 header, but not an MP4 file's structure", length);
             return new(null, "not-mp4", "This file starts like an MP4 video but is not one (its structure is damaged or it carries something else). Export it again as MP4 (H.264), or give an HLS address.");
         }
         // Readers only ever see a complete file under the public name.
-        File.Move(temp, final);
+        try
+        {
+            await store.KeepStagedAsync(key, FileName, temp, "video/mp4", ct);
+        }
+        catch (MediaStoreException e)
+        {
+            File.Delete(temp);
+            log.LogWarning(e, "Video upload of {Bytes} bytes not stored", length);
+            return new(null, "store-unavailable", "The video could not be saved: the media store did not answer. Nothing was kept; try again in a moment.");
+        }
         log.LogInformation("Stored video {Key} ({Bytes} bytes)", key, length);
         return new(Url(key), null, null);
     }
 
     /// <summary>GET/HEAD /media/{key}/video.mp4 — a literal segment, so it wins over the picture route.</summary>
-    internal static IResult Serve(string key, MediaStore store, HttpContext context)
+    internal static async Task<IResult> Serve(string key, MediaStore store, HttpContext context)
     {
         if (!key.StartsWith(KeyPrefix, StringComparison.Ordinal) || key.Length > 40 ||
             !key.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-'))
-        {
-            return Results.NotFound();
-        }
-        var info = new FileInfo(Path.Combine(store.Root, key, FileName));
-        if (!info.Exists)
         {
             return Results.NotFound();
         }
@@ -198,10 +200,27 @@ public sealed class VideoFiles(MediaStore store, VideoOptions options, ILogger<V
         {
             return moved;
         }
-        context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
-        MediaEndpoints.AddFileHeaders(context.Response, FileName);
-        var etag = new EntityTagHeaderValue(string.Create(CultureInfo.InvariantCulture, $"\"{info.Length:x}-{info.LastWriteTimeUtc.Ticks:x}\""));
-        return Results.File(info.FullName, "video/mp4", lastModified: info.LastWriteTimeUtc, entityTag: etag, enableRangeProcessing: true);
+        if (store.PublicUrl(key, FileName) is { } direct)
+        {
+            return Results.Redirect(direct.AbsoluteUri, permanent: true, preserveMethod: true);
+        }
+        StoredFile? stored;
+        try
+        {
+            stored = await store.OpenAsync(key, FileName, context.RequestAborted);
+        }
+        catch (MediaStoreException)
+        {
+            context.Response.Headers.RetryAfter = "10";
+            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
+        if (stored is null)
+        {
+            return Results.NotFound();
+        }
+        // Range requests (seeking in the player) are answered from disk; a stream from a remote store is sent
+        // whole, so a bucket with video wants Byline:Media:S3:PublicBaseUrl (docs/operations.md).
+        return MediaEndpoints.ServeFile(context, stored, FileName, "video/mp4", ranges: stored.PhysicalPath is not null);
     }
 
     private static string Megabytes(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024.0):0.#} MB");

@@ -71,8 +71,10 @@ public static class MediaQuery
 public sealed record MediaUse(int StoryId, string Headline, bool Lead);
 
 /// <summary>
-/// Where a picture is used: stories whose lead picture it is or whose body names one of its renditions
-/// (<c>/media/{key}/…</c>). Counted for one picture at a time (the details panel), never for a whole grid.
+/// Where a picture is used: stories whose lead picture it is, whose body names one of its renditions
+/// (<c>/media/{key}/…</c>) or whose photo-story or web-story slides show it; and, apart from stories, authors whose
+/// photo and shows whose artwork it is (<see cref="ElsewhereAsync"/>). Counted for one picture at a time (the details
+/// panel, a deletion), never for a whole grid.
 /// </summary>
 public static class MediaUsage
 {
@@ -81,10 +83,24 @@ public static class MediaUsage
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(image);
         var marker = "/media/" + image.Key + "/";
-        var query = db.Articles.Where(a => a.LeadImageId == image.Id || a.BodyMarkdown.Contains(marker));
+        // A slide is stored in the story's format data as {"imageId":N,…} (FormatData's web JSON, the id first).
+        var slide = "\"imageId\":" + image.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var slideThenMore = slide + ",";
+        var slideAlone = slide + "}";
+        var query = db.Articles.Where(a => a.LeadImageId == image.Id || a.BodyMarkdown.Contains(marker)
+            || (a.FormatData != null && (a.FormatData.Contains(slideThenMore) || a.FormatData.Contains(slideAlone))));
         var count = await query.CountAsync(ct);
         var stories = await query.OrderByDescending(a => a.Id).Take(max)
             .Select(a => new MediaUse(a.Id, a.Headline, a.LeadImageId == image.Id)).ToListAsync(ct);
         return (count, stories);
+    }
+
+    /// <summary>What else shows the picture: author photos and show artwork, by name (at most a few of each).</summary>
+    public static async Task<IReadOnlyList<string>> ElsewhereAsync(BylineDb db, int imageId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var authors = await db.Authors.Where(a => a.PhotoImageId == imageId).OrderBy(a => a.Name).Select(a => a.Name).Take(3).ToListAsync(ct);
+        var shows = await db.Shows.Where(s => s.ArtworkImageId == imageId).OrderBy(s => s.Name).Select(s => s.Name).Take(3).ToListAsync(ct);
+        return [.. authors.Select(n => $"the photo of author {n}"), .. shows.Select(t => $"the artwork of show {t}")];
     }
 }

@@ -8,6 +8,7 @@ using Byline.Media;
 using Byline.Newsroom;
 using Byline.Storage;
 using Byline.Tests.Support;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SkiaSharp;
 
@@ -229,6 +230,36 @@ public abstract class MediaLibraryToolsTests(BylineApp app)
         var body = BodyDocument.Render($"Read this:\n\n<{url}>", cards.CardFor);
 
         Assert.Equal(html, body.Single(b => b.Kind == BlockKind.Embed).Html);
+    }
+
+    [DatabaseFact]
+    public async Task A_picture_shown_by_slides_or_as_an_authors_photo_is_not_deleted()
+    {
+        var onSlide = await app.Content.ImageAsync();
+        var portrait = await app.Content.ImageAsync();
+        var unused = await app.Content.ImageAsync();
+        var story = await app.Content.StoryAsync(await app.Content.SectionAsync());
+        var slides = new FormatData { Slides = [new Slide((unused.Id * 10) + 1), new Slide(onSlide.Id, "At the quay")] }.ToJson();
+        var author = await app.Content.AuthorAsync();
+        await app.WithDbAsync(async db =>
+            await db.Articles.Where(a => a.Id == story.Id).ExecuteUpdateAsync(u => u.SetProperty(a => a.FormatData, slides))
+            + await db.Authors.Where(a => a.Id == author.Id).ExecuteUpdateAsync(u => u.SetProperty(a => a.PhotoImageId, portrait.Id)));
+        using var editor = await NewsroomClient.SignInAsync(app, Roles.Editor);
+
+        async Task<HttpResponseMessage> DeleteAsync(Image image) =>
+            await editor.PostWithTokenAsync("/newsroom/media?handler=Delete", [new("id", image.Id.ToString(CultureInfo.InvariantCulture))], "/newsroom/media");
+
+        using var slideRefused = await DeleteAsync(onSlide);
+        using var portraitRefused = await DeleteAsync(portrait);
+        using var deleted = await DeleteAsync(unused);
+
+        Assert.Equal(HttpStatusCode.Conflict, slideRefused.StatusCode);
+        Assert.Contains("used in 1 story", (await NewsroomClient.ParseAsync(slideRefused)).One("[data-delete-error]").TextContent, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Conflict, portraitRefused.StatusCode);
+        Assert.Contains(author.Name, (await NewsroomClient.ParseAsync(portraitRefused)).One("[data-delete-error]").TextContent, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, deleted.StatusCode);
+        Assert.Equal([onSlide.Id, portrait.Id], await app.WithDbAsync(db => db.Images.Where(i => i.Id == onSlide.Id || i.Id == portrait.Id || i.Id == unused.Id).OrderBy(i => i.Id).Select(i => i.Id).ToListAsync()));
+        Assert.Equal(portrait.Id, await app.WithDbAsync(db => db.Authors.Where(a => a.Id == author.Id).Select(a => a.PhotoImageId).SingleAsync()));
     }
 }
 

@@ -216,6 +216,15 @@ public sealed class MediaPageModel(BylineDb db, PictureUploads uploads, Media.Me
             await LoadAsync(ct);
             return Page();
         }
+        // Authors and shows would lose the picture without a word (their reference is cleared on delete).
+        var elsewhere = await MediaUsage.ElsewhereAsync(db, id, ct);
+        if (elsewhere.Count > 0)
+        {
+            DeleteError = $"This picture is {string.Join(" and ", elsewhere)}: choose another there first.";
+            Response.StatusCode = StatusCodes.Status409Conflict;
+            await LoadAsync(ct);
+            return Page();
+        }
         try
         {
             await library.DeleteAsync(image, ct);
@@ -224,7 +233,7 @@ public sealed class MediaPageModel(BylineDb db, PictureUploads uploads, Media.Me
         {
             // Another row (a slide, a creative, a show) still points at it.
             db.ChangeTracker.Clear();
-            DeleteError = "This picture is still used elsewhere on the site (a visual story, an ad or a show): take it out there first.";
+            DeleteError = "This picture is still used elsewhere on the site (an ad creative): take it out there first.";
             Response.StatusCode = StatusCodes.Status409Conflict;
             await LoadAsync(ct);
             return Page();

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using AngleSharp.Html.Dom;
 using Byline.Content;
 using Byline.Events;
+using Byline.Newsroom;
 using Byline.Newsroom.Curation;
 using Byline.Tests.Support;
 

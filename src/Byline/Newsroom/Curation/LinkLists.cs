@@ -121,15 +121,7 @@ public sealed record LinkListKind(string Key, string Title, string Help, LinkLis
                     }
                     break;
                 case LinkListShape.Groups:
-                    if (label.Length == 0)
-                    {
-                        errors[prefix + ".Label"] = "Give this group a heading, or clear its links to remove it.";
-                    }
-                    else if (label.Length > SiteLinks.MaxLabel)
-                    {
-                        errors[prefix + ".Label"] = TooLong(label.Length, SiteLinks.MaxLabel);
-                    }
-                    else if (filled == 0)
+                    if (Check(label, SiteLinks.MaxLabel, prefix + ".Label", "Give this group a heading, or clear its links to remove it.", errors) && filled == 0)
                     {
                         errors[prefix + ".Links"] = "Add at least one link to this group, or clear its heading to remove it.";
                     }
@@ -165,25 +157,9 @@ public sealed record LinkListKind(string Key, string Title, string Help, LinkLis
     {
         var l = (label ?? "").Trim();
         var u = (url ?? "").Trim();
-        var ok = true;
-        if (l.Length == 0)
+        var ok = Check(l, SiteLinks.MaxLabel, prefix + ".Label", $"Write the label readers see for this {noun}.", errors);
+        if (!Check(u, SiteLinks.MaxUrl, prefix + ".Url", $"Add the address this {noun} leads to, or pick a page with Find.", errors))
         {
-            errors[prefix + ".Label"] = $"Write the label readers see for this {noun}.";
-            ok = false;
-        }
-        else if (l.Length > SiteLinks.MaxLabel)
-        {
-            errors[prefix + ".Label"] = TooLong(l.Length, SiteLinks.MaxLabel);
-            ok = false;
-        }
-        if (u.Length == 0)
-        {
-            errors[prefix + ".Url"] = $"Add the address this {noun} leads to, or pick a page with Find.";
-            ok = false;
-        }
-        else if (u.Length > SiteLinks.MaxUrl)
-        {
-            errors[prefix + ".Url"] = TooLong(u.Length, SiteLinks.MaxUrl);
             ok = false;
         }
         else if (!SiteLinks.IsAllowedUrl(u))
@@ -194,8 +170,21 @@ public sealed record LinkListKind(string Key, string Title, string Help, LinkLis
         return ok ? new LinkItem(l, u) : null;
     }
 
-    private static string TooLong(int length, int max) =>
-        string.Create(CultureInfo.InvariantCulture, $"At most {max:N0} characters: this has {length:N0}.");
+    /// <summary>Not empty and not too long; otherwise the message goes beside <paramref name="field"/>.</summary>
+    private static bool Check(string value, int max, string field, string whenEmpty, IDictionary<string, string> errors)
+    {
+        if (value.Length == 0)
+        {
+            errors[field] = whenEmpty;
+            return false;
+        }
+        if (value.Length > max)
+        {
+            errors[field] = string.Create(CultureInfo.InvariantCulture, $"At most {max:N0} characters: this has {value.Length:N0}.");
+            return false;
+        }
+        return true;
+    }
 }
 
 /// <summary>

@@ -23,7 +23,7 @@ public sealed class MenuEditorJourneyTests(NewsroomSite site) : IClassFixture<Ne
         Assert.False(string.IsNullOrEmpty(third), "the demo menu has fewer than three top items");
 
         // Drag the third top item by its handle onto the top half of the first.
-        await groups.Nth(2).Locator(":scope > .nr-drag").DragToAsync(groups.Nth(0), new LocatorDragToOptions { TargetPosition = new Position { X = 200, Y = 5 } });
+        await groups.Nth(2).Locator(":scope > .nr-drag").DragToAsync(groups.Nth(0), new LocatorDragToOptions { TargetPosition = new TargetPosition { X = 200, Y = 5 } });
 
         await Expect(label(0)).ToHaveValueAsync(third);
         await Expect(label(1)).ToHaveValueAsync(first);

@@ -5,6 +5,7 @@ using Byline.Content;
 using Byline.Events;
 using Byline.Newsroom;
 using Byline.Newsroom.Curation;
+using Byline.Storage;
 using Byline.Tests.Support;
 
 namespace Byline.Tests.Newsroom;

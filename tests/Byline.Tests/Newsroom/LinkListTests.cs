@@ -55,7 +55,7 @@ public abstract class LinkListTests(BylineApp app)
         Assert.Contains(await app.EventsSinceAsync(events), e => e.Keys.Contains(ContentKeys.Settings));
         var home = await app.PageAsync("/");
         Assert.Equal(["/world", "/world/asia", "/world/europe", "/opinion", "https://partner.example.org/news"], home.Some("nav.primary-nav a").Select(a => a.GetAttribute("href")));
-        Assert.Equal(world, home.One("nav.primary-nav a").TextContent.Trim());
+        Assert.Equal(world, home.Some("nav.primary-nav a")[0].TextContent.Trim());
     }
 
     [DatabaseFact]

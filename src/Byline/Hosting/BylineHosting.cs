@@ -10,6 +10,7 @@ using Byline.LiveBlogs;
 using Byline.Media;
 using Byline.Newsletters;
 using Byline.Newsroom;
+using Byline.Newsroom.Curation;
 using Byline.Newsroom.Stories;
 using Byline.Publishing;
 using Byline.Redirects;
@@ -104,6 +105,7 @@ public static class BylineHosting
         app.MapShows();
         app.MapDistribution();
         app.MapEditorLookups();
+        app.MapLinkPicker();
         app.MapLiveBlogs();
         Ads.AdEndpoints.MapAds(app);
         app.MapContentApi();

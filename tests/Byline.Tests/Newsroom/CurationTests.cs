@@ -67,39 +67,6 @@ public abstract class CurationTests(BylineApp app)
     }
 
     [DatabaseFact]
-    public async Task A_menu_with_a_javascript_url_is_refused_and_the_text_is_kept()
-    {
-        var editor = await NewsroomClient.ForRoleAsync(app, Roles.Editor);
-        var before = app.Content.CurrentSettings.Navigation;
-        const string Typed = "World | /world\n- Asia | javascript:alert(1)";
-
-        using var response = await editor.SubmitAsync("/newsroom/curation/menus", Fields(("Text", Typed)), "form[data-form=links]");
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var page = await NewsroomClient.ParseAsync(response);
-        page.Some("[data-error-for=Text]");
-        Assert.Equal(Typed, page.One("textarea[name=Text]").TextContent.ReplaceLineEndings("\n").Trim());
-        Assert.Equal(before, app.Content.CurrentSettings.Navigation);
-    }
-
-    [DatabaseFact]
-    public async Task A_two_level_menu_is_saved_and_the_site_header_shows_it()
-    {
-        var editor = await NewsroomClient.ForRoleAsync(app, Roles.Editor);
-        var label = TestContent.Unique("Menu");
-
-        using var response = await editor.SubmitAsync("/newsroom/curation/menus",
-            Fields(("Text", $"{label} | /world\n- Asia | /world/asia\nExternal | https://example.org/x")), "form[data-form=links]");
-
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        var nav = app.Content.CurrentSettings.Navigation;
-        Assert.Equal(label, nav[0].Label);
-        Assert.Equal("/world/asia", nav[0].Items.Single().Url);
-        var home = await app.PageAsync("/");
-        Assert.Contains("/world/asia", home.LinkPaths("nav.primary-nav a"));
-    }
-
-    [DatabaseFact]
     public async Task Calls_to_action_can_be_switched_off_and_bad_urls_are_refused_per_field()
     {
         var editor = await NewsroomClient.ForRoleAsync(app, Roles.Editor);

@@ -88,6 +88,7 @@ public abstract class NewsroomSecurityTests(BylineApp app)
         ["newsroom/api/tags"] = ("/newsroom/api/tags?q=news", Access.Contributor),
         ["newsroom/api/media"] = ("/newsroom/api/media", Access.Contributor),
         ["newsroom/api/embed"] = ("/newsroom/api/embed?url=https%3A%2F%2Fvimeo.com%2F1", Access.Contributor),
+        ["newsroom/api/links"] = ("/newsroom/api/links?q=news", Access.Editor),
         ["newsroom/shows"] = ("/newsroom/shows", Access.Editor),
         ["newsroom/shows/{id}"] = ("/newsroom/shows/new", Access.Editor),
         ["newsroom/live-tv"] = ("/newsroom/live-tv", Access.Editor),
@@ -96,7 +97,7 @@ public abstract class NewsroomSecurityTests(BylineApp app)
     };
 
     /// <summary>JSON look-ups that answer GET only (a POST is 405 before antiforgery matters: they change nothing).</summary>
-    private static readonly HashSet<string> GetOnly = ["newsroom/api/tags", "newsroom/api/media", "newsroom/api/embed", "newsroom/api/stories/find"];
+    private static readonly HashSet<string> GetOnly = ["newsroom/api/tags", "newsroom/api/media", "newsroom/api/embed", "newsroom/api/stories/find", "newsroom/api/links"];
 
     /// <summary>Form targets with no page of their own: a GET is sent to the page that holds the form.</summary>
     private static readonly Dictionary<string, string> PostOnly = new(StringComparer.Ordinal) { ["newsroom/imports/upload"] = "/newsroom/imports" };

@@ -68,13 +68,13 @@ public abstract class ReadOnlyDatabaseTests(BylineApp app)
     public async Task A_curation_form_says_the_newsroom_cannot_save_now_and_keeps_the_typed_text()
     {
         using var editor = await NewsroomClient.SignInAsync(app, Roles.Editor);
-        var typed = $"{TestContent.Unique("Chip")} | /tag/read-only";
+        var typed = TestContent.Unique("Chip");
 
         HttpResponseMessage save;
         await using (var readOnly = await ReadOnlyAsync())
         {
             using var onNode = editor.Via(readOnly.Node);
-            save = await onNode.SubmitAsync("/newsroom/curation/trending", new Dictionary<string, string> { ["Text"] = typed });
+            save = await onNode.SubmitAsync("/newsroom/curation/trending", new Dictionary<string, string> { ["Groups[0].Links[0].Label"] = typed, ["Groups[0].Links[0].Url"] = "/tag/read-only" });
         }
 
         using (save)
@@ -82,7 +82,8 @@ public abstract class ReadOnlyDatabaseTests(BylineApp app)
             Assert.Equal(HttpStatusCode.ServiceUnavailable, save.StatusCode);
             var page = await NewsroomClient.ParseAsync(save);
             page.One($"[data-error={CannotSaveFilter.Code}]");
-            Assert.Equal(typed, page.One("textarea[name=Text]").TextContent.Trim());
+            Assert.Equal(typed, page.One("input[name='Groups[0].Links[0].Label']").GetAttribute("value"));
+            Assert.Equal("/tag/read-only", page.One("input[name='Groups[0].Links[0].Url']").GetAttribute("value"));
         }
     }
 

@@ -4,18 +4,23 @@ using Byline.Newsroom.Curation;
 
 namespace Byline.Tests.Site;
 
-/// <summary>A hub can be linked from the main menu, which editors write as "Label | URL" lines.</summary>
+/// <summary>A hub can be linked from the main menu, which editors fill in as rows of a label and a link.</summary>
 public sealed class HubMenuLinkTests
 {
     [Fact]
-    public void A_menu_line_to_a_hub_is_accepted()
+    public void A_menu_item_to_a_hub_is_accepted()
     {
-        var errors = new List<string>();
+        var errors = new Dictionary<string, string>();
+        List<GroupRow?> rows =
+        [
+            new GroupRow { Label = "News", Url = "/news" },
+            new GroupRow { Label = "Budget 2026", Url = "/events/union-budget-2026" },
+        ];
 
-        var menu = LinkLines.ParseMenu("News | /news\nBudget 2026 | /events/union-budget-2026", errors);
+        var settings = LinkListKind.Menus.Apply(new SiteSettings(), rows, errors);
 
         Assert.Empty(errors);
-        Assert.Equal("/events/union-budget-2026", menu[^1].Url);
+        Assert.Equal("/events/union-budget-2026", settings!.Navigation[^1].Url);
     }
 
     [Fact]

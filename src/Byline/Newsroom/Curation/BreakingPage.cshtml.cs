@@ -47,7 +47,7 @@ public sealed class BreakingPageModel(SiteEdits edits, TimeProvider clock) : New
         {
             ModelState.AddModelError(nameof(Text), "One line only, without line breaks or control characters.");
         }
-        if (url.Length > 0 && !LinkLines.IsAllowedUrl(url))
+        if (url.Length > 0 && !SiteLinks.IsAllowedUrl(url))
         {
             ModelState.AddModelError("Url", "A link starts with https://, http:// or / (a page of this site).");
         }

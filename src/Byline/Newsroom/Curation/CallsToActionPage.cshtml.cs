@@ -77,7 +77,7 @@ public sealed class CallsToActionPageModel(SiteEdits edits) : NewsroomPageModel
         {
             ModelState.AddModelError($"{prefix}.Text", "Keep the text under 300 characters.");
         }
-        if (!LinkLines.IsAllowedUrl(input.Url.Trim()))
+        if (!SiteLinks.IsAllowedUrl(input.Url.Trim()))
         {
             ModelState.AddModelError($"{prefix}.Url", "Use an http(s) address or a site path starting with /.");
         }

@@ -47,11 +47,7 @@ public static class FormatEditorApi
         }
         else
         {
-            // Case-insensitive on both databases: SQLite's LIKE folds ASCII, and ILike is PostgreSQL's.
-            var pattern = "%" + term.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
-            stories = db.Database.IsNpgsql()
-                ? stories.Where(a => EF.Functions.ILike(a.Headline, pattern, "\\"))
-                : stories.Where(a => EF.Functions.Like(a.Headline, pattern, "\\"));
+            stories = stories.WhereContains(db.Database, a => a.Headline, term);
         }
         var rows = await stories.OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Take(MaxResults)
             .Select(a => new { a.Id, a.Headline, a.Format, a.PublishedAt })

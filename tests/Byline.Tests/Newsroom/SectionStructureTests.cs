@@ -274,7 +274,7 @@ public abstract class SectionStructureTests(BylineApp app)
         Assert.NotNull(second.QuerySelector("[data-pager] a[rel=prev]"));
 
         var none = await editor.PageAsync($"/newsroom/tags?q={TestContent.Unique("nothing")}");
-        Assert.Empty(none.Some("[data-tags] tr[data-tag]"));
+        Assert.Empty(none.QuerySelectorAll("[data-tags] tr[data-tag]"));
         none.One("[data-empty]");
         // A page past the end shows the last one rather than an empty list.
         var past = await editor.PageAsync($"/newsroom/tags?q={prefix}&page=99");

@@ -119,6 +119,8 @@ public sealed class SectionsPageModel(BylineDb db, StructureEdits edits, Section
 
     public async Task<IActionResult> OnPostRelocateAsync(CancellationToken ct)
     {
+        // The create/rename form's Name is not part of this form (a non-nullable property is implicitly required).
+        ModelState.Remove(nameof(Name));
         var section = await PickedAsync(MoveId, nameof(MoveId), ct);
         if (MoveParentId is null)
         {
@@ -140,6 +142,8 @@ public sealed class SectionsPageModel(BylineDb db, StructureEdits edits, Section
 
     public async Task<IActionResult> OnPostMergeAsync(CancellationToken ct)
     {
+        // The create/rename form's Name is not part of this form (a non-nullable property is implicitly required).
+        ModelState.Remove(nameof(Name));
         var section = await PickedAsync(MergeId, nameof(MergeId), ct);
         if (section is not null && await restructure.CheckMergeAsync(section, MergeIntoId, nameof(MergeIntoId), ct) is { } problem)
         {
@@ -150,6 +154,8 @@ public sealed class SectionsPageModel(BylineDb db, StructureEdits edits, Section
 
     public async Task<IActionResult> OnPostDeleteAsync(CancellationToken ct)
     {
+        // The create/rename form's Name is not part of this form (a non-nullable property is implicitly required).
+        ModelState.Remove(nameof(Name));
         var section = await PickedAsync(DeleteId, nameof(DeleteId), ct);
         if (section is not null && await restructure.CheckDeleteAsync(section, DeleteIntoId, ct) is { } problem)
         {

@@ -68,7 +68,7 @@ public sealed class TagsPageModel(BylineDb db, StructureEdits edits) : NewsroomP
         }
         await edits.SaveAsync(User, AuditActions.TagSaved, "tag", tag.Id, $"{Name} (/tag/{slug})", ClientIp, [ContentKeys.Tag(tag.Id), ContentKeys.Sitemaps], ct);
         Flash = $"Tag “{Name}” saved.";
-        return RedirectToPage(new { q = Q, page = Request.Query["page"].ToString() is { Length: > 0 } p ? p : null });
+        return RedirectToPage(new { q = Q });
     }
 
     private async Task LoadAsync(CancellationToken ct)

@@ -67,6 +67,7 @@ public static class NewsroomExtensions
         services.AddSingleton<IBootStep, NewsroomBoot>();
         services.AddScoped<Curation.SiteEdits>();
         services.AddScoped<Structure.StructureEdits>();
+        services.AddScoped<Structure.SectionRestructure>();
         services.AddScoped<Stories.StoryAccess>();
         services.AddScoped<Stories.StoryCollaboration>();
         // The home page drawn from an unsaved Top Stories order, framed by the curation page (editors).

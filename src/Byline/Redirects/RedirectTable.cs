@@ -114,7 +114,12 @@ internal sealed class RedirectMiddleware(RequestDelegate next, RedirectTable tab
                 if (target is not null && RedirectPaths.Normalise(target) != RedirectPaths.Normalise(request.Path + request.QueryString))
                 {
                     context.Response.StatusCode = StatusCodes.Status301MovedPermanently;
-                    context.Response.Headers.Location = target;
+                    // Matched on the path alone: the query comes along to a site path without one of its own,
+                    // so a moved section's "?page=3" lands on page 3 of its new address.
+                    context.Response.Headers.Location = !key.Contains('?', StringComparison.Ordinal) && request.QueryString.HasValue &&
+                        target.StartsWith('/') && !target.Contains('?', StringComparison.Ordinal)
+                        ? target + request.QueryString.Value
+                        : target;
                     // Editors can change a redirect: browsers and the CDN hold it for a day, not for ever.
                     context.Response.Headers.CacheControl = "public, max-age=86400";
                     return;

@@ -14,7 +14,12 @@ public sealed record ImageChoice(int Id, string Label);
 [Authorize(Policy = Policies.Editor)]
 public sealed class AuthorsPageModel(BylineDb db, StructureEdits edits) : NewsroomPageModel
 {
+    public const int PageSize = 50;
+
     public IReadOnlyList<Author> Authors { get; private set; } = [];
+    /// <summary>The search over the list (name or address starts with), from the query string.</summary>
+    public string? Q { get; private set; }
+    public ListPage Paging { get; private set; } = new("/newsroom/authors", null, 1, PageSize, 0);
     public IReadOnlyList<ImageChoice> Images { get; private set; } = [];
 
     [BindProperty(SupportsGet = true)] public int? Id { get; set; }
@@ -118,7 +123,18 @@ public sealed class AuthorsPageModel(BylineDb db, StructureEdits edits) : Newsro
     {
         Title = "Authors";
         Area = "authors";
-        Authors = await db.Authors.AsNoTracking().OrderBy(a => a.Name).Take(500).ToListAsync(ct);
+        var typed = Request.Query["q"].ToString().Trim();
+        Q = typed.Length == 0 ? null : typed[..Math.Min(typed.Length, 100)];
+        var query = db.Authors.AsNoTracking();
+        if (ListPage.SlugRange(Q) is var (from, to))
+        {
+#pragma warning disable CA1309 // translated to SQL ("Slug" >= @from AND "Slug" < @to): the database compares, on the slug index
+            query = query.Where(a => string.Compare(a.Slug, from) >= 0 && string.Compare(a.Slug, to) < 0);
+#pragma warning restore CA1309
+        }
+        var total = await query.LongCountAsync(ct);
+        Paging = new ListPage("/newsroom/authors", Q, ListPage.Clamp(Request.Query["page"], total, PageSize), PageSize, total);
+        Authors = await query.OrderBy(a => a.Slug).Skip(Paging.Skip).Take(PageSize).ToListAsync(ct);
         Images = await db.Images.AsNoTracking().OrderByDescending(i => i.CreatedAt).Take(200)
             .Select(i => new ImageChoice(i.Id, i.Alt == "" ? i.Key : i.Alt)).ToListAsync(ct);
     }

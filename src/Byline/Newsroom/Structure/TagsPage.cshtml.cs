@@ -8,11 +8,14 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Byline.Newsroom.Structure;
 
-/// <summary>Tags: create, rename and describe (old tag URLs redirect). Listed by name, filtered, 100 at a time.</summary>
+/// <summary>Tags: create, rename and describe (old tag URLs redirect). Listed by address, searched and paged (<see cref="ListPage"/>).</summary>
 [Authorize(Policy = Policies.Editor)]
 public sealed class TagsPageModel(BylineDb db, StructureEdits edits) : NewsroomPageModel
 {
+    public const int PageSize = 50;
+
     public IReadOnlyList<Tag> Tags { get; private set; } = [];
+    public ListPage Paging { get; private set; } = new("/newsroom/tags", null, 1, PageSize, 0);
 
     [BindProperty(SupportsGet = true)] public string? Q { get; set; }
     [BindProperty] public int? EditId { get; set; }
@@ -72,12 +75,16 @@ public sealed class TagsPageModel(BylineDb db, StructureEdits edits) : NewsroomP
     {
         Title = "Tags";
         Area = "tags";
+        Q = string.IsNullOrWhiteSpace(Q) ? null : Q.Trim()[..Math.Min(Q.Trim().Length, 100)];
         var query = db.Tags.AsNoTracking();
-        if (!string.IsNullOrWhiteSpace(Q) && Q.Length <= 100)
+        if (ListPage.SlugRange(Q) is var (from, to))
         {
-            var q = Q.Trim();
-            query = query.Where(t => t.Name.Contains(q) || t.Slug.Contains(q));
+#pragma warning disable CA1309 // translated to SQL ("Slug" >= @from AND "Slug" < @to): the database compares, on the slug index
+            query = query.Where(t => string.Compare(t.Slug, from) >= 0 && string.Compare(t.Slug, to) < 0);
+#pragma warning restore CA1309
         }
-        Tags = await query.OrderBy(t => t.Name).Take(100).ToListAsync(ct);
+        var total = await query.LongCountAsync(ct);
+        Paging = new ListPage("/newsroom/tags", Q, ListPage.Clamp(Request.Query["page"], total, PageSize), PageSize, total);
+        Tags = await query.OrderBy(t => t.Slug).Skip(Paging.Skip).Take(PageSize).ToListAsync(ct);
     }
 }

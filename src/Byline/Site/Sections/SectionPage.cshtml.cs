@@ -38,8 +38,13 @@ public sealed class SectionPageModel(SectionResolver resolver, StoryLists lists,
         var target = top;
         if (sub is not null)
         {
-            var (child, _, snap2) = await resolver.ResolveAsync(Chrome, sub, ct);
+            var (child, renamed, snap2) = await resolver.ResolveAsync(Chrome, sub, ct);
             Chrome = snap2;
+            // A sub-section merged into a top-level section: its old slug leads there.
+            if (renamed && child is { ParentId: null })
+            {
+                return Moved(child.Url);
+            }
             // "/india/world" is not a sub-section of anything; "/world/europe" under the wrong parent moves to its own URL.
             if (child?.ParentId is null)
             {

@@ -23,7 +23,16 @@ public sealed class MenuEditorJourneyTests(NewsroomSite site) : IClassFixture<Ne
         Assert.False(string.IsNullOrEmpty(third), "the demo menu has fewer than three top items");
 
         // Drag the third top item by its handle onto the top half of the first.
-        await groups.Nth(2).Locator(":scope > .nr-drag").DragToAsync(groups.Nth(0), new LocatorDragToOptions { TargetPosition = new TargetPosition { X = 200, Y = 5 } });
+        // The page's drag events, as Chromium sends them for a drag (a synthetic mouse drag does not start HTML5 drag and
+        // drop reliably in headless Chromium): start on the handle, pass over the first item's top half, drop, end.
+        var handle = await groups.Nth(2).Locator(":scope > .nr-drag").ElementHandleAsync();
+        var transfer = await editor.EvaluateHandleAsync("() => new DataTransfer()");
+        var target = (await groups.Nth(0).BoundingBoxAsync())!;
+        var over = new Dictionary<string, object> { ["dataTransfer"] = transfer, ["clientX"] = (int)target.X + 10, ["clientY"] = (int)target.Y + 2 };
+        await handle.DispatchEventAsync("dragstart", new Dictionary<string, object> { ["dataTransfer"] = transfer });
+        await groups.Nth(0).DispatchEventAsync("dragover", over);
+        await groups.Nth(0).DispatchEventAsync("drop", over);
+        await handle.DispatchEventAsync("dragend", new Dictionary<string, object> { ["dataTransfer"] = transfer });
 
         await Expect(label(0)).ToHaveValueAsync(third);
         await Expect(label(1)).ToHaveValueAsync(first);

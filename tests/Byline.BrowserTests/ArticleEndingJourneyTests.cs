@@ -101,4 +101,29 @@ public sealed partial class ArticleEndingJourneyTests(ReaderSite site)
         }
         return (0.2126 * Channel(1)) + (0.7152 * Channel(2)) + (0.0722 * Channel(3));
     }
+
+    [Fact]
+    public async Task Printing_an_article_keeps_the_story_in_black_on_white_and_leaves_out_the_site_around_it()
+    {
+        var page = await site.NewPageAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = 1366, Height = 900 },
+            ColorScheme = ColorScheme.Dark,
+        });
+        await OpenFirstStoryAsync(page);
+        await page.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Print });
+
+        await Expect(page.Locator("article.story h1.headline")).ToBeVisibleAsync();
+        await Expect(page.Locator("article.story .story-body").First).ToBeVisibleAsync();
+        foreach (var around in new[] { ".site-header", ".site-footer", ".story-end", ".after-story", "nav.breadcrumb" })
+        {
+            Assert.Equal(0, await page.Locator(around).Locator("visible=true").CountAsync());
+        }
+        Assert.Equal(0, await page.Locator(".ad-break, .ad-slot").Locator("visible=true").CountAsync());
+        // Even a reader in dark mode prints black on white.
+        var colours = await page.EvaluateAsync<string[]>(
+            "() => [getComputedStyle(document.querySelector('article.story .story-body')).color, getComputedStyle(document.body).backgroundColor]");
+        Assert.Equal("rgb(0, 0, 0)", colours[0]);
+        Assert.Equal("rgb(255, 255, 255)", colours[1]);
+    }
 }

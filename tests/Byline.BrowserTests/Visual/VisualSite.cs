@@ -22,6 +22,8 @@ public sealed class VisualSite : ReaderSite
 
     public VisualSite() => _paths = new(() => PageTypes.FindAsync(this));
 
+    protected override bool WatchContentSecurityPolicy => false;
+
     protected override IReadOnlyDictionary<string, string>? Settings => new Dictionary<string, string>
     {
         ["Byline__Clock__FixedUtc"] = Now.ToString("O", CultureInfo.InvariantCulture),

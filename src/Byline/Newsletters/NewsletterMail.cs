@@ -224,9 +224,17 @@ public sealed class IssueBody
 
     public static IssueBody For(IssueContent issue, bool openPixel) => new(issue, openPixel);
 
-    public string Html(MailRecipient to) => _html is null ? NewsletterMail.IssueHtml(_issue, to) : Fill(_html, to, _length, static s => WebUtility.HtmlEncode(s));
+    public string Html(MailRecipient to)
+    {
+        ArgumentNullException.ThrowIfNull(to);
+        return _html is null ? NewsletterMail.IssueHtml(_issue, to) : Fill(_html, to, _length, static s => WebUtility.HtmlEncode(s));
+    }
 
-    public string Text(MailRecipient to) => _text is null ? NewsletterMail.IssueText(_issue, to) : Fill(_text, to, _length, static s => s);
+    public string Text(MailRecipient to)
+    {
+        ArgumentNullException.ThrowIfNull(to);
+        return _text is null ? NewsletterMail.IssueText(_issue, to) : Fill(_text, to, _length, static s => s);
+    }
 
     private string Slot(char name) => Mark + _nonce + name + Mark;
 

@@ -2,6 +2,7 @@
 # bench/newsletters.sh — newsletter sending and the one-click unsubscribe (issue 17), beside references in the same run.
 #
 #   bash bench/newsletters.sh            (SKIP_BUILD=1 reuses bench/.work/app; N=100000 recipients, REF_N=20000)
+#   SEND_ONLY=1 bash bench/newsletters.sh   phase B alone (the sender's rate and memory), without phase A and the reference
 #
 # 1. A throwaway Postfix (scripts/postfix-test.sh) on loopback. Phase A delivers to its Maildir: an issue to
 #    UNSUB_N (2,000) subscribers, whose List-Unsubscribe URLs are then each POSTed once (RFC 8058 one-click) and
@@ -11,7 +12,9 @@
 #    being queued to the last delivery row Sent; the sending process's RSS is sampled every second (peak).
 #    Reference in the same run: a plain SMTP client loop (Python smtplib, one connection, one transaction per
 #    message, as the sender does) sending REF_N copies of the same delivered message to the same Postfix.
-# Load average is printed with the figures. Port: 5191 (PORT).
+# Load average is printed with the figures. Port: 5191 (PORT). The files of a run are named after its port, so two
+# builds can be measured side by side on two ports. Phase B writes its RSS samples (seconds, VmRSS kB, delivery rows,
+# rows sent) to bench/.work/newsletters-rss-PORT.tsv, to see whether the peak comes while making rows or sending.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 trap 'stop_started; [ -n "${PF:-}" ] && bash "$ROOT/scripts/postfix-test.sh" stop "$PF" >/dev/null 2>&1 || true' EXIT
@@ -24,14 +27,15 @@ need_cmds sqlite3:sqlite3 curl:curl python3:python3
 mkdir -p "$WORK"
 build_app
 
-PF="$WORK/postfix-newsletters"
+SEND_ONLY=${SEND_ONLY:-0}
+PF="$WORK/postfix-newsletters-$PORT"
 bash "$ROOT/scripts/postfix-test.sh" stop "$PF" >/dev/null 2>&1 || true
 eval "$(bash "$ROOT/scripts/postfix-test.sh" start "$PF")"
 log "postfix at $BYLINE_TEST_SMTP, maildir $BYLINE_TEST_MAILDIR"
 
-DBF="$WORK/newsletters-bench.db"
+DBF="$WORK/newsletters-bench-$PORT.db"
 rm -f "$DBF" "$DBF-wal" "$DBF-shm"
-start_site "$PORT" "$DBF" "$WORK/newsletters-site.log" \
+start_site "$PORT" "$DBF" "$WORK/newsletters-site-$PORT.log" \
   Byline__Newsletters__SmtpServer="$BYLINE_TEST_SMTP" Byline__Newsletters__SmtpSecurity=None \
   Byline__Newsletters__BounceAddress=bounces@byline.test Byline__Newsletters__FromAddress=newsletters@byline.test \
   Byline__Newsletters__MessagesPerSecond=1000000 Byline__Newsletters__PollInterval=00:00:01 \
@@ -57,6 +61,7 @@ queue_issue() {  # queue_issue ID LIST
 sent_count() { SQL "SELECT COUNT(*) FROM NewsletterDeliveries WHERE IssueId = $1 AND State = 2;"; }
 
 # --- Phase A: one-click unsubscribe latency, on mail delivered to the Maildir.
+if [ "$SEND_ONLY" != 1 ]; then
 make_list 1 "$UNSUB_N" unsub
 queue_issue 1 1
 for _ in $(seq 1 600); do [ "$(sent_count 1)" -ge "$UNSUB_N" ] && break; sleep 1; done
@@ -102,6 +107,7 @@ EOF
 cat "$WORK/newsletters-unsub.txt"
 left=$(SQL "SELECT COUNT(*) FROM NewsletterSubscriptions WHERE ListId = 1 AND State = 2;")
 log "phase A: $left of $UNSUB_N subscriptions ended by the one-click POSTs"
+fi
 
 # --- Phase B: throughput and RSS. Postfix discards what it accepts from here on.
 postconf -c "$PF/etc" -e 'virtual_transport = discard' >/dev/null
@@ -109,6 +115,9 @@ postfix -c "$PF/etc" reload >/dev/null 2>&1
 sleep 2
 make_list 2 "$N" bulk
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+idle=$(awk '/^VmRSS/ {print $2}' "/proc/$SITE_PID/status")
+TRACE="$WORK/newsletters-rss-$PORT.tsv"
+printf 'seconds\tvmrss_kb\trows\tsent\n' >"$TRACE"
 peak=0
 start=$(date +%s.%N)
 queue_issue 2 2
@@ -116,6 +125,8 @@ while :; do
   rss=$(awk '/^VmRSS/ {print $2}' "/proc/$SITE_PID/status")
   [ "$rss" -gt "$peak" ] && peak=$rss
   c=$(sent_count 2)
+  printf '%s\t%s\t%s\t%s\n' "$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", b - a }')" "$rss" \
+    "$(SQL "SELECT Recipients FROM NewsletterIssues WHERE Id = 2;")" "$c" >>"$TRACE"
   [ "$c" -ge "$N" ] && break
   awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { exit !(b - a > 3600) }' && die "phase B: not done within an hour ($c of $N)"
   sleep 1
@@ -124,10 +135,12 @@ end=$(date +%s.%N)
 load_during=$(cut -d' ' -f1-3 /proc/loadavg)
 secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
 rate=$(awk -v n="$N" -v s="$secs" 'BEGIN { printf "%d", n * 3600 / s }')
-echo "byline_messages=$N seconds=$secs per_hour=$rate peak_rss_mb=$((peak / 1024))"
+hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$SITE_PID/status")
+echo "byline_messages=$N seconds=$secs per_hour=$rate idle_rss_mb=$((idle / 1024)) peak_rss_mb=$((peak / 1024)) vmhwm_mb=$((hwm / 1024))"
 echo "load_before=\"$load_before\" load_after=\"$load_during\""
 
 # --- Reference: a plain SMTP loop, the same message, the same Postfix (still discarding).
+[ "$SEND_ONLY" = 1 ] && exit 0
 python3 - "$BYLINE_TEST_SMTP" "$WORK/newsletters-sample.eml" "$REF_N" <<'EOF'
 import smtplib, sys, time
 host, port = sys.argv[1].split(':')

@@ -32,10 +32,15 @@ public sealed class NewsletterMail(IOptionsMonitor<NewsletterOptions> options)
     public static string DomainOf(string baseUrl) =>
         Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) && !string.IsNullOrEmpty(uri.Host) ? uri.IdnHost : "localhost";
 
-    public MimeMessage Issue(IssueContent issue, MailRecipient to, DateTimeOffset date)
+    /// <summary>One recipient's copy; <paramref name="body"/>, made once per issue, saves rendering the stories again for each copy.</summary>
+    public MimeMessage Issue(IssueContent issue, MailRecipient to, DateTimeOffset date, IssueBody? body = null)
     {
         ArgumentNullException.ThrowIfNull(issue);
         ArgumentNullException.ThrowIfNull(to);
+        if (body is null || body.HasOpenPixel != (to.OpenPixelUrl is not null))
+        {
+            body = IssueBody.For(issue, to.OpenPixelUrl is not null);
+        }
         var list = issue.List;
         var message = new MimeMessage();
         message.From.Add(new MailboxAddress(NewsletterInput.OneLine(list.SenderName), list.SenderAddress));
@@ -52,7 +57,7 @@ public sealed class NewsletterMail(IOptionsMonitor<NewsletterOptions> options)
         message.Headers.Add("List-Unsubscribe", $"<{to.UnsubscribeUrl}>");
         message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
         message.Headers.Add("Precedence", "bulk");
-        message.Body = new BodyBuilder { TextBody = IssueText(issue, to), HtmlBody = IssueHtml(issue, to) }.ToMessageBody();
+        message.Body = new BodyBuilder { TextBody = body.Text(to), HtmlBody = body.Html(to) }.ToMessageBody();
         Sign(message);
         return message;
     }
@@ -186,5 +191,79 @@ public sealed class NewsletterMail(IOptionsMonitor<NewsletterOptions> options)
         var names = headers.Select(h => h.ToHeaderName()).Concat(["List-Id", "List-Unsubscribe", "List-Unsubscribe-Post"])
             .Where(message.Headers.Contains).ToArray();
         signer.Sign(message, names);
+    }
+}
+
+/// <summary>
+/// An issue's HTML and text rendered once, with the recipient's own links (preferences, unsubscribe, tracking image)
+/// left as slots that each copy fills in. Slots are marked in the rendering by a control character and a random
+/// nonce; should an editor's text hold the control character, the marks cannot be trusted and each copy is rendered
+/// whole instead.
+/// </summary>
+public sealed class IssueBody
+{
+    private const char Mark = '\u0001';
+    private readonly IssueContent _issue;
+    private readonly string _nonce;
+    private readonly string[]? _html;
+    private readonly string[]? _text;
+    private readonly int _length;
+
+    private IssueBody(IssueContent issue, bool openPixel)
+    {
+        _issue = issue;
+        HasOpenPixel = openPixel;
+        _nonce = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+        var slots = new MailRecipient("", "", "", Slot('u'), Slot('p'), openPixel ? Slot('o') : null);
+        _html = Split(NewsletterMail.IssueHtml(issue, slots));
+        _text = Split(NewsletterMail.IssueText(issue, slots));
+        _length = (_html?.Sum(p => p.Length) ?? 0) + 1024;
+    }
+
+    public bool HasOpenPixel { get; }
+
+    public static IssueBody For(IssueContent issue, bool openPixel) => new(issue, openPixel);
+
+    public string Html(MailRecipient to)
+    {
+        ArgumentNullException.ThrowIfNull(to);
+        return _html is null ? NewsletterMail.IssueHtml(_issue, to) : Fill(_html, to, _length, static s => WebUtility.HtmlEncode(s));
+    }
+
+    public string Text(MailRecipient to)
+    {
+        ArgumentNullException.ThrowIfNull(to);
+        return _text is null ? NewsletterMail.IssueText(_issue, to) : Fill(_text, to, _length, static s => s);
+    }
+
+    private string Slot(char name) => Mark + _nonce + name + Mark;
+
+    /// <summary>Text and slots alternate (even: text, odd: a slot's name); null when a mark is not one of ours.</summary>
+    private string[]? Split(string rendered)
+    {
+        var parts = rendered.Split(Mark);
+        for (var i = 1; i < parts.Length; i += 2)
+        {
+            if (parts[i].Length != _nonce.Length + 1 || !parts[i].StartsWith(_nonce, StringComparison.Ordinal))
+            {
+                return null;
+            }
+        }
+        return parts.Length % 2 == 1 ? parts : null;
+    }
+
+    private static string Fill(string[] parts, MailRecipient to, int capacity, Func<string, string> encode)
+    {
+        var sb = new StringBuilder(capacity);
+        for (var i = 0; i < parts.Length; i++)
+        {
+            sb.Append(i % 2 == 0 ? parts[i] : encode(parts[i][^1] switch
+            {
+                'u' => to.UnsubscribeUrl,
+                'p' => to.PreferencesUrl,
+                _ => to.OpenPixelUrl ?? "",
+            }));
+        }
+        return sb.ToString();
     }
 }

@@ -182,6 +182,7 @@ public sealed class NewsletterSender(
         var links = sp.GetRequiredService<NewsletterLinks>();
         var mail = sp.GetRequiredService<NewsletterMail>();
         var content = await issues.ContentAsync(issue, list, issue.BaseUrl, stoppingToken);
+        var body = IssueBody.For(content, list.OpenTracking);
         await using var smtp = sp.GetRequiredService<NewsletterSmtp>();
         var pace = Stopwatch.StartNew();
         var sentHere = 0;
@@ -242,7 +243,7 @@ public sealed class NewsletterSender(
                     continue;
                 }
                 var to = issues.Recipient(issue.BaseUrl, d.SubscriberId, d.Email, d.Name, list.Id, d.MessageId, list.OpenTracking ? links.OpenToken(d.Id) : null);
-                var result = await SendCopyAsync(smtp, mail, content, to);
+                var result = await SendCopyAsync(smtp, mail, content, body, to);
                 sentHere++;
                 var attempts = d.Attempts + 1;
                 switch (result.Outcome)
@@ -268,9 +269,9 @@ public sealed class NewsletterSender(
     }
 
     /// <summary>One copy to the SMTP server. It is finished even when the host is stopping: its only deadline is the SMTP timeout.</summary>
-    private async Task<SmtpResult> SendCopyAsync(NewsletterSmtp smtp, NewsletterMail mail, IssueContent content, MailRecipient to)
+    private async Task<SmtpResult> SendCopyAsync(NewsletterSmtp smtp, NewsletterMail mail, IssueContent content, IssueBody body, MailRecipient to)
     {
-        using var message = mail.Issue(content, to, clock.GetUtcNow());
+        using var message = mail.Issue(content, to, clock.GetUtcNow(), body);
         return await smtp.SendAsync(message, CancellationToken.None);
     }
 
@@ -289,36 +290,39 @@ public sealed class NewsletterSender(
                 .SetProperty(x => x.NextAttemptAt, next), CancellationToken.None);
     }
 
-    /// <summary>One delivery row per confirmed, unsuppressed subscriber, and the issue moves to Sending — in one transaction, so a crash leaves it queued.</summary>
+    /// <summary>
+    /// One delivery row per confirmed, unsuppressed subscriber, and the issue moves to Sending — in one transaction, so
+    /// a crash leaves it queued, and a node whose lease was taken over meanwhile makes no rows. The rows are made by the
+    /// database in one INSERT … SELECT: bringing 100,000 ids into the process and back through the change tracker was
+    /// the sender's memory peak (bench/newsletters.md). Each Message-ID is random, as
+    /// <see cref="NewsletterLinks.NewMessageId"/> makes them, from the database's own generator.
+    /// </summary>
     private async Task MakeRecipientsAsync(BylineDb db, NewsletterIssue issue, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var domain = NewsletterMail.DomainOf(issue.BaseUrl);
+        var prefix = string.Create(CultureInfo.InvariantCulture, $"issue-{issue.Id}.");
+        var suffix = "@" + NewsletterMail.DomainOf(issue.BaseUrl);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var count = 0;
-        var after = 0;
-        while (true)
+        var count = await db.Database.ExecuteSqlRawAsync(db.Database.IsNpgsql() ? MakeRowsPostgres : MakeRowsSqlite,
+            [issue.Id, (int)DeliveryState.Pending, prefix, suffix, now, issue.ListId, (int)SubscriptionState.Confirmed], ct);
+        if (await db.Set<NewsletterIssue>().Where(i => i.Id == issue.Id && i.State == IssueState.Queued)
+                .ExecuteUpdateAsync(u => u.SetProperty(i => i.State, IssueState.Sending).SetProperty(i => i.Recipients, count), ct) != 1)
         {
-            var ids = await db.Set<NewsletterSubscription>().AsNoTracking()
-                .Where(s => s.ListId == issue.ListId && s.State == SubscriptionState.Confirmed && s.SubscriberId > after)
-                .Join(db.Set<NewsletterSubscriber>().Where(r => r.SuppressedAt == null), s => s.SubscriberId, r => r.Id, (s, r) => r.Id)
-                .OrderBy(id => id).Take(2000).ToListAsync(ct);
-            if (ids.Count == 0)
-            {
-                break;
-            }
-            db.AddRange(ids.Select(id => new NewsletterDelivery
-            {
-                IssueId = issue.Id, SubscriberId = id, State = DeliveryState.Pending, MessageId = NewsletterLinks.NewMessageId(issue.Id, domain), NextAttemptAt = now,
-            }));
-            await db.SaveChangesAsync(ct);
-            db.ChangeTracker.Clear();
-            count += ids.Count;
-            after = ids[^1];
+            return; // Another node made them first: the transaction rolls back.
         }
-        await db.Set<NewsletterIssue>().Where(i => i.Id == issue.Id && i.State == IssueState.Queued)
-            .ExecuteUpdateAsync(u => u.SetProperty(i => i.State, IssueState.Sending).SetProperty(i => i.Recipients, count), ct);
         await tx.CommitAsync(ct);
         log.LogInformation("Newsletter issue {Issue}: {Count} recipients", issue.Id, count);
     }
+
+    private const string MakeRows = """
+        INSERT INTO "NewsletterDeliveries" ("IssueId", "SubscriberId", "State", "MessageId", "Attempts", "NextAttemptAt")
+        SELECT {0}, r."Id", {1}, {2} || RANDOM_HEX || {3}, 0, {4}
+        FROM "NewsletterSubscriptions" AS s JOIN "NewsletterSubscribers" AS r ON r."Id" = s."SubscriberId"
+        WHERE s."ListId" = {5} AND s."State" = {6} AND r."SuppressedAt" IS NULL
+        ORDER BY r."Id"
+        """;
+
+    private static readonly string MakeRowsSqlite = MakeRows.Replace("RANDOM_HEX", "lower(hex(randomblob(12)))", StringComparison.Ordinal);
+
+    private static readonly string MakeRowsPostgres = MakeRows.Replace("RANDOM_HEX", "replace(gen_random_uuid()::text, '-', '')", StringComparison.Ordinal);
 }

@@ -184,6 +184,8 @@ internal static class ImportCommands
                 new ImportJobOptions(options.FetchMedia, options.SiteUrl, options.PrimaryTagAsTag, options.Uploads, options.BatchSize), reportPath,
                 other => console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                     $"byline: import: waiting for import {other.Id} ({other.FileName}, started by {other.StartedBy}) to finish: one import runs at a time.")), ct);
+            // Held from here, before the first pass grows the heap (ImportHeapBudget).
+            options.HeapBudget?.Begin();
             var started = clock.GetTimestamp();
             if (console.InteractiveInput && !Console.IsOutputRedirected)
             {
@@ -250,6 +252,10 @@ internal static class ImportCommands
         {
             await console.Error.WriteLineAsync($"byline: import failed: {e.GetBaseException().Message.ReplaceLineEndings(" ")}");
             return 1;
+        }
+        finally
+        {
+            options.HeapBudget?.Dispose();
         }
     }
 }

@@ -4,6 +4,7 @@ using Byline.Hosting;
 using Byline.Importing;
 using Byline.Media;
 using Byline.Storage;
+using Microsoft.EntityFrameworkCore;
 using Spectre.Console;
 
 namespace Byline.Cli;
@@ -185,7 +186,7 @@ internal static class ImportCommands
                 other => console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                     $"byline: import: waiting for import {other.Id} ({other.FileName}, started by {other.StartedBy}) to finish: one import runs at a time.")), ct);
             // Held from here, before the first pass grows the heap (ImportHeapBudget).
-            options.HeapBudget?.Begin();
+            options.HeapBudget?.Begin(scope.ServiceProvider.GetRequiredService<BylineDb>().Database.IsNpgsql());
             var started = clock.GetTimestamp();
             if (console.InteractiveInput && !Console.IsOutputRedirected)
             {

@@ -21,14 +21,21 @@ namespace Byline.Importing;
 /// </summary>
 public sealed class ImportHeapBudget : IDisposable
 {
-    internal const long Headroom = 48L * 1024 * 1024;
+    internal const long Headroom = 64L * 1024 * 1024;
+    /// <summary>
+    /// On PostgreSQL a batch's write needs more: its first batch ran out of memory with the heap held to 81 and to
+    /// 97 MB (SQLite's whole import ran under 81 MB), and ran under 167 MB (bench/import.md, 2026-12-07 evening).
+    /// </summary>
+    internal const long PostgresHeadroom = 144L * 1024 * 1024;
     /// <summary>Converted batches alive at once: the one being written, the one queued, the one just converted.</summary>
     internal const int BatchesHeld = 3;
     /// <summary>A converted post against its source text: the Markdown, the blocks' HTML, the entities and parameters made of them.</summary>
     internal const int Expansion = 4;
     private static readonly TimeSpan WatchEvery = TimeSpan.FromMilliseconds(250);
     private readonly Lock _gate = new();
-    private long _kept = -1;
+    private long _kept;
+    private long _headroom = Headroom;
+    private bool _batchesBegun;
     private long _batchChars;
     private int _lastFullCollection;
     private Timer? _watch;
@@ -53,14 +60,17 @@ public sealed class ImportHeapBudget : IDisposable
     }
 
     /// <summary>What the heap may hold with <paramref name="kept"/> bytes kept and batches of <paramref name="batchChars"/> characters in flight.</summary>
-    public static long Needed(long kept, long batchChars) => Math.Max(0, kept) + Headroom + (BatchesHeld * Expansion * sizeof(char) * Math.Max(0, batchChars));
+    public static long Needed(long kept, long batchChars, long headroom = Headroom) =>
+        Math.Max(0, kept) + headroom + (BatchesHeld * Expansion * sizeof(char) * Math.Max(0, batchChars));
 
     /// <summary>Before the first pass: the heap held to what the process keeps now, plus headroom; the watch starts.</summary>
-    public void Begin()
+    public void Begin(bool postgres)
     {
         lock (_gate)
         {
-            Raise(Needed(KeptNow(), 0));
+            _headroom = postgres ? PostgresHeadroom : Headroom;
+            _kept = KeptNow();
+            Raise(Needed(_kept, 0, _headroom));
             _lastFullCollection = GC.CollectionCount(GC.MaxGeneration);
             _watch ??= new Timer(_ => Watch(), null, WatchEvery, WatchEvery);
         }
@@ -71,14 +81,16 @@ public sealed class ImportHeapBudget : IDisposable
     {
         lock (_gate)
         {
-            if (_kept < 0)
+            if (!_batchesBegun)
             {
-                // What the first pass left behind, measured once. Measured again later, a background
-                // collection's figure holds garbage too and would only ratchet the limit up.
-                _kept = KeptNow();
+                // What the first pass left behind, measured once (never below what Begin measured: PostgreSQL's
+                // first batch ran out of memory under a limit sized from a lower second figure). Measured again
+                // later, a background collection's figure holds garbage too and would only ratchet the limit up.
+                _batchesBegun = true;
+                _kept = Math.Max(_kept, KeptNow());
             }
             _batchChars = Math.Max(_batchChars, batchChars);
-            Raise(Needed(_kept, _batchChars));
+            Raise(Needed(_kept, _batchChars, _headroom));
         }
     }
 
@@ -108,7 +120,7 @@ public sealed class ImportHeapBudget : IDisposable
             if (live > Limit / 4 * 3)
             {
                 _kept = Math.Max(_kept, live);
-                Raise(Math.Max(Limit + Headroom, Needed(live, _batchChars)));
+                Raise(Math.Max(Limit + _headroom, Needed(live, _batchChars, _headroom)));
             }
         }
     }

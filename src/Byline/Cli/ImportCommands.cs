@@ -4,6 +4,7 @@ using Byline.Hosting;
 using Byline.Importing;
 using Byline.Media;
 using Byline.Storage;
+using Microsoft.EntityFrameworkCore;
 using Spectre.Console;
 
 namespace Byline.Cli;
@@ -184,6 +185,8 @@ internal static class ImportCommands
                 new ImportJobOptions(options.FetchMedia, options.SiteUrl, options.PrimaryTagAsTag, options.Uploads, options.BatchSize), reportPath,
                 other => console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                     $"byline: import: waiting for import {other.Id} ({other.FileName}, started by {other.StartedBy}) to finish: one import runs at a time.")), ct);
+            // Held from here, before the first pass grows the heap (ImportHeapBudget).
+            options.HeapBudget?.Begin(scope.ServiceProvider.GetRequiredService<BylineDb>().Database.IsNpgsql());
             var started = clock.GetTimestamp();
             if (console.InteractiveInput && !Console.IsOutputRedirected)
             {
@@ -250,6 +253,10 @@ internal static class ImportCommands
         {
             await console.Error.WriteLineAsync($"byline: import failed: {e.GetBaseException().Message.ReplaceLineEndings(" ")}");
             return 1;
+        }
+        finally
+        {
+            options.HeapBudget?.Dispose();
         }
     }
 }

@@ -412,7 +412,7 @@ internal sealed partial class GhostImporter(
         var updated = ParseDate(post.UpdatedAt);
         return new Prepared(source, null, false, hash, status, asStaticPage,
             WordPressMapping.Slug(post.Slug, title, 200), headline, WordPressMapping.Clip(excerpt, 1000),
-            body.Markdown, blocks, BodyDocument.CountWords(body.Markdown), lead, section, authors, tags,
+            body.Markdown, BodyDocument.Serialize(blocks), BodyDocument.CountWords(body.Markdown), lead, section, authors, tags,
             published ?? ParseDate(post.CreatedAt),
             updated is { } u && published is { } p && u > p.AddMinutes(1) && status == ArticleStatus.Published ? u : null,
             Nonempty(meta?.Title ?? post.MetaTitle, 300), Nonempty(meta?.Description ?? post.MetaDescription, 500),

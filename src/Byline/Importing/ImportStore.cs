@@ -233,13 +233,22 @@ internal sealed partial class ImportStore(BylineDb db, ContentEvents events, ISe
     // ---- attachments ----------------------------------------------------------------------------
 
     /// <summary>
+    /// A batch also closes at this many characters of source text (about 2 MB as .NET strings), so an export
+    /// of long bodies holds no more in flight than one of ordinary ones: at the usual ~6,000 characters a post
+    /// this is ~170 posts, under the default 250 (bench/import.md, "Batches by size").
+    /// </summary>
+    internal const long MaxBatchChars = 1_000_000;
+
+    /// <summary>
     /// Reads items on a thread of their own (<paramref name="read"/> hands each to its sink), converts each
     /// batch on every core one batch ahead of the writer, and commits each batch in one transaction.
     /// </summary>
     public async Task WriteItemsAsync<T>(ImportSession run, Action<Action<T>, CancellationToken> read, Func<T, Prepared> prepare, Func<T, long> chars, int total, Action<int, int>? progress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(run);
-        var batches = Channel.CreateBounded<Prepared[]>(2);
+        // One converted batch waits while the writer commits the one before: the converting threads stay busy,
+        // and at most three converted batches (written, queued, just converted) are alive at once.
+        var batches = Channel.CreateBounded<Prepared[]>(1);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var producer = Task.Run(() => Produce(run, read, prepare, chars, batches.Writer, stop.Token), stop.Token);
         var done = 0;
@@ -275,22 +284,28 @@ internal sealed partial class ImportStore(BylineDb db, ContentEvents events, ISe
         {
             var pending = new List<T>(run.Options.BatchSize);
             long pendingChars = 0;
+            void Flush()
+            {
+                run.Options.HeapBudget?.Observe(pendingChars);
+                var prepared = Prepare(pending, prepare, ct);
+                // The source text is garbage once converted, not held while the writer catches up.
+                pending = new List<T>(run.Options.BatchSize);
+                pendingChars = 0;
+                // Bounded: the reader waits while a batch is queued, so memory stays at a few batches.
+                writer.WriteAsync(prepared, ct).AsTask().GetAwaiter().GetResult();
+            }
             read(item =>
             {
                 pending.Add(item);
                 pendingChars += chars(item);
-                if (pending.Count == run.Options.BatchSize)
+                if (pending.Count >= run.Options.BatchSize || pendingChars >= MaxBatchChars)
                 {
-                    run.Options.HeapBudget?.Observe(pendingChars);
-                    Hand(pending, prepare, writer, ct);
-                    pending = new List<T>(run.Options.BatchSize);
-                    pendingChars = 0;
+                    Flush();
                 }
             }, ct);
             if (pending.Count > 0)
             {
-                run.Options.HeapBudget?.Observe(pendingChars);
-                Hand(pending, prepare, writer, ct);
+                Flush();
             }
             writer.Complete();
         }
@@ -302,12 +317,11 @@ internal sealed partial class ImportStore(BylineDb db, ContentEvents events, ISe
         }
     }
 
-    private static void Hand<T>(List<T> items, Func<T, Prepared> prepare, ChannelWriter<Prepared[]> writer, CancellationToken ct)
+    private static Prepared[] Prepare<T>(List<T> items, Func<T, Prepared> prepare, CancellationToken ct)
     {
         var prepared = new Prepared[items.Count];
         Parallel.For(0, items.Count, new ParallelOptions { CancellationToken = ct }, i => prepared[i] = prepare(items[i]));
-        // Bounded: the reader waits while two batches are queued, so memory stays at a few batches.
-        writer.WriteAsync(prepared, ct).AsTask().GetAwaiter().GetResult();
+        return prepared;
     }
 
     private async Task WriteBatchAsync(ImportSession run, Prepared[] batch, CancellationToken ct)
@@ -373,7 +387,7 @@ internal sealed partial class ImportStore(BylineDb db, ContentEvents events, ISe
                 page ??= db.StaticPages.Add(new StaticPage { Slug = p.Item.Name, Title = p.Headline }).Entity;
                 page.Title = WordPressMapping.Clip(p.Headline, 200);
                 page.BodyMarkdown = p.Markdown;
-                page.BodyHtml = BodyDocument.Serialize(p.Blocks);
+                page.BodyHtml = p.BodyHtml;
                 page.UpdatedAt = now;
                 pages.Add((p, page, created));
                 continue;
@@ -475,7 +489,7 @@ internal sealed partial class ImportStore(BylineDb db, ContentEvents events, ISe
         a.Headline = p.Headline;
         a.Standfirst = p.Standfirst;
         a.BodyMarkdown = p.Markdown;
-        a.BodyHtml = BodyDocument.Serialize(p.Blocks);
+        a.BodyHtml = p.BodyHtml;
         a.WordCount = p.WordCount;
         a.LeadImageId = p.LeadImageId;
         a.SectionId = section.Id;
@@ -616,16 +630,16 @@ internal sealed record SectionRef(int Id, int TopId, string TopSlug, string Path
 /// <summary>One post or page, mapped and ready for its batch (or marked to skip, or unchanged since the last run).</summary>
 internal sealed record Prepared(
     ImportItem Item, string? SkipReason, bool Unchanged, string Hash, ArticleStatus Status, bool AsStaticPage,
-    string Slug, string Headline, string Standfirst, string Markdown, List<BodyBlock> Blocks, int WordCount, int? LeadImageId,
+    string Slug, string Headline, string Standfirst, string Markdown, string BodyHtml, int WordCount, int? LeadImageId,
     SectionRef? Section, int[] AuthorIds, int[] TagIds, DateTime? PublishedAt, DateTime? UpdatedAt,
     string? SeoTitle, string? SeoDescription, IReadOnlyList<string> OldLinks, IReadOnlyList<string> Losses, IReadOnlyList<string> OldAddresses,
     StoryFormat Format = StoryFormat.Article, string? FormatData = null)
 {
     public static Prepared Skip(ImportItem item, string why) =>
-        new(item, why, false, "", ArticleStatus.Draft, false, "", "", "", "", [], 0, null, null, [], [], null, null, null, null, [], [], []);
+        new(item, why, false, "", ArticleStatus.Draft, false, "", "", "", "", "", 0, null, null, [], [], null, null, null, null, [], [], []);
 
     public static Prepared Same(ImportItem item) =>
-        new(item, null, true, "", ArticleStatus.Draft, false, "", "", "", "", [], 0, null, null, [], [], null, null, null, null, [], [], []);
+        new(item, null, true, "", ArticleStatus.Draft, false, "", "", "", "", "", 0, null, null, [], [], null, null, null, null, [], [], []);
 }
 
 /// <summary>One item of a source, as the writer and the report name it.</summary>

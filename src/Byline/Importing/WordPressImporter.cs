@@ -505,7 +505,7 @@ internal sealed class WordPressImporter(
         var siteName = run.Scan.Site.Title;
         return new Prepared(source, null, false, hash, status, asStaticPage,
             WordPressMapping.Slug(item.Name, title, 200), headline, WordPressMapping.Clip(excerpt, 1000),
-            markdown, blocks, BodyDocument.CountWords(markdown), lead, section,
+            markdown, BodyDocument.Serialize(blocks), BodyDocument.CountWords(markdown), lead, section,
             authors, tags, published, modified is { } m && published is { } p && m > p.AddMinutes(1) && status == ArticleStatus.Published ? m : null,
             WordPressMapping.Seo(item, WordPressMapping.SeoTitleKeys, headline, siteName, 300),
             WordPressMapping.Seo(item, WordPressMapping.SeoDescriptionKeys, headline, siteName, 500),

@@ -162,8 +162,8 @@ public abstract class CollaborationTests(BylineApp app)
 
     private Task<StoryLock?> LockAsync(int id) => app.WithDbAsync(db => db.StoryLocks.AsNoTracking().FirstOrDefaultAsync(l => l.ArticleId == id));
 
-    private Task SetLockTimesAsync(int id, DateTime since, DateTime beatAt) =>
-        app.WithDbAsync(db => db.StoryLocks.Where(l => l.ArticleId == id).ExecuteUpdateAsync(s => s.SetProperty(l => l.Since, since).SetProperty(l => l.BeatAt, beatAt)));
+    private async Task SetLockTimesAsync(int id, DateTime since, DateTime beatAt) =>
+        Assert.Equal(1, await app.WithDbAsync(db => db.StoryLocks.Where(l => l.ArticleId == id).ExecuteUpdateAsync(s => s.SetProperty(l => l.Since, since).SetProperty(l => l.BeatAt, beatAt))));
 
     [DatabaseFact]
     public async Task An_autosave_takes_a_free_lock_and_refreshes_it_and_a_quiet_holders_lock_goes_to_the_next_writer()

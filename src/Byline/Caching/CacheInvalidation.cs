@@ -109,10 +109,6 @@ public sealed class ChromeWatch(SiteChrome chrome) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private string? _print;
-    private volatile string? _hash;
-
-    /// <summary>A short hash of what the layout showed at the last reload (null before the first): pages shared between nodes carry it.</summary>
-    public string? Print => _hash;
 
     public void Dispose() => _gate.Dispose();
 
@@ -124,11 +120,7 @@ public sealed class ChromeWatch(SiteChrome chrome) : IDisposable
         {
             var print = Fingerprint(await chrome.ReloadAsync(ct));
             var changed = _print is not null && !string.Equals(print, _print, StringComparison.Ordinal);
-            if (!string.Equals(print, _print, StringComparison.Ordinal))
-            {
-                _print = print;
-                _hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(print)).AsSpan(0, 12));
-            }
+            _print = print;
             return changed;
         }
         finally

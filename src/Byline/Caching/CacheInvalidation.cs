@@ -30,7 +30,8 @@ public sealed class OutputCacheConsumer(OutputCacheStore store, ChromeWatch chro
             return;
         }
         // Reload the chrome first, so the pages rendered after the eviction already show the new strip.
-        if (readiness.IsReady && await chrome.ChangedAsync(ct))
+        // A draft's save cannot change it (no menu, strip or hub shows an unseen story): skip the re-read.
+        if (readiness.IsReady && !change.OnlyUnseenStory && await chrome.ChangedAsync(ct))
         {
             keys.Add(CacheTags.Chrome);
         }

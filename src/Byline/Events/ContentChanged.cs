@@ -23,6 +23,14 @@ public sealed record ContentEventRecord(long Id, IReadOnlyList<string> Keys, str
 {
     public bool Names(string key) => Keys.Contains(key, StringComparer.Ordinal);
 
+    /// <summary>
+    /// A change to a story that no reader saw before it and none sees after it (a draft's save or
+    /// autosave): the write path names only the story's own key then (its 404 page). No list, no search
+    /// result and nothing in the site's chrome shows such a story.
+    /// </summary>
+    public bool OnlyUnseenStory =>
+        ArticleId is int id && Reason.StartsWith("story.", StringComparison.Ordinal) && Keys.Count == 1 && Keys[0] == ContentKeys.Article(id);
+
     public static ContentEventRecord From(ContentEvent row)
     {
         ArgumentNullException.ThrowIfNull(row);

@@ -153,7 +153,9 @@ public sealed class ContentEventDispatcher : IDisposable
         {
             return;
         }
-        foreach (var d in _durable.Where(d => d.Consumer.InStepWithSaves && d.HoldsLease(_clock.GetUtcNow().UtcDateTime)))
+        // Waited for only when one of the events needs it (none in hand: the events were read elsewhere, so wait).
+        foreach (var d in _durable.Where(d => d.Consumer.InStepWithSaves && (committed.Count == 0 || committed.Any(d.Consumer.InStepWith))
+                     && d.HoldsLease(_clock.GetUtcNow().UtcDateTime)))
         {
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
             wait.CancelAfter(TimeSpan.FromSeconds(Options.InStepWaitSeconds));

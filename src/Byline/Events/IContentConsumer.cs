@@ -30,5 +30,8 @@ public interface IContentConsumer
     /// <summary>A durable consumer the save waits for (briefly), so that what the editor sees next is in step: search.</summary>
     bool InStepWithSaves => false;
 
+    /// <summary>For a consumer <see cref="InStepWithSaves"/>: whether the save that committed <paramref name="change"/> waits for it (else it is delivered in the background, like any other).</summary>
+    bool InStepWith(ContentEventRecord change) => InStepWithSaves;
+
     Task HandleAsync(ContentEventRecord change, CancellationToken ct);
 }

@@ -2,13 +2,19 @@ using System.Globalization;
 using Byline.Content;
 using Byline.Events;
 using Byline.Newsroom;
+using Byline.Newsroom.Stories;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
 
 namespace Byline.Publishing;
 
-/// <summary>One write of a story: what to do, on which version the writer loaded, with which fields.</summary>
-public sealed record StoryCommand(StoryAction Action, int ExpectedVersion, StoryInput? Input = null, DateTime? ScheduleAtUtc = null, int? RestoreRevision = null);
+/// <summary>
+/// One write of a story: what to do, on which version the writer loaded, with which fields.
+/// <paramref name="HoldLockFor"/>: the account whose editing session this write belongs to (an autosave);
+/// the story's soft lock is taken or refreshed for it in the write's own transaction, and the write is
+/// refused (<see cref="PublishOutcome.Locked"/>) when someone else holds the lock.
+/// </summary>
+public sealed record StoryCommand(StoryAction Action, int ExpectedVersion, StoryInput? Input = null, DateTime? ScheduleAtUtc = null, int? RestoreRevision = null, int? HoldLockFor = null);
 
 /// <summary>
 /// The one place every write of a story goes through (newsroom pages, autosave, the scheduler, later
@@ -182,13 +188,23 @@ public sealed class PublishingService(BylineDb db, AuditLog audit, ContentEvents
                 return fresh is null ? new PublishResult(PublishOutcome.NotFound) : await ConflictAsync(fresh, ct);
             }
             db.ChangeTracker.Clear();
+            if (command.HoldLockFor is int holder && !await StoryCollaboration.HoldAsync(db, id, holder, now, ct))
+            {
+                // Someone else took the story after the page last looked: their saves are the ones that count.
+                await tx.RollbackAsync(ct);
+                return new PublishResult(PublishOutcome.Locked, id);
+            }
             if (!revisionOnly)
             {
                 await AppendAsync(id, "story." + actionName, before, wasVisible || isVisible, actor, ct);
             }
             await tx.CommitAsync(ct);
         }
-        await events.CommittedAsync(db, ct);
+        if (!revisionOnly)
+        {
+            // (A live story's autosave appended no event: nothing for the caches or search to follow.)
+            await events.CommittedAsync(db, ct);
+        }
         return new PublishResult(PublishOutcome.Ok, id, version);
     }
 

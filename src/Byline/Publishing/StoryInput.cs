@@ -153,6 +153,8 @@ public enum PublishOutcome
     Conflict,
     Forbidden,
     NotFound,
+    /// <summary>Someone else holds the story's soft lock (only for a command that holds it: <see cref="StoryCommand.HoldLockFor"/>); nothing was written.</summary>
+    Locked,
 }
 
 /// <summary>The result of one write. On a conflict <see cref="Current"/> holds the story as it now stands.</summary>

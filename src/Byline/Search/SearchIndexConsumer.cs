@@ -23,6 +23,12 @@ public sealed class SearchIndexConsumer(IServiceScopeFactory scopes, ILogger<Sea
     /// <summary>An editor who publishes and then searches finds the story.</summary>
     public bool InStepWithSaves => true;
 
+    /// <summary>
+    /// Not for a story no reader sees before or after the change (a draft's autosave): it is not in the
+    /// reader search either way, so the save does not wait; the event still reaches the index in the background.
+    /// </summary>
+    public bool InStepWith(ContentEventRecord change) => change is not null && !change.OnlyUnseenStory;
+
     public async Task HandleAsync(ContentEventRecord change, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(change);

@@ -326,6 +326,9 @@ public abstract class OutboxTests(BylineApp app)
         var (missing, _) = await PublishedAsync(editor, section);
         var (stale, _) = await PublishedAsync(editor, section);
         var (draft, _) = await app.DraftAsync(editor, NewsroomServices.Story(section));
+        // A draft's save does not wait for search: let the index pass it before planting the drift.
+        var head = await app.OutboxHeadAsync();
+        await Until(async () => (await StateAsync("search-index")).Position >= head, "the search index passes the draft's event");
         await using (var scope = app.Services.CreateAsyncScope())
         {
             var index = scope.ServiceProvider.GetRequiredService<ISearchIndex>();

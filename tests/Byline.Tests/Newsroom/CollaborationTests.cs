@@ -5,7 +5,9 @@ using Byline.Content;
 using Byline.Newsroom;
 using Byline.Publishing;
 using Byline.Storage;
+using Byline.Tests.Discovery;
 using Byline.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
 
 namespace Byline.Tests.Newsroom;
@@ -157,6 +159,124 @@ public abstract class CollaborationTests(BylineApp app)
         Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
         Assert.True((await BeatAsync(ana, id, editing: true)).GetProperty("mine").GetBoolean());
     }
+
+    private Task<StoryLock?> LockAsync(int id) => app.WithDbAsync(db => db.StoryLocks.AsNoTracking().FirstOrDefaultAsync(l => l.ArticleId == id));
+
+    private async Task SetLockTimesAsync(int id, DateTime since, DateTime beatAt) =>
+        Assert.Equal(1, await app.WithDbAsync(db => db.StoryLocks.Where(l => l.ArticleId == id).ExecuteUpdateAsync(s => s.SetProperty(l => l.Since, since).SetProperty(l => l.BeatAt, beatAt))));
+
+    [DatabaseFact]
+    public async Task An_autosave_takes_a_free_lock_and_refreshes_it_and_a_quiet_holders_lock_goes_to_the_next_writer()
+    {
+        using var ana = await EditorNamedAsync("Ana Autosave " + Guid.NewGuid().ToString("N")[..6]);
+        using var ben = await EditorNamedAsync("Ben Autosave " + Guid.NewGuid().ToString("N")[..6]);
+        var id = await DraftAsync(ana, "Autosaved and held " + Guid.NewGuid().ToString("N")[..6]);
+        Assert.Null(await LockAsync(id));
+
+        // No heartbeat yet: the autosave itself takes the free lock.
+        using (var first = await AutosaveAsync(ana, id, "Ana's first words."))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        }
+        Assert.Equal(ana.User!.Id, (await LockAsync(id))?.UserId);
+
+        // Quiet for a while but within the window: her next autosave refreshes the lock and keeps its start.
+        var since = DateTime.UtcNow.AddSeconds(-25);
+        await SetLockTimesAsync(id, since, since);
+        using (var second = await AutosaveAsync(ana, id, "Ana's second words."))
+        {
+            Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        }
+        var refreshed = await LockAsync(id);
+        Assert.Equal(ana.User.Id, refreshed?.UserId);
+        Assert.True(refreshed!.BeatAt > since.AddSeconds(20), $"the lock was not refreshed (beat at {refreshed.BeatAt:O})");
+        Assert.True(Math.Abs((refreshed.Since - since).TotalSeconds) < 1, $"the lock's start moved (since {refreshed.Since:O})");
+        Assert.Equal("Ana's second words.", (await app.ArticleAsync(id)).BodyMarkdown);
+
+        // Ana holds it: Ben's autosave is refused and kept, and nothing of his is written.
+        using (var refused = await AutosaveAsync(ben, id, "Ben's words while Ana writes."))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+            Assert.Equal("locked", JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetString());
+        }
+        Assert.Equal("Ana's second words.", (await app.ArticleAsync(id)).BodyMarkdown);
+        Assert.Equal(ana.User.Id, (await LockAsync(id))?.UserId);
+
+        // Ana went quiet past the window: Ben's autosave goes through and takes the story.
+        var gone = DateTime.UtcNow.AddMinutes(-2);
+        await SetLockTimesAsync(id, gone, gone);
+        using (var bens = await AutosaveAsync(ben, id, "Ben's words after Ana left."))
+        {
+            Assert.Equal(HttpStatusCode.OK, bens.StatusCode);
+        }
+        Assert.Equal("Ben's words after Ana left.", (await app.ArticleAsync(id)).BodyMarkdown);
+        var taken = await LockAsync(id);
+        Assert.Equal(ben.User!.Id, taken?.UserId);
+        Assert.True(taken!.Since > gone.AddMinutes(1), "a lock taken from a quiet holder starts anew");
+    }
+
+    [DatabaseFact]
+    public async Task A_save_made_for_an_editing_session_is_refused_whole_when_someone_else_holds_the_story()
+    {
+        // The page checks the lock before it saves; this is the save's own check, for a take-over that
+        // lands between the two: nothing of the save is written, no revision and no event.
+        using var ana = await EditorNamedAsync("Ana Holder " + Guid.NewGuid().ToString("N")[..6]);
+        using var ben = await EditorNamedAsync("Ben Late " + Guid.NewGuid().ToString("N")[..6]);
+        var id = await DraftAsync(ana, "Held against a late save " + Guid.NewGuid().ToString("N")[..6]);
+        Assert.True((await BeatAsync(ana, id, editing: true)).GetProperty("mine").GetBoolean());
+        var before = await app.ArticleAsync(id);
+        var revisions = (await app.RevisionsAsync(id)).Count;
+        var events = await app.WithDbAsync(db => db.Set<ContentEvent>().CountAsync(e => e.ArticleId == id));
+
+        PublishResult result;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var publishing = scope.ServiceProvider.GetRequiredService<PublishingService>();
+            var benActor = new Actor(ben.User!.Id, "Ben Late", IsEditor: true, new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity()));
+            var input = StoryInput.FromJson((await app.RevisionsAsync(id)).OrderBy(r => r.Number).Last().Snapshot) with { BodyMarkdown = "Ben's late words." };
+            result = await publishing.ApplyAsync(id, new StoryCommand(StoryAction.Autosave, before.Version, input, HoldLockFor: ben.User.Id), benActor, CancellationToken.None);
+        }
+
+        Assert.Equal(PublishOutcome.Locked, result.Outcome);
+        var after = await app.ArticleAsync(id);
+        Assert.Equal(before.Version, after.Version);
+        Assert.Equal("The saved paragraph.", after.BodyMarkdown);
+        Assert.Equal(revisions, (await app.RevisionsAsync(id)).Count);
+        Assert.Equal(events, await app.WithDbAsync(db => db.Set<ContentEvent>().CountAsync(e => e.ArticleId == id)));
+        Assert.Equal(ana.User!.Id, (await LockAsync(id))?.UserId);
+    }
+
+    [DatabaseFact]
+    public async Task A_drafts_autosaves_stay_out_of_search_publishing_brings_it_in_and_a_live_storys_autosave_changes_nothing_readers_find()
+    {
+        var word = DiscoveryTestKit.Word();
+        using var ana = await EditorNamedAsync("Ana Search " + Guid.NewGuid().ToString("N")[..6]);
+        var id = await DraftAsync(ana, "Draft about " + word);
+        using (var draft = await AutosaveAsync(ana, id, $"A paragraph on {word}, still a draft."))
+        {
+            Assert.Equal(HttpStatusCode.OK, draft.StatusCode);
+        }
+        Assert.Empty(await SearchAsync(word));
+
+        using (var published = await ana.SubmitAsync($"/newsroom/stories/{id}", new Dictionary<string, string> { ["act"] = "publish" }, "#story-form"))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, published.StatusCode);
+        }
+        // In step with the publish: found as soon as the publish answered.
+        var path = Assert.Single(await SearchAsync(word));
+
+        // The live story's autosave keeps the editor's words as a revision only: search still finds what readers see.
+        var later = DiscoveryTestKit.Word();
+        using (var live = await AutosaveAsync(ana, id, $"Unfinished {later} words on {word}."))
+        {
+            Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        }
+        Assert.Empty(await SearchAsync(later));
+        Assert.Equal([path], await SearchAsync(word));
+    }
+
+    private async Task<List<string>> SearchAsync(string query) =>
+        (await app.PageAsync("/search?q=" + Uri.EscapeDataString(query))).StoryLinks();
 
     [DatabaseFact]
     public async Task A_contributor_cannot_take_over_a_story_they_may_not_edit()

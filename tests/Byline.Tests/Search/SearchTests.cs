@@ -213,6 +213,29 @@ public abstract class SearchTests(BylineApp app)
     }
 
     [DatabaseFact]
+    public async Task A_drafts_change_is_not_waited_for_but_still_reaches_the_index()
+    {
+        // A save that names only the story's own key (a draft's) does not wait for search; the index
+        // still follows it in the background: here an entry left over from before (drift) goes.
+        var section = await app.Content.SectionAsync();
+        var story = await app.PublishAsync(section, new StorySpec { Headline = $"Leftover {DiscoveryTestKit.Word()} story" });
+        Assert.True(await IndexedAsync(story.Id));
+
+        await app.WithDbAsync(db => db.Articles.Where(a => a.Id == story.Id).ExecuteUpdateAsync(s => s.SetProperty(a => a.Status, ArticleStatus.Draft)));
+        await app.Services.GetRequiredService<Byline.Events.ContentEvents>()
+            .RaiseAsync(new Byline.Events.ContentChanged([Byline.Events.ContentKeys.Article(story.Id)], "story.save", story.Id, "test"), CancellationToken.None);
+
+        await Poll.UntilAsync(async () => !await IndexedAsync(story.Id), "the draft's entry to leave the search index");
+    }
+
+    private async Task<bool> IndexedAsync(int id)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var entries = await scope.ServiceProvider.GetRequiredService<Byline.Search.ISearchIndex>().ReadEntriesAsync(id - 1, 1, CancellationToken.None);
+        return entries.Any(e => e.ArticleId == id);
+    }
+
+    [DatabaseFact]
     public async Task Tags_and_authors_are_searchable()
     {
         var section = await app.Content.SectionAsync();

@@ -60,9 +60,15 @@ public sealed class StoryCollaboration(BylineDb db, TimeProvider clock)
     }
 
     /// <summary>Takes the lock if nobody holds it (or the holder went quiet), or refreshes it if this account holds it. True when held after.</summary>
-    public async Task<bool> TryHoldAsync(int articleId, int userId, CancellationToken ct)
+    public Task<bool> TryHoldAsync(int articleId, int userId, CancellationToken ct) => HoldAsync(db, articleId, userId, Now, ct);
+
+    /// <summary>
+    /// <see cref="TryHoldAsync"/> on a given context, inside its open transaction when it has one: an
+    /// autosave takes or refreshes the lock in the transaction of the save, so the two commit together
+    /// (one commit per autosave, and a save never lands after the lock went to someone else).
+    /// </summary>
+    internal static async Task<bool> HoldAsync(BylineDb db, int articleId, int userId, DateTime now, CancellationToken ct)
     {
-        var now = Now;
         var stale = now - LockWindow;
         // Mine, or gone quiet: one conditional update, so two nodes cannot both win it.
         if (await db.StoryLocks.Where(l => l.ArticleId == articleId && (l.UserId == userId || l.BeatAt < stale))
@@ -77,7 +83,7 @@ public sealed class StoryCollaboration(BylineDb db, TimeProvider clock)
         {
             return false;
         }
-        await InsertQuietlyAsync(new StoryLock { ArticleId = articleId, UserId = userId, Since = now, BeatAt = now }, ct);
+        await InsertQuietlyAsync(db, new StoryLock { ArticleId = articleId, UserId = userId, Since = now, BeatAt = now }, ct);
         return await db.StoryLocks.AnyAsync(l => l.ArticleId == articleId && l.UserId == userId, ct);
     }
 
@@ -199,8 +205,14 @@ public sealed class StoryCollaboration(BylineDb db, TimeProvider clock)
 
     private static string Cut(string? name) => (name ?? "").Length > 256 ? name![..256] : name ?? "";
 
-    /// <summary>Inserts a row keyed by the story; another request that inserted it first wins quietly.</summary>
-    private async Task InsertQuietlyAsync<T>(T row, CancellationToken ct) where T : class
+    private Task InsertQuietlyAsync<T>(T row, CancellationToken ct) where T : class => InsertQuietlyAsync(db, row, ct);
+
+    /// <summary>
+    /// Inserts a row keyed by the story; another request that inserted it first wins quietly. Inside a
+    /// transaction (an autosave's) EF Core wraps the insert in a savepoint and rolls back to it when the
+    /// insert is refused, so the transaction it is part of carries on (PostgreSQL would abort it otherwise).
+    /// </summary>
+    private static async Task InsertQuietlyAsync<T>(BylineDb db, T row, CancellationToken ct) where T : class
     {
         db.Add(row);
         try

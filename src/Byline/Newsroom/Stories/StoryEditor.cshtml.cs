@@ -224,15 +224,22 @@ public sealed class StoryEditorModel(BylineDb db, PublishingService publishing, 
                 var kept = await publishing.KeepAsRevisionAsync(storyId, Form.ToInput(), KeptAction(holder), actor, CancellationToken.None);
                 return LockedProblem(holder, kept);
             }
-            result = await publishing.ApplyAsync(storyId, new StoryCommand(StoryAction.Autosave, Form.Version, Form.ToInput()), actor, CancellationToken.None);
+            // Writing is editing: the writer holds the story (or keeps holding it), in the save's own transaction.
+            result = await publishing.ApplyAsync(storyId, new StoryCommand(StoryAction.Autosave, Form.Version, Form.ToInput(), HoldLockFor: actor.UserId), actor, CancellationToken.None);
+            if (result.Outcome == PublishOutcome.Locked && await collab.HeldByOtherAsync(storyId, actor.UserId ?? 0, ct) is { } taker)
+            {
+                // Taken over between the check above and the save: the same answer, and the text is kept.
+                var kept = await publishing.KeepAsRevisionAsync(storyId, Form.ToInput(), KeptAction(taker), actor, CancellationToken.None);
+                return LockedProblem(taker, kept);
+            }
         }
         else
         {
             return BadRequest();
         }
-        if (result.Outcome == PublishOutcome.Ok && User.UserId() is { } writer)
+        if (id == "new" && result.Outcome == PublishOutcome.Ok && User.UserId() is { } writer)
         {
-            // Writing is editing: the writer holds the story (or keeps holding it).
+            // The first autosave created the story: its writer holds it from now on.
             await collab.TryHoldAsync(result.ArticleId, writer, CancellationToken.None);
         }
         return result.Outcome switch
@@ -242,6 +249,7 @@ public sealed class StoryEditorModel(BylineDb db, PublishingService publishing, 
             PublishOutcome.Conflict => new JsonResult(new { ok = false, code = "conflict", version = result.CurrentVersion, by = result.CurrentBy }) { StatusCode = 409 },
             PublishOutcome.Invalid => new JsonResult(new { ok = false, code = "invalid", errors = result.Errors }) { StatusCode = 400 },
             PublishOutcome.Forbidden => new JsonResult(new { ok = false, code = "forbidden" }) { StatusCode = 403 },
+            PublishOutcome.Locked => new JsonResult(new { ok = false, code = "locked" }) { StatusCode = 409 },
             _ => NotFound(),
         };
     }

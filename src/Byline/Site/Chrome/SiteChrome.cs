@@ -142,8 +142,8 @@ public sealed class SiteChrome(IServiceScopeFactory scopes, TimeProvider clock, 
             var pages = StaticPageSlugs.Order
                 .Select(slug => new LinkItem(titles.GetValueOrDefault(slug) ?? StaticPageSlugs.Titles[slug], "/" + slug))
                 .ToList();
-            // Hubs are few; every content change reloads the chrome (see CacheInvalidation), so a hub
-            // published or taken down shows in the Events drawer with the next page render.
+            // Hubs are few; every content change but a draft's reloads the chrome (see CacheInvalidation),
+            // so a hub published or taken down shows in the Events drawer with the next page render.
             var hubs = await db.Articles
                 .Where(a => a.Format == StoryFormat.Hub && a.Status == ArticleStatus.Published)
                 .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id)

@@ -2,7 +2,6 @@ using System.Globalization;
 using Byline.Content;
 using Byline.Events;
 using Byline.Newsroom;
-using Byline.Newsroom.Stories;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -188,7 +187,7 @@ public sealed class PublishingService(BylineDb db, AuditLog audit, ContentEvents
                 return fresh is null ? new PublishResult(PublishOutcome.NotFound) : await ConflictAsync(fresh, ct);
             }
             db.ChangeTracker.Clear();
-            if (command.HoldLockFor is int holder && !await StoryCollaboration.HoldAsync(db, id, holder, now, ct))
+            if (command.HoldLockFor is int holder && !await StorySoftLock.HoldAsync(db, id, holder, now, ct))
             {
                 // Someone else took the story after the page last looked: their saves are the ones that count.
                 await tx.RollbackAsync(ct);

@@ -1,4 +1,5 @@
 using Byline.Content;
+using Byline.Publishing;
 using Byline.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -29,7 +30,7 @@ public sealed class StoryCollaboration(BylineDb db, TimeProvider clock)
     /// <summary>A page that has not beaten for this long has gone (tab closed, asleep, offline).</summary>
     public static readonly TimeSpan PresenceWindow = TimeSpan.FromSeconds(20);
     /// <summary>A lock whose holder has not beaten for this long is free for the next person who types.</summary>
-    public static readonly TimeSpan LockWindow = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan LockWindow = StorySoftLock.Window;
     public const int MaxNotesShown = 200;
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
@@ -60,32 +61,7 @@ public sealed class StoryCollaboration(BylineDb db, TimeProvider clock)
     }
 
     /// <summary>Takes the lock if nobody holds it (or the holder went quiet), or refreshes it if this account holds it. True when held after.</summary>
-    public Task<bool> TryHoldAsync(int articleId, int userId, CancellationToken ct) => HoldAsync(db, articleId, userId, Now, ct);
-
-    /// <summary>
-    /// <see cref="TryHoldAsync"/> on a given context, inside its open transaction when it has one: an
-    /// autosave takes or refreshes the lock in the transaction of the save, so the two commit together
-    /// (one commit per autosave, and a save never lands after the lock went to someone else).
-    /// </summary>
-    internal static async Task<bool> HoldAsync(BylineDb db, int articleId, int userId, DateTime now, CancellationToken ct)
-    {
-        var stale = now - LockWindow;
-        // Mine, or gone quiet: one conditional update, so two nodes cannot both win it.
-        if (await db.StoryLocks.Where(l => l.ArticleId == articleId && (l.UserId == userId || l.BeatAt < stale))
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(l => l.Since, l => l.UserId == userId ? l.Since : now)
-                    .SetProperty(l => l.UserId, userId)
-                    .SetProperty(l => l.BeatAt, now), ct) > 0)
-        {
-            return true;
-        }
-        if (await db.StoryLocks.AnyAsync(l => l.ArticleId == articleId, ct))
-        {
-            return false;
-        }
-        await InsertQuietlyAsync(db, new StoryLock { ArticleId = articleId, UserId = userId, Since = now, BeatAt = now }, ct);
-        return await db.StoryLocks.AnyAsync(l => l.ArticleId == articleId && l.UserId == userId, ct);
-    }
+    public Task<bool> TryHoldAsync(int articleId, int userId, CancellationToken ct) => StorySoftLock.HoldAsync(db, articleId, userId, Now, ct);
 
     /// <summary>Takes the lock whoever holds it. Answers the previous holder's name (null: nobody, or this account).</summary>
     public async Task<string?> TakeOverAsync(int articleId, int userId, CancellationToken ct)
@@ -205,27 +181,5 @@ public sealed class StoryCollaboration(BylineDb db, TimeProvider clock)
 
     private static string Cut(string? name) => (name ?? "").Length > 256 ? name![..256] : name ?? "";
 
-    private Task InsertQuietlyAsync<T>(T row, CancellationToken ct) where T : class => InsertQuietlyAsync(db, row, ct);
-
-    /// <summary>
-    /// Inserts a row keyed by the story; another request that inserted it first wins quietly. Inside a
-    /// transaction (an autosave's) EF Core wraps the insert in a savepoint and rolls back to it when the
-    /// insert is refused, so the transaction it is part of carries on (PostgreSQL would abort it otherwise).
-    /// </summary>
-    private static async Task InsertQuietlyAsync<T>(BylineDb db, T row, CancellationToken ct) where T : class
-    {
-        db.Add(row);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException e) when (!StorageFailures.IsUnwritable(e))
-        {
-            // The same key written at the same moment by another request (or node): theirs stands.
-        }
-        finally
-        {
-            db.Entry(row).State = EntityState.Detached;
-        }
-    }
+    private Task InsertQuietlyAsync<T>(T row, CancellationToken ct) where T : class => StorySoftLock.InsertQuietlyAsync(db, row, ct);
 }

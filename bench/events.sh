@@ -27,10 +27,7 @@ PGDIR=""
 
 cleanup() {
   stop_started
-  if [ -n "$PGDIR" ]; then
-    su postgres -s /bin/sh -c "$PGBIN/pg_ctl -D $PGDIR/data -m fast -w stop" >/dev/null 2>&1 || true
-    rm -rf "$PGDIR"
-  fi
+  stop_own_pg
   git -C "$ROOT" worktree remove --force "$BEFORE_TREE" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
@@ -65,15 +62,7 @@ log "seeding $ARTICLES stories for each build"
 seed_sqlite "$APP/Byline.dll" "$AFTER_DB"
 seed_sqlite "$WORK/events-latency-before/Byline.dll" "$BEFORE_DB"
 
-if [ -z "${PG:-}" ]; then
-  PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-  [ -n "$PGBIN" ] || die "no PostgreSQL server installed and PG not given"
-  PGDIR=$(mktemp -d /tmp/byline-events-pg.XXXXXX)
-  mkdir -p "$PGDIR/data"; chown -R postgres:postgres "$PGDIR"; chmod 700 "$PGDIR/data"
-  su postgres -s /bin/sh -c "$PGBIN/initdb -D $PGDIR/data -U postgres --auth=trust -E UTF8 --no-sync" >/dev/null
-  su postgres -s /bin/sh -c "$PGBIN/pg_ctl -D $PGDIR/data -l $PGDIR/server.log -w -o '-p $PG_PORT -k $PGDIR -c listen_addresses=127.0.0.1 -c max_connections=200' start" >/dev/null
-  PG="Host=127.0.0.1;Port=$PG_PORT;Username=postgres"
-fi
+start_own_pg "$PG_PORT" events
 PG_AFTER="$PG;Database=eventsafter"
 PG_BEFORE="$PG;Database=eventsbefore"
 PG_HOST_PORT="$(sed -nE 's/.*Port=([0-9]+).*/\1/p' <<<"$PG")"

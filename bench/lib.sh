@@ -174,3 +174,24 @@ wait_quiet() {
     sleep 7
   done
 }
+
+# start_own_pg <port> <label> [extra server options] — a throwaway PostgreSQL on 127.0.0.1:<port> unless PG is
+# set already; sets PG (connection string without a database), PGBIN and PGDIR (the caller stops it on exit:
+# stop_own_pg).
+start_own_pg() {
+  local port="$1" label="$2"; shift 2
+  [ -z "${PG:-}" ] || return 0
+  PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  [ -n "$PGBIN" ] || die "no PostgreSQL server installed and PG not given"
+  PGDIR=$(mktemp -d "/tmp/byline-$label-pg.XXXXXX")
+  mkdir -p "$PGDIR/data"; chown -R postgres:postgres "$PGDIR"; chmod 700 "$PGDIR/data"
+  su postgres -s /bin/sh -c "$PGBIN/initdb -D $PGDIR/data -U postgres --auth=trust -E UTF8 --no-sync" >/dev/null
+  su postgres -s /bin/sh -c "$PGBIN/pg_ctl -D $PGDIR/data -l $PGDIR/server.log -w -o '-p $port -k $PGDIR -c listen_addresses=127.0.0.1 -c max_connections=200 $*' start" >/dev/null
+  PG="Host=127.0.0.1;Port=$port;Username=postgres"
+}
+
+stop_own_pg() {
+  [ -n "${PGDIR:-}" ] || return 0
+  su postgres -s /bin/sh -c "$PGBIN/pg_ctl -D $PGDIR/data -m fast -w stop" >/dev/null 2>&1 || true
+  rm -rf "$PGDIR"
+}

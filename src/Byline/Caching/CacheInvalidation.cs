@@ -109,6 +109,10 @@ public sealed class ChromeWatch(SiteChrome chrome) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private string? _print;
+    private volatile string? _hash;
+
+    /// <summary>A short hash of what the layout showed at the last reload (null before the first): pages shared between nodes carry it.</summary>
+    public string? Print => _hash;
 
     public void Dispose() => _gate.Dispose();
 
@@ -120,7 +124,11 @@ public sealed class ChromeWatch(SiteChrome chrome) : IDisposable
         {
             var print = Fingerprint(await chrome.ReloadAsync(ct));
             var changed = _print is not null && !string.Equals(print, _print, StringComparison.Ordinal);
-            _print = print;
+            if (!string.Equals(print, _print, StringComparison.Ordinal))
+            {
+                _print = print;
+                _hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(print)).AsSpan(0, 12));
+            }
             return changed;
         }
         finally

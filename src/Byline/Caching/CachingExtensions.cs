@@ -10,6 +10,7 @@ public static class CachingExtensions
         services.Configure<CacheOptions>(config.GetSection(CacheOptions.Section));
         services.AddSingleton<OutputCacheStore>();
         services.AddSingleton<ChromeWatch>();
+        services.AddSingleton<SharedPageStore>();
         services.AddSingleton<CompressedStaticFiles>();
         services.AddSingleton<SessionCookieCheck>();
         services.AddHttpClient(CdnPurge.ClientName);

@@ -16,7 +16,7 @@ namespace Byline.Caching;
 /// asking for the same page wait for that render, or get the stale copy meanwhile), compresses the
 /// result into gzip and Brotli, and stores it with the content keys the page declared.
 /// </summary>
-public sealed class OutputCacheMiddleware(RequestDelegate next, OutputCacheStore store, IOptionsMonitor<CacheOptions> options, TimeProvider clock, SessionCookieCheck sessions)
+public sealed class OutputCacheMiddleware(RequestDelegate next, OutputCacheStore store, IOptionsMonitor<CacheOptions> options, TimeProvider clock, SessionCookieCheck sessions, SharedPageStore shared)
 {
     /// <summary>Headers the middleware owns or that must never be replayed to another reader.</summary>
     private static readonly HashSet<string> NotStored = new(StringComparer.OrdinalIgnoreCase)
@@ -31,6 +31,7 @@ public sealed class OutputCacheMiddleware(RequestDelegate next, OutputCacheStore
     private static readonly StringValues Hit = new("HIT");
     private static readonly StringValues Miss = new("MISS");
     private static readonly StringValues Stale = new("STALE");
+    private static readonly StringValues Shared = new("SHARED");
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -65,6 +66,10 @@ public sealed class OutputCacheMiddleware(RequestDelegate next, OutputCacheStore
         }
         if (store.TryBeginRender(key, out var flight))
         {
+            if (shared.Enabled && await TryServeSharedAsync(context, key, coding, opts))
+            {
+                return;
+            }
             await RenderAsync(context, key, coding, opts, entry);
             return;
         }
@@ -86,10 +91,40 @@ public sealed class OutputCacheMiddleware(RequestDelegate next, OutputCacheStore
         await next(context);
     }
 
+    /// <summary>
+    /// The holder of the flight asks the pages other nodes rendered first (<see cref="SharedPageStore"/>):
+    /// taken when it is current here and kept by this node's store, else the caller renders.
+    /// </summary>
+    private async Task<bool> TryServeSharedAsync(HttpContext context, string key, Coding coding, CacheOptions opts)
+    {
+        // Noted before the read: an eviction while Redis answers makes the store refuse the page.
+        var generation = store.Generation;
+        CacheEntry? found;
+        try
+        {
+            found = await shared.TryGetAsync(key, context.RequestAborted);
+        }
+        catch
+        {
+            store.EndRender(key, null);
+            throw;
+        }
+        if (found is null || !store.TryStore(found, generation) || found.Stale)
+        {
+            return false;
+        }
+        store.CountShared();
+        store.EndRender(key, found);
+        await ServeAsync(context, found, coding, Shared, opts);
+        return true;
+    }
+
     /// <param name="stale">The expired copy, if any: served instead when the render was shed under overload.</param>
     private async Task RenderAsync(HttpContext context, string key, Coding coding, CacheOptions opts, CacheEntry? stale)
     {
         var generation = store.Generation;
+        var stamp = shared.Begin();
+        store.CountRender(key);
         // An anonymous render the cache keeps may read the replica; the generation above refuses to store
         // it if an eviction (which waits for the replica to have the change) came while it rendered.
         Storage.ReplicaReads.Allow(context);
@@ -108,7 +143,10 @@ public sealed class OutputCacheMiddleware(RequestDelegate next, OutputCacheStore
             entry = Build(context, key, capture, tags, opts, clock);
             if (entry is not null)
             {
-                store.TryStore(entry, generation);
+                if (store.TryStore(entry, generation) && stamp is { } s)
+                {
+                    shared.Put(entry, s);
+                }
             }
             else if (!Hosting.LoadShedding.WasShed(context))
             {
@@ -384,7 +422,10 @@ public sealed class OutputCacheMiddleware(RequestDelegate next, OutputCacheStore
 
 public static class CacheHeaders
 {
-    /// <summary>HIT (stored bytes), MISS (this request rendered), STALE (an old copy while another request re-renders).</summary>
+    /// <summary>
+    /// HIT (stored bytes), MISS (this request rendered), STALE (an old copy while another request re-renders),
+    /// SHARED (the page another node rendered, taken from Redis).
+    /// </summary>
     public const string XCache = "X-Cache";
 
     /// <summary>The content keys of the response, space-separated, for a CDN to purge by.</summary>

@@ -26,6 +26,7 @@ public sealed class OutputCacheStore : IDisposable
     private readonly Counter<long> _hits;
     private readonly Counter<long> _misses;
     private readonly Counter<long> _stale;
+    private readonly Counter<long> _shared;
     private readonly IOptionsMonitor<CacheOptions> _options;
     private readonly TimeProvider _clock;
     private long _bytes;
@@ -35,6 +36,7 @@ public sealed class OutputCacheStore : IDisposable
     private long _hitCount;
     private long _missCount;
     private long _staleCount;
+    private long _sharedCount;
 
     public OutputCacheStore(IOptionsMonitor<CacheOptions> options, TimeProvider clock)
     {
@@ -43,6 +45,7 @@ public sealed class OutputCacheStore : IDisposable
         _hits = _meter.CreateCounter<long>("byline.cache.hits", description: "Responses served from the output cache");
         _misses = _meter.CreateCounter<long>("byline.cache.misses", description: "Responses rendered for the output cache");
         _stale = _meter.CreateCounter<long>("byline.cache.stale", description: "Stale responses served while one request re-renders");
+        _shared = _meter.CreateCounter<long>("byline.cache.shared", description: "Responses taken from the pages another node rendered (Redis)");
         _meter.CreateObservableGauge("byline.cache.bytes", () => Interlocked.Read(ref _bytes), "By", "Bytes held by the output cache");
         _meter.CreateObservableGauge("byline.cache.entries", () => _entries.Count, description: "Entries held by the output cache");
     }
@@ -59,6 +62,7 @@ public sealed class OutputCacheStore : IDisposable
     public long Hits => Interlocked.Read(ref _hitCount);
     public long Misses => Interlocked.Read(ref _missCount);
     public long StaleServed => Interlocked.Read(ref _staleCount);
+    public long SharedServed => Interlocked.Read(ref _sharedCount);
 
     /// <summary>Bumped by every invalidation; a render notes it before it starts.</summary>
     public long Generation => Interlocked.Read(ref _generation);
@@ -77,21 +81,32 @@ public sealed class OutputCacheStore : IDisposable
         _stale.Add(1);
     }
 
-    /// <summary>True when the caller is to render <paramref name="key"/>; otherwise <paramref name="flight"/> is the render to wait for.</summary>
+    /// <summary>
+    /// True when the caller is to fill <paramref name="key"/> (from the shared store or by rendering);
+    /// otherwise <paramref name="flight"/> is the one to wait for.
+    /// </summary>
     public bool TryBeginRender(string key, out Task<CacheEntry?> flight)
     {
         var mine = new TaskCompletionSource<CacheEntry?>(TaskCreationOptions.RunContinuationsAsynchronously);
         var current = _flights.GetOrAdd(key, mine);
         flight = current.Task;
-        if (!ReferenceEquals(current, mine))
-        {
-            return false;
-        }
+        return ReferenceEquals(current, mine);
+    }
+
+    /// <summary>The holder of a flight renders the page (counted as a miss).</summary>
+    public void CountRender(string key)
+    {
         Interlocked.Increment(ref _renders);
         Interlocked.Increment(ref _missCount);
         _misses.Add(1);
         Rendering?.Invoke(key);
-        return true;
+    }
+
+    /// <summary>The holder of a flight took the page another node rendered (<see cref="SharedPageStore"/>).</summary>
+    public void CountShared()
+    {
+        Interlocked.Increment(ref _sharedCount);
+        _shared.Add(1);
     }
 
     /// <summary>Ends the caller's render; waiters get <paramref name="result"/> (null: render for yourselves).</summary>

@@ -25,6 +25,8 @@ public static class ContentConsumers
         services.AddContentConsumer<ShowCatalogConsumer>();
         services.AddContentConsumer<SiteSettingsConsumer>();
         services.AddContentConsumer<Redirects.RedirectTableConsumer>();
+        // What changed when, for pages another node rendered (the shared page store; idle without Redis).
+        services.AddContentConsumer<PageHistory>();
         // This process's rendered pages (and the chrome they show).
         services.AddContentConsumer<OutputCacheConsumer>();
         // Once per deployment, durable.

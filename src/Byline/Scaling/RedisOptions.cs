@@ -10,4 +10,10 @@ public sealed class RedisOptions
 
     /// <summary>Prefix of every channel and key, so several sites can share one Redis.</summary>
     public string Prefix { get; set; } = "byline";
+
+    /// <summary>Rendered pages shared between the nodes through Redis (a second level behind each node's output cache).</summary>
+    public bool SharePages { get; set; } = true;
+
+    /// <summary>How long a node that missed waits for the shared page store before it renders the page itself.</summary>
+    public int SharedPagesTimeoutMs { get; set; } = 100;
 }

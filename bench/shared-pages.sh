@@ -103,7 +103,7 @@ EOF
 
 hit_rate() {  # hit_rate <wrk output> -> "hits total rate%"
   awk '/^tally /{ split($2, a, ":"); n += $3; if (a[1] == "200" && (a[2] == "HIT" || a[2] == "SHARED" || a[2] == "STALE")) h += $3 }
-       END { printf "%d %d %.1f", h, n, n ? 100 * h / n : 0 }' "$1"
+       END { printf "%d %d %.1f\n", h, n, n ? 100 * h / n : 0 }' "$1"
 }
 
 echo "# bench/shared-pages.sh $(date -u '+%Y-%m-%d %H:%M UTC'), build $(git -C "$ROOT" rev-parse --short HEAD), $ARTICLES stories on PostgreSQL, load $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -146,7 +146,7 @@ stop_pid "$PID_A"; stop_pid "$PID_C"
 ratios=()
 for round in $(seq 1 "$ROUNDS"); do
   on="$(awk '/Requests\/sec/{print $2}' "$OUT/rps-redis-$round.txt")"; off="$(awk '/Requests\/sec/{print $2}' "$OUT/rps-none-$round.txt")"
-  ratios+=("$(awk -v a="${on:-0}" -v b="${off:-0}" 'BEGIN{ printf "%.3f", b > 0 ? a / b : 0 }')")
+  ratios+=("$(awk -v a="${on:-0}" -v b="${off:-0}" 'BEGIN{ printf "%.3f", (b > 0 ? a / b : 0) }')")
 done
 echo "Redis on ÷ off per round: ${ratios[*]}; median $(printf '%s\n' "${ratios[@]}" | sort -n | awk '{v[NR]=$1} END{print (NR % 2 ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2)}')"
 

@@ -36,29 +36,7 @@ internal static class StorySoftLock
         {
             return false;
         }
-        await InsertQuietlyAsync(db, new StoryLock { ArticleId = articleId, UserId = userId, Since = now, BeatAt = now }, ct);
+        await db.InsertQuietlyAsync(new StoryLock { ArticleId = articleId, UserId = userId, Since = now, BeatAt = now }, ct);
         return await db.StoryLocks.AnyAsync(l => l.ArticleId == articleId && l.UserId == userId, ct);
-    }
-
-    /// <summary>
-    /// Inserts a row keyed by the story; another request that inserted it first wins quietly. Inside a
-    /// transaction (an autosave's) EF Core wraps the insert in a savepoint and rolls back to it when the
-    /// insert is refused, so the transaction it is part of carries on (PostgreSQL would abort it otherwise).
-    /// </summary>
-    public static async Task InsertQuietlyAsync<T>(BylineDb db, T row, CancellationToken ct) where T : class
-    {
-        db.Add(row);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException e) when (!StorageFailures.IsUnwritable(e))
-        {
-            // The same key written at the same moment by another request (or node): theirs stands.
-        }
-        finally
-        {
-            db.Entry(row).State = EntityState.Detached;
-        }
     }
 }

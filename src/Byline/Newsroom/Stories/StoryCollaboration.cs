@@ -29,8 +29,6 @@ public sealed class StoryCollaboration(BylineDb db, TimeProvider clock)
 {
     /// <summary>A page that has not beaten for this long has gone (tab closed, asleep, offline).</summary>
     public static readonly TimeSpan PresenceWindow = TimeSpan.FromSeconds(20);
-    /// <summary>A lock whose holder has not beaten for this long is free for the next person who types.</summary>
-    public static readonly TimeSpan LockWindow = StorySoftLock.Window;
     public const int MaxNotesShown = 200;
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
@@ -46,7 +44,7 @@ public sealed class StoryCollaboration(BylineDb db, TimeProvider clock)
         if (await db.StoryPresences.Where(p => p.ArticleId == articleId && p.UserId == userId)
                 .ExecuteUpdateAsync(s => s.SetProperty(p => p.SeenAt, now), ct) == 0)
         {
-            await InsertQuietlyAsync(new StoryPresence { ArticleId = articleId, UserId = userId, SeenAt = now }, ct);
+            await db.InsertQuietlyAsync(new StoryPresence { ArticleId = articleId, UserId = userId, SeenAt = now }, ct);
         }
         if (editing)
         {
@@ -71,13 +69,13 @@ public sealed class StoryCollaboration(BylineDb db, TimeProvider clock)
         if (await db.StoryLocks.Where(l => l.ArticleId == articleId)
                 .ExecuteUpdateAsync(s => s.SetProperty(l => l.UserId, userId).SetProperty(l => l.Since, now).SetProperty(l => l.BeatAt, now), ct) == 0)
         {
-            await InsertQuietlyAsync(new StoryLock { ArticleId = articleId, UserId = userId, Since = now, BeatAt = now }, ct);
+            await db.InsertQuietlyAsync(new StoryLock { ArticleId = articleId, UserId = userId, Since = now, BeatAt = now }, ct);
         }
         return before is { } b && b.UserId != userId ? b.Name : null;
     }
 
     /// <summary>
-    /// The page closed: no longer present. A lock it held is left to expire (<see cref="LockWindow"/>):
+    /// The page closed: no longer present. A lock it held is left to expire (<see cref="StorySoftLock.Window"/>):
     /// the same account's next page (a reload, a take-over) may already hold it again, and a beacon from
     /// the page before must not free it.
     /// </summary>
@@ -91,7 +89,7 @@ public sealed class StoryCollaboration(BylineDb db, TimeProvider clock)
     /// <summary>The live holder of the lock, or null when nobody holds it or the holder went quiet.</summary>
     public async Task<LockHolder?> HolderAsync(int articleId, CancellationToken ct)
     {
-        var stale = Now - LockWindow;
+        var stale = Now - StorySoftLock.Window;
         return await (from l in db.StoryLocks
                       join u in db.Users on l.UserId equals u.Id
                       where l.ArticleId == articleId && l.BeatAt >= stale
@@ -180,6 +178,4 @@ public sealed class StoryCollaboration(BylineDb db, TimeProvider clock)
     }
 
     private static string Cut(string? name) => (name ?? "").Length > 256 ? name![..256] : name ?? "";
-
-    private Task InsertQuietlyAsync<T>(T row, CancellationToken ct) where T : class => StorySoftLock.InsertQuietlyAsync(db, row, ct);
 }
